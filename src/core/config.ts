@@ -1,0 +1,361 @@
+// ONE typed schema for every setting of a run: default, range, URL key, help text and validation.
+// The UI builds its controls from it, the URL codec and the CLI parse with it, the worker trusts it.
+
+export const DATASETS_2D = ['moons', 'eight-gaussians', 'grid-25', 'swiss-roll', 'checkerboard', 'circles', 'spiral', 'custom'] as const;
+export const DATASETS = [...DATASETS_2D, 'mnist'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+export interface Config {
+  dataset: DatasetName;
+  pointSmoothing: number;
+  mode: 'cd' | 'ct';
+  teacher: 'exact' | 'learned' | 'pretrained';
+  solver: 'euler' | 'heun';
+  metric: 'l2' | 'l1' | 'pseudo-huber' | 'lpips';
+  huberC: number;
+  nSchedule: 'fixed' | 'ct-adaptive' | 'ict-doubling';
+  N: number;
+  mu: number;
+  s0: number;
+  s1: number;
+  mu0: number;
+  muVariant: 'paper' | 'code';
+  K: number;
+  weighting: 'uniform' | 'inverse-gap';
+  indexSampling: 'uniform' | 'lognormal';
+  Pm: number;
+  Ps: number;
+  optimizer: 'adam' | 'radam';
+  lr: number;
+  beta1: number;
+  beta2: number;
+  adamEps: number;
+  warmupSteps: number;
+  gradClip: number;
+  batchSize: number;
+  evalEma: number;
+  model: 'mlp' | 'unet' | 'unet-tiny';
+  width: number;
+  depth: number;
+  activation: 'silu' | 'relu' | 'gelu' | 'tanh';
+  timeFeatures: number;
+  teacherSteps: number;
+  teacherLr: number;
+  eps: number;
+  T: number;
+  sigmaData: number;
+  rho: number;
+  cNoiseConvention: 'jax' | 'pytorch';
+  taus: number[];
+  seed: number;
+  steps: number;
+  evalEvery: number;
+  backend: 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+}
+
+export type ConfigKey = keyof Config;
+export type FieldGroup = 'data' | 'training' | 'schedule' | 'ict' | 'optimiser' | 'model' | 'teacher' | 'sampling' | 'advanced' | 'run';
+
+interface FieldBase<K extends ConfigKey> {
+  key: K;
+  label: string;
+  group: FieldGroup;
+  /** Short query-string key; never reuse one for another meaning (URL version 1). */
+  url: string;
+  help: string;
+  /** TeX shown in the tooltip. */
+  formula?: string;
+  paper?: string;
+  unit?: string;
+}
+export interface EnumField<K extends ConfigKey> extends FieldBase<K> {
+  kind: 'enum';
+  options: readonly { value: string; label: string }[];
+}
+export interface NumberField<K extends ConfigKey> extends FieldBase<K> {
+  kind: 'int' | 'number';
+  min: number;
+  max: number;
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+  /** Step for UI spinners. */
+  step?: number;
+  log?: boolean;
+}
+export interface ListField<K extends ConfigKey> extends FieldBase<K> {
+  kind: 'numberList';
+  min: number;
+  max: number;
+  maxLength: number;
+}
+export type Field<K extends ConfigKey = ConfigKey> = EnumField<K> | NumberField<K> | ListField<K>;
+
+const opts = (...values: string[]) => values.map((v) => ({ value: v, label: v }));
+
+export const DEFAULTS: Config = {
+  dataset: 'moons',
+  pointSmoothing: 0.03,
+  mode: 'cd',
+  teacher: 'exact',
+  solver: 'heun',
+  metric: 'l2',
+  huberC: 0,
+  nSchedule: 'fixed',
+  N: 18,
+  mu: 0.95,
+  s0: 2,
+  s1: 150,
+  mu0: 0.9,
+  muVariant: 'paper',
+  K: 2000,
+  weighting: 'uniform',
+  indexSampling: 'uniform',
+  Pm: -1.1,
+  Ps: 2.0,
+  optimizer: 'adam',
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  adamEps: 1e-8,
+  warmupSteps: 0,
+  gradClip: 0,
+  batchSize: 512,
+  evalEma: 0.995,
+  model: 'mlp',
+  width: 256,
+  depth: 4,
+  activation: 'silu',
+  timeFeatures: 16,
+  teacherSteps: 2000,
+  teacherLr: 1e-3,
+  eps: 0.002,
+  T: 80,
+  sigmaData: 0.5,
+  rho: 7,
+  cNoiseConvention: 'jax',
+  taus: [0.585],
+  seed: 1,
+  steps: 2000,
+  evalEvery: 100,
+  backend: 'auto',
+};
+
+export const FIELDS: { [K in ConfigKey]: Field<K> } = {
+  dataset: { key: 'dataset', kind: 'enum', options: opts(...DATASETS), label: 'Dataset', group: 'data', url: 'd',
+    help: 'Training data. 2D sets are mixtures with an exact denoiser; "custom" uses points you draw or upload; mnist uses 28x28 digits.' },
+  pointSmoothing: { key: 'pointSmoothing', kind: 'number', min: 0, max: 0.5, step: 0.01, label: 'Point smoothing s', group: 'data', url: 'ps',
+    help: 'Each custom point becomes a small Gaussian of this standard deviation (normalised units). With s = 0 the exact teacher memorises the points.',
+    formula: 'p(x) = \\tfrac1M \\sum_i \\mathcal N(x; x_i, s^2 I)', paper: 'reference section 10' },
+  mode: { key: 'mode', kind: 'enum', options: [{ value: 'cd', label: 'CD' }, { value: 'ct', label: 'CT' }], label: 'Training mode', group: 'training', url: 'm',
+    help: 'Consistency distillation (CD) learns from one ODE step of a teacher; consistency training (CT) needs no teacher and uses x + t z at both noise levels with the same z.',
+    paper: 'Algorithms 2 and 3' },
+  teacher: { key: 'teacher', kind: 'enum', options: opts('exact', 'learned', 'pretrained'), label: 'Teacher', group: 'teacher', url: 'te',
+    help: 'CD teacher: the exact denoiser of the data mixture (2D), an EDM denoiser trained first on the data (learned), or the shipped pretrained teacher (MNIST).',
+    paper: 'section 4, reference section 10' },
+  solver: { key: 'solver', kind: 'enum', options: [{ value: 'euler', label: 'Euler' }, { value: 'heun', label: 'Heun' }], label: 'ODE solver', group: 'training', url: 'so',
+    help: "One teacher step from t_{n+1} to t_n. Heun (2nd order) evaluates the teacher twice; Euler once.",
+    formula: '\\hat x = x_{n+1} + (t_n - t_{n+1})\\,\\tfrac{x_{n+1} - D(x_{n+1}, t_{n+1})}{t_{n+1}}', paper: 'Algorithm 2' },
+  metric: { key: 'metric', kind: 'enum', options: [{ value: 'l2', label: 'l2' }, { value: 'l1', label: 'l1' }, { value: 'pseudo-huber', label: 'pseudo-Huber' }, { value: 'lpips', label: 'LPIPS' }],
+    label: 'Metric', group: 'training', url: 'me',
+    help: 'Distance d between online and target outputs: mean squared (l2), mean absolute (l1), pseudo-Huber on the per-sample vector (iCT), or LPIPS (images only).',
+    formula: 'd_{\\text{PH}}(x,y) = \\sqrt{\\lVert x-y\\rVert^2 + c^2} - c', paper: 'section 3, iCT section 3.3' },
+  huberC: { key: 'huberC', kind: 'number', min: 0, max: 10, step: 0.0001, label: 'Pseudo-Huber c (0 = auto)', group: 'ict', url: 'hc',
+    help: 'The constant c of the pseudo-Huber metric; 0 picks iCT\'s c = 0.00054 sqrt(dim) (7.6e-4 in 2D, 0.0151 for MNIST).',
+    formula: 'c = 0.00054\\sqrt{d}' },
+  nSchedule: { key: 'nSchedule', kind: 'enum', options: [{ value: 'fixed', label: 'fixed N' }, { value: 'ct-adaptive', label: 'CT schedule N(k), mu(k)' }, { value: 'ict-doubling', label: 'iCT doubling N(k)' }],
+    label: 'N schedule', group: 'schedule', url: 'ns',
+    help: 'Fixed discretisation, the CT paper\'s growing N(k) with matching mu(k), or iCT\'s doubling curriculum.',
+    formula: 'N(k) = \\lceil \\sqrt{\\tfrac kK ((s_1+1)^2 - s_0^2) + s_0^2} - 1 \\rceil + 1', paper: 'section 5, Appendix C' },
+  N: { key: 'N', kind: 'int', min: 2, max: 5000, label: 'N', group: 'schedule', url: 'n',
+    help: 'Number of points of the Karras grid between eps and T (N - 1 intervals) when N is fixed.',
+    formula: 't_i = (\\epsilon^{1/\\rho} + \\tfrac{i-1}{N-1}(T^{1/\\rho} - \\epsilon^{1/\\rho}))^\\rho', paper: 'section 4' },
+  mu: { key: 'mu', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.01, label: 'Target EMA mu', group: 'schedule', url: 'mu',
+    help: 'Decay of the target network theta^- (inside the loss) when mu is not scheduled. 0 makes the target a stop-gradient copy of the online net (iCT).',
+    formula: '\\theta^- \\leftarrow \\mu\\theta^- + (1-\\mu)\\theta', paper: 'Algorithm 2' },
+  s0: { key: 's0', kind: 'int', min: 1, max: 10000, label: 's0', group: 'schedule', url: 's0',
+    help: 'Initial discretisation steps of the schedule (CT: 2; iCT: 10).', paper: 'section 5 / iCT' },
+  s1: { key: 's1', kind: 'int', min: 1, max: 10000, label: 's1', group: 'schedule', url: 's1',
+    help: 'Final discretisation steps of the schedule (CT: 150; iCT: 1280).', paper: 'section 5 / iCT' },
+  mu0: { key: 'mu0', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.01, label: 'mu0', group: 'schedule', url: 'm0',
+    help: 'Initial target decay of the CT schedule.', formula: '\\mu(k) = \\exp(s_0 \\ln \\mu_0 / N(k))', paper: 'section 5' },
+  muVariant: { key: 'muVariant', kind: 'enum', options: [{ value: 'paper', label: 'paper: / N(k)' }, { value: 'code', label: 'released code: / (N(k) - 1)' }],
+    label: 'mu(k) variant', group: 'schedule', url: 'mv', help: 'The paper divides by N(k); the released code by N(k) - 1 (mu = mu0^2 at k = 0).' },
+  K: { key: 'K', kind: 'int', min: 1, max: 10_000_000, label: 'Schedule length K', group: 'schedule', url: 'k',
+    help: 'Total iterations K that the N(k) and mu(k) schedules are stretched over.' },
+  weighting: { key: 'weighting', kind: 'enum', options: [{ value: 'uniform', label: 'lambda = 1' }, { value: 'inverse-gap', label: 'lambda = 1/(t_{n+1} - t_n) (iCT)' }],
+    label: 'Weighting lambda', group: 'ict', url: 'w', help: 'Loss weight per interval.', formula: '\\lambda(t_n) = \\frac{1}{t_{n+1} - t_n}', paper: 'iCT section 3.1' },
+  indexSampling: { key: 'indexSampling', kind: 'enum', options: [{ value: 'uniform', label: 'uniform n' }, { value: 'lognormal', label: 'lognormal (iCT)' }],
+    label: 'Index sampling', group: 'ict', url: 'is', help: 'How the interval n is drawn: uniformly, or with iCT\'s discretised lognormal.',
+    formula: 'p(n) \\propto \\operatorname{erf}\\tfrac{\\ln t_{n+1} - P_m}{\\sqrt2 P_s} - \\operatorname{erf}\\tfrac{\\ln t_n - P_m}{\\sqrt2 P_s}', paper: 'iCT section 3.5' },
+  Pm: { key: 'Pm', kind: 'number', min: -10, max: 10, step: 0.1, label: 'P_mean', group: 'ict', url: 'pm', help: 'Mean of ln t for lognormal index sampling (iCT: -1.1).' },
+  Ps: { key: 'Ps', kind: 'number', min: 0, max: 10, minExclusive: true, step: 0.1, label: 'P_std', group: 'ict', url: 'pd', help: 'Std of ln t for lognormal index sampling (iCT: 2.0).' },
+  optimizer: { key: 'optimizer', kind: 'enum', options: [{ value: 'adam', label: 'Adam' }, { value: 'radam', label: 'RAdam' }], label: 'Optimiser', group: 'optimiser', url: 'o',
+    help: 'Adam, or RAdam (used for the paper\'s CIFAR-10 runs).' },
+  lr: { key: 'lr', kind: 'number', min: 0, max: 1, minExclusive: true, log: true, step: 0.0001, label: 'Learning rate', group: 'optimiser', url: 'lr', help: 'Optimiser step size.' },
+  beta1: { key: 'beta1', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.01, label: 'beta1', group: 'optimiser', url: 'b1', help: 'First-moment decay.' },
+  beta2: { key: 'beta2', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.001, label: 'beta2', group: 'optimiser', url: 'b2', help: 'Second-moment decay.' },
+  adamEps: { key: 'adamEps', kind: 'number', min: 0, max: 1, minExclusive: true, log: true, label: 'Adam epsilon', group: 'optimiser', url: 'ae',
+    help: 'Passed explicitly on every backend (tfjs would otherwise use 1e-4 on WebGL).' },
+  warmupSteps: { key: 'warmupSteps', kind: 'int', min: 0, max: 1_000_000, label: 'Warm-up steps', group: 'optimiser', url: 'wu', help: 'Linear learning-rate warm-up from 0.' },
+  gradClip: { key: 'gradClip', kind: 'number', min: 0, max: 1e6, step: 0.1, label: 'Gradient clip (0 = off)', group: 'optimiser', url: 'gc', help: 'Clip the global gradient norm to this value.' },
+  batchSize: { key: 'batchSize', kind: 'int', min: 1, max: 8192, label: 'Batch size', group: 'optimiser', url: 'bs', help: 'Data points per step.' },
+  evalEma: { key: 'evalEma', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.001, label: 'Evaluation EMA', group: 'optimiser', url: 'ee',
+    help: 'Decay of the separate EMA used for sampling (not the target theta^-). Papers use 0.9999+ for 600k steps; 0.995-0.999 suits browser runs.', paper: 'reference section 8' },
+  model: { key: 'model', kind: 'enum', options: opts('mlp', 'unet', 'unet-tiny'), label: 'Model', group: 'model', url: 'md', help: 'MLP with time features (2D) or a small U-Net (images).' },
+  width: { key: 'width', kind: 'int', min: 4, max: 2048, label: 'Width', group: 'model', url: 'mw', help: 'Hidden units per MLP layer.' },
+  depth: { key: 'depth', kind: 'int', min: 1, max: 12, label: 'Depth', group: 'model', url: 'dp', help: 'Hidden layers of the MLP.' },
+  activation: { key: 'activation', kind: 'enum', options: opts('silu', 'relu', 'gelu', 'tanh'), label: 'Activation', group: 'model', url: 'ac', help: 'Hidden-layer nonlinearity (relu is fused into the matmul and fastest).' },
+  timeFeatures: { key: 'timeFeatures', kind: 'int', min: 2, max: 256, label: 'Time features', group: 'model', url: 'tf', help: 'Sinusoidal features of c_noise(t) fed to the network (even number).' },
+  teacherSteps: { key: 'teacherSteps', kind: 'int', min: 1, max: 1_000_000, label: 'Teacher steps', group: 'teacher', url: 'ts', help: 'Training steps of the learned EDM teacher before distillation.' },
+  teacherLr: { key: 'teacherLr', kind: 'number', min: 0, max: 1, minExclusive: true, log: true, step: 0.0001, label: 'Teacher learning rate', group: 'teacher', url: 'tl', help: 'Adam step size for the EDM teacher.' },
+  eps: { key: 'eps', kind: 'number', min: 0, max: 1, minExclusive: true, step: 0.001, label: 'eps', group: 'advanced', url: 'ep', help: 'Smallest time; f(x, eps) = x exactly.', paper: 'section 2' },
+  T: { key: 'T', kind: 'number', min: 0, max: 1000, minExclusive: true, label: 'T', group: 'advanced', url: 't', help: 'Largest time; the prior is N(0, T^2 I).' },
+  sigmaData: { key: 'sigmaData', kind: 'number', min: 0, max: 10, minExclusive: true, step: 0.05, label: 'sigma_data', group: 'advanced', url: 'sd', help: 'Data scale in c_skip, c_out and c_in; data are normalised to it.' },
+  rho: { key: 'rho', kind: 'number', min: 0, max: 100, minExclusive: true, label: 'rho', group: 'advanced', url: 'r', help: 'Curvature of the Karras grid.' },
+  cNoiseConvention: { key: 'cNoiseConvention', kind: 'enum', options: [{ value: 'jax', label: '0.25 ln t (JAX code)' }, { value: 'pytorch', label: '250 ln t (PyTorch code)' }],
+    label: 'c_noise', group: 'advanced', url: 'cn', help: 'Time input convention of the network.' },
+  taus: { key: 'taus', kind: 'numberList', min: 0, max: 1000, maxLength: 16, label: 'Multistep taus', group: 'sampling', url: 'ta',
+    help: 'Intermediate times tau_1 > tau_2 > ... of multistep sampling, each in [eps, T]. NFE = 1 + count.',
+    formula: '\\hat x = x + \\sqrt{\\tau^2 - \\epsilon^2}\\, z,\\; x = f(\\hat x, \\tau)', paper: 'Algorithm 1' },
+  seed: { key: 'seed', kind: 'int', min: 0, max: 2 ** 31 - 1, label: 'Seed', group: 'run', url: 'se', help: 'Seeds the data, init, training-noise and sampling-noise streams.' },
+  steps: { key: 'steps', kind: 'int', min: 1, max: 10_000_000, label: 'Step budget', group: 'run', url: 'st', help: 'Training stops after this many steps.' },
+  evalEvery: { key: 'evalEvery', kind: 'int', min: 1, max: 1_000_000, label: 'Evaluate every', group: 'run', url: 'ev', help: 'Steps between sample-quality evaluations.' },
+  backend: { key: 'backend', kind: 'enum', options: opts('auto', 'webgpu', 'webgl', 'wasm', 'cpu'), label: 'Backend', group: 'run', url: 'b',
+    help: 'TensorFlow.js backend. auto tries WebGPU, then WebGL, WASM and CPU. Tiny MLPs can run faster on WASM than on a GPU.' },
+};
+
+export const FIELD_LIST: Field[] = Object.values(FIELDS) as Field[];
+
+export type FieldResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function describeRange(f: NumberField<ConfigKey> | ListField<ConfigKey>): string {
+  const lo = 'minExclusive' in f && f.minExclusive ? `> ${f.min}` : `>= ${f.min}`;
+  const hi = 'maxExclusive' in f && f.maxExclusive ? `< ${f.max}` : `<= ${f.max}`;
+  return `${lo} and ${hi}`;
+}
+
+/** Parses and checks one setting from text (URL, CLI, input box) or a value. */
+export function parseField<K extends ConfigKey>(key: K, raw: unknown): FieldResult<Config[K]> {
+  const f = FIELDS[key] as Field;
+  if (f.kind === 'enum') {
+    const v = String(raw);
+    if (!f.options.some((o) => o.value === v)) return { ok: false, error: `${f.label}: "${v}" is not one of ${f.options.map((o) => o.value).join(', ')}` };
+    return { ok: true, value: v as Config[K] };
+  }
+  if (f.kind === 'numberList') {
+    const parts = Array.isArray(raw) ? raw : String(raw).split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (parts.length > f.maxLength) return { ok: false, error: `${f.label}: at most ${f.maxLength} values` };
+    const values: number[] = [];
+    for (const p of parts) {
+      const v = typeof p === 'number' ? p : Number(p);
+      if (!Number.isFinite(v) || v < f.min || v > f.max) return { ok: false, error: `${f.label}: "${p}" must be a number ${describeRange(f)}` };
+      values.push(v);
+    }
+    return { ok: true, value: values as Config[K] };
+  }
+  const text = typeof raw === 'number' ? raw : String(raw).trim();
+  const v = typeof text === 'number' ? text : text === '' ? Number.NaN : Number(text);
+  const bad = !Number.isFinite(v) || (f.kind === 'int' && !Number.isInteger(v)) ||
+    (f.minExclusive ? v <= f.min : v < f.min) || (f.maxExclusive ? v >= f.max : v > f.max);
+  if (bad) return { ok: false, error: `${f.label}: "${raw}" must be ${f.kind === 'int' ? 'an integer' : 'a number'} ${describeRange(f)}` };
+  return { ok: true, value: v as Config[K] };
+}
+
+/** Checks that involve several settings; each message names the settings involved. */
+export function crossFieldErrors(c: Config): string[] {
+  const errors: string[] = [];
+  if (c.T <= c.eps) errors.push(`T (${c.T}) must be larger than eps (${c.eps})`);
+  if (c.s1 < c.s0) errors.push(`s1 (${c.s1}) must be at least s0 (${c.s0})`);
+  for (const tau of c.taus) {
+    if (tau < c.eps || tau > c.T) errors.push(`Multistep taus: ${tau} is outside [eps, T] = [${c.eps}, ${c.T}]`);
+  }
+  for (let i = 1; i < c.taus.length; i++) {
+    if (c.taus[i] >= c.taus[i - 1]) errors.push('Multistep taus must be strictly decreasing (tau_1 > tau_2 > ...)');
+  }
+  if (c.timeFeatures % 2 !== 0) errors.push(`Time features (${c.timeFeatures}) must be even`);
+  const image = c.dataset === 'mnist';
+  if (c.metric === 'lpips' && !image) errors.push('Metric: LPIPS is for images only (choose the mnist dataset)');
+  if (image && c.model === 'mlp') errors.push('Model: mnist needs a U-Net (unet or unet-tiny)');
+  if (!image && c.model !== 'mlp') errors.push('Model: 2D data use the MLP');
+  if (c.teacher === 'pretrained' && !image) errors.push('Teacher: a pretrained teacher exists only for mnist');
+  if (c.teacher === 'exact' && image && c.mode === 'cd') errors.push('Teacher: no exact teacher exists for mnist (choose learned or pretrained)');
+  return errors;
+}
+
+export interface ValidationResult {
+  config: Config;
+  /** One message per rejected setting; a rejected setting keeps its default (or the base value). */
+  errors: string[];
+}
+
+/** Validates a partial, untrusted settings object (URL, file, message) on top of a base config. */
+export function validateConfig(input: Partial<Record<string, unknown>>, base: Config = DEFAULTS): ValidationResult {
+  const config: Config = { ...base, taus: [...base.taus] };
+  const errors: string[] = [];
+  for (const [key, raw] of Object.entries(input)) {
+    if (!(key in FIELDS)) {
+      errors.push(`Unknown setting "${key}"`);
+      continue;
+    }
+    const r = parseField(key as ConfigKey, raw);
+    if (r.ok) (config as unknown as Record<string, unknown>)[key] = r.value;
+    else errors.push(r.error);
+  }
+  const cross = crossFieldErrors(config);
+  return { config, errors: [...errors, ...cross] };
+}
+
+/** Why a control is disabled for the current config, or null when it is usable. */
+export function disabledReason(key: ConfigKey, c: Config): string | null {
+  switch (key) {
+    case 'solver':
+      return c.mode === 'ct' ? "CT's target does not depend on the solver: x + t_n z is the exact one-sample Euler step (section 5)" : null;
+    case 'teacher':
+    case 'teacherSteps':
+    case 'teacherLr':
+      return c.mode === 'ct' ? 'CT trains without a teacher' : key !== 'teacher' && c.teacher !== 'learned' ? 'only for a learned teacher' : null;
+    case 'N':
+      return c.nSchedule !== 'fixed' ? 'N follows the schedule N(k)' : null;
+    case 'mu':
+      return c.nSchedule === 'ct-adaptive' ? 'mu follows the schedule mu(k)' : null;
+    case 's0':
+    case 's1':
+    case 'K':
+      return c.nSchedule === 'fixed' ? 'only for a scheduled N' : null;
+    case 'mu0':
+    case 'muVariant':
+      return c.nSchedule !== 'ct-adaptive' ? 'only for the CT schedule' : null;
+    case 'Pm':
+    case 'Ps':
+      return c.indexSampling !== 'lognormal' ? 'only for lognormal index sampling' : null;
+    case 'huberC':
+      return c.metric !== 'pseudo-huber' ? 'only for the pseudo-Huber metric' : null;
+    case 'pointSmoothing':
+      return c.dataset !== 'custom' ? 'only for custom points' : null;
+    case 'width':
+    case 'depth':
+    case 'activation':
+    case 'timeFeatures':
+      return c.model !== 'mlp' ? 'MLP settings' : null;
+    default:
+      return null;
+  }
+}
+
+/** Why one option of an enum is unavailable (shown next to it), or null. */
+export function optionDisabledReason(key: ConfigKey, value: string, c: Config): string | null {
+  if (key === 'metric' && value === 'lpips' && c.dataset !== 'mnist') return 'images only';
+  if (key === 'model' && (value === 'mlp') !== (c.dataset !== 'mnist')) return c.dataset === 'mnist' ? '2D only' : 'images only';
+  if (key === 'teacher' && value === 'pretrained' && c.dataset !== 'mnist') return 'mnist only';
+  if (key === 'teacher' && value === 'exact' && c.dataset === 'mnist') return '2D only';
+  return null;
+}
+
+/** The paper's iCT toggles in one go (iCT sections 3.1-3.5). */
+export const ICT_PRESET: Partial<Config> = {
+  mode: 'ct', mu: 0, metric: 'pseudo-huber', weighting: 'inverse-gap', indexSampling: 'lognormal', nSchedule: 'ict-doubling', s0: 10, s1: 1280,
+};
+
+export function configsEqual(a: Config, b: Config): boolean {
+  return (Object.keys(FIELDS) as ConfigKey[]).every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+}

@@ -1,0 +1,66 @@
+// MLP with time features for 2D data: input [c_in x, sin/cos features of c_noise], `depth` hidden layers
+// of `width` units, a zero-initialised linear output (so F = 0 and f = c_skip x at initialisation).
+// Built from tf.fused.matMul (bias and relu fused into one kernel): per-step cost is kernel launches.
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../rng';
+import { sinusoidalFeatures, timeFrequencies } from './timeFeatures';
+import type { MlpSpec, NetworkDef, ParamInfo } from './types';
+
+export function mlpParams(spec: MlpSpec): ParamInfo[] {
+  const d = spec.dataShape[0];
+  const params: ParamInfo[] = [];
+  let fanIn = d + spec.timeFeatures;
+  for (let l = 0; l < spec.depth; l++) {
+    params.push({ name: `hidden${l}.weight`, shape: [fanIn, spec.width] }, { name: `hidden${l}.bias`, shape: [spec.width] });
+    fanIn = spec.width;
+  }
+  params.push({ name: 'out.weight', shape: [fanIn, d] }, { name: 'out.bias', shape: [d] });
+  return params;
+}
+
+function activate(x: tf.Tensor2D, a: MlpSpec['activation']): tf.Tensor2D {
+  switch (a) {
+    case 'silu':
+      return tf.mul(x, tf.sigmoid(x));
+    case 'gelu': // tanh approximation
+      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI)))));
+    case 'tanh':
+      return tf.tanh(x);
+    case 'relu':
+      return tf.relu(x);
+  }
+}
+
+export function createMlp(spec: MlpSpec, convention: 'jax' | 'pytorch' = 'jax'): NetworkDef<MlpSpec> {
+  const params = mlpParams(spec);
+  let freqs: tf.Tensor2D | null = null; // uploaded once, kept for the life of the program
+  const getFreqs = () => {
+    if (!freqs || freqs.isDisposed) freqs = tf.keep(tf.tensor2d(timeFrequencies(spec.timeFeatures, convention), [1, spec.timeFeatures / 2]));
+    return freqs;
+  };
+  return {
+    spec,
+    params,
+    init(rng: Rng): Float32Array[] {
+      return params.map(({ name, shape }) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        if (name.startsWith('out.') || name.endsWith('.bias')) return new Float32Array(size);
+        const limit = Math.sqrt(6 / (shape[0] + shape[1])); // Glorot uniform
+        return Float32Array.from({ length: size }, () => (2 * rng.uniform() - 1) * limit);
+      });
+    },
+    forward(p, xIn, cNoise) {
+      return tf.tidy(() => {
+        let h: tf.Tensor2D = tf.concat([xIn as tf.Tensor2D, sinusoidalFeatures(cNoise, getFreqs())], 1);
+        for (let l = 0; l < spec.depth; l++) {
+          const w = p[2 * l] as tf.Tensor2D;
+          const b = p[2 * l + 1];
+          h = spec.activation === 'relu'
+            ? (tf.fused.matMul({ a: h, b: w, bias: b, activation: 'relu' }) as tf.Tensor2D)
+            : activate(tf.fused.matMul({ a: h, b: w, bias: b }) as tf.Tensor2D, spec.activation);
+        }
+        return tf.fused.matMul({ a: h, b: p[2 * spec.depth] as tf.Tensor2D, bias: p[2 * spec.depth + 1] });
+      });
+    },
+  };
+}

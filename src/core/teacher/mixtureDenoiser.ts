@@ -1,0 +1,47 @@
+// Exact denoiser of an isotropic Gaussian mixture (reference section 10):
+// D*(x, t) = sum_k w_k(x, t) m_k(x, t), with w = softmax_k(log pi_k - d/2 log v_k - |x - mu_k|^2 / (2 v_k)),
+// v_k = s_k^2 + t^2 and m_k = mu_k + s_k^2 / v_k (x - mu_k). The -d/2 log v_k term matters only when the
+// component stds differ; with equal stds it cancels in the softmax, as in the reference's point-set form.
+import * as tf from '@tensorflow/tfjs';
+import type { Mixture } from '../data/mixture';
+import type { Denoiser } from './denoiser';
+
+export class MixtureDenoiser implements Denoiser {
+  private readonly means: tf.Tensor2D; // [K, d]
+  private readonly meansSqNorm: tf.Tensor2D; // [1, K]
+  private readonly variances: tf.Tensor2D; // [1, K]
+  private readonly logWeights: tf.Tensor2D; // [1, K]
+
+  constructor(readonly mixture: Mixture) {
+    const K = mixture.weights.length;
+    const d = mixture.dim;
+    this.means = tf.tensor2d(Float32Array.from(mixture.means), [K, d]);
+    const sq = new Float32Array(K);
+    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) sq[k] += mixture.means[k * d + j] ** 2;
+    this.meansSqNorm = tf.tensor2d(sq, [1, K]);
+    this.variances = tf.tensor2d(Float32Array.from(mixture.stds, (s) => s * s), [1, K]);
+    this.logWeights = tf.tensor2d(Float32Array.from(mixture.weights, (w) => Math.log(w)), [1, K]);
+  }
+
+  denoise(x: tf.Tensor, t: Float64Array): tf.Tensor {
+    return tf.tidy(() => {
+      const d = this.mixture.dim;
+      const x2 = x as tf.Tensor2D;
+      const t2 = tf.tensor2d(Float32Array.from(t, (v) => v * v), [t.length, 1]);
+      const v = tf.add(this.variances, t2); // [B, K]
+      const xSq = tf.sum(tf.square(x2), 1, true); // [B, 1]
+      const cross = tf.matMul(x2, this.means, false, true); // [B, K]
+      const dist2 = tf.relu(tf.add(tf.sub(xSq, tf.mul(cross, 2)), this.meansSqNorm));
+      const logits = tf.sub(tf.sub(this.logWeights, tf.mul(tf.log(v), d / 2)), tf.div(dist2, tf.mul(v, 2)));
+      const w = tf.softmax(logits, -1); // [B, K]
+      const a = tf.div(this.variances, v); // shrinkage towards x, [B, K]
+      const towardsMeans = tf.matMul(tf.mul(w, tf.sub(1, a)), this.means); // [B, d]
+      const keepX = tf.sum(tf.mul(w, a), 1, true); // [B, 1]
+      return tf.add(towardsMeans, tf.mul(x2, keepX));
+    });
+  }
+
+  dispose(): void {
+    tf.dispose([this.means, this.meansSqNorm, this.variances, this.logWeights]);
+  }
+}

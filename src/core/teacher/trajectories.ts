@@ -1,0 +1,35 @@
+// PF-ODE trajectories from any denoiser, as plain arrays for plotting: Heun on a fine Karras grid from
+// T down to eps, Euler on the last step (as EDM does into its final time).
+import * as tf from '@tensorflow/tfjs';
+import { karrasSigmasAscending, type NoiseRange } from '../schedule';
+import { filled } from '../tensorUtil';
+import type { Denoiser } from './denoiser';
+import { eulerStep, heunStep } from './ode';
+
+export interface Trajectories {
+  /** Times, descending from T to eps. */
+  times: Float64Array;
+  /** states[i] is x at times[i], row-major [B, ...dataShape]. */
+  states: Float32Array[];
+}
+
+/** Integrates from x_T (already scaled by T) over `points` grid points. */
+export async function pfOdeTrajectories(
+  D: Denoiser, xT: Float32Array, dataShape: number[], range: NoiseRange, points = 64,
+): Promise<Trajectories> {
+  const times = karrasSigmasAscending(points, range).reverse();
+  const B = xT.length / dataShape.reduce((a, b) => a * b, 1);
+  let x = tf.tensor(xT, [B, ...dataShape]);
+  const states: Float32Array[] = [xT.slice()];
+  for (let i = 0; i + 1 < times.length; i++) {
+    const from = filled(times[i], B);
+    const to = filled(times[i + 1], B);
+    const last = i + 2 === times.length;
+    const next = last ? eulerStep(D, x, from, to) : heunStep(D, x, from, to);
+    x.dispose();
+    x = next;
+    states.push((await x.data()) as Float32Array);
+  }
+  x.dispose();
+  return { times, states };
+}
