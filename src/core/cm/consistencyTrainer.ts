@@ -148,7 +148,8 @@ export class ConsistencyTrainer {
       return value;
     });
     if (this.target) emaUpdate(this.target, this.online, s.mu);
-    emaUpdate(this.evalEma, this.online, this.config.evalEma);
+    // Warm-up of the evaluation EMA (as TensorFlow's num_updates): early weights are forgotten quickly.
+    emaUpdate(this.evalEma, this.online, Math.min(this.config.evalEma, (1 + this.step) / (10 + this.step)));
     this.step += 1;
     return { step: this.step, loss, N: s.N, mu: s.mu, lr };
   }

@@ -1,0 +1,90 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig, type ParsedArgs } from '../args';
+import { ProgressBar } from '../progress';
+import { checkOutDir, intFlag, openSession, readPointsFlag } from './common';
+import { writeSamples } from './outputs';
+import { Rng } from '../../core/rng';
+import { sampleSize } from '../../core/tensorUtil';
+
+export async function trainCommand(args: ParsedArgs): Promise<number> {
+  // Everything is validated before the first byte is written.
+  const points = readPointsFlag(args);
+  const config = resolveConfig(points ? { ...args.config, dataset: 'custom' } : args.config);
+  const out = checkOutDir(args);
+  const evalCount = intFlag(args, 'eval-count', 1000);
+  const resources = { points };
+  const { session, backend } = await openSession(config, resources, evalCount);
+
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const metricsPath = join(out, 'metrics.jsonl');
+  writeFileSync(metricsPath, '');
+  const started = performance.now();
+  const quiet = Boolean(args.flags.quiet);
+  const is2d = session.dataset2d !== null;
+
+  if (session.phase === 'teacher') {
+    const bar = new ProgressBar('teacher', config.teacherSteps, quiet);
+    while (session.phase === 'teacher') {
+      const r = await session.trainStep();
+      const loss = (await r.loss.data())[0];
+      r.loss.dispose();
+      if (!Number.isFinite(loss)) {
+        process.stderr.write(`\ncm: the teacher's loss became ${loss} at teacher step ${r.step}; nothing more was trained (lower --teacher-lr)\n`);
+        return 3;
+      }
+      appendFileSync(metricsPath, `${JSON.stringify({ phase: 'teacher', step: r.step, loss })}\n`);
+      bar.update(r.step, `loss ${loss.toExponential(3)}`);
+    }
+    bar.finish();
+  }
+
+  const bar = new ProgressBar('train', config.steps, quiet);
+  let last: Record<string, number | null> = {};
+  for (let k = 1; k <= config.steps; k++) {
+    const r = await session.trainStep();
+    const loss = (await r.loss.data())[0];
+    r.loss.dispose();
+    if (!Number.isFinite(loss)) {
+      const restored = session.recoverFromNonFinite();
+      writeFileSync(join(out, 'run.safetensors'), await session.exportRunFile());
+      process.stderr.write(`\ncm: the loss became ${loss} at step ${r.step}; training stopped. The last good checkpoint (step ${restored}) is in ${join(out, 'run.safetensors')}. Try a lower --lr or --grad-clip.\n`);
+      return 3;
+    }
+    await session.noteFiniteLoss(Math.max(1, Math.min(config.evalEvery, 100)));
+    const line: Record<string, number | string | null> = { phase: 'student', step: r.step, loss, N: r.N, mu: r.mu, lr: r.lr };
+    if (is2d && (k % config.evalEvery === 0 || k === config.steps)) {
+      const q = await session.evaluate();
+      last = { swd1: q.swd1, swd2: q.swd2, swdTeacher: q.swdTeacher, swdFloor: q.swdFloor };
+      Object.assign(line, last);
+    }
+    appendFileSync(metricsPath, `${JSON.stringify(line)}\n`);
+    bar.update(k, `loss ${loss.toExponential(3)} N ${r.N}${last.swd1 != null ? ` swd1 ${last.swd1.toFixed(4)}` : ''}`);
+  }
+  bar.finish();
+  const seconds = (performance.now() - started) / 1000;
+
+  const count = intFlag(args, 'count', 2000);
+  const rng = new Rng(config.seed, 'final-samples');
+  const size = sampleSize(session.data.dataShape);
+  const noise = { initial: rng.normals(count * size), perTau: config.taus.map(() => rng.normals(count * size)) };
+  const samples = await session.sample(noise);
+  const files = writeSamples(out, session, samples);
+  writeFileSync(join(out, 'run.safetensors'), await session.exportRunFile());
+  const summary = {
+    steps: session.step,
+    teacherSteps: session.teacherStep,
+    seconds,
+    msPerStep: (1000 * seconds) / Math.max(1, session.step + session.teacherStep),
+    backend,
+    mode: config.mode,
+    dataset: config.dataset,
+    ...last,
+    files: ['config.json', 'metrics.jsonl', ...files, 'run.safetensors', 'summary.json'],
+  };
+  writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  session.dispose();
+  return 0;
+}

@@ -1,0 +1,161 @@
+// The run file: everything needed to reload a run to the same samples and to resume it bit for bit.
+// A safetensors container; tensors are grouped by prefix and the metadata holds JSON.
+// Also reads plain weight files ("cm-playground/weights@1": one parameter list, e.g. the shipped models).
+import { DEFAULTS, validateConfig, type Config } from '../config';
+import { readSafetensors, writeSafetensors, type TensorToWrite } from '../io/safetensors';
+import { toFloat32 } from '../io/tensor';
+import type { NetworkDef, NetworkSpec } from '../models/types';
+import type { TrainerCheckpoint } from '../cm/consistencyTrainer';
+
+export const RUN_FORMAT = 'cm-playground/run@1';
+export const WEIGHTS_FORMAT = 'cm-playground/weights@1';
+
+export interface RunFileContents {
+  config: Config;
+  spec: NetworkSpec;
+  phase: 'teacher' | 'student';
+  trainer: TrainerCheckpoint | null;
+  /** Learned or pretrained teacher parameters, if any. */
+  teacher: Float32Array[] | null;
+  teacherStep: number;
+  /** Custom 2D points in the data's own coordinates. */
+  points: Float64Array | null;
+}
+
+export class RunFileError extends Error {
+  override name = 'RunFileError';
+}
+
+function addParams(out: Map<string, TensorToWrite>, prefix: string, net: NetworkDef, values: Float32Array[]): void {
+  net.params.forEach((p, i) => out.set(`${prefix}/${p.name}`, { shape: p.shape, data: values[i] }));
+}
+
+export function encodeRunFile(c: RunFileContents, net: NetworkDef): Uint8Array {
+  const tensors = new Map<string, TensorToWrite>();
+  const t = c.trainer;
+  if (t) {
+    addParams(tensors, 'online', net, t.online);
+    if (t.target) addParams(tensors, 'target', net, t.target);
+    addParams(tensors, 'ema', net, t.evalEma);
+    tensors.set('optimizer/m', { shape: [t.optimizer.m.length], data: t.optimizer.m });
+    tensors.set('optimizer/v', { shape: [t.optimizer.v.length], data: t.optimizer.v });
+  }
+  if (c.teacher) addParams(tensors, 'teacher', net, c.teacher);
+  if (c.points) tensors.set('data/points', { shape: [c.points.length / 2, 2], data: c.points });
+  const metadata: Record<string, string> = {
+    format: RUN_FORMAT,
+    config: JSON.stringify(c.config),
+    spec: JSON.stringify(c.spec),
+    phase: c.phase,
+    teacherStep: String(c.teacherStep),
+  };
+  if (t) {
+    metadata.step = String(t.step);
+    metadata.optimizerT = String(t.optimizer.t);
+    metadata.rng = JSON.stringify({ data: t.rng.data.map(String), train: t.rng.train.map(String) });
+  }
+  return writeSafetensors(tensors, metadata);
+}
+
+function readParams(tensors: Map<string, import('../io/tensor').HostTensor>, prefix: string, net: NetworkDef, required: boolean): Float32Array[] | null {
+  if (!net.params.some((p) => tensors.has(`${prefix}/${p.name}`) || tensors.has(p.name))) {
+    if (required) throw new RunFileError(`the file holds no "${prefix}" parameters`);
+    return null;
+  }
+  return net.params.map((p) => {
+    const t = tensors.get(`${prefix}/${p.name}`) ?? (prefix === 'online' ? tensors.get(p.name) : undefined);
+    if (!t) throw new RunFileError(`parameter "${p.name}" is missing from the file (expected shape [${p.shape}])`);
+    if (t.shape.join('x') !== p.shape.join('x')) {
+      throw new RunFileError(`parameter "${p.name}" has shape [${t.shape}] in the file, but this model needs [${p.shape}]`);
+    }
+    return toFloat32(t);
+  });
+}
+
+function specMismatch(a: NetworkSpec, b: NetworkSpec): string | null {
+  const ka = JSON.stringify(a);
+  const kb = JSON.stringify(b);
+  if (ka === kb) return null;
+  const diffs: string[] = [];
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const va = JSON.stringify((a as unknown as Record<string, unknown>)[key]);
+    const vb = JSON.stringify((b as unknown as Record<string, unknown>)[key]);
+    if (va !== vb) diffs.push(`${key}: file ${va}, model ${vb}`);
+  }
+  return diffs.join('; ');
+}
+
+/** Reads the spec and config from a run or weights file without building anything. */
+export function peekRunFile(bytes: Uint8Array): { format: string; spec: NetworkSpec; config: Config | null; configErrors: string[] } {
+  let meta: Record<string, string>;
+  try {
+    meta = readSafetensors(bytes).metadata;
+  } catch (e) {
+    throw new RunFileError(`not a weights file of this playground: ${(e as Error).message}`);
+  }
+  const format = meta.format;
+  if (format !== RUN_FORMAT && format !== WEIGHTS_FORMAT) {
+    throw new RunFileError(`not a weights file of this playground (format "${format ?? 'none'}"; expected ${RUN_FORMAT} or ${WEIGHTS_FORMAT})`);
+  }
+  let spec: NetworkSpec;
+  try {
+    spec = JSON.parse(meta.spec) as NetworkSpec;
+  } catch {
+    throw new RunFileError('the file has no readable model description ("spec")');
+  }
+  if (!meta.config) return { format, spec, config: null, configErrors: [] };
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(meta.config);
+  } catch {
+    throw new RunFileError('the file has an unreadable config');
+  }
+  const known = Object.fromEntries(Object.entries(raw).filter(([k]) => k in DEFAULTS));
+  const { config, errors } = validateConfig(known);
+  return { format, spec, config, configErrors: errors };
+}
+
+/** Reads a run or weights file for `net`; refuses a different architecture with a message naming it. */
+export function decodeRunFile(bytes: Uint8Array, net: NetworkDef): RunFileContents {
+  const { format, spec, config, configErrors } = peekRunFile(bytes);
+  const mismatch = specMismatch(spec, net.spec);
+  if (mismatch) throw new RunFileError(`the weights are for a different model (${mismatch})`);
+  const { tensors, metadata: meta } = readSafetensors(bytes);
+  if (format === WEIGHTS_FORMAT) {
+    const params = readParams(tensors, 'online', net, true)!;
+    const role = meta.role ?? 'model';
+    return {
+      config: config ?? DEFAULTS, spec, phase: 'student', teacherStep: 0, points: null,
+      teacher: role === 'teacher' ? params : null,
+      trainer: role === 'teacher' ? null : {
+        step: 0, online: params, target: params.map((p) => p.slice()), evalEma: params.map((p) => p.slice()),
+        optimizer: { t: 0, m: new Float32Array(0), v: new Float32Array(0) }, rng: { data: [], train: [] },
+      },
+    };
+  }
+  if (!config) throw new RunFileError('the run file has no config');
+  if (configErrors.length) throw new RunFileError(`the run file's config is invalid: ${configErrors.join('; ')}`);
+  const online = readParams(tensors, 'online', net, false);
+  let trainer: TrainerCheckpoint | null = null;
+  if (online) {
+    const m = tensors.get('optimizer/m');
+    const v = tensors.get('optimizer/v');
+    const rng = meta.rng ? (JSON.parse(meta.rng) as { data: string[]; train: string[] }) : { data: [], train: [] };
+    trainer = {
+      step: Number(meta.step ?? 0),
+      online,
+      target: readParams(tensors, 'target', net, false),
+      evalEma: readParams(tensors, 'ema', net, false) ?? online.map((p) => p.slice()),
+      optimizer: { t: Number(meta.optimizerT ?? 0), m: m ? toFloat32(m) : new Float32Array(0), v: v ? toFloat32(v) : new Float32Array(0) },
+      rng: { data: rng.data.map(Number), train: rng.train.map(Number) },
+    };
+  }
+  const pts = tensors.get('data/points');
+  return {
+    config, spec, trainer,
+    phase: meta.phase === 'teacher' ? 'teacher' : 'student',
+    teacher: readParams(tensors, 'teacher', net, false),
+    teacherStep: Number(meta.teacherStep ?? 0),
+    points: pts ? Float64Array.from(pts.data as Float64Array) : null,
+  };
+}

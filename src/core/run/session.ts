@@ -1,0 +1,317 @@
+// A training session: data, network, teacher, trainer and evaluation for one config, with the phases
+// (learned teacher first, then the consistency model), NaN recovery from the last good checkpoint, and
+// run files. The CLI and the worker both drive it; neither knows the algorithms.
+import * as tf from '@tensorflow/tfjs';
+import type { Config } from '../config';
+import { ConsistencyTrainer, type TrainerCheckpoint } from '../cm/consistencyTrainer';
+import { defaultHuberC, l1Distance, l2Distance, pseudoHuberDistance, type DistanceFn } from '../cm/distance';
+import { multistepSample, type SamplingNoise } from '../cm/sampling';
+import { customDataset, isPreset, presetDataset, type Dataset2D } from '../data/dataset2d';
+import type { DataSource } from '../data/source';
+import { createNetwork } from '../models/index';
+import { readVariables } from '../models/paramSet';
+import type { NetworkDef } from '../models/types';
+import { Rng } from '../rng';
+import type { Denoiser } from '../teacher/denoiser';
+import { EdmDenoiser, EdmTeacherTrainer } from '../teacher/edmTeacher';
+import { MixtureDenoiser } from '../teacher/mixtureDenoiser';
+import { pfOdeTrajectories } from '../teacher/trajectories';
+import { slicedWasserstein } from '../metrics/sampleQuality2d';
+import { sampleSize } from '../tensorUtil';
+import { decodeRunFile, encodeRunFile, RunFileError } from './runFile';
+
+export interface SessionResources {
+  /** Custom 2D points (data coordinates) for dataset "custom". */
+  points?: Float64Array;
+  /** Data source for image datasets (built by the caller, e.g. from the MNIST asset). */
+  imageData?: DataSource;
+  /** Pretrained teacher parameters (teacher = "pretrained"). */
+  pretrainedTeacher?: Float32Array[];
+  /** LPIPS distance, when metric = "lpips". */
+  lpips?: DistanceFn;
+}
+
+export interface SessionStep {
+  phase: 'teacher' | 'student';
+  /** Step counter of that phase after this step. */
+  step: number;
+  loss: tf.Scalar;
+  N: number;
+  mu: number;
+  lr: number;
+}
+
+export interface QualityReport {
+  step: number;
+  swd1: number;
+  swd2: number;
+  swdTeacher: number | null;
+  swdFloor: number;
+}
+
+export class SessionError extends Error {
+  constructor(readonly code: 'invalid-config' | 'nan-loss' | 'invalid-weights', message: string) {
+    super(message);
+    this.name = 'SessionError';
+  }
+}
+
+function distanceFor(c: Config, dim: number, lpips?: DistanceFn): DistanceFn {
+  switch (c.metric) {
+    case 'l2':
+      return l2Distance;
+    case 'l1':
+      return l1Distance;
+    case 'pseudo-huber':
+      return pseudoHuberDistance(c.huberC > 0 ? c.huberC : defaultHuberC(dim));
+    case 'lpips':
+      if (!lpips) throw new SessionError('invalid-config', 'Metric: LPIPS weights are not loaded (lin layers and backbone are both needed)');
+      return lpips;
+  }
+}
+
+export class TrainingSession {
+  readonly net: NetworkDef;
+  readonly data: DataSource;
+  readonly dataset2d: Dataset2D | null;
+  /** Exact teacher (2D): used for CD with teacher = exact, and always as ground truth in 2D. */
+  readonly exactTeacher: MixtureDenoiser | null;
+  readonly distance: DistanceFn;
+  teacherTrainer: EdmTeacherTrainer | null = null;
+  /** Frozen learned/pretrained teacher parameters once the teacher phase is over. */
+  private frozenTeacher: tf.Tensor[] | null = null;
+  trainer: ConsistencyTrainer | null = null;
+  phase: 'teacher' | 'student';
+  /** Last checkpoint whose losses were all finite. */
+  private lastGood: TrainerCheckpoint | null = null;
+  private cachedTeacherSwd: number | null | undefined;
+  private cachedFloor: number | undefined;
+  readonly evalNoise: SamplingNoise;
+  readonly evalTruth: Float32Array;
+
+  constructor(readonly config: Config, readonly resources: SessionResources = {}, evalCount = 1000) {
+    const c = config;
+    if (c.dataset === 'mnist') {
+      if (!resources.imageData) throw new SessionError('invalid-config', 'Dataset: the MNIST digits are not loaded');
+      this.data = resources.imageData;
+      this.dataset2d = null;
+    } else {
+      if (c.dataset === 'custom') {
+        if (!resources.points) throw new SessionError('invalid-config', 'Dataset: "custom" needs points (draw them or load a CSV)');
+        this.dataset2d = customDataset(resources.points, c.sigmaData, c.pointSmoothing);
+      } else if (isPreset(c.dataset)) {
+        this.dataset2d = presetDataset(c.dataset, c.sigmaData);
+      } else {
+        throw new SessionError('invalid-config', `Dataset: unknown dataset "${c.dataset}"`);
+      }
+      const ds = this.dataset2d;
+      this.data = { dataShape: [2], sample: (n, rng) => ds.sample(n, rng) };
+    }
+    this.net = createNetwork(c, this.data.dataShape);
+    this.exactTeacher = this.dataset2d ? new MixtureDenoiser(this.dataset2d.mixture) : null;
+    this.distance = distanceFor(c, sampleSize(this.data.dataShape), resources.lpips);
+    const evalRng = new Rng(c.seed, 'evaluation');
+    const size = sampleSize(this.data.dataShape);
+    this.evalNoise = { initial: evalRng.normals(evalCount * size), perTau: c.taus.map(() => evalRng.normals(evalCount * size)) };
+    this.evalTruth = this.data.sample(evalCount, evalRng);
+
+    const needsLearnedTeacher = c.mode === 'cd' && c.teacher === 'learned';
+    if (c.mode === 'cd' && c.teacher === 'pretrained') {
+      if (!resources.pretrainedTeacher) throw new SessionError('invalid-config', 'Teacher: the pretrained teacher is not loaded');
+      this.frozenTeacher = resources.pretrainedTeacher.map((p, i) => tf.tensor(p, this.net.params[i].shape));
+    }
+    if (c.mode === 'cd' && c.teacher === 'exact' && !this.exactTeacher) {
+      throw new SessionError('invalid-config', 'Teacher: no exact teacher exists for this dataset');
+    }
+    this.phase = needsLearnedTeacher ? 'teacher' : 'student';
+    if (needsLearnedTeacher) {
+      this.teacherTrainer = new EdmTeacherTrainer(this.net, this.data, {
+        seed: c.seed, batchSize: c.batchSize, eps: c.eps, T: c.T,
+        scalings: { eps: c.eps, sigmaData: c.sigmaData, cNoiseConvention: c.cNoiseConvention },
+        optimizer: { kind: 'adam', lr: c.teacherLr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, warmupSteps: 0, gradClip: 0 },
+      });
+    } else {
+      this.startStudent();
+    }
+  }
+
+  /** The teacher the student distils from (CD), or the reference teacher for plots (CT, 2D). */
+  teacher(): Denoiser | null {
+    const s = { eps: this.config.eps, sigmaData: this.config.sigmaData, cNoiseConvention: this.config.cNoiseConvention };
+    if (this.config.mode === 'cd' && this.config.teacher !== 'exact') {
+      if (this.frozenTeacher) return new EdmDenoiser(this.net, this.frozenTeacher, s);
+      if (this.teacherTrainer) return this.teacherTrainer.denoiser();
+      return null;
+    }
+    return this.exactTeacher;
+  }
+
+  get teacherStep(): number {
+    return this.teacherTrainer?.step ?? 0;
+  }
+
+  get step(): number {
+    return this.trainer?.step ?? 0;
+  }
+
+  private startStudent(initial?: Float32Array[]): void {
+    const c = this.config;
+    this.phase = 'student';
+    this.trainer = new ConsistencyTrainer({
+      config: c, net: this.net, data: this.data, distance: this.distance,
+      teacher: c.mode === 'cd' ? this.teacher() ?? undefined : undefined,
+      // Student starts as a copy of the teacher where the architectures match (section 4).
+      initialParams: initial ?? (c.mode === 'cd' && c.teacher === 'pretrained' ? this.resources.pretrainedTeacher : undefined),
+    });
+  }
+
+  /** Ends the teacher phase: freezes its weights and starts distillation from them. */
+  private async finishTeacher(): Promise<void> {
+    const values = await readVariables(this.teacherTrainer!.params);
+    this.frozenTeacher = values.map((v, i) => tf.tensor(v, this.net.params[i].shape));
+    this.teacherTrainer!.dispose();
+    this.teacherTrainer = null;
+    this.cachedTeacherSwd = undefined;
+    this.startStudent(values);
+  }
+
+  /** One step of the current phase. The caller reads `loss` (async) and passes it to `acceptLoss`. */
+  async trainStep(): Promise<SessionStep> {
+    if (this.phase === 'teacher') {
+      const t = this.teacherTrainer!;
+      const loss = t.trainStep();
+      const out: SessionStep = { phase: 'teacher', step: t.step, loss, N: 0, mu: 0, lr: t.optimizer.settings.lr };
+      if (t.step >= this.config.teacherSteps) await this.finishTeacher();
+      return out;
+    }
+    const r = this.trainer!.trainStep();
+    return { phase: 'student', step: r.step, loss: r.loss, N: r.N, mu: r.mu, lr: r.lr };
+  }
+
+  /** Keeps an in-memory checkpoint every `every` steps while losses stay finite. */
+  async noteFiniteLoss(every: number): Promise<void> {
+    if (this.trainer && (this.lastGood === null || this.trainer.step - this.lastGood.step >= every)) {
+      this.lastGood = await this.trainer.checkpoint();
+    }
+  }
+
+  /** After a NaN/Inf loss: restore the last good checkpoint. Returns the step restored to. */
+  recoverFromNonFinite(): number {
+    if (this.phase === 'teacher' || !this.trainer) {
+      throw new SessionError('nan-loss', `the teacher's loss became non-finite at teacher step ${this.teacherStep}; lower the teacher learning rate`);
+    }
+    if (this.lastGood) this.trainer.restore(this.lastGood);
+    return this.trainer.step;
+  }
+
+  lastGoodCheckpoint(): TrainerCheckpoint | null {
+    return this.lastGood;
+  }
+
+  samplingParams(which: 'ema' | 'online' = 'ema'): tf.Tensor[] {
+    if (this.trainer) return this.trainer.samplingParams(which);
+    throw new SessionError('invalid-config', 'no consistency model yet (the teacher is still training)');
+  }
+
+  scalings() {
+    const c = this.config;
+    return { eps: c.eps, sigmaData: c.sigmaData, cNoiseConvention: c.cNoiseConvention };
+  }
+
+  samplingSettings() {
+    const c = this.config;
+    return { eps: c.eps, T: c.T, sigmaData: c.sigmaData, cNoiseConvention: c.cNoiseConvention, clampToImageRange: c.dataset === 'mnist' };
+  }
+
+  /** One-step and multistep samples from the given noise. */
+  async sample(noise: SamplingNoise, which: 'ema' | 'online' = 'ema'): Promise<Float32Array[]> {
+    return multistepSample(this.net, this.samplingParams(which), noise, this.config.taus, this.data.dataShape, this.samplingSettings());
+  }
+
+  /** Teacher ODE samples from x_T = T z (the reference line of the quality chart). */
+  async teacherSamples(z: Float32Array, points = 40): Promise<Float32Array | null> {
+    const D = this.teacher();
+    if (!D) return null;
+    const xT = Float32Array.from(z, (v) => v * this.config.T);
+    const { states } = await pfOdeTrajectories(D, xT, this.data.dataShape, this.config, points);
+    return states[states.length - 1];
+  }
+
+  /** SWD of one-step and multistep samples against fresh data (2D). */
+  async evaluate(which: 'ema' | 'online' = 'ema'): Promise<QualityReport> {
+    if (!this.dataset2d) throw new Error('2D quality needs 2D data');
+    const dim = 2;
+    const samples = await this.sample(this.evalNoise, which);
+    const twoStep = samples[Math.min(1, samples.length - 1)];
+    if (this.cachedFloor === undefined) {
+      const other = this.dataset2d.sample(this.evalTruth.length / dim, new Rng(this.config.seed, 'evaluation-floor'));
+      this.cachedFloor = slicedWasserstein(other, this.evalTruth, dim);
+    }
+    if (this.cachedTeacherSwd === undefined && this.phase === 'student') {
+      const ts = await this.teacherSamples(this.evalNoise.initial);
+      this.cachedTeacherSwd = ts ? slicedWasserstein(ts, this.evalTruth, dim) : null;
+    }
+    return {
+      step: this.step,
+      swd1: slicedWasserstein(samples[0], this.evalTruth, dim),
+      swd2: slicedWasserstein(twoStep, this.evalTruth, dim),
+      swdTeacher: this.cachedTeacherSwd ?? null,
+      swdFloor: this.cachedFloor,
+    };
+  }
+
+  /** Map normalised samples back to the data's own coordinates (2D). */
+  toDataCoordinates(points: Float32Array): Float64Array {
+    const t = this.dataset2d?.normalisation;
+    if (!t) return Float64Array.from(points);
+    return Float64Array.from(points, (v, i) => v / t.scale + t.shift[i % 2]);
+  }
+
+  async exportRunFile(): Promise<Uint8Array> {
+    const teacher = this.frozenTeacher
+      ? await readVariables(this.frozenTeacher)
+      : this.teacherTrainer ? await readVariables(this.teacherTrainer.params) : null;
+    return encodeRunFile({
+      config: this.config, spec: this.net.spec, phase: this.phase,
+      trainer: this.trainer ? await this.trainer.checkpoint() : null,
+      teacher, teacherStep: this.teacherStep, points: this.resources.points ?? null,
+    }, this.net);
+  }
+
+  /**
+   * Loads weights into this session (same architecture). A run file restores the trainer exactly;
+   * a plain weights file sets the online, target and EMA weights. Nothing changes if the file is refused.
+   */
+  async importRunFile(bytes: Uint8Array): Promise<{ step: number }> {
+    let contents;
+    try {
+      contents = decodeRunFile(bytes, this.net);
+    } catch (e) {
+      throw new SessionError('invalid-weights', e instanceof RunFileError ? e.message : `unreadable weights file: ${(e as Error).message}`);
+    }
+    if (contents.teacher && this.config.mode === 'cd' && this.config.teacher !== 'exact') {
+      tf.dispose(this.frozenTeacher ?? []);
+      this.frozenTeacher = contents.teacher.map((v, i) => tf.tensor(v, this.net.params[i].shape));
+      this.teacherTrainer?.dispose();
+      this.teacherTrainer = null;
+      if (!this.trainer) this.startStudent(contents.teacher);
+    }
+    const ck = contents.trainer;
+    if (ck) {
+      if (!this.trainer) this.startStudent(ck.online);
+      const tr = this.trainer!;
+      const opt = ck.optimizer.m.length === tr.optimizer.m.size ? ck.optimizer : await tr.optimizer.getState().then((s) => ({ ...s, t: ck.optimizer.t }));
+      const rng = ck.rng.data.length ? ck.rng : { data: tr.streams.data.getState(), train: tr.streams.train.getState() };
+      tr.restore({ ...ck, optimizer: opt, rng });
+      this.lastGood = await tr.checkpoint();
+    }
+    return { step: this.step };
+  }
+
+  dispose(): void {
+    this.trainer?.dispose();
+    this.teacherTrainer?.dispose();
+    this.exactTeacher?.dispose();
+    tf.dispose(this.frozenTeacher ?? []);
+  }
+}

@@ -1,0 +1,94 @@
+// What the playground draws, computed from a session: the static picture of a run (data, teacher
+// trajectories) and snapshots of what the model does now (samples from fixed probe noise, the
+// consistency view along trajectories, the time cursor). Plain arrays only, ready to transfer.
+import { Rng } from '../rng';
+import { evaluateConsistencyFunction, type SamplingNoise } from '../cm/sampling';
+import { pfOdeTrajectories, type Trajectories } from '../teacher/trajectories';
+import { sampleSize } from '../tensorUtil';
+import type { TrainingSession } from './session';
+
+export interface ViewSettings {
+  probeCount: number;
+  trajectoryCount: number;
+  consistencyTimes: number[];
+  cursorT: number;
+  weights: 'ema' | 'online';
+}
+
+/** Fixed inputs for snapshots: regenerated only when the run or the counts change. */
+export class ProbeSet {
+  readonly noise: SamplingNoise;
+  readonly data: Float32Array;
+  readonly cursorNoise: Float32Array;
+  readonly trajectoryNoise: Float32Array;
+
+  constructor(readonly session: TrainingSession, readonly probeCount: number, readonly trajectoryCount: number) {
+    const c = session.config;
+    const size = sampleSize(session.data.dataShape);
+    const rng = new Rng(c.seed, 'probe');
+    this.noise = { initial: rng.normals(probeCount * size), perTau: c.taus.map(() => rng.normals(probeCount * size)) };
+    this.data = session.data.sample(probeCount, rng);
+    this.cursorNoise = rng.normals(probeCount * size);
+    this.trajectoryNoise = rng.normals(trajectoryCount * size);
+  }
+}
+
+export async function teacherTrajectories(session: TrainingSession, probes: ProbeSet, points = 48): Promise<Trajectories | null> {
+  const D = session.teacher();
+  if (!D || probes.trajectoryCount === 0) return null;
+  const xT = Float32Array.from(probes.trajectoryNoise, (v) => v * session.config.T);
+  return pfOdeTrajectories(D, xT, session.data.dataShape, session.config, points);
+}
+
+export interface Snapshot {
+  samples: Float32Array[];
+  consistencyTimes: number[];
+  consistencyInputs: Float32Array[];
+  consistencyOutputs: Float32Array[];
+  consistencySpread: number[];
+  cursorT: number;
+  cursorNoised: Float32Array;
+  cursorMapped: Float32Array;
+}
+
+function nearestIndex(times: Float64Array, t: number): number {
+  let best = 0;
+  for (let i = 1; i < times.length; i++) if (Math.abs(Math.log(times[i] / t)) < Math.abs(Math.log(times[best] / t))) best = i;
+  return best;
+}
+
+export async function computeSnapshot(session: TrainingSession, probes: ProbeSet, traj: Trajectories | null, view: ViewSettings): Promise<Snapshot> {
+  const c = session.config;
+  const shape = session.data.dataShape;
+  const params = session.samplingParams(view.weights);
+  const samples = await session.sample(probes.noise, view.weights);
+  const consistencyTimes: number[] = [];
+  const consistencyInputs: Float32Array[] = [];
+  const consistencyOutputs: Float32Array[] = [];
+  const consistencySpread: number[] = [];
+  if (traj) {
+    const end = traj.states[traj.states.length - 1];
+    const size = sampleSize(shape);
+    const count = end.length / size;
+    for (const wanted of view.consistencyTimes) {
+      const i = nearestIndex(traj.times, Math.min(c.T, Math.max(c.eps, wanted)));
+      const t = traj.times[i];
+      const out = await evaluateConsistencyFunction(session.net, params, traj.states[i], new Float64Array(count).fill(t), shape, session.scalings());
+      let spread = 0;
+      for (let k = 0; k < count; k++) {
+        let d = 0;
+        for (let j = 0; j < size; j++) d += (out[k * size + j] - end[k * size + j]) ** 2;
+        spread += Math.sqrt(d);
+      }
+      consistencyTimes.push(t);
+      consistencyInputs.push(traj.states[i]);
+      consistencyOutputs.push(out);
+      consistencySpread.push(spread / count);
+    }
+  }
+  const tCur = Math.min(c.T, Math.max(c.eps, view.cursorT));
+  const noised = Float32Array.from(probes.data, (v, i) => v + tCur * probes.cursorNoise[i]);
+  const n = noised.length / sampleSize(shape);
+  const mapped = await evaluateConsistencyFunction(session.net, params, noised, new Float64Array(n).fill(tCur), shape, session.scalings());
+  return { samples, consistencyTimes, consistencyInputs, consistencyOutputs, consistencySpread, cursorT: tCur, cursorNoised: noised, cursorMapped: mapped };
+}

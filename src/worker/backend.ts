@@ -1,0 +1,85 @@
+// Backend selection inside the worker: WebGPU where an adapter exists, then WebGL, WASM and CPU, with
+// the reason for every fallback. tf.setBackend() returns false instead of throwing when a backend fails
+// to initialise, so both its result and tf.getBackend() are checked (architecture.md section 6).
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BackendChoice, BackendName } from './protocol';
+
+export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+// The threaded build crashes after minification and gains nothing on small machines.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+
+export interface BackendResult {
+  backend: BackendName;
+  adapter: string | null;
+  fallbackReasons: string[];
+}
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; description?: string; device?: string };
+}
+
+async function describeAdapter(): Promise<string | null> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  if (!gpu) return null;
+  const a = await gpu.requestAdapter();
+  const info = a?.info;
+  if (!info) return null;
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
+  return parts.length ? parts.join(' / ') : 'unnamed adapter';
+}
+
+async function whyUnavailable(name: BackendName, needsConvGradients: boolean): Promise<string | null> {
+  if (name === 'webgpu') {
+    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    if (!gpu) return 'WebGPU: this browser exposes no navigator.gpu';
+    try {
+      if (!(await gpu.requestAdapter())) return 'WebGPU: no adapter available';
+    } catch (e) {
+      return `WebGPU: requestAdapter failed (${(e as Error).message})`;
+    }
+  }
+  if (name === 'wasm' && needsConvGradients) return 'WASM: cannot train convolutions (no Conv2DBackpropFilter in tfjs 4.22)';
+  return null;
+}
+
+/** Tries `choice` (or the whole order for auto), falling back down the list. */
+export async function selectBackend(choice: BackendChoice, needsConvGradients: boolean, exclude: BackendName[] = []): Promise<BackendResult> {
+  const start = choice === 'auto' ? 0 : BACKEND_ORDER.indexOf(choice);
+  const order = [...BACKEND_ORDER.slice(start), ...BACKEND_ORDER.slice(0, start)].filter((b) => !exclude.includes(b));
+  const fallbackReasons: string[] = [];
+  for (const name of order) {
+    const unavailable = await whyUnavailable(name, needsConvGradients);
+    if (unavailable) {
+      fallbackReasons.push(unavailable);
+      continue;
+    }
+    let ok = false;
+    try {
+      ok = await tf.setBackend(name);
+      await tf.ready();
+    } catch (e) {
+      fallbackReasons.push(`${name}: ${(e as Error).message}`);
+      continue;
+    }
+    if (!ok || tf.getBackend() !== name) {
+      fallbackReasons.push(`${name}: failed to initialise`);
+      continue;
+    }
+    return { backend: name, adapter: name === 'webgpu' ? await describeAdapter() : null, fallbackReasons };
+  }
+  throw new Error(`no TensorFlow.js backend could be started: ${fallbackReasons.join('; ')}`);
+}
+
+/** Resolves when the WebGPU device is lost (never for other backends). */
+export function deviceLost(): Promise<string> | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ message?: string; reason?: string }> } }).device;
+  return device?.lost ? device.lost.then((info) => info?.message || info?.reason || 'device lost') : null;
+}

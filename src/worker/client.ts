@@ -1,0 +1,200 @@
+// Main-thread side of the training worker: spawns it lazily, matches replies to requests, routes events,
+// and after a crash respawns the worker and restores the last checkpoint it sent, so a user loses at
+// most the steps since that checkpoint.
+import type { Config } from '../core/config';
+import type {
+  BackendChoice, CheckpointEvent, Command, CommandBody, ErrorCode, ReplyEvent, ViewRequest, WorkerEvent, WorkerEventType,
+} from './protocol';
+
+export class WorkerCommandError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'WorkerCommandError';
+  }
+}
+
+type Handler<T extends WorkerEventType> = (e: Extract<WorkerEvent, { type: T }>) => void;
+
+export interface ClientOptions {
+  createWorker: () => Worker;
+  /** Called after a crash was recovered (or could not be). */
+  onCrash?: (info: { restoredStep: number | null; message: string }) => void;
+  /** Give up respawning after this many crashes in a row without progress. */
+  maxRespawns?: number;
+}
+
+interface Pending {
+  resolve: (r: ReplyEvent) => void;
+  reject: (e: Error) => void;
+  body: CommandBody;
+}
+
+export class TrainerClient {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly handlers = new Map<WorkerEventType, Set<(e: WorkerEvent) => void>>();
+  // What is needed to rebuild the worker's state after a crash.
+  private lastInit: BackendChoice | null = null;
+  private lastConfigure: { config: Config; points?: Float64Array } | null = null;
+  private lastView: ViewRequest | null = null;
+  private lastCheckpoint: CheckpointEvent | null = null;
+  private wasTraining = false;
+  private respawns = 0;
+  private disposed = false;
+
+  constructor(private readonly options: ClientOptions) {}
+
+  on<T extends WorkerEventType>(type: T, handler: Handler<T>): () => void {
+    let set = this.handlers.get(type);
+    if (!set) this.handlers.set(type, (set = new Set()));
+    set.add(handler as (e: WorkerEvent) => void);
+    return () => set!.delete(handler as (e: WorkerEvent) => void);
+  }
+
+  /** The latest checkpoint the worker sent (crash recovery, and "download run"). */
+  get checkpoint(): CheckpointEvent | null {
+    return this.lastCheckpoint;
+  }
+
+  send(body: CommandBody, transfer: Transferable[] = []): Promise<ReplyEvent> {
+    if (this.disposed) return Promise.reject(new Error('the trainer client was terminated'));
+    this.remember(body);
+    const id = this.nextId++;
+    return new Promise<ReplyEvent>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, body });
+      this.ensureWorker().postMessage({ ...body, id } as Command, transfer);
+    });
+  }
+
+  init(backend: BackendChoice) {
+    return this.send({ type: 'init', backend });
+  }
+  configure(config: Config, points?: Float64Array) {
+    return this.send({ type: 'configure', config, points });
+  }
+  start() {
+    return this.send({ type: 'start' });
+  }
+  pause() {
+    return this.send({ type: 'pause' });
+  }
+  step(count: number) {
+    return this.send({ type: 'step', count });
+  }
+  reset() {
+    return this.send({ type: 'reset' });
+  }
+  setView(view: ViewRequest) {
+    return this.send({ type: 'setView', view });
+  }
+  requestSnapshot() {
+    return this.send({ type: 'snapshot' });
+  }
+  async exportWeights(): Promise<ArrayBuffer> {
+    const r = await this.send({ type: 'exportWeights' });
+    if (!r.bytes) throw new Error('the worker sent no weights');
+    return r.bytes;
+  }
+  importWeights(bytes: ArrayBuffer) {
+    return this.send({ type: 'importWeights', bytes: bytes.slice(0) });
+  }
+  setBackend(backend: BackendChoice) {
+    return this.send({ type: 'setBackend', backend });
+  }
+
+  terminate(): void {
+    this.disposed = true;
+    this.worker?.terminate();
+    this.worker = null;
+    for (const p of this.pending.values()) p.reject(new Error('the trainer client was terminated'));
+    this.pending.clear();
+  }
+
+  private remember(body: CommandBody): void {
+    switch (body.type) {
+      case 'init':
+      case 'setBackend':
+        this.lastInit = body.backend;
+        break;
+      case 'configure':
+        this.lastConfigure = { config: body.config, points: body.points };
+        this.lastCheckpoint = null;
+        this.wasTraining = false;
+        break;
+      case 'setView':
+        this.lastView = body.view;
+        break;
+      case 'start':
+        this.wasTraining = true;
+        break;
+      case 'pause':
+      case 'reset':
+        this.wasTraining = false;
+        if (body.type === 'reset') this.lastCheckpoint = null;
+        break;
+    }
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = this.options.createWorker();
+    w.onmessage = (ev: MessageEvent<WorkerEvent>) => this.dispatch(ev.data);
+    w.onerror = (ev: ErrorEvent) => {
+      ev.preventDefault?.();
+      void this.recover(ev.message || 'the training worker crashed');
+    };
+    w.onmessageerror = () => void this.recover('a message from the training worker could not be read');
+    this.worker = w;
+    return w;
+  }
+
+  private dispatch(e: WorkerEvent): void {
+    if (e.type === 'reply') {
+      const p = this.pending.get(e.id);
+      if (p) {
+        this.pending.delete(e.id);
+        if (e.ok) p.resolve(e);
+        else p.reject(new WorkerCommandError(e.error?.code ?? 'internal', e.error?.message ?? 'command failed'));
+      }
+    } else if (e.type === 'checkpoint') {
+      this.lastCheckpoint = e;
+      this.respawns = 0;
+    } else if (e.type === 'status' && (e.phase === 'paused' || e.phase === 'done' || e.phase === 'failed')) {
+      this.wasTraining = false;
+    }
+    this.handlers.get(e.type)?.forEach((h) => h(e));
+  }
+
+  /** Respawn the worker and replay init, configure, the last checkpoint and the view. */
+  private async recover(message: string): Promise<void> {
+    this.worker?.terminate();
+    this.worker = null;
+    const lost = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of lost) p.reject(new WorkerCommandError('internal', `${message} (request "${p.body.type}" was lost)`));
+    if (this.disposed) return;
+    if (++this.respawns > (this.options.maxRespawns ?? 3)) {
+      this.options.onCrash?.({ restoredStep: null, message: `${message}; gave up after ${this.respawns - 1} restarts` });
+      return;
+    }
+    const checkpoint = this.lastCheckpoint;
+    const resume = this.wasTraining;
+    try {
+      if (this.lastInit) await this.send({ type: 'init', backend: this.lastInit });
+      if (this.lastConfigure) {
+        const cfg = this.lastConfigure;
+        await this.send({ type: 'configure', config: cfg.config, points: cfg.points });
+        if (checkpoint) {
+          this.lastCheckpoint = checkpoint;
+          await this.send({ type: 'restore', checkpoint: checkpoint.bytes.slice(0) });
+        }
+      }
+      if (this.lastView) await this.send({ type: 'setView', view: this.lastView });
+      this.options.onCrash?.({ restoredStep: checkpoint?.step ?? 0, message });
+      if (resume) await this.send({ type: 'start' });
+    } catch (err) {
+      this.options.onCrash?.({ restoredStep: null, message: `${message}; restoring failed: ${(err as Error).message}` });
+    }
+  }
+}

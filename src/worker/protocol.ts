@@ -1,0 +1,174 @@
+// The message protocol between the page and the training worker. Type-only: imported by both sides,
+// pulls in nothing at run time. Everything that crosses is plain data; large arrays are transferable
+// Float32Arrays. Commands carry an id; the worker answers each with exactly one `reply` (ok or error).
+import type { Config } from '../core/config';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = BackendName | 'auto';
+
+/** What the page wants to see in snapshots; changing it never touches training. */
+export interface ViewRequest {
+  /** Number of probe points (fixed noise) for one-step and multistep samples. */
+  probeCount: number;
+  /** Number of teacher PF-ODE trajectories to draw. */
+  trajectoryCount: number;
+  /** Times along each trajectory at which f(x_t, t) is shown (the consistency view). */
+  consistencyTimes: number[];
+  /** Time cursor of the scrubber: the noised distribution p_t and where f maps it. */
+  cursorT: number;
+  /** Sample from the evaluation EMA or the raw online weights. */
+  weights: 'ema' | 'online';
+  /** Snapshots at most this often while training (ms). */
+  snapshotIntervalMs: number;
+}
+
+export type Command =
+  | { type: 'init'; id: number; backend: BackendChoice }
+  | { type: 'configure'; id: number; config: Config; points?: Float64Array }
+  | { type: 'start'; id: number }
+  | { type: 'pause'; id: number }
+  | { type: 'step'; id: number; count: number }
+  | { type: 'reset'; id: number }
+  | { type: 'setView'; id: number; view: ViewRequest }
+  | { type: 'snapshot'; id: number }
+  | { type: 'exportWeights'; id: number }
+  | { type: 'importWeights'; id: number; bytes: ArrayBuffer }
+  | { type: 'restore'; id: number; checkpoint: ArrayBuffer }
+  | { type: 'setBackend'; id: number; backend: BackendChoice }
+  /** Test hooks: make the worker crash, or destroy the WebGPU device, to exercise recovery. */
+  | { type: 'debug'; id: number; action: 'crash' | 'lose-device' };
+
+export type CommandType = Command['type'];
+/** A command without its id, as callers of the client write it. */
+export type CommandBody = Command extends infer C ? (C extends { id: number } ? Omit<C, 'id'> : never) : never;
+
+export type Phase = 'idle' | 'loading' | 'warming-up' | 'teacher' | 'training' | 'paused' | 'done' | 'failed';
+
+export interface ReadyEvent {
+  type: 'ready';
+  backend: BackendName;
+  /** Adapter description where the backend exposes one (WebGPU). */
+  adapter: string | null;
+  /** Why a backend earlier in the preference list was not used; empty when the first choice worked. */
+  fallbackReasons: string[];
+  warmupMs: number;
+}
+
+export interface StatusEvent {
+  type: 'status';
+  phase: Phase;
+  message: string;
+}
+
+/** New training progress since the last progress event (never the whole history). */
+export interface ProgressEvent {
+  type: 'progress';
+  /** Steps done by the consistency model (the "Step count"). */
+  step: number;
+  /** Teacher steps done (learned teacher only). */
+  teacherStep: number;
+  phase: 'teacher' | 'student';
+  /** Step number of each new loss value, and the values. */
+  lossSteps: Float64Array;
+  losses: Float32Array;
+  N: number;
+  mu: number;
+  lr: number;
+  stepsPerSecond: number;
+  msPerStep: number;
+}
+
+export interface QualityEvent {
+  type: 'quality';
+  step: number;
+  /** Sliced Wasserstein distance of one-step and multistep samples to fresh data (normalised units). */
+  swd1: number;
+  swd2: number;
+  /** Same for the teacher's ODE samples, where a teacher exists (reference line). */
+  swdTeacher: number | null;
+  /** SWD between two fresh data batches: the floor of the estimator. */
+  swdFloor: number;
+}
+
+/** Things that change only when the run is (re)configured: sent once. */
+export interface StaticEvent {
+  type: 'static';
+  dataShape: number[];
+  /** A sample of the data (normalised units), row-major. */
+  data: Float32Array;
+  /** Teacher PF-ODE trajectories: times descending, states[timeIndex] row-major [count, ...dataShape]. */
+  trajectoryTimes: Float64Array;
+  trajectoryStates: Float32Array[];
+  /** The run's grid of times for the current N (ascending). */
+  sigmas: Float64Array;
+  /** Map back to the data's own coordinates (2D): x = xNorm / scale + shift. */
+  normalisation: { shift: number[]; scale: number } | null;
+}
+
+/** What the model does now, from the fixed probe noise (throttled to the display rate). */
+export interface SnapshotEvent {
+  type: 'snapshot';
+  version: number;
+  step: number;
+  /** Iterates of multistep sampling: [one-step, after tau_1, ...], each row-major [probeCount, ...]. */
+  samples: Float32Array[];
+  taus: number[];
+  /** f(x_t, t) at the trajectory points for each consistency time: [timeIndex] -> [trajectoryCount, ...]. */
+  consistencyTimes: number[];
+  consistencyInputs: Float32Array[];
+  consistencyOutputs: Float32Array[];
+  /** Mean distance of f(x_t, t) to the trajectory's end, per consistency time (normalised units). */
+  consistencySpread: number[];
+  /** Time cursor: noised probe data at cursorT and f of it. */
+  cursorT: number;
+  cursorNoised: Float32Array;
+  cursorMapped: Float32Array;
+}
+
+export interface ReplyEvent {
+  type: 'reply';
+  id: number;
+  ok: boolean;
+  /** Present on failure. */
+  error?: { code: ErrorCode; message: string };
+  /** exportWeights: the weights file; other commands: nothing. */
+  bytes?: ArrayBuffer;
+}
+
+export type ErrorCode =
+  | 'invalid-config'
+  | 'invalid-weights'
+  | 'nan-loss'
+  | 'backend-failed'
+  | 'device-lost'
+  | 'out-of-memory'
+  | 'not-configured'
+  | 'internal';
+
+/** Unsolicited failures (during training). recoverable: the run was kept and can go on. */
+export interface ErrorEvent {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+  recoverable: boolean;
+}
+
+/** Periodic checkpoint, kept by the client to restore a crashed worker. */
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  step: number;
+  bytes: ArrayBuffer;
+}
+
+export type WorkerEvent =
+  | ReadyEvent
+  | StatusEvent
+  | ProgressEvent
+  | QualityEvent
+  | StaticEvent
+  | SnapshotEvent
+  | ReplyEvent
+  | ErrorEvent
+  | CheckpointEvent;
+
+export type WorkerEventType = WorkerEvent['type'];

@@ -1,0 +1,141 @@
+// The real training worker, driven through its real client in Chromium with WebGPU enabled.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startBrowserEnv, type BrowserEnv } from '../../support/browser';
+
+let env: BrowserEnv;
+let page: Page;
+
+const TINY = { width: 16, depth: 2, batchSize: 32, timeFeatures: 8, N: 8, evalEvery: 1000, steps: 1000 };
+
+beforeAll(async () => {
+  env = await startBrowserEnv();
+  page = await env.browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${env.baseUrl}/test/e2e/worker/harness.html`);
+  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+type H = {
+  client: import('../../../src/worker/client').TrainerClient;
+  events: import('../../../src/worker/protocol').WorkerEvent[];
+  crashes: unknown[];
+  config(o: object): import('../../../src/core/config').Config;
+  lastOf(t: string): any;
+  count(t: string): number;
+};
+
+describe('training worker through its client', () => {
+  it('starts on WebGPU and reports the adapter', async () => {
+    const ready = await page.evaluate(async () => {
+      const h = (window as unknown as { harness: H }).harness;
+      await h.client.init('auto');
+      return h.lastOf('ready');
+    });
+    expect(ready.backend).toBe('webgpu');
+    expect(ready.fallbackReasons).toEqual([]);
+  });
+
+  it('configures a CT run, steps it, and the snapshot changes', async () => {
+    const result = await page.evaluate(async (tiny) => {
+      const h = (window as unknown as { harness: H }).harness;
+      await h.client.configure(h.config({ ...tiny, mode: 'ct' }));
+      const before = h.lastOf('snapshot');
+      await h.client.step(3);
+      const after = h.lastOf('snapshot');
+      const progress = h.lastOf('progress');
+      return { beforeStep: before.step, afterStep: after.step, same: before.samples[0].every((v: number, i: number) => v === after.samples[0][i]), progressStep: progress.step, losses: Array.from(progress.losses as Float32Array) };
+    }, TINY);
+    expect(result.beforeStep).toBe(0);
+    expect(result.afterStep).toBe(3);
+    expect(result.same).toBe(false);
+    expect(result.progressStep).toBe(3);
+    expect(result.losses.every((l) => Number.isFinite(l))).toBe(true);
+  });
+
+  it('rejects an invalid config with a clear message and keeps the run', async () => {
+    const r = await page.evaluate(async () => {
+      const h = (window as unknown as { harness: H }).harness;
+      try {
+        await h.client.configure(h.config({ N: 1 }));
+        return { ok: true, message: '' };
+      } catch (e) {
+        return { ok: false, message: (e as Error).message, code: (e as { code?: string }).code };
+      }
+    });
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(/N: "1" must be an integer >= 2/);
+  });
+
+  it('pause stops the step counter', async () => {
+    const r = await page.evaluate(async () => {
+      const h = (window as unknown as { harness: H }).harness;
+      await h.client.start();
+      await new Promise((res) => setTimeout(res, 1500));
+      await h.client.pause();
+      const at = h.lastOf('progress').step;
+      await new Promise((res) => setTimeout(res, 1000));
+      return { at, later: h.lastOf('progress').step };
+    });
+    expect(r.at).toBeGreaterThan(3);
+    expect(r.later).toBe(r.at);
+  });
+
+  it('exports weights and imports them back to the same samples', async () => {
+    const r = await page.evaluate(async () => {
+      const h = (window as unknown as { harness: H }).harness;
+      const bytes = await h.client.exportWeights();
+      const snapA = h.lastOf('snapshot');
+      await h.client.step(2);
+      const snapB = h.lastOf('snapshot');
+      await h.client.importWeights(bytes);
+      const snapC = h.lastOf('snapshot');
+      const eq = (a: Float32Array, b: Float32Array) => a.every((v, i) => v === b[i]);
+      return { sizeOk: bytes.byteLength > 1000, changed: !eq(snapA.samples[0], snapB.samples[0]), restored: eq(snapA.samples[0], snapC.samples[0]), step: snapC.step, stepA: snapA.step };
+    });
+    expect(r.sizeOk).toBe(true);
+    expect(r.changed).toBe(true);
+    expect(r.restored).toBe(true);
+    expect(r.step).toBe(r.stepA);
+  });
+
+  it('refuses a weights file of another architecture and changes nothing', async () => {
+    const r = await page.evaluate(async (tiny) => {
+      const h = (window as unknown as { harness: H }).harness;
+      const bytes = await h.client.exportWeights();
+      const before = h.lastOf('snapshot');
+      await h.client.configure(h.config({ ...tiny, mode: 'ct', width: 24 }));
+      const fresh = h.lastOf('snapshot');
+      try {
+        await h.client.importWeights(bytes);
+        return { ok: true, message: '' };
+      } catch (e) {
+        const after = h.lastOf('snapshot');
+        return { ok: false, message: (e as Error).message, unchanged: after.version === fresh.version, beforeVersion: before.version };
+      }
+    }, TINY);
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(/different model \(width: file 16, model 24\)/);
+    expect(r.unchanged).toBe(true);
+  });
+
+  it('respawns a crashed worker and restores the last checkpoint', async () => {
+    const r = await page.evaluate(async () => {
+      const h = (window as unknown as { harness: H }).harness;
+      await h.client.step(4);
+      const ck = h.client.checkpoint;
+      const stepBefore = h.lastOf('progress').step;
+      h.client.send({ type: 'debug', action: 'crash' }).catch(() => {});
+      for (let i = 0; i < 600 && h.crashes.length === 0; i++) await new Promise((res) => setTimeout(res, 100));
+      return { crashes: h.crashes, stepBefore, checkpointStep: ck?.step ?? null, stepAfter: h.lastOf('snapshot').step };
+    });
+    expect(r.crashes.length).toBe(1);
+    expect(r.checkpointStep).toBe(r.stepBefore);
+    expect((r.crashes[0] as { restoredStep: number }).restoredStep).toBe(r.stepBefore);
+    expect(r.stepAfter).toBe(r.stepBefore);
+  });
+});
