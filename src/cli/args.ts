@@ -1,6 +1,6 @@
 // Command-line flags: every config field is a flag (--batchSize or --batch-size), plus the CLI's own.
 // Parsing is strict: an unknown flag or a bad value is a UsageError naming the flag and the allowed range.
-import { FIELDS, crossFieldErrors, parseField, validateConfig, type Config, type ConfigKey } from '../core/config';
+import { FIELDS, crossFieldErrors, parseField, validateFields, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -14,6 +14,18 @@ export const CLI_FLAGS = {
   'eval-count': 'samples used for each quality evaluation during training (default 1000)',
   'lpips-weights': 'directory or comma-separated files with LPIPS weights (recognised by content)',
   'mnist-asset': 'path of the MNIST asset (default public/data/mnist.bin)',
+  task: 'edit: inpaint|superres|denoise|interpolate|stroke (MNIST) or inpaint|project (2D)',
+  mask: 'edit inpaint (MNIST): region to regenerate, a preset (left-half, right-half, top-half, bottom-half, centre-square) or a 28x28 PNG (bright = regenerate)',
+  t1: 'edit: first time t_1 in [eps, T] (default T; 4 for stroke); later times follow a Karras grid down to eps',
+  times: 'edit: all times, comma-separated, strictly descending in [eps, T] (instead of --t1)',
+  sigma: 'edit denoise: noise level added to the digit and removed in one call (default 0.5)',
+  factor: 'edit superres: block size p, 2 or 4 (default 4)',
+  seeds: 'edit: comma-separated seeds, one completion each (default 0..7; interpolate: the two latents, default 0,1)',
+  index: 'edit (MNIST): index of the reference digit in the MNIST asset (default 9)',
+  image: 'edit stroke: a 28x28 PNG of the rough drawing (bright = ink; default: a ring)',
+  fix: 'edit inpaint (2D): keep one coordinate, e.g. x=0.5 or y=-0.2 (data coordinates)',
+  angle: 'edit project (2D): direction n of the kept projection n . x, in degrees (default 0)',
+  value: 'edit project (2D): the kept value of n . x (data coordinates, default 0)',
   force: 'allow writing into a non-empty --out directory',
   quiet: 'no progress bar',
   help: 'show help',
@@ -74,9 +86,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
 
 /** Full config from flags on top of `base`; cross-field problems are usage errors too. */
 export function resolveConfig(partial: ParsedArgs['config'], base?: Config): Config {
-  const { config, errors } = validateConfig(partial as Record<string, unknown>, base);
-  const cross = crossFieldErrors(config);
-  const all = [...new Set([...errors, ...cross])];
+  const validated = validateFields(partial as Record<string, unknown>, base);
+  const config = base ? validated.config : withDatasetDefaults(validated.config, new Set(Object.keys(partial)));
+  const all = [...validated.errors, ...crossFieldErrors(config)];
   if (all.length) throw new UsageError(all.join('\n'));
   return config;
 }
@@ -89,6 +101,7 @@ export function helpText(): string {
     '  train   --out DIR [settings]         train a model; writes config.json, metrics.jsonl, samples, summary.json, run.safetensors',
     '  sample  --run DIR --out DIR [--count N] [--taus ...]   draw one-step and multistep samples from a saved run',
     '  eval    --run DIR [--count N]        print quality (JSON) of a saved run',
+    '  edit    --run DIR --task T --out DIR [--t1 | --times] [task flags]   zero-shot editing (Algorithm 4): PNGs of inputs, steps, results',
     '',
     'CLI flags:',
     ...Object.entries(CLI_FLAGS).map(([k, v]) => `  --${k.padEnd(16)} ${v}`),

@@ -4,6 +4,7 @@
 import { parseArgs, helpText, UsageError } from './args';
 import { trainCommand } from './commands/train';
 import { sampleCommand, evalCommand } from './commands/sampleEval';
+import { editCommand } from './commands/edit';
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -24,8 +25,10 @@ async function main(argv: string[]): Promise<number> {
         return await sampleCommand(parsed);
       case 'eval':
         return await evalCommand(parsed);
+      case 'edit':
+        return await editCommand(parsed);
       default:
-        throw new UsageError(`unknown command "${parsed.command}" (train, sample, eval, help)`);
+        throw new UsageError(`unknown command "${parsed.command}" (train, sample, eval, edit, help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) return usage(e);

@@ -290,6 +290,12 @@ export interface ValidationResult {
 
 /** Validates a partial, untrusted settings object (URL, file, message) on top of a base config. */
 export function validateConfig(input: Partial<Record<string, unknown>>, base: Config = DEFAULTS): ValidationResult {
+  const { config, errors } = validateFields(input, base);
+  return { config, errors: [...errors, ...crossFieldErrors(config)] };
+}
+
+/** Per-setting checks only (no cross-field checks): for callers that adjust the config before those. */
+export function validateFields(input: Partial<Record<string, unknown>>, base: Config = DEFAULTS): ValidationResult {
   const config: Config = { ...base, taus: [...base.taus] };
   const errors: string[] = [];
   for (const [key, raw] of Object.entries(input)) {
@@ -301,8 +307,7 @@ export function validateConfig(input: Partial<Record<string, unknown>>, base: Co
     if (r.ok) (config as unknown as Record<string, unknown>)[key] = r.value;
     else errors.push(r.error);
   }
-  const cross = crossFieldErrors(config);
-  return { config, errors: [...errors, ...cross] };
+  return { config, errors };
 }
 
 /** Why a control is disabled for the current config, or null when it is usable. */
@@ -349,6 +354,28 @@ export function optionDisabledReason(key: ConfigKey, value: string, c: Config): 
   if (key === 'teacher' && value === 'pretrained' && c.dataset !== 'mnist') return 'mnist only';
   if (key === 'teacher' && value === 'exact' && c.dataset === 'mnist') return '2D only';
   return null;
+}
+
+/**
+ * Settings that follow the dataset unless the user set them: images need a U-Net, a smaller batch and a
+ * non-exact teacher. `explicit` lists the keys the user chose.
+ */
+export function withDatasetDefaults(c: Config, explicit: ReadonlySet<string>): Config {
+  const out = { ...c };
+  const image = c.dataset === 'mnist';
+  const set = <K extends ConfigKey>(k: K, v: Config[K]) => {
+    if (!explicit.has(k)) out[k] = v;
+  };
+  if (image) {
+    set('model', 'unet');
+    set('batchSize', 64);
+    set('teacher', 'pretrained');
+    set('lr', 2e-4);
+  } else {
+    set('model', 'mlp');
+    if (c.teacher === 'pretrained') set('teacher', 'exact');
+  }
+  return out;
 }
 
 /** The paper's iCT toggles in one go (iCT sections 3.1-3.5). */

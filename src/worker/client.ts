@@ -99,6 +99,9 @@ export class TrainerClient {
   importWeights(bytes: ArrayBuffer) {
     return this.send({ type: 'importWeights', bytes: bytes.slice(0) });
   }
+  loadPretrained(role: 'cd' | 'ct') {
+    return this.send({ type: 'loadPretrained', role });
+  }
   setBackend(backend: BackendChoice) {
     return this.send({ type: 'setBackend', backend });
   }

@@ -35,6 +35,8 @@ export type Command =
   | { type: 'importWeights'; id: number; bytes: ArrayBuffer }
   | { type: 'restore'; id: number; checkpoint: ArrayBuffer }
   | { type: 'setBackend'; id: number; backend: BackendChoice }
+  /** MNIST: load the shipped pretrained CD or CT model (instant one-step digits). */
+  | { type: 'loadPretrained'; id: number; role: 'cd' | 'ct' }
   /** Test hooks: make the worker crash, or destroy the WebGPU device, to exercise recovery. */
   | { type: 'debug'; id: number; action: 'crash' | 'lose-device' };
 
@@ -88,6 +90,8 @@ export interface QualityEvent {
   swdTeacher: number | null;
   /** SWD between two fresh data batches: the floor of the estimator. */
   swdFloor: number;
+  /** Digits only (swd fields are NaN then): Frechet distance in the classifier's features and its scores. */
+  image?: { fd1: number; fd2: number; fdFloor: number; fdCeiling: number; confidence1: number; confidence2: number; labelEntropy1: number; labelEntropy2: number };
 }
 
 /** Things that change only when the run is (re)configured: sent once. */

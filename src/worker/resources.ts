@@ -1,11 +1,47 @@
-// Loads what a session needs beyond its config (custom points, image data, pretrained weights).
+// Loads what a session needs beyond its config: custom points arrive with the command; the MNIST asset,
+// the digit classifier and the pretrained teacher are fetched from the site once and kept.
 import type { Config } from '../core/config';
-import type { SessionResources } from '../core/run/session';
+import { createNetwork } from '../core/models/index';
+import { DigitEvaluator, MNIST_FILES, parseMnist, pretrainedParams, type MnistSource } from '../core/run/imageData';
+import { SessionError, type SessionResources } from '../core/run/session';
+
+const cache = new Map<string, Promise<Uint8Array>>();
+
+function fetchBytes(path: string, what: string): Promise<Uint8Array> {
+  let p = cache.get(path);
+  if (!p) {
+    p = fetch(`${import.meta.env.BASE_URL}${path}`).then(async (r) => {
+      if (!r.ok) throw new SessionError('invalid-config', `could not load ${what} (${path}: HTTP ${r.status})`);
+      return new Uint8Array(await r.arrayBuffer());
+    });
+    p.catch(() => cache.delete(path));
+    cache.set(path, p);
+  }
+  return p;
+}
+
+let mnist: MnistSource | null = null;
+let evaluator: DigitEvaluator | null = null;
 
 export async function loadSessionResources(c: Config, points?: Float64Array): Promise<SessionResources> {
   const resources: SessionResources = { points };
-  if (c.dataset === 'mnist') {
-    throw new Error('MNIST in the page is not wired yet');
+  if (c.dataset !== 'mnist') return resources;
+  if (!mnist) mnist = parseMnist(await fetchBytes(MNIST_FILES.asset, 'the MNIST digits'));
+  if (!evaluator) evaluator = DigitEvaluator.fromBytes(await fetchBytes(MNIST_FILES.classifier, 'the digit classifier'), mnist, 256);
+  resources.imageData = mnist;
+  resources.digitEvaluator = evaluator;
+  if (c.mode === 'cd' && c.teacher === 'pretrained') {
+    const net = createNetwork(c, mnist.dataShape);
+    try {
+      resources.pretrainedTeacher = pretrainedParams(await fetchBytes(MNIST_FILES.teacher, 'the pretrained teacher'), net, 'teacher');
+    } catch (e) {
+      throw new SessionError('invalid-config', `Teacher: ${(e as Error).message}`);
+    }
   }
   return resources;
+}
+
+/** A shipped pretrained consistency model ("cd" or "ct") for instant one-step digits. */
+export async function pretrainedModelBytes(role: 'cd' | 'ct'): Promise<Uint8Array> {
+  return fetchBytes(MNIST_FILES[role], `the pretrained ${role.toUpperCase()} model`);
 }

@@ -8,7 +8,7 @@ import { SessionError, TrainingSession } from '../core/run/session';
 import { ProbeSet, computeSnapshot, teacherTrajectories } from '../core/run/views';
 import type { Trajectories } from '../core/teacher/trajectories';
 import { deviceLost, selectBackend, type BackendResult } from './backend';
-import { loadSessionResources } from './resources';
+import { loadSessionResources, pretrainedModelBytes } from './resources';
 import type { BackendChoice, Command, ErrorCode, Phase, ViewRequest, WorkerEvent } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -47,10 +47,18 @@ async function stopLoop(): Promise<void> {
   if (loop) await loop;
 }
 
+/** Images are costly to evaluate: fewer probes and short trajectories on the N = 18 grid. */
+function probeCounts(s: TrainingSession): { probes: number; trajectories: number; points: number } {
+  return s.dataset2d
+    ? { probes: view.probeCount, trajectories: view.trajectoryCount, points: 48 }
+    : { probes: Math.min(view.probeCount, 64), trajectories: Math.min(view.trajectoryCount, 2), points: 18 };
+}
+
 async function sendStatic(): Promise<void> {
   const s = requireSession();
-  probes = new ProbeSet(s, view.probeCount, view.trajectoryCount);
-  trajectories = await teacherTrajectories(s, probes);
+  const counts = probeCounts(s);
+  probes = new ProbeSet(s, counts.probes, counts.trajectories);
+  trajectories = await teacherTrajectories(s, probes, counts.points);
   const schedule = s.trainer?.scheduleAt() ?? null;
   post({
     type: 'static',
@@ -335,6 +343,16 @@ async function handle(cmd: Command): Promise<ArrayBuffer | undefined> {
       post({ type: 'progress', step: s.step, teacherStep: s.teacherStep, phase: s.phase, lossSteps: new Float64Array(0), losses: new Float32Array(0),
         N: s.trainer?.scheduleAt().N ?? 0, mu: s.trainer?.scheduleAt().mu ?? 0, lr: 0, stepsPerSecond: 0, msPerStep: 0 });
       status('idle', `weights loaded at step ${s.step}`);
+      return;
+    }
+    case 'loadPretrained': {
+      const s = requireSession();
+      if (s.config.dataset !== 'mnist') throw new SessionError('invalid-config', 'pretrained models exist for mnist only');
+      await stopLoop();
+      await s.importRunFile(await pretrainedModelBytes(cmd.role));
+      lastCheckpointBytes = await s.exportRunFile();
+      await sendSnapshot();
+      status('idle', `pretrained ${cmd.role.toUpperCase()} model loaded`);
       return;
     }
     case 'debug':

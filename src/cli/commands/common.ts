@@ -4,6 +4,7 @@ import type { Config } from '../../core/config';
 import { parsePointsCsv } from '../../core/data/dataset2d';
 import { SessionError, TrainingSession, type SessionResources } from '../../core/run/session';
 import { initNodeBackend } from '../nodeBackend';
+import { loadImageResources } from '../imageResources';
 import { UsageError, type ParsedArgs } from '../args';
 
 /** --out must be new or empty (or --force): checked before anything is written. */
@@ -43,11 +44,13 @@ export function intFlag(args: ParsedArgs, name: 'count' | 'eval-count', fallback
   return v;
 }
 
-export async function openSession(config: Config, resources: SessionResources, evalCount: number) {
-  const { backend, note } = await initNodeBackend(config.backend, config.dataset === 'mnist');
+export async function openSession(config: Config, resources: SessionResources, evalCount: number, assetPath?: string) {
+  const image = config.dataset === 'mnist';
+  const { backend, note } = await initNodeBackend(config.backend, image);
   if (note) process.stderr.write(`cm: ${note}\n`);
+  const all = image ? { ...loadImageResources(config, assetPath, Math.min(evalCount, 500)), ...resources } : resources;
   try {
-    return { session: new TrainingSession(config, resources, evalCount), backend };
+    return { session: new TrainingSession(config, all, image ? Math.min(evalCount, 500) : evalCount), backend };
   } catch (e) {
     if (e instanceof SessionError && e.code === 'invalid-config') throw new UsageError(e.message);
     throw e;

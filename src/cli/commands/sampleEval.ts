@@ -10,7 +10,7 @@ import { decodeRunFile } from '../../core/run/runFile';
 import { createNetwork } from '../../core/models/index';
 
 /** Opens a saved run: its config (taus and seed may be overridden by flags) and its weights. */
-async function openRun(args: ParsedArgs, evalCount: number) {
+export async function openRun(args: ParsedArgs, evalCount: number) {
   const path = runFilePath(args);
   const bytes = new Uint8Array(readFileSync(path));
   let peek;

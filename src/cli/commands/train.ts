@@ -14,7 +14,8 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const out = checkOutDir(args);
   const evalCount = intFlag(args, 'eval-count', 1000);
   const resources = { points };
-  const { session, backend } = await openSession(config, resources, evalCount);
+  const asset = typeof args.flags['mnist-asset'] === 'string' ? args.flags['mnist-asset'] : undefined;
+  const { session, backend } = await openSession(config, resources, evalCount, asset);
 
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
@@ -54,13 +55,14 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     }
     await session.noteFiniteLoss(Math.max(1, Math.min(config.evalEvery, 100)));
     const line: Record<string, number | string | null> = { phase: 'student', step: r.step, loss, N: r.N, mu: r.mu, lr: r.lr };
-    if (is2d && (k % config.evalEvery === 0 || k === config.steps)) {
+    if (k % config.evalEvery === 0 || k === config.steps) {
       const q = await session.evaluate();
-      last = { swd1: q.swd1, swd2: q.swd2, swdTeacher: q.swdTeacher, swdFloor: q.swdFloor };
+      last = is2d ? { swd1: q.swd1, swd2: q.swd2, swdTeacher: q.swdTeacher, swdFloor: q.swdFloor } : { ...q.image! };
       Object.assign(line, last);
     }
     appendFileSync(metricsPath, `${JSON.stringify(line)}\n`);
-    bar.update(k, `loss ${loss.toExponential(3)} N ${r.N}${last.swd1 != null ? ` swd1 ${last.swd1.toFixed(4)}` : ''}`);
+    const q = last.swd1 ?? last.fd1;
+    bar.update(k, `loss ${loss.toExponential(3)} N ${r.N}${q != null ? ` ${is2d ? 'swd1' : 'fd1'} ${q.toFixed(4)}` : ''}`);
   }
   bar.finish();
   const seconds = (performance.now() - started) / 1000;

@@ -19,6 +19,7 @@ import { pfOdeTrajectories } from '../teacher/trajectories';
 import { slicedWasserstein } from '../metrics/sampleQuality2d';
 import { sampleSize } from '../tensorUtil';
 import { decodeRunFile, encodeRunFile, RunFileError } from './runFile';
+import type { DigitEvaluator, ImageQuality } from './imageData';
 
 export interface SessionResources {
   /** Custom 2D points (data coordinates) for dataset "custom". */
@@ -29,6 +30,8 @@ export interface SessionResources {
   pretrainedTeacher?: Float32Array[];
   /** LPIPS distance, when metric = "lpips". */
   lpips?: DistanceFn;
+  /** Classifier-based quality for digits. */
+  digitEvaluator?: DigitEvaluator;
 }
 
 export interface SessionStep {
@@ -41,12 +44,14 @@ export interface SessionStep {
   lr: number;
 }
 
+/** Sample quality: sliced Wasserstein distances for 2D data (NaN for images), classifier scores for digits. */
 export interface QualityReport {
   step: number;
   swd1: number;
   swd2: number;
   swdTeacher: number | null;
   swdFloor: number;
+  image?: ImageQuality;
 }
 
 export class SessionError extends Error {
@@ -237,11 +242,16 @@ export class TrainingSession {
     return states[states.length - 1];
   }
 
-  /** SWD of one-step and multistep samples against fresh data (2D). */
+  /** Quality of one-step and two-step samples: SWD against fresh data (2D), classifier scores (digits). */
   async evaluate(which: 'ema' | 'online' = 'ema'): Promise<QualityReport> {
-    if (!this.dataset2d) throw new Error('2D quality needs 2D data');
-    const dim = 2;
     const samples = await this.sample(this.evalNoise, which);
+    if (!this.dataset2d) {
+      const ev = this.resources.digitEvaluator;
+      if (!ev) throw new Error('image quality needs the digit classifier');
+      const image = await ev.quality(samples[0], samples[Math.min(1, samples.length - 1)]);
+      return { step: this.step, swd1: Number.NaN, swd2: Number.NaN, swdTeacher: null, swdFloor: Number.NaN, image };
+    }
+    const dim = 2;
     const twoStep = samples[Math.min(1, samples.length - 1)];
     if (this.cachedFloor === undefined) {
       const other = this.dataset2d.sample(this.evalTruth.length / dim, new Rng(this.config.seed, 'evaluation-floor'));

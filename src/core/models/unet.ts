@@ -1,0 +1,173 @@
+// Small time-conditioned U-Net for 28x28x1 images (NHWC), mirrored exactly by scripts/torch/cmlib.py so
+// weights trained in PyTorch load here. Two resolutions (28 and 14):
+//   stem conv -> res(enc0) ----------------------------------------------> concat -> res(dec0) -> out
+//                   \-> avgpool 2 -> res(enc1) -> res(mid) -> upsample 2 -/
+// Each residual block: GroupNorm(affine) -> SiLU -> conv3x3 -> GroupNorm * (1 + scale) + shift (from the
+// time embedding) -> SiLU -> conv3x3, plus a 1x1 skip conv when the width changes.
+// Time: c_noise -> [sin, cos] at geometric frequencies 1..maxFrequency -> dense -> SiLU -> dense -> SiLU.
+// Upsampling is nearest-neighbour by concat + reshape: resizeNearestNeighbor's cpu gradient is wrong for
+// batch > 1 and depthToSpace has no gradient (architecture.md section 6).
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../rng';
+import type { NetworkDef, ParamInfo, UnetSpec } from './types';
+
+/** The U-Net's settings; `UnetSpec` from types.ts with the fields this module reads. */
+export interface UnetConfig extends UnetSpec {
+  /** Widths at 28x28 and at 14x14. */
+  channels: [number, number];
+  /** Sinusoidal features of c_noise (half sin, half cos). */
+  timeFeatures: number;
+  /** Width of the time MLP and of the embedding every block reads. */
+  timeEmbedDim: number;
+  /** GroupNorm groups; must divide c0, c1 and c0 + c1. */
+  groups: number;
+  /** Highest feature frequency; c_noise = 0.25 ln t spans about [-1.6, 1.1]. */
+  maxFrequency: number;
+}
+
+const GN_EPS = 1e-5; // PyTorch's GroupNorm default, so the two implementations agree
+/** Residual-branch outputs start small so the stream keeps unit scale at initialisation. */
+const RESIDUAL_INIT_SCALE = 0.2;
+
+export const unetPresets = {
+  /** A few thousand parameters: for tests and browser smoke runs. */
+  tiny: { kind: 'unet', dataShape: [28, 28, 1], channels: [4, 8], timeFeatures: 8, timeEmbedDim: 16, groups: 2, maxFrequency: 16 },
+  /** About 261k parameters: the shipped pretrained models. */
+  default: { kind: 'unet', dataShape: [28, 28, 1], channels: [32, 64], timeFeatures: 32, timeEmbedDim: 128, groups: 8, maxFrequency: 16 },
+} satisfies Record<string, UnetConfig>;
+
+/** The residual blocks in order: name, input width, output width. */
+function blocks(spec: UnetConfig): Array<[string, number, number]> {
+  const [c0, c1] = spec.channels;
+  return [['enc0', c0, c0], ['enc1', c0, c1], ['mid', c1, c1], ['dec0', c1 + c0, c0]];
+}
+
+/** Parameter names and shapes in the fixed order shared with the PyTorch mirror (kernels [kh, kw, in, out]). */
+export function unetParams(spec: UnetConfig): ParamInfo[] {
+  const E = spec.timeEmbedDim;
+  const c0 = spec.channels[0];
+  const p: ParamInfo[] = [
+    { name: 'time.fc0.w', shape: [spec.timeFeatures, E] }, { name: 'time.fc0.b', shape: [E] },
+    { name: 'time.fc1.w', shape: [E, E] }, { name: 'time.fc1.b', shape: [E] },
+    { name: 'stem.w', shape: [3, 3, spec.dataShape[2], c0] }, { name: 'stem.b', shape: [c0] },
+  ];
+  for (const [b, cin, cout] of blocks(spec)) {
+    p.push(
+      { name: `${b}.norm1.gamma`, shape: [cin] }, { name: `${b}.norm1.beta`, shape: [cin] },
+      { name: `${b}.conv1.w`, shape: [3, 3, cin, cout] }, { name: `${b}.conv1.b`, shape: [cout] },
+      { name: `${b}.emb.w`, shape: [E, 2 * cout] }, { name: `${b}.emb.b`, shape: [2 * cout] },
+      { name: `${b}.conv2.w`, shape: [3, 3, cout, cout] }, { name: `${b}.conv2.b`, shape: [cout] },
+    );
+    if (cin !== cout) p.push({ name: `${b}.skip.w`, shape: [1, 1, cin, cout] }, { name: `${b}.skip.b`, shape: [cout] });
+  }
+  p.push(
+    { name: 'out.norm.gamma', shape: [c0] }, { name: 'out.norm.beta', shape: [c0] },
+    { name: 'out.conv.w', shape: [3, 3, c0, spec.dataShape[2]] }, { name: 'out.conv.b', shape: [spec.dataShape[2]] },
+  );
+  return p;
+}
+
+/** Throws with a readable message when a spec cannot build (wrong shape, groups that do not divide). */
+export function validateUnetSpec(spec: UnetSpec): UnetConfig {
+  const s = spec as Partial<UnetConfig>;
+  const [h, w] = spec.dataShape;
+  if (h % 2 !== 0 || w % 2 !== 0) throw new Error(`U-Net needs even image sides, got ${h}x${w}`);
+  if (!Array.isArray(s.channels) || s.channels.length !== 2) throw new Error('U-Net spec needs channels: [c0, c1]');
+  for (const key of ['timeFeatures', 'timeEmbedDim', 'groups', 'maxFrequency'] as const) {
+    if (typeof s[key] !== 'number' || !(s[key] > 0)) throw new Error(`U-Net spec needs a positive ${key}`);
+  }
+  const c = s as UnetConfig;
+  if (c.timeFeatures % 2 !== 0 || c.timeFeatures < 4) throw new Error(`timeFeatures must be even and >= 4, got ${c.timeFeatures}`);
+  for (const width of [c.channels[0], c.channels[1], c.channels[0] + c.channels[1]]) {
+    if (width % c.groups !== 0) throw new Error(`GroupNorm groups ${c.groups} do not divide width ${width}`);
+  }
+  return c;
+}
+
+/** Frequencies 1 .. maxFrequency, geometric, computed in float64 (same formula as the PyTorch mirror). */
+export function unetTimeFrequencies(spec: UnetConfig): Float32Array {
+  const half = spec.timeFeatures / 2;
+  return Float32Array.from({ length: half }, (_, k) => spec.maxFrequency ** (k / (half - 1)));
+}
+
+function silu<T extends tf.Tensor>(x: T): T {
+  return tf.mul(x, tf.sigmoid(x)) as T;
+}
+
+/** GroupNorm over (H, W, C/G) per sample and group, biased variance; no affine part. */
+function groupNorm(x: tf.Tensor4D, groups: number): tf.Tensor4D {
+  const [B, H, W, C] = x.shape;
+  const g = tf.reshape(x, [B, H * W, groups, C / groups]);
+  const { mean, variance } = tf.moments(g, [1, 3], true);
+  return tf.reshape(tf.mul(tf.sub(g, mean), tf.rsqrt(tf.add(variance, GN_EPS))), [B, H, W, C]);
+}
+
+function conv(x: tf.Tensor4D, w: tf.Tensor, b: tf.Tensor): tf.Tensor4D {
+  return tf.fused.conv2d({ x, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b });
+}
+
+/** Nearest-neighbour 2x upsampling from concat + reshape (differentiable on every backend). */
+function upsample2(x: tf.Tensor4D): tf.Tensor4D {
+  const [B, H, W, C] = x.shape;
+  const cols = tf.reshape(x, [B * H * W, 1, C]);
+  const wide = tf.reshape(tf.concat([cols, cols], 1), [B * H, 1, 2 * W * C]);
+  return tf.reshape(tf.concat([wide, wide], 1), [B, 2 * H, 2 * W, C]);
+}
+
+export function createUnet(spec: UnetSpec): NetworkDef<UnetSpec> {
+  const cfg = validateUnetSpec(spec);
+  const params = unetParams(cfg);
+  const index = new Map(params.map((p, i) => [p.name, i]));
+  let freqs: tf.Tensor2D | null = null; // uploaded once, kept for the life of the program
+  const getFreqs = () => {
+    if (!freqs || freqs.isDisposed) freqs = tf.keep(tf.tensor2d(unetTimeFrequencies(cfg), [1, cfg.timeFeatures / 2]));
+    return freqs;
+  };
+
+  return {
+    spec,
+    params,
+    init(rng: Rng): Float32Array[] {
+      return params.map(({ name, shape }) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        if (name.endsWith('.gamma')) return new Float32Array(size).fill(1);
+        if (!name.endsWith('.w')) return new Float32Array(size);
+        const fanIn = size / shape[shape.length - 1];
+        const residualOut = name.endsWith('conv2.w') || name === 'out.conv.w';
+        return rng.normals(size, (residualOut ? RESIDUAL_INIT_SCALE : 1) / Math.sqrt(fanIn)); // Lecun normal
+      });
+    },
+    forward(p, xIn, cNoise) {
+      return tf.tidy(() => {
+        const P = (name: string) => p[index.get(name)!];
+        const dense = (x: tf.Tensor2D, prefix: string): tf.Tensor2D =>
+          tf.fused.matMul({ a: x, b: P(`${prefix}.w`) as tf.Tensor2D, bias: P(`${prefix}.b`) }) as tf.Tensor2D;
+        const affine = (x: tf.Tensor4D, prefix: string): tf.Tensor4D => tf.add(tf.mul(x, P(`${prefix}.gamma`)), P(`${prefix}.beta`));
+
+        const angles: tf.Tensor2D = tf.mul(tf.reshape(cNoise, [-1, 1]), getFreqs());
+        const features = tf.concat([tf.sin(angles), tf.cos(angles)], 1) as tf.Tensor2D;
+        const temb = silu(dense(silu(dense(features, 'time.fc0')), 'time.fc1'));
+
+        const resBlock = (x: tf.Tensor4D, b: string, cout: number): tf.Tensor4D => {
+          let h = conv(silu(affine(groupNorm(x, cfg.groups), `${b}.norm1`)), P(`${b}.conv1.w`), P(`${b}.conv1.b`));
+          const [scale, shift] = tf.split(tf.reshape(dense(temb, `${b}.emb`), [-1, 1, 1, 2 * cout]), 2, 3);
+          h = tf.add(tf.mul(groupNorm(h, cfg.groups), tf.add(scale, 1)), shift) as tf.Tensor4D;
+          h = conv(silu(h), P(`${b}.conv2.w`), P(`${b}.conv2.b`));
+          const skip = index.has(`${b}.skip.w`) ? conv(x, P(`${b}.skip.w`), P(`${b}.skip.b`)) : x;
+          return tf.add(skip, h) as tf.Tensor4D;
+        };
+
+        const [c0, c1] = cfg.channels;
+        const h0 = conv(xIn as tf.Tensor4D, P('stem.w'), P('stem.b'));
+        const h1 = resBlock(h0, 'enc0', c0);
+        let h = tf.avgPool(h1, 2, 2, 'valid');
+        h = resBlock(h, 'enc1', c1);
+        h = resBlock(h, 'mid', c1);
+        h = tf.concat([upsample2(h), h1], 3);
+        h = resBlock(h, 'dec0', c0);
+        h = silu(affine(groupNorm(h, cfg.groups), 'out.norm'));
+        return conv(h, P('out.conv.w'), P('out.conv.b'));
+      });
+    },
+  };
+}
