@@ -1,8 +1,9 @@
 // MLP with time features for 2D data: input [c_in x, sin/cos features of c_noise], `depth` hidden layers
 // of `width` units, a zero-initialised linear output (so F = 0 and f = c_skip x at initialisation).
-// Built from tf.fused.matMul (bias and relu fused into one kernel): per-step cost is kernel launches.
+// Built from fused dense layers (bias and relu in one kernel, gradients without transposed products).
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
+import { dense } from './dense';
 import { sinusoidalFeatures, timeFrequencies } from './timeFeatures';
 import type { MlpSpec, NetworkDef, ParamInfo } from './types';
 
@@ -54,12 +55,10 @@ export function createMlp(spec: MlpSpec, convention: 'jax' | 'pytorch' = 'jax'):
         let h: tf.Tensor2D = tf.concat([xIn as tf.Tensor2D, sinusoidalFeatures(cNoise, getFreqs())], 1);
         for (let l = 0; l < spec.depth; l++) {
           const w = p[2 * l] as tf.Tensor2D;
-          const b = p[2 * l + 1];
-          h = spec.activation === 'relu'
-            ? (tf.fused.matMul({ a: h, b: w, bias: b, activation: 'relu' }) as tf.Tensor2D)
-            : activate(tf.fused.matMul({ a: h, b: w, bias: b }) as tf.Tensor2D, spec.activation);
+          const b = p[2 * l + 1] as tf.Tensor1D;
+          h = spec.activation === 'relu' ? dense(h, w, b, 'relu') : activate(dense(h, w, b), spec.activation);
         }
-        return tf.fused.matMul({ a: h, b: p[2 * spec.depth] as tf.Tensor2D, bias: p[2 * spec.depth + 1] });
+        return dense(h, p[2 * spec.depth] as tf.Tensor2D, p[2 * spec.depth + 1] as tf.Tensor1D);
       });
     },
   };

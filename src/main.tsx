@@ -1,0 +1,27 @@
+// Entry point: read the link, follow the theme, start the training worker, mount the page.
+import 'katex/dist/katex.min.css';
+import './styles/app.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { useRun } from './state/runStore';
+import { startSession } from './state/session';
+import { loadFromUrl, syncUrl } from './state/urlSync';
+import { App } from './ui/App';
+import { followTheme } from './ui/theme';
+
+loadFromUrl();
+syncUrl();
+followTheme();
+const session = startSession(() => new Worker(new URL('./worker/trainer.worker.ts', import.meta.url), { type: 'module' }));
+// Handy for debugging and for end-to-end tests that need to look inside.
+(window as unknown as { __playground?: unknown }).__playground = {
+  session,
+  snapshotVersion: () => useRun.getState().snapshot?.version ?? -1,
+  oneStepSamples: () => Array.from(useRun.getState().snapshot?.samples[0] ?? []),
+};
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,118 @@
+// What the worker reports about the run. Large arrays (snapshot, static data, series) are kept as typed
+// arrays and read by the render loop; React components subscribe only to the small scalars they show.
+import { create } from 'zustand';
+import type {
+  BackendName, ErrorCode, Phase, ProgressEvent, QualityEvent, SnapshotEvent, StaticEvent,
+} from '../worker/protocol';
+import { DecimatingSeries } from './series';
+
+export interface QualitySeries {
+  swd1: DecimatingSeries;
+  swd2: DecimatingSeries;
+  swdTeacher: DecimatingSeries;
+  swdFloor: DecimatingSeries;
+}
+
+export interface RunState {
+  /** The worker's phase; 'idle' before the first configure. */
+  phase: Phase;
+  statusMessage: string;
+  /** The user asked to train (the Train button reads "Pause" while this is set). */
+  training: boolean;
+  /** A configure is in flight: controls that need a built run wait. */
+  configuring: boolean;
+  configured: boolean;
+  step: number;
+  teacherStep: number;
+  progressPhase: 'teacher' | 'student';
+  N: number;
+  mu: number;
+  lr: number;
+  stepsPerSecond: number;
+  msPerStep: number;
+  backend: BackendName | null;
+  adapter: string | null;
+  fallbackReasons: string[];
+  warmupMs: number | null;
+  lastError: { code: ErrorCode; message: string; recoverable: boolean } | null;
+  /** Histories: mutated in place, `seriesVersion` tells subscribers something changed. */
+  loss: DecimatingSeries;
+  teacherLoss: DecimatingSeries;
+  quality: QualitySeries;
+  seriesVersion: number;
+  latestQuality: QualityEvent | null;
+  snapshot: SnapshotEvent | null;
+  staticData: StaticEvent | null;
+}
+
+const newQuality = (): QualitySeries => ({
+  swd1: new DecimatingSeries(1024),
+  swd2: new DecimatingSeries(1024),
+  swdTeacher: new DecimatingSeries(1024),
+  swdFloor: new DecimatingSeries(1024),
+});
+
+export const useRun = create<RunState>(() => ({
+  phase: 'idle',
+  statusMessage: 'Starting the training worker…',
+  training: false,
+  configuring: false,
+  configured: false,
+  step: 0,
+  teacherStep: 0,
+  progressPhase: 'student',
+  N: 0,
+  mu: 0,
+  lr: 0,
+  stepsPerSecond: 0,
+  msPerStep: 0,
+  backend: null,
+  adapter: null,
+  fallbackReasons: [],
+  warmupMs: null,
+  lastError: null,
+  loss: new DecimatingSeries(4096),
+  teacherLoss: new DecimatingSeries(2048),
+  quality: newQuality(),
+  seriesVersion: 0,
+  latestQuality: null,
+  snapshot: null,
+  staticData: null,
+}));
+
+/** Forget the run's history (after a configure or reset). */
+export function clearRunHistory(): void {
+  const s = useRun.getState();
+  s.loss.clear();
+  s.teacherLoss.clear();
+  for (const series of Object.values(s.quality)) series.clear();
+  useRun.setState({ step: 0, teacherStep: 0, latestQuality: null, seriesVersion: s.seriesVersion + 1, lastError: null, stepsPerSecond: 0, msPerStep: 0 });
+}
+
+export function applyProgress(e: ProgressEvent): void {
+  const s = useRun.getState();
+  const target = e.phase === 'teacher' ? s.teacherLoss : s.loss;
+  for (let i = 0; i < e.losses.length; i++) target.push(e.lossSteps[i], e.losses[i]);
+  useRun.setState({
+    step: e.step,
+    teacherStep: e.teacherStep,
+    progressPhase: e.phase,
+    N: e.N,
+    mu: e.mu,
+    lr: e.lr,
+    stepsPerSecond: e.stepsPerSecond,
+    msPerStep: e.msPerStep,
+    seriesVersion: s.seriesVersion + 1,
+  });
+}
+
+export function applyQuality(e: QualityEvent): void {
+  const s = useRun.getState();
+  s.quality.swd1.push(e.step, e.swd1);
+  s.quality.swd2.push(e.step, e.swd2);
+  if (e.swdTeacher !== null) s.quality.swdTeacher.push(e.step, e.swdTeacher);
+  s.quality.swdFloor.push(e.step, e.swdFloor);
+  useRun.setState({ latestQuality: e, seriesVersion: s.seriesVersion + 1 });
+}
+
+export const isBusyPhase = (p: Phase) => p === 'loading' || p === 'warming-up';

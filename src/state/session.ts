@@ -1,0 +1,264 @@
+// Joins the stores to the training worker: config and view changes become commands, worker events
+// become run state. The only module that talks to the TrainerClient; UI components call its actions.
+import { FIELDS } from '../core/config';
+import { TrainerClient, WorkerCommandError } from '../worker/client';
+import type { WorkerEvent } from '../worker/protocol';
+import { useConfig } from './configStore';
+import { notify, useNotices } from './notices';
+import { applyProgress, applyQuality, clearRunHistory, useRun } from './runStore';
+import { useView, viewRequest } from './viewStore';
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export class Session {
+  readonly client: TrainerClient;
+  private configureInFlight: Promise<void> | null = null;
+  private configureAgain = false;
+  private viewTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly unsubscribers: (() => void)[] = [];
+
+  constructor(createWorker: () => Worker) {
+    this.client = new TrainerClient({
+      createWorker,
+      onCrash: ({ restoredStep, message: why }) => {
+        notify({
+          kind: restoredStep === null ? 'error' : 'warning',
+          topic: 'crash',
+          title: restoredStep === null ? 'The training worker crashed and could not be restarted' : 'The training worker crashed and was restarted',
+          lines: [why, restoredStep === null ? 'Reload the page to start again.' : `Restored the last checkpoint (step ${restoredStep}).`],
+        });
+        if (restoredStep === null) useRun.setState({ training: false, phase: 'failed' });
+      },
+    });
+    this.listen();
+  }
+
+  async boot(): Promise<void> {
+    const { config } = useConfig.getState();
+    useRun.setState({ phase: 'loading', statusMessage: 'Starting the training worker…' });
+    try {
+      await this.client.init(config.backend);
+    } catch (err) {
+      useRun.setState({ phase: 'failed', statusMessage: `No backend could start: ${message(err)}` });
+      notify({ kind: 'error', topic: 'backend', title: 'No TensorFlow.js backend could start', lines: [message(err)] });
+      return;
+    }
+    this.watchStores();
+    // The view goes first, so the first build already computes the probes the page wants.
+    await this.client.setView(viewRequest(useView.getState())).catch(() => undefined);
+    await this.configure();
+  }
+
+  private listen(): void {
+    const c = this.client;
+    c.on('ready', (e) => useRun.setState({ backend: e.backend, adapter: e.adapter, fallbackReasons: e.fallbackReasons, warmupMs: e.warmupMs }));
+    c.on('status', (e) => {
+      const training = e.phase === 'training' || e.phase === 'teacher' ? true
+        : e.phase === 'paused' || e.phase === 'done' || e.phase === 'failed' || e.phase === 'idle' ? false : useRun.getState().training;
+      useRun.setState({ phase: e.phase, statusMessage: e.message, training });
+    });
+    c.on('progress', applyProgress);
+    c.on('quality', applyQuality);
+    c.on('static', (e) => useRun.setState({ staticData: e }));
+    c.on('snapshot', (e) => useRun.setState({ snapshot: e }));
+    c.on('error', (e) => this.onWorkerError(e));
+  }
+
+  private onWorkerError(e: Extract<WorkerEvent, { type: 'error' }>): void {
+    useRun.setState({ lastError: { code: e.code, message: e.message, recoverable: e.recoverable } });
+    if (e.code === 'nan-loss') {
+      useRun.setState({ training: false });
+      notify({
+        kind: 'error', topic: 'nan',
+        title: 'The loss became NaN, so training was paused',
+        lines: [e.message, 'Lower the learning rate, add gradient clipping or a warm-up, then start over from step 0.'],
+        action: { label: 'Start over', run: () => void this.reset() },
+      });
+    } else if (e.code === 'device-lost') {
+      notify({ kind: 'warning', topic: 'backend', title: 'The GPU device was lost', lines: [e.message] });
+    } else {
+      notify({ kind: e.recoverable ? 'warning' : 'error', topic: 'worker-error', title: `Training error (${e.code})`, lines: [e.message] });
+      if (!e.recoverable) useRun.setState({ training: false });
+    }
+  }
+
+  /** Config changes rebuild the run; view changes only change what snapshots contain. */
+  private watchStores(): void {
+    this.unsubscribers.push(
+      useConfig.subscribe((s, prev) => {
+        if (s.config.backend !== prev.config.backend) void this.setBackend();
+        if (s.revision !== prev.revision) {
+          if (useRun.getState().step > 0) {
+            notify({ kind: 'info', topic: 'restart', title: 'Settings changed: the run restarted from step 0', lines: [] });
+          }
+          void this.configure();
+        }
+      }),
+      useView.subscribe((s, prev) => {
+        if (s.probeCount !== prev.probeCount || s.trajectoryCount !== prev.trajectoryCount || s.consistencyTimes !== prev.consistencyTimes
+          || s.cursorT !== prev.cursorT || s.weights !== prev.weights) this.scheduleView();
+      }),
+    );
+  }
+
+  private scheduleView(): void {
+    // The scrubber fires on every pixel: send the newest view at most every 60 ms.
+    if (this.viewTimer) return;
+    this.viewTimer = setTimeout(() => {
+      this.viewTimer = null;
+      void this.sendView();
+    }, 60);
+  }
+
+  private async sendView(): Promise<void> {
+    try {
+      // The worker answers a view change with a fresh snapshot when it is not training.
+      await this.client.setView(viewRequest(useView.getState()));
+    } catch (err) {
+      if (!(err instanceof WorkerCommandError && err.code === 'not-configured')) console.warn('setView failed', err);
+    }
+  }
+
+  /** Sends the current config (coalescing bursts of changes into one configure). */
+  async configure(): Promise<void> {
+    if (this.configureInFlight) {
+      this.configureAgain = true;
+      return this.configureInFlight;
+    }
+    this.configureInFlight = this.configureNow().finally(() => {
+      this.configureInFlight = null;
+      if (this.configureAgain) {
+        this.configureAgain = false;
+        void this.configure();
+      }
+    });
+    return this.configureInFlight;
+  }
+
+  private async configureNow(): Promise<void> {
+    const { config, points } = useConfig.getState();
+    clearRunHistory();
+    useRun.setState({ training: false, configuring: true, configured: false, snapshot: null, staticData: null });
+    if (config.dataset === 'custom' && (!points || points.length < 4)) {
+      useRun.setState({ configuring: false, phase: 'idle', statusMessage: 'Draw or upload at least 2 points to train on custom data.' });
+      return;
+    }
+    try {
+      // The worker builds the run, warms up and sends the static data and a first snapshot itself.
+      await this.client.configure(config, config.dataset === 'custom' && points ? points.slice() : undefined);
+      useRun.setState({ configured: true });
+      useNotices.getState().dismissTopic('configure');
+    } catch (err) {
+      notify({ kind: 'error', topic: 'configure', title: 'The run could not be set up with these settings', lines: [message(err)] });
+    } finally {
+      useRun.setState({ configuring: false });
+    }
+  }
+
+  async train(): Promise<void> {
+    const run = useRun.getState();
+    if (!run.configured || run.training) return;
+    useRun.setState({ training: true });
+    try {
+      await this.client.start();
+    } catch (err) {
+      useRun.setState({ training: false });
+      notify({ kind: 'error', topic: 'train', title: 'Training could not start', lines: [message(err)] });
+    }
+  }
+
+  async pause(): Promise<void> {
+    useRun.setState({ training: false });
+    try {
+      await this.client.pause();
+    } catch (err) {
+      notify({ kind: 'warning', topic: 'train', title: 'Pause failed', lines: [message(err)] });
+    }
+  }
+
+  toggleTraining(): Promise<void> {
+    return useRun.getState().training ? this.pause() : this.train();
+  }
+
+  async step(count: number): Promise<void> {
+    const run = useRun.getState();
+    if (!run.configured || run.training) return;
+    try {
+      await this.client.step(count);
+    } catch (err) {
+      notify({ kind: 'error', topic: 'train', title: 'Step failed', lines: [message(err)] });
+    }
+  }
+
+  /** Back to step 0 with the same seed: identical initial weights and noise. */
+  async reset(): Promise<void> {
+    useRun.setState({ training: false });
+    useNotices.getState().dismissTopic('nan');
+    try {
+      clearRunHistory();
+      await this.client.reset();
+    } catch (err) {
+      notify({ kind: 'error', topic: 'train', title: 'Reset failed', lines: [message(err)] });
+    }
+  }
+
+  newSeed(): void {
+    const max = (FIELDS.seed as { max: number }).max;
+    const current = useConfig.getState().config.seed;
+    let seed = current;
+    while (seed === current) seed = 1 + Math.floor(Math.random() * Math.min(max, 1_000_000));
+    useConfig.getState().setField('seed', seed);
+  }
+
+  private async setBackend(): Promise<void> {
+    const { backend } = useConfig.getState().config;
+    useRun.setState({ statusMessage: `Switching to ${backend}…` });
+    try {
+      await this.client.setBackend(backend);
+    } catch (err) {
+      notify({ kind: 'error', topic: 'backend', title: `Could not switch the backend to ${backend}`, lines: [message(err)] });
+    }
+  }
+
+  async exportWeights(): Promise<{ bytes: ArrayBuffer; fileName: string } | null> {
+    try {
+      const bytes = await this.client.exportWeights();
+      const { config } = useConfig.getState();
+      return { bytes, fileName: `consistency-${config.mode}-${config.dataset}-step${useRun.getState().step}.safetensors` };
+    } catch (err) {
+      notify({ kind: 'error', topic: 'weights', title: 'Export failed', lines: [message(err)] });
+      return null;
+    }
+  }
+
+  async importWeights(file: File): Promise<boolean> {
+    try {
+      const bytes = await file.arrayBuffer();
+      await this.client.importWeights(bytes);
+      useNotices.getState().dismissTopic('weights');
+      notify({ kind: 'info', topic: 'weights', title: `Loaded weights from ${file.name}`, lines: [] });
+      return true;
+    } catch (err) {
+      notify({ kind: 'error', topic: 'weights', title: `Could not load ${file.name}`, lines: [message(err), 'Nothing was changed.'] });
+      return false;
+    }
+  }
+
+  dispose(): void {
+    this.unsubscribers.forEach((u) => u());
+    this.client.terminate();
+  }
+}
+
+let current: Session | null = null;
+
+export function startSession(createWorker: () => Worker): Session {
+  current = new Session(createWorker);
+  void current.boot();
+  return current;
+}
+
+export function session(): Session {
+  if (!current) throw new Error('the session has not been started');
+  return current;
+}

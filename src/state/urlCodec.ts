@@ -1,0 +1,111 @@
+// The run's settings in the query string: versioned, only non-default values, each under its field's
+// short `url` key. Decoding trusts nothing: every value goes through parseField exactly like typed input,
+// and a rejected value keeps its default and is named in a notice.
+import { crossFieldErrors, DEFAULTS, FIELD_LIST, parseField, type Config, type ConfigKey } from '../core/config';
+
+export const URL_VERSION = '1';
+const VERSION_KEY = 'v';
+
+const byUrlKey = new Map(FIELD_LIST.map((f) => [f.url, f]));
+
+function formatValue(value: Config[ConfigKey]): string {
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+function sameValue(a: Config[ConfigKey], b: Config[ConfigKey]): boolean {
+  return formatValue(a) === formatValue(b);
+}
+
+/** Extra, non-config parameters (view settings) that share the query string; keys must not clash with FIELDS. */
+export type ExtraParams = Record<string, string>;
+
+/** Query string (without "?") holding only the settings that differ from the defaults. */
+export function encodeConfig(config: Config, extra: ExtraParams = {}): string {
+  const params = new URLSearchParams();
+  for (const f of FIELD_LIST) {
+    const value = config[f.key];
+    if (!sameValue(value, DEFAULTS[f.key])) params.set(f.url, formatValue(value));
+  }
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  if ([...params.keys()].length === 0) return '';
+  // The version goes first so a reader sees it before anything it might not understand.
+  return `${VERSION_KEY}=${URL_VERSION}&${params.toString()}`;
+}
+
+export interface DecodedUrl {
+  config: Config;
+  /** Human-readable reasons for every parameter that was ignored; empty when the link was clean. */
+  notices: string[];
+  /** The settings that were rejected (they keep their default). */
+  rejected: ConfigKey[];
+  /** Parameters claimed by the caller's extra keys, raw. */
+  extra: ExtraParams;
+}
+
+/**
+ * Reads a query string. `extraKeys` are non-config parameters the caller understands (passed through raw).
+ * A link of another version is not guessed at: everything falls back to the defaults, with a notice.
+ */
+export function decodeConfig(search: string, extraKeys: readonly string[] = []): DecodedUrl {
+  const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+  const notices: string[] = [];
+  const rejected: ConfigKey[] = [];
+  const extra: ExtraParams = {};
+  const keys = [...params.keys()];
+  if (keys.length === 0) return { config: { ...DEFAULTS, taus: [...DEFAULTS.taus] }, notices, rejected, extra };
+
+  const version = params.get(VERSION_KEY);
+  if (version !== null && version !== URL_VERSION) {
+    notices.push(`This link uses settings version "${version}", which this page does not know; all settings are at their defaults.`);
+    return { config: { ...DEFAULTS, taus: [...DEFAULTS.taus] }, notices, rejected, extra };
+  }
+
+  const accepted: Partial<Record<ConfigKey, unknown>> = {};
+  const order: ConfigKey[] = [];
+  for (const [urlKey, raw] of params) {
+    if (urlKey === VERSION_KEY) continue;
+    if (extraKeys.includes(urlKey)) {
+      extra[urlKey] = raw;
+      continue;
+    }
+    const field = byUrlKey.get(urlKey);
+    if (!field) {
+      notices.push(`Unknown link parameter "${urlKey}" was ignored.`);
+      continue;
+    }
+    const r = parseField(field.key, raw);
+    if (r.ok) {
+      accepted[field.key] = r.value;
+      if (!order.includes(field.key)) order.push(field.key);
+    } else {
+      rejected.push(field.key);
+      notices.push(`Link parameter "${urlKey}" (${field.label}) was invalid and uses its default ${formatValue(DEFAULTS[field.key])}: ${r.error}`);
+    }
+  }
+
+  const config = { ...DEFAULTS, taus: [...DEFAULTS.taus], ...accepted } as Config;
+  // Cross-field conflicts: drop the linked setting whose removal clears the most conflicts (latest first
+  // on ties) until none are left, so one bad value does not discard the whole link.
+  let errors = crossFieldErrors(config);
+  while (errors.length > 0) {
+    let best: { key: ConfigKey; remaining: string[] } | null = null;
+    for (const key of [...order].reverse()) {
+      const trial = { ...config, [key]: DEFAULTS[key] } as Config;
+      const remaining = crossFieldErrors(trial);
+      if (remaining.length < errors.length && (!best || remaining.length < best.remaining.length)) best = { key, remaining };
+    }
+    if (!best) {
+      // Nothing in the link causes it (should not happen with valid defaults): report and stop.
+      notices.push(...errors);
+      break;
+    }
+    const field = FIELD_LIST.find((f) => f.key === best!.key)!;
+    const fixed = errors.filter((e) => !best!.remaining.includes(e));
+    (config as unknown as Record<string, unknown>)[best.key] = DEFAULTS[best.key];
+    order.splice(order.indexOf(best.key), 1);
+    rejected.push(best.key);
+    notices.push(`Link parameter "${field.url}" (${field.label}) conflicts with other settings and uses its default ${formatValue(DEFAULTS[best.key])}: ${fixed.join('; ')}`);
+    errors = best.remaining;
+  }
+  return { config, notices, rejected, extra };
+}

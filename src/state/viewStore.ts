@@ -1,0 +1,70 @@
+// What the page shows, independent of training: layers, the time cursor, the theme and what the worker
+// should put in snapshots. None of it touches the run.
+import { create } from 'zustand';
+import type { ViewRequest } from '../worker/protocol';
+
+export type ThemeChoice = 'auto' | 'light' | 'dark';
+export type LayerName = 'data' | 'oneStep' | 'multistep' | 'trajectories' | 'arrows' | 'pt' | 'mapped';
+
+export interface ViewState {
+  layers: Record<LayerName, boolean>;
+  theme: ThemeChoice;
+  /** Resolved theme (auto follows prefers-color-scheme). */
+  dark: boolean;
+  cursorT: number;
+  probeCount: number;
+  trajectoryCount: number;
+  consistencyTimes: number[];
+  weights: 'ema' | 'online';
+  snapshotIntervalMs: number;
+  setLayer: (layer: LayerName, on: boolean) => void;
+  setTheme: (theme: ThemeChoice) => void;
+  setDark: (dark: boolean) => void;
+  setCursorT: (t: number) => void;
+  setView: (patch: Partial<Pick<ViewState, 'probeCount' | 'trajectoryCount' | 'consistencyTimes' | 'weights'>>) => void;
+}
+
+export const VIEW_DEFAULTS = {
+  probeCount: 512,
+  trajectoryCount: 12,
+  consistencyTimes: [2, 1, 0.5, 0.2, 0.05],
+  cursorT: 0.5,
+};
+
+/** View settings that may ride along in a shared link (keys prefixed with "_" never clash with config keys). */
+export const VIEW_URL_KEYS = { probeCount: '_p', trajectoryCount: '_tr' } as const;
+export const VIEW_LIMITS = { probeCount: [16, 4096], trajectoryCount: [0, 64] } as const;
+
+export function parseViewInt(raw: string | undefined, [lo, hi]: readonly [number, number]): number | null {
+  if (raw === undefined) return null;
+  const v = Number(raw);
+  return Number.isInteger(v) && v >= lo && v <= hi ? v : null;
+}
+
+export const useView = create<ViewState>((set) => ({
+  layers: { data: true, oneStep: true, multistep: true, trajectories: true, arrows: true, pt: true, mapped: true },
+  theme: 'auto',
+  dark: false,
+  cursorT: VIEW_DEFAULTS.cursorT,
+  probeCount: VIEW_DEFAULTS.probeCount,
+  trajectoryCount: VIEW_DEFAULTS.trajectoryCount,
+  consistencyTimes: VIEW_DEFAULTS.consistencyTimes,
+  weights: 'ema',
+  snapshotIntervalMs: 100,
+  setLayer: (layer, on) => set((s) => ({ layers: { ...s.layers, [layer]: on } })),
+  setTheme: (theme) => set({ theme }),
+  setDark: (dark) => set({ dark }),
+  setCursorT: (cursorT) => set({ cursorT }),
+  setView: (patch) => set(patch),
+}));
+
+export function viewRequest(s: ViewState): ViewRequest {
+  return {
+    probeCount: s.probeCount,
+    trajectoryCount: s.trajectoryCount,
+    consistencyTimes: s.consistencyTimes,
+    cursorT: s.cursorT,
+    weights: s.weights,
+    snapshotIntervalMs: s.snapshotIntervalMs,
+  };
+}

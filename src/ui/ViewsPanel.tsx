@@ -1,0 +1,103 @@
+// The model at work: samples from fixed noise, trajectories with the consistency arrows, the time
+// scrubber, and the live charts.
+import { drawLossChart, drawQualityChart, drawScheduleChart } from '../render/chartViews';
+import { drawConsistencyView, drawSamplesView, drawScrubberView, type ViewInput } from '../render/sampleViews';
+import { useConfig } from '../state/configStore';
+import { useRun } from '../state/runStore';
+import { useView, type LayerName } from '../state/viewStore';
+import { ViewCanvas } from './ViewCanvas';
+
+const samplesDeps = ({ run, view, config }: ViewInput) => [run.snapshot, run.staticData, run.configuring, run.statusMessage, view.layers, config.sigmaData];
+const consistencyDeps = ({ run, view, config }: ViewInput) => [run.snapshot, run.staticData, run.configuring, view.layers, config];
+const scrubberDeps = ({ run, view, config }: ViewInput) => [run.snapshot, run.staticData, run.configuring, view.layers, config];
+const lossDeps = ({ run, config }: ViewInput) => [run.seriesVersion, config.mode];
+const qualityDeps = ({ run, config }: ViewInput) => [run.seriesVersion, config];
+const scheduleDeps = ({ run, config }: ViewInput) => [run.step, run.N, config];
+
+function Layer({ name, label }: { name: LayerName; label: string }) {
+  const on = useView((s) => s.layers[name]);
+  return (
+    <label className="layer">
+      <input type="checkbox" checked={on} onChange={(e) => useView.getState().setLayer(name, e.target.checked)} />
+      {label}
+    </label>
+  );
+}
+
+/** Log-scale slider over [eps, T] for the time cursor. */
+function TimeScrubber() {
+  const eps = useConfig((s) => s.config.eps);
+  const T = useConfig((s) => s.config.T);
+  const t = useView((s) => s.cursorT);
+  const toU = (v: number) => Math.log(v / eps) / Math.log(T / eps);
+  const fromU = (u: number) => eps * (T / eps) ** u;
+  return (
+    <label className="scrubber">
+      <span>Time t = <strong>{t < 1 ? t.toPrecision(2) : t.toFixed(1)}</strong></span>
+      <input type="range" min={0} max={1000} value={Math.round(1000 * Math.min(1, Math.max(0, toU(t))))} aria-label="Time cursor t"
+        onChange={(e) => useView.getState().setCursorT(Number(fromU(Number(e.target.value) / 1000).toPrecision(4)))} />
+    </label>
+  );
+}
+
+function SpreadSummary() {
+  const spread = useRun((s) => s.snapshot?.consistencySpread);
+  if (!spread || spread.length === 0) return <span className="muted">spread appears after the first snapshot</span>;
+  const mean = spread.reduce((a, b) => a + b, 0) / spread.length;
+  return (
+    <span>
+      Mean distance of f(x_t, t) to the trajectory end: <strong aria-label="Consistency spread">{mean.toFixed(3)}</strong>
+      <span className="muted"> (0 means perfectly self-consistent)</span>
+    </span>
+  );
+}
+
+function ViewOptions() {
+  const probeCount = useView((s) => s.probeCount);
+  const trajectoryCount = useView((s) => s.trajectoryCount);
+  const weights = useView((s) => s.weights);
+  const setView = useView((s) => s.setView);
+  return (
+    <div className="view-options">
+      <label>Probe points
+        <select value={probeCount} onChange={(e) => setView({ probeCount: Number(e.target.value) })}>
+          {[64, 128, 256, 512, 1024, 2048].map((n) => <option key={n} value={n}>{n}</option>)}
+          {![64, 128, 256, 512, 1024, 2048].includes(probeCount) && <option value={probeCount}>{probeCount}</option>}
+        </select>
+      </label>
+      <label>Trajectories
+        <select value={trajectoryCount} onChange={(e) => setView({ trajectoryCount: Number(e.target.value) })}>
+          {[0, 4, 8, 12, 24, 48].map((n) => <option key={n} value={n}>{n}</option>)}
+          {![0, 4, 8, 12, 24, 48].includes(trajectoryCount) && <option value={trajectoryCount}>{trajectoryCount}</option>}
+        </select>
+      </label>
+      <label>Sample with
+        <select value={weights} onChange={(e) => setView({ weights: e.target.value as 'ema' | 'online' })}>
+          <option value="ema">evaluation EMA</option>
+          <option value="online">online weights</option>
+        </select>
+      </label>
+    </div>
+  );
+}
+
+export function ViewsPanel() {
+  return (
+    <section className="views" aria-label="Views">
+      <div className="view-grid">
+        <ViewCanvas id="samples" title="Samples from fixed noise" draw={drawSamplesView} deps={samplesDeps}
+          caption={<><Layer name="data" label="data" /><Layer name="oneStep" label="one step" /><Layer name="multistep" label="multistep" /></>} />
+        <ViewCanvas id="consistency" title="Teacher PF-ODE trajectories and f(x_t, t)" draw={drawConsistencyView} deps={consistencyDeps}
+          caption={<><Layer name="trajectories" label="trajectories (colour = t)" /><Layer name="arrows" label="arrows to f(x_t, t)" /><SpreadSummary /></>} />
+        <ViewCanvas id="scrubber" title="Noised data p_t and where the model maps it" draw={drawScrubberView} deps={scrubberDeps} className="wide"
+          caption={<><TimeScrubber /><Layer name="pt" label="p_t" /><Layer name="mapped" label="f(x_t, t)" /></>} />
+      </div>
+      <ViewOptions />
+      <div className="chart-grid">
+        <ViewCanvas id="loss" title="Consistency loss (raw and smoothed)" draw={drawLossChart} deps={lossDeps} className="chart" />
+        <ViewCanvas id="quality" title="Sample quality: sliced Wasserstein to data" draw={drawQualityChart} deps={qualityDeps} className="chart" />
+        <ViewCanvas id="schedule" title="Schedules N(k) and mu(k)" draw={drawScheduleChart} deps={scheduleDeps} className="chart" />
+      </div>
+    </section>
+  );
+}

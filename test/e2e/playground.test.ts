@@ -1,0 +1,149 @@
+// The playground in Debian's Chromium on software WebGPU, driven like a user would. One browser and
+// one dev server for the whole file; each test opens its own page (its own training worker).
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  activeBackend, button, oneStepSamples, readStep, snapshotVersion, startHarness, stepCount, TINY,
+  waitForReady, waitForStep, type Harness,
+} from './harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+  await h.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.baseUrl });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function waitForNewSnapshot(page: Page, after: number): Promise<number> {
+  await page.waitForFunction((v) => (window as unknown as { __playground: { snapshotVersion(): number } }).__playground.snapshotVersion() > v,
+    after, { timeout: 120_000, polling: 100 });
+  return snapshotVersion(page);
+}
+
+const maxAbsDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+describe('playground in Chromium with software WebGPU', () => {
+  it('loads with the webgpu backend active', async () => {
+    const page = await h.open(TINY);
+    await waitForReady(page);
+    await expect.poll(() => activeBackend(page).textContent()).toBe('webgpu');
+    expect(await readStep(page)).toBe(0);
+    await page.close();
+  });
+
+  it('CT trains a few steps, the sample view changes, and Pause stops the step counter', async () => {
+    const page = await h.open(`m=ct&${TINY}`);
+    await waitForReady(page);
+    expect(await page.getByLabel('Training mode', { exact: true }).inputValue()).toBe('ct');
+    await expect.poll(() => snapshotVersion(page), { timeout: 60_000 }).toBeGreaterThan(0);
+    const before = await oneStepSamples(page);
+    const pixelsBefore = await page.locator('canvas[data-view="samples"]').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+
+    await button(page, 'Train').click();
+    await expect.poll(() => button(page, 'Pause').count()).toBe(1);
+    await waitForStep(page, 3);
+    await button(page, 'Pause').click();
+    await button(page, 'Train').waitFor();
+    await page.waitForFunction(() => document.querySelector('.phase-paused') !== null, undefined, { timeout: 60_000 });
+
+    // Settled: the counter must not move any more.
+    const paused = await readStep(page);
+    expect(paused).toBeGreaterThanOrEqual(3);
+    await page.waitForTimeout(1500);
+    expect(await readStep(page)).toBe(paused);
+
+    const v = await snapshotVersion(page);
+    const after = await oneStepSamples(page);
+    expect(after.length).toBe(before.length);
+    expect(maxAbsDiff(before, after)).toBeGreaterThan(1e-6);
+    // The canvas is redrawn from the new snapshot by the render loop.
+    await expect.poll(() => page.locator('canvas[data-view="samples"]').evaluate((c: HTMLCanvasElement) => c.toDataURL()))
+      .not.toBe(pixelsBefore);
+    expect(v).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('CD with the Heun solver trains', async () => {
+    const page = await h.open(`m=cd&so=heun&${TINY}`);
+    await waitForReady(page);
+    expect(await page.getByLabel('Training mode', { exact: true }).inputValue()).toBe('cd');
+    expect(await page.getByLabel('ODE solver', { exact: true }).inputValue()).toBe('heun');
+    const v0 = await snapshotVersion(page);
+    await button(page, 'Step').click();
+    await waitForStep(page, 1);
+    await button(page, 'Step').click();
+    expect(await waitForStep(page, 2)).toBe(2);
+    await waitForNewSnapshot(page, v0);
+    await page.close();
+  });
+
+  it('a shared link restores the same settings', async () => {
+    const page = await h.open(TINY);
+    await page.getByLabel('Training mode', { exact: true }).selectOption('ct');
+    const n = page.getByLabel('N', { exact: true });
+    await n.fill('12');
+    await n.press('Enter');
+    await page.getByLabel('Metric', { exact: true }).selectOption('l1');
+    await button(page, 'Copy link').click();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toContain('v=1');
+    expect(new URL(link).searchParams.get('n')).toBe('12');
+    await page.close();
+
+    const restored = await h.context.newPage();
+    await restored.goto(link);
+    await expect.poll(() => restored.getByLabel('Training mode', { exact: true }).inputValue()).toBe('ct');
+    expect(await restored.getByLabel('N', { exact: true }).inputValue()).toBe('12');
+    expect(await restored.getByLabel('Metric', { exact: true }).inputValue()).toBe('l1');
+    expect(await restored.getByLabel('ODE solver', { exact: true }).isDisabled()).toBe(true);
+    await restored.close();
+  });
+
+  it('a bad link parameter falls back to its default and shows a notice naming it', async () => {
+    const page = await h.open('v=1&m=ct&n=abc&mw=16&dp=2');
+    const notice = page.locator('.notice', { hasText: 'Some settings in this link were not used' });
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.textContent()).toContain('"n" (N)');
+    expect(await page.getByLabel('N', { exact: true }).inputValue()).toBe('18');
+    expect(await page.getByLabel('Training mode', { exact: true }).inputValue()).toBe('ct');
+    await page.close();
+  });
+
+  it('exported weights import back to the same samples', async () => {
+    const page = await h.open(`m=ct&${TINY}`);
+    await waitForReady(page);
+    await button(page, 'Step').click();
+    await waitForStep(page, 1);
+    await button(page, 'Step').click();
+    await waitForStep(page, 2);
+    await button(page, 'Step').waitFor();
+    await page.waitForFunction(() => {
+      const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Step');
+      return !!b && !b.disabled;
+    });
+    const trained = await oneStepSamples(page);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), button(page, 'Export weights').click()]);
+    const path = await download.path();
+    const bytes = await readFile(path);
+    expect(bytes.length).toBeGreaterThan(100);
+
+    const v = await snapshotVersion(page);
+    await button(page, 'Reset').click();
+    await waitForNewSnapshot(page, v);
+    await expect.poll(() => readStep(page)).toBe(0);
+    expect(maxAbsDiff(trained, await oneStepSamples(page))).toBeGreaterThan(1e-6);
+
+    const v2 = await snapshotVersion(page);
+    await page.getByLabel('Import weights', { exact: true }).setInputFiles({ name: 'run.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
+    await waitForNewSnapshot(page, v2);
+    await expect.poll(() => stepCount(page).textContent()).toBe('2');
+    expect(maxAbsDiff(trained, await oneStepSamples(page))).toBeLessThan(1e-6);
+    await page.close();
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, FIELD_LIST, type Config } from '../../../src/core/config';
+import { decodeConfig, encodeConfig } from '../../../src/state/urlCodec';
+
+const withChanges = (patch: Partial<Config>): Config => ({ ...DEFAULTS, taus: [...DEFAULTS.taus], ...patch });
+
+describe('URL codec', () => {
+  it('encodes nothing for the defaults, so a plain link stays plain', () => {
+    expect(encodeConfig(DEFAULTS)).toBe('');
+  });
+
+  it('encodes only the non-default settings, under their url keys, after the version', () => {
+    const q = encodeConfig(withChanges({ mode: 'ct', width: 16, taus: [2, 0.5] }));
+    expect(q).toBe('v=1&m=ct&mw=16&ta=2%2C0.5');
+    const keys = [...new URLSearchParams(q).keys()];
+    expect(keys).toEqual(['v', 'm', 'mw', 'ta']);
+  });
+
+  it('round-trips every kind of setting', () => {
+    const config = withChanges({
+      mode: 'ct', solver: 'euler', metric: 'pseudo-huber', N: 40, lr: 3e-4, adamEps: 1e-10, taus: [5, 1.382, 0.2],
+      dataset: 'spiral', seed: 1234567, nSchedule: 'ct-adaptive', mu0: 0.95, backend: 'wasm', sigmaData: 0.75,
+    });
+    const decoded = decodeConfig(`?${encodeConfig(config)}`);
+    expect(decoded.notices).toEqual([]);
+    expect(decoded.config).toEqual(config);
+  });
+
+  it('uses a distinct url key for every field', () => {
+    const keys = FIELD_LIST.map((f) => f.url);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).not.toContain('v');
+  });
+
+  it('falls back to the default for an invalid value and names the parameter in a notice', () => {
+    const d = decodeConfig('v=1&m=ct&n=1&lr=abc');
+    expect(d.config.mode).toBe('ct');
+    expect(d.config.N).toBe(DEFAULTS.N);
+    expect(d.config.lr).toBe(DEFAULTS.lr);
+    expect(d.rejected.sort()).toEqual(['N', 'lr']);
+    expect(d.notices).toHaveLength(2);
+    expect(d.notices[0]).toContain('"n" (N)');
+    expect(d.notices[1]).toContain('"lr" (Learning rate)');
+  });
+
+  it('rejects an enum value that is not an option', () => {
+    const d = decodeConfig('v=1&so=rk4');
+    expect(d.config.solver).toBe(DEFAULTS.solver);
+    expect(d.notices[0]).toMatch(/ODE solver/);
+  });
+
+  it('reports unknown parameters without changing anything', () => {
+    const d = decodeConfig('v=1&zz=3');
+    expect(d.config).toEqual(DEFAULTS);
+    expect(d.notices[0]).toContain('"zz"');
+  });
+
+  it('resolves a cross-field conflict by reverting only the linked setting that causes it', () => {
+    // T below eps: the T from the link conflicts with the default eps and is dropped; mode survives.
+    const d = decodeConfig('v=1&m=ct&t=0.001');
+    expect(d.config.T).toBe(DEFAULTS.T);
+    expect(d.config.mode).toBe('ct');
+    expect(d.rejected).toEqual(['T']);
+    expect(d.notices[0]).toMatch(/"t" \(T\).*larger than eps/);
+  });
+
+  it('keeps a consistent image configuration that is valid only as a whole', () => {
+    const d = decodeConfig('v=1&d=mnist&md=unet-tiny&te=pretrained');
+    expect(d.notices).toEqual([]);
+    expect(d.config.dataset).toBe('mnist');
+    expect(d.config.model).toBe('unet-tiny');
+  });
+
+  it('ignores a link of an unknown version entirely and says so', () => {
+    const d = decodeConfig('v=2&m=ct&n=40');
+    expect(d.config).toEqual(DEFAULTS);
+    expect(d.notices).toHaveLength(1);
+    expect(d.notices[0]).toContain('version "2"');
+  });
+
+  it('reads a link without a version key as version 1', () => {
+    expect(decodeConfig('m=ct').config.mode).toBe('ct');
+  });
+
+  it('passes caller-owned extra parameters through untouched', () => {
+    const d = decodeConfig('v=1&_p=64&m=ct', ['_p']);
+    expect(d.extra).toEqual({ _p: '64' });
+    expect(d.notices).toEqual([]);
+    expect(encodeConfig(d.config, d.extra)).toBe('v=1&m=ct&_p=64');
+  });
+});
