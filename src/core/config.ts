@@ -13,6 +13,8 @@ export interface Config {
   solver: 'euler' | 'heun';
   metric: 'l2' | 'l1' | 'pseudo-huber' | 'lpips';
   huberC: number;
+  lpipsNet: 'squeeze' | 'alex' | 'vgg';
+  lpipsResolution: '28' | '64' | '224';
   nSchedule: 'fixed' | 'ct-adaptive' | 'ict-doubling';
   N: number;
   mu: number;
@@ -100,6 +102,8 @@ export const DEFAULTS: Config = {
   solver: 'heun',
   metric: 'l2',
   huberC: 0,
+  lpipsNet: 'squeeze',
+  lpipsResolution: '64',
   nSchedule: 'fixed',
   N: 18,
   mu: 0.95,
@@ -162,6 +166,12 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   huberC: { key: 'huberC', kind: 'number', min: 0, max: 10, step: 0.0001, label: 'Pseudo-Huber c (0 = auto)', group: 'ict', url: 'hc',
     help: 'The constant c of the pseudo-Huber metric; 0 picks iCT\'s c = 0.00054 sqrt(dim) (7.6e-4 in 2D, 0.0151 for MNIST).',
     formula: 'c = 0.00054\\sqrt{d}' },
+  lpipsNet: { key: 'lpipsNet', kind: 'enum', options: [{ value: 'squeeze', label: 'SqueezeNet 1.1' }, { value: 'alex', label: 'AlexNet' }, { value: 'vgg', label: 'VGG16 (your file)' }],
+    label: 'LPIPS backbone', group: 'training', url: 'lb',
+    help: 'Frozen ImageNet network whose normalised features LPIPS v0.1 compares. The paper used VGG16 at 224 px; SqueezeNet at 64 px costs about 70x fewer multiply-adds.', paper: 'Zhang et al. 2018' },
+  lpipsResolution: { key: 'lpipsResolution', kind: 'enum', options: [{ value: '28', label: '28 px (native)' }, { value: '64', label: '64 px' }, { value: '224', label: '224 px (as in the paper; slow)' }],
+    label: 'LPIPS resolution', group: 'training', url: 'lr2',
+    help: 'Digits are upsampled bilinearly to this size (grey repeated to RGB) before the LPIPS backbone.' },
   nSchedule: { key: 'nSchedule', kind: 'enum', options: [{ value: 'fixed', label: 'fixed N' }, { value: 'ct-adaptive', label: 'CT schedule N(k), mu(k)' }, { value: 'ict-doubling', label: 'iCT doubling N(k)' }],
     label: 'N schedule', group: 'schedule', url: 'ns',
     help: 'Fixed discretisation, the CT paper\'s growing N(k) with matching mu(k), or iCT\'s doubling curriculum.',
@@ -335,6 +345,9 @@ export function disabledReason(key: ConfigKey, c: Config): string | null {
       return c.indexSampling !== 'lognormal' ? 'only for lognormal index sampling' : null;
     case 'huberC':
       return c.metric !== 'pseudo-huber' ? 'only for the pseudo-Huber metric' : null;
+    case 'lpipsNet':
+    case 'lpipsResolution':
+      return c.metric !== 'lpips' ? 'only for the LPIPS metric' : null;
     case 'pointSmoothing':
       return c.dataset !== 'custom' ? 'only for custom points' : null;
     case 'width':
