@@ -16,7 +16,7 @@ export const CLI_FLAGS = {
   'mnist-asset': 'path of the MNIST asset (default public/data/mnist.bin)',
   task: 'edit: inpaint|superres|denoise|interpolate|stroke (MNIST) or inpaint|project (2D)',
   mask: 'edit inpaint (MNIST): region to regenerate, a preset (left-half, right-half, top-half, bottom-half, centre-square) or a 28x28 PNG (bright = regenerate)',
-  t1: 'edit: first time t_1 in [eps, T] (default T; 4 for stroke); later times follow a Karras grid down to eps',
+  t1: 'edit: first time t_1 in [eps, T] (default T; 4 for stroke); then a Karras grid down to eps (4 steps for images, 10 for 2D)',
   times: 'edit: all times, comma-separated, strictly descending in [eps, T] (instead of --t1)',
   sigma: 'edit denoise: noise level added to the digit and removed in one call (default 0.5)',
   factor: 'edit superres: block size p, 2 or 4 (default 4)',

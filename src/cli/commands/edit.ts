@@ -22,6 +22,8 @@ const IMAGE_TASKS = ['inpaint', 'superres', 'denoise', 'interpolate', 'stroke'] 
 const TASKS_2D = ['inpaint', 'project'] as const;
 const SIDE = 28;
 const DEFAULT_STEPS = 4;
+// 2D steps are cheap, and replacement needs several low-noise steps to pull samples onto the conditional.
+const DEFAULT_STEPS_2D = 10;
 const STROKE_T1 = 4;
 
 type Files = Map<string, Uint8Array | string>;
@@ -74,7 +76,7 @@ function numberList(raw: string, name: string): number[] {
 }
 
 /** --times (all of them) or --t1 (then a Karras grid down to eps); validated against [eps, T]. */
-function editTimesFlag(args: ParsedArgs, range: EditRange, rho: number, defaultT1: number): number[] {
+function editTimesFlag(args: ParsedArgs, range: EditRange, rho: number, defaultT1: number, steps = DEFAULT_STEPS): number[] {
   const list = stringFlag(args, 'times');
   let times: number[];
   if (list !== undefined) {
@@ -83,7 +85,7 @@ function editTimesFlag(args: ParsedArgs, range: EditRange, rho: number, defaultT
   } else {
     const t1 = numberFlag(args, 't1', defaultT1);
     validateEditTimes([t1], range);
-    times = t1 === range.eps ? [t1] : editTimes(t1, DEFAULT_STEPS, { eps: range.eps, rho });
+    times = t1 === range.eps ? [t1] : editTimes(t1, steps, { eps: range.eps, rho });
   }
   validateEditTimes(times, range);
   return times;
@@ -343,7 +345,7 @@ async function edit2d(args: ParsedArgs, session: TrainingSession, task: string, 
   const value = constraint.value;
   const config = session.config;
   const count = intFlag(args, 'count', 2000, 100_000);
-  const times = editTimesFlag(args, range, config.rho, range.T);
+  const times = editTimesFlag(args, range, config.rho, range.T, DEFAULT_STEPS_2D);
   const f = networkConsistencyFn(session.net, session.samplingParams('ema'), [2], session.scalings(), false);
   const seeds = Array.from({ length: count }, (_, i) => (config.seed * 65_536 + i) >>> 0);
   const r = await conditionalSample2d({ f, constraint: normaliseConstraint2d(constraint, session.dataset2d!.normalisation), seeds, times, range });
@@ -368,7 +370,7 @@ async function edit2d(args: ParsedArgs, session: TrainingSession, task: string, 
     // Far-off samples of an undertrained model would shrink the data to a dot: plot those inside the view only.
     const shown = insideBox(pts, box);
     outsideView = (pts.length - shown.length) / 2;
-    const layers: Layer[] = [{ points: data, rgb: [200, 200, 200], radius: 1.5 }, { points: shown, rgb: colours[k % colours.length], radius: 1.2 }, { points: line, rgb: [0, 0, 0], radius: 0.6 }];
+    const layers: Layer[] = [{ points: data, rgb: [200, 200, 200], radius: 1.5 }, { points: line, rgb: [90, 90, 90], radius: 0.5 }, { points: shown, rgb: colours[k % colours.length], radius: 2 }];
     files.set(`step-${k + 1}.png`, encodePng(scatterRgba(layers), 512, 512));
     files.set(`step-${k + 1}.csv`, csv(pts));
     result = pts;
@@ -479,6 +481,9 @@ function histogramRgba(samples: number[], truth: number[], width: number, height
     const yt = height - 1 - Math.round((ht[k] / top) * (height - 1));
     for (let x = x0; x < x1 - 1; x++) for (let y = ys; y < height; y++) px(x, y, [31, 119, 180]);
     for (let x = x0; x < x1; x++) for (let d = 0; d < 2; d++) px(x, yt + d, [0, 0, 0]);
+    // join the outline to the next bin's level
+    const yn = k + 1 < bins ? height - 1 - Math.round((ht[k + 1] / top) * (height - 1)) : height - 1;
+    for (let y = Math.min(yt, yn); y <= Math.max(yt, yn); y++) for (let d = 0; d < 2; d++) px(x1 - 1 + d, y, [0, 0, 0]);
   }
   return img;
 }

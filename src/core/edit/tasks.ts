@@ -30,7 +30,7 @@ export interface ImageEditRequest {
 }
 
 /** Inpainting, super-resolution or stroke-guided generation of one image, one completion per seed. */
-export function editImage(req: ImageEditRequest): Promise<EditResult> {
+export async function editImage(req: ImageEditRequest): Promise<EditResult> {
   const { height: h, width: w, channels = 1, edit } = req;
   const dim = h * w * channels;
   if (req.image.length !== dim) throw new EditError('bad-input', `the image has ${req.image.length} values; a ${h}x${w}x${channels} image needs ${dim}`);
@@ -70,7 +70,7 @@ export interface ConditionalRequest2d {
 }
 
 /** Conditional sampling in 2D: samples that respect a kept coordinate or a kept projection (a line). */
-export function conditionalSample2d(req: ConditionalRequest2d): Promise<EditResult> {
+export async function conditionalSample2d(req: ConditionalRequest2d): Promise<EditResult> {
   const c = req.constraint;
   const [problem, reference] = c.kind === 'fix'
     ? [fixCoordinateProblem2d(c.axis), fixCoordinateReference2d(c.axis, c.value)]

@@ -138,4 +138,27 @@ describe('training worker through its client', () => {
     expect((r.crashes[0] as { restoredStep: number }).restoredStep).toBe(r.stepBefore);
     expect(r.stepAfter).toBe(r.stepBefore);
   });
+
+  it('falls back to another backend when the WebGPU device is lost, keeping the run', async () => {
+    const r = await page.evaluate(async (tiny) => {
+      const h = (window as unknown as { harness: H }).harness;
+      await h.client.init('webgpu');
+      await h.client.configure(h.config({ ...tiny, mode: 'ct' }));
+      await h.client.step(3);
+      const readyBefore = h.count('ready');
+      await h.client.send({ type: 'debug', action: 'lose-device' });
+      for (let i = 0; i < 600 && h.count('ready') === readyBefore; i++) await new Promise((res) => setTimeout(res, 100));
+      for (let i = 0; i < 600 && h.lastOf('status')?.phase !== 'idle'; i++) await new Promise((res) => setTimeout(res, 100));
+      const lostError = h.events.filter((e) => e.type === 'error').pop() as { code: string; recoverable: boolean } | undefined;
+      const ready = h.lastOf('ready');
+      const snap = h.lastOf('snapshot');
+      await h.client.step(1);
+      return { lostError, backend: ready.backend, stepAfterFallback: snap.step, stepAfterMore: h.lastOf('snapshot').step };
+    }, TINY);
+    expect(r.lostError?.code).toBe('device-lost');
+    expect(r.lostError?.recoverable).toBe(true);
+    expect(r.backend).not.toBe('webgpu');
+    expect(r.stepAfterFallback).toBe(3);
+    expect(r.stepAfterMore).toBe(4);
+  });
 });
