@@ -15,7 +15,7 @@ import { Rng } from '../rng';
 import type { Denoiser } from '../teacher/denoiser';
 import { EdmDenoiser, EdmTeacherTrainer } from '../teacher/edmTeacher';
 import { MixtureDenoiser } from '../teacher/mixtureDenoiser';
-import { pfOdeTrajectories } from '../teacher/trajectories';
+import { pfOdeSamples } from '../teacher/trajectories';
 import { slicedWasserstein } from '../metrics/sampleQuality2d';
 import { sampleSize } from '../tensorUtil';
 import { decodeRunFile, encodeRunFile, RunFileError } from './runFile';
@@ -238,8 +238,7 @@ export class TrainingSession {
     const D = this.teacher();
     if (!D) return null;
     const xT = Float32Array.from(z, (v) => v * this.config.T);
-    const { states } = await pfOdeTrajectories(D, xT, this.data.dataShape, this.config, points);
-    return states[states.length - 1];
+    return pfOdeSamples(D, xT, this.data.dataShape, this.config, points);
   }
 
   /** Quality of one-step and two-step samples: SWD against fresh data (2D), classifier scores (digits). */

@@ -13,14 +13,12 @@ export interface Trajectories {
   states: Float32Array[];
 }
 
-/** Integrates from x_T (already scaled by T) over `points` grid points. */
-export async function pfOdeTrajectories(
-  D: Denoiser, xT: Float32Array, dataShape: number[], range: NoiseRange, points = 64,
-): Promise<Trajectories> {
-  const times = karrasSigmasAscending(points, range).reverse();
+/** Integrates from x_T (already scaled by T) along `times`; `onState` may read each new state before it is freed. */
+async function integrate(
+  D: Denoiser, xT: Float32Array, dataShape: number[], times: Float64Array, onState?: (x: tf.Tensor) => Promise<void>,
+): Promise<tf.Tensor> {
   const B = xT.length / dataShape.reduce((a, b) => a * b, 1);
   let x = tf.tensor(xT, [B, ...dataShape]);
-  const states: Float32Array[] = [xT.slice()];
   for (let i = 0; i + 1 < times.length; i++) {
     const from = filled(times[i], B);
     const to = filled(times[i + 1], B);
@@ -28,8 +26,31 @@ export async function pfOdeTrajectories(
     const next = last ? eulerStep(D, x, from, to) : heunStep(D, x, from, to);
     x.dispose();
     x = next;
-    states.push((await x.data()) as Float32Array);
+    if (onState) await onState(x);
   }
-  x.dispose();
+  return x;
+}
+
+/** Every state along the trajectories, read back (for plotting). */
+export async function pfOdeTrajectories(
+  D: Denoiser, xT: Float32Array, dataShape: number[], range: NoiseRange, points = 64,
+): Promise<Trajectories> {
+  const times = karrasSigmasAscending(points, range).reverse();
+  const states: Float32Array[] = [xT.slice()];
+  const end = await integrate(D, xT, dataShape, times, async (x) => {
+    states.push((await x.data()) as Float32Array);
+  });
+  end.dispose();
   return { times, states };
+}
+
+/** Only the end points (x at eps): the teacher's ODE samples, without reading back every state. */
+export async function pfOdeSamples(D: Denoiser, xT: Float32Array, dataShape: number[], range: NoiseRange, points = 64): Promise<Float32Array> {
+  const times = karrasSigmasAscending(points, range).reverse();
+  const end = await integrate(D, xT, dataShape, times);
+  try {
+    return (await end.data()) as Float32Array;
+  } finally {
+    end.dispose();
+  }
 }
