@@ -2,6 +2,7 @@
 // pulls in nothing at run time. Everything that crosses is plain data; large arrays are transferable
 // Float32Arrays. Commands carry an id; the worker answers each with exactly one `reply` (ok or error).
 import type { Config } from '../core/config';
+import type { LpipsNet, LpipsPart, WeightSource } from '../core/lpips/index';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -37,8 +38,19 @@ export type Command =
   | { type: 'setBackend'; id: number; backend: BackendChoice }
   /** MNIST: load the shipped pretrained CD or CT model (instant one-step digits). */
   | { type: 'loadPretrained'; id: number; role: 'cd' | 'ct' }
+  /** Zero-shot editing (Algorithm 4) with the current model; pauses training first. Answered with `edit`. */
+  | { type: 'edit'; id: number; request: EditRequest }
+  /** LPIPS weights: files the user picked or dropped (recognised by content), for backbone `net`. */
+  | { type: 'lpipsWeights'; id: number; net: LpipsNet; files: ArrayBuffer[]; names: string[] }
+  /** Download the missing LPIPS parts for `net` from the pinned sources (or `sources`, a test hook). */
+  | { type: 'lpipsDownload'; id: number; net: LpipsNet; sources?: LpipsSourceOverride }
+  /** Load whatever verified LPIPS files the cache holds (no network), then report the status of `net`. */
+  | { type: 'lpipsRestore'; id: number; net: LpipsNet; sources?: LpipsSourceOverride }
   /** Test hooks: make the worker crash, or destroy the WebGPU device, to exercise recovery. */
   | { type: 'debug'; id: number; action: 'crash' | 'lose-device' };
+
+/** Replaces the pinned download sources of some parts (browser tests serve synthetic files this way). */
+export type LpipsSourceOverride = Partial<Record<LpipsPart, WeightSource[]>>;
 
 export type CommandType = Command['type'];
 /** A command without its id, as callers of the client write it. */
@@ -90,6 +102,9 @@ export interface QualityEvent {
   swdTeacher: number | null;
   /** SWD between two fresh data batches: the floor of the estimator. */
   swdFloor: number;
+  /** Energy distances of one-step and two-step samples (2D). */
+  energy1: number;
+  energy2: number;
   /** Digits only (swd fields are NaN then): Frechet distance in the classifier's features and its scores. */
   image?: { fd1: number; fd2: number; fdFloor: number; fdCeiling: number; confidence1: number; confidence2: number; labelEntropy1: number; labelEntropy2: number };
 }
@@ -129,6 +144,57 @@ export interface SnapshotEvent {
   cursorMapped: Float32Array;
 }
 
+/** Editing tasks: MNIST ones use a reference digit or a drawing; 2D ones a constraint on the samples. */
+export type EditTask = 'reference' | 'inpaint' | 'superres' | 'denoise' | 'interpolate' | 'stroke' | 'fix2d' | 'line2d';
+
+/** A 2D constraint in the model's normalised coordinates (the page's canvases): keep x (or y), or n . p. */
+export type EditConstraint2d = { kind: 'fix'; axis: 0 | 1; value: number } | { kind: 'line'; angle: number; value: number };
+
+export interface EditRequest {
+  /** 'reference' only returns the reference digit (no model call), to show it before editing. */
+  task: EditTask;
+  /** MNIST reference: position in the held-out split (wraps around). */
+  digit?: number;
+  /** stroke: the drawing, HWC in [-1, 1]. */
+  image?: Float32Array;
+  /** inpaint: one value per pixel, 1 (>= 0.5) = regenerate. */
+  mask?: Uint8Array | Float32Array;
+  /** superres: block size p. */
+  factor?: number;
+  /** denoise: the known noise level. */
+  sigma?: number;
+  /** One completion per seed; interpolate: the two endpoint seeds. */
+  seeds: number[];
+  /** All times t_1 > t_2 > ...; or t1 (default T) and steps for a Karras grid down to eps. */
+  times?: number[];
+  t1?: number;
+  steps?: number;
+  /** interpolate: number of points on the slerp path. */
+  count?: number;
+  constraint?: EditConstraint2d;
+  weights?: 'ema' | 'online';
+}
+
+export interface EditReply {
+  task: EditTask;
+  dataShape: number[];
+  /** Samples per array below. */
+  batch: number;
+  /** MNIST: the reference digit y (one image), its asset index and label; null for 2D and drawings. */
+  reference: Float32Array | null;
+  digit: { index: number; label: number; position: number } | null;
+  /** Where the steps start: y0 per sample (inpaint, superres), the drawing, the noisy digits (denoise),
+   * the slerped latents (interpolate). */
+  start: Float32Array;
+  /** The projected iterates, one array per time; the last one is the result. */
+  iterates: Float32Array[];
+  times: number[];
+  result: Float32Array;
+  /** interpolate: the alphas along the path. */
+  alphas?: number[];
+  ms: number;
+}
+
 export interface ReplyEvent {
   type: 'reply';
   id: number;
@@ -137,10 +203,13 @@ export interface ReplyEvent {
   error?: { code: ErrorCode; message: string };
   /** exportWeights: the weights file; other commands: nothing. */
   bytes?: ArrayBuffer;
+  /** edit: the iterates and results. */
+  edit?: EditReply;
 }
 
 export type ErrorCode =
   | 'invalid-config'
+  | 'invalid-edit'
   | 'invalid-weights'
   | 'nan-loss'
   | 'backend-failed'
@@ -164,7 +233,59 @@ export interface CheckpointEvent {
   bytes: ArrayBuffer;
 }
 
+/** One LPIPS weight file the worker holds (or just rejected). */
+export interface LpipsFileInfo {
+  name: string;
+  origin: 'download' | 'cache' | 'file';
+  format: string;
+  net: LpipsNet | null;
+  provides: LpipsPart[];
+  /** SHA-256 matched a pinned source or a known file. */
+  verified: boolean;
+  knownAs?: string;
+}
+
+/** LPIPS cost per training step: d and its gradient on one batch, next to l2 on the same batch. */
+export interface LpipsCost {
+  net: LpipsNet;
+  resolution: number;
+  batch: number;
+  backend: string;
+  lpipsMs: number;
+  l2Ms: number;
+}
+
+export interface LpipsStatusEvent {
+  type: 'lpipsStatus';
+  /** The backbone this status is about. */
+  net: LpipsNet;
+  loaded: LpipsPart[];
+  missing: LpipsPart[];
+  /** e.g. "lin loaded (squeeze); backbone still needed". */
+  summary: string;
+  verified: boolean;
+  /** Backbones whose lin layers and backbone are both present. */
+  readyNets: LpipsNet[];
+  /** Files in use for `net`. */
+  files: LpipsFileInfo[];
+  /** What went wrong with the latest input (rejected files, failed sources), each with the next option. */
+  problems: string[];
+  /** Whether verified downloads can be kept for offline visits (Cache Storage exists). */
+  cacheAvailable: boolean;
+  cost: LpipsCost | null;
+}
+
+export interface LpipsProgressEvent {
+  type: 'lpipsProgress';
+  part: LpipsPart;
+  url: string;
+  received: number;
+  total: number | null;
+}
+
 export type WorkerEvent =
+  | LpipsStatusEvent
+  | LpipsProgressEvent
   | ReadyEvent
   | StatusEvent
   | ProgressEvent

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { resolveConfig, type ParsedArgs } from '../args';
 import { ProgressBar } from '../progress';
 import { checkOutDir, intFlag, openSession, readPointsFlag } from './common';
+import { loadLpipsForRun } from '../lpipsNode';
 import { writeSamples } from './outputs';
 import { Rng } from '../../core/rng';
 import { sampleSize } from '../../core/tensorUtil';
@@ -15,7 +16,9 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const evalCount = intFlag(args, 'eval-count', 1000);
   const resources = { points };
   const asset = typeof args.flags['mnist-asset'] === 'string' ? args.flags['mnist-asset'] : undefined;
-  const { session, backend } = await openSession(config, resources, evalCount, asset);
+  const lpips = config.metric === 'lpips' ? await loadLpipsForRun(args.flags['lpips-weights'], config) : null;
+  if (lpips && !args.flags.quiet) process.stderr.write(`cm: LPIPS-${config.lpipsNet} at ${config.lpipsResolution} px: ${lpips.describe.join('; ')}\n`);
+  const { session, backend } = await openSession(config, resources, evalCount, asset, lpips?.createDistance);
 
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
@@ -57,7 +60,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     const line: Record<string, number | string | null> = { phase: 'student', step: r.step, loss, N: r.N, mu: r.mu, lr: r.lr };
     if (k % config.evalEvery === 0 || k === config.steps) {
       const q = await session.evaluate();
-      last = is2d ? { swd1: q.swd1, swd2: q.swd2, swdTeacher: q.swdTeacher, swdFloor: q.swdFloor } : { ...q.image! };
+      last = is2d ? { swd1: q.swd1, swd2: q.swd2, swdTeacher: q.swdTeacher, swdFloor: q.swdFloor, energy1: q.energy1, energy2: q.energy2 } : { ...q.image! };
       Object.assign(line, last);
     }
     appendFileSync(metricsPath, `${JSON.stringify(line)}\n`);

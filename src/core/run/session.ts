@@ -16,7 +16,7 @@ import type { Denoiser } from '../teacher/denoiser';
 import { EdmDenoiser, EdmTeacherTrainer } from '../teacher/edmTeacher';
 import { MixtureDenoiser } from '../teacher/mixtureDenoiser';
 import { pfOdeSamples } from '../teacher/trajectories';
-import { slicedWasserstein } from '../metrics/sampleQuality2d';
+import { energyDistance, slicedWasserstein } from '../metrics/sampleQuality2d';
 import { sampleSize } from '../tensorUtil';
 import { decodeRunFile, encodeRunFile, RunFileError } from './runFile';
 import type { DigitEvaluator, ImageQuality } from './imageData';
@@ -51,6 +51,9 @@ export interface QualityReport {
   swd2: number;
   swdTeacher: number | null;
   swdFloor: number;
+  /** Energy distance of one-step and two-step samples to fresh data (2D; NaN for images). */
+  energy1: number;
+  energy2: number;
   image?: ImageQuality;
 }
 
@@ -248,7 +251,7 @@ export class TrainingSession {
       const ev = this.resources.digitEvaluator;
       if (!ev) throw new Error('image quality needs the digit classifier');
       const image = await ev.quality(samples[0], samples[Math.min(1, samples.length - 1)]);
-      return { step: this.step, swd1: Number.NaN, swd2: Number.NaN, swdTeacher: null, swdFloor: Number.NaN, image };
+      return { step: this.step, swd1: Number.NaN, swd2: Number.NaN, swdTeacher: null, swdFloor: Number.NaN, energy1: Number.NaN, energy2: Number.NaN, image };
     }
     const dim = 2;
     const twoStep = samples[Math.min(1, samples.length - 1)];
@@ -264,6 +267,8 @@ export class TrainingSession {
       step: this.step,
       swd1: slicedWasserstein(samples[0], this.evalTruth, dim),
       swd2: slicedWasserstein(twoStep, this.evalTruth, dim),
+      energy1: energyDistance(samples[0], this.evalTruth, dim),
+      energy2: energyDistance(twoStep, this.evalTruth, dim),
       swdTeacher: this.cachedTeacherSwd ?? null,
       swdFloor: this.cachedFloor,
     };
