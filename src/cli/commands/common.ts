@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../core/config';
+import type { DistanceFn } from '../../core/cm/distance';
 import { parsePointsCsv } from '../../core/data/dataset2d';
 import { SessionError, TrainingSession, type SessionResources } from '../../core/run/session';
 import { initNodeBackend } from '../nodeBackend';
@@ -44,11 +45,18 @@ export function intFlag(args: ParsedArgs, name: 'count' | 'eval-count', fallback
   return v;
 }
 
-export async function openSession(config: Config, resources: SessionResources, evalCount: number, assetPath?: string) {
+/** Stands in for LPIPS when a saved LPIPS run is only sampled or evaluated (the metric is never called then). */
+const lpipsNotLoaded: DistanceFn = () => {
+  throw new UsageError('this command needs the LPIPS weights (--lpips-weights)');
+};
+
+/** `lpips` builds the LPIPS metric once the backend is up (its tensors must live on that backend). */
+export async function openSession(config: Config, resources: SessionResources, evalCount: number, assetPath?: string, lpips?: () => DistanceFn) {
   const image = config.dataset === 'mnist';
   const { backend, note } = await initNodeBackend(config.backend, image);
   if (note) process.stderr.write(`cm: ${note}\n`);
   const all = image ? { ...loadImageResources(config, assetPath, Math.min(evalCount, 500)), ...resources } : resources;
+  if (config.metric === 'lpips') all.lpips = lpips ? lpips() : lpipsNotLoaded;
   try {
     return { session: new TrainingSession(config, all, image ? Math.min(evalCount, 500) : evalCount), backend };
   } catch (e) {
