@@ -117,7 +117,7 @@ export const DEFAULTS: Config = {
   Pm: -1.1,
   Ps: 2.0,
   optimizer: 'adam',
-  lr: 1e-3,
+  lr: 3e-3,
   beta1: 0.9,
   beta2: 0.999,
   adamEps: 1e-8,

@@ -70,7 +70,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   bar.finish();
   const seconds = (performance.now() - started) / 1000;
 
-  const count = intFlag(args, 'count', 2000);
+  const count = intFlag(args, 'count', is2d ? 2000 : 64); // a grid of digits; thousands of U-Net samples on the CPU take minutes
   const rng = new Rng(config.seed, 'final-samples');
   const size = sampleSize(session.data.dataShape);
   const noise = { initial: rng.normals(count * size), perTau: config.taus.map(() => rng.normals(count * size)) };
