@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { disabledReason, FIELDS, optionDisabledReason, type ConfigKey, type Field } from '../core/config';
 import { useConfig } from '../state/configStore';
 import { FieldHelp } from './FieldHelp';
+import { useExtraOptionReason } from './lpips/optionGate';
 
 const COMMIT_AFTER_MS = 900;
 const text = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v));
@@ -48,10 +49,11 @@ function EnumInput({ id, field, value, disabled, describedBy, onCommit }: {
   id: string; field: Extract<Field, { kind: 'enum' }>; value: string; disabled: boolean; describedBy: string; onCommit: (v: string) => void;
 }) {
   const config = useConfig((s) => s.config);
+  const extraReason = useExtraOptionReason();
   return (
     <select id={id} value={value} disabled={disabled} aria-describedby={describedBy} onChange={(e) => onCommit(e.target.value)}>
       {field.options.map((o) => {
-        const why = optionDisabledReason(field.key, o.value, config);
+        const why = optionDisabledReason(field.key, o.value, config) ?? extraReason(field.key, o.value);
         return (
           <option key={o.value} value={o.value} disabled={!!why} title={why ?? undefined}>
             {why ? `${o.label} (${why})` : o.label}

@@ -2,8 +2,10 @@
 // and after a crash respawns the worker and restores the last checkpoint it sent, so a user loses at
 // most the steps since that checkpoint.
 import type { Config } from '../core/config';
+import type { LpipsNet } from '../core/lpips/index';
 import type {
-  BackendChoice, CheckpointEvent, Command, CommandBody, ErrorCode, ReplyEvent, ViewRequest, WorkerEvent, WorkerEventType,
+  BackendChoice, CheckpointEvent, Command, CommandBody, EditReply, EditRequest, ErrorCode, LpipsSourceOverride, ReplyEvent, ViewRequest, WorkerEvent,
+  WorkerEventType,
 } from './protocol';
 
 export class WorkerCommandError extends Error {
@@ -104,6 +106,23 @@ export class TrainerClient {
   }
   setBackend(backend: BackendChoice) {
     return this.send({ type: 'setBackend', backend });
+  }
+  /** LPIPS weight files the user chose (copied, then transferred). Answered after an lpipsStatus event. */
+  lpipsWeights(net: LpipsNet, files: Array<{ name: string; bytes: ArrayBuffer }>) {
+    const copies = files.map((f) => f.bytes.slice(0));
+    return this.send({ type: 'lpipsWeights', net, files: copies, names: files.map((f) => f.name) }, copies);
+  }
+  lpipsDownload(net: LpipsNet, sources?: LpipsSourceOverride) {
+    return this.send({ type: 'lpipsDownload', net, sources });
+  }
+  lpipsRestore(net: LpipsNet, sources?: LpipsSourceOverride) {
+    return this.send({ type: 'lpipsRestore', net, sources });
+  }
+  /** Zero-shot editing with the current model (the worker pauses training first). */
+  async edit(request: EditRequest): Promise<EditReply> {
+    const r = await this.send({ type: 'edit', request });
+    if (!r.edit) throw new Error('the worker sent no edit result');
+    return r.edit;
   }
 
   terminate(): void {

@@ -7,9 +7,12 @@ import { validateConfig, type Config } from '../core/config';
 import { SessionError, TrainingSession } from '../core/run/session';
 import { ProbeSet, computeSnapshot, teacherTrajectories } from '../core/run/views';
 import type { Trajectories } from '../core/teacher/trajectories';
+import { EditError } from '../core/edit/errors';
 import { deviceLost, selectBackend, type BackendResult } from './backend';
+import { editTransfer, runEdit } from './editing';
 import { loadSessionResources, pretrainedModelBytes } from './resources';
-import type { BackendChoice, Command, ErrorCode, Phase, ViewRequest, WorkerEvent } from './protocol';
+import { LpipsWorkerState, cacheStorageBytes } from './lpips';
+import type { BackendChoice, Command, EditReply, ErrorCode, Phase, ViewRequest, WorkerEvent } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (e: WorkerEvent, transfer: Transferable[] = []) => scope.postMessage(e, transfer);
@@ -32,6 +35,10 @@ let running = false;
 let loop: Promise<void> | null = null;
 let snapshotVersion = 0;
 let lastCheckpointBytes: Uint8Array | null = null;
+const lpips = new LpipsWorkerState({
+  post, fetch: (url, init) => fetch(url, init), cache: cacheStorageBytes(),
+  canMeasure: () => backend !== null && !running, config: () => config,
+});
 
 function status(phase: Phase, message: string): void {
   post({ type: 'status', phase, message });
@@ -93,7 +100,7 @@ async function sendCheckpoint(): Promise<void> {
 
 async function sendQuality(): Promise<void> {
   const s = requireSession();
-  if (!s.dataset2d || !s.trainer) return;
+  if (!s.trainer) return;
   const q = await s.evaluate(view.weights);
   post({ type: 'quality', ...q });
 }
@@ -101,6 +108,7 @@ async function sendQuality(): Promise<void> {
 function classify(e: unknown): { code: ErrorCode; message: string } {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof SessionError) return { code: e.code, message };
+  if (e instanceof EditError) return { code: 'invalid-edit', message };
   if (/out of memory|OOM|allocation failed|Failed to allocate/i.test(message)) {
     return { code: 'out-of-memory', message: `The GPU ran out of memory (${message}). Try a smaller batch size or model.` };
   }
@@ -257,7 +265,9 @@ async function rebuild(cfg: Config, pts: Float64Array | undefined, restoreBytes:
   session = null;
   status('loading', 'building the run');
   const resources = await loadSessionResources(cfg, pts);
-  session = new TrainingSession(cfg, resources, 1000);
+  if (cfg.metric === 'lpips') resources.lpips = await lpips.distanceFor(cfg);
+  // Digits: 256 evaluation samples, as many as the classifier's floor uses (and U-Net memory stays modest).
+  session = new TrainingSession(cfg, resources, cfg.dataset === 'mnist' ? 256 : 1000);
   config = cfg;
   points = pts;
   if (restoreBytes) await session.importRunFile(restoreBytes);
@@ -277,9 +287,10 @@ async function rebuild(cfg: Config, pts: Float64Array | undefined, restoreBytes:
     status('idle', 'ready: the teacher trains first');
   }
   lastCheckpointBytes = await session.exportRunFile();
+  if (cfg.metric === 'lpips') await lpips.measureCost(cfg);
 }
 
-async function handle(cmd: Command): Promise<ArrayBuffer | undefined> {
+async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | undefined> {
   switch (cmd.type) {
     case 'init':
       await stopLoop();
@@ -355,6 +366,24 @@ async function handle(cmd: Command): Promise<ArrayBuffer | undefined> {
       status('idle', `pretrained ${cmd.role.toUpperCase()} model loaded`);
       return;
     }
+    case 'edit': {
+      const s = requireSession();
+      // Edits use the model as it is now; training waits for the user to resume. Showing a digit needs no pause.
+      if (cmd.request.task !== 'reference') await stopLoop();
+      return runEdit(s, cmd.request);
+    }
+    case 'lpipsWeights':
+      await lpips.addFiles(cmd.net, cmd.files.map((b, i) => ({ name: cmd.names[i] ?? `file ${i + 1}`, bytes: new Uint8Array(b) })));
+      await lpips.measureCost();
+      return;
+    case 'lpipsDownload':
+      await lpips.download(cmd.net, cmd.sources);
+      await lpips.measureCost();
+      return;
+    case 'lpipsRestore':
+      await lpips.restore(cmd.net, cmd.sources);
+      await lpips.measureCost();
+      return;
     case 'debug':
       if (cmd.action === 'crash') {
         setTimeout(() => {
@@ -375,8 +404,9 @@ scope.onmessage = (ev: MessageEvent<Command>) => {
   const cmd = ev.data;
   const run = async () => {
     try {
-      const bytes = await handle(cmd);
-      post({ type: 'reply', id: cmd.id, ok: true, bytes }, bytes ? [bytes] : []);
+      const out = await handle(cmd);
+      if (out && !(out instanceof ArrayBuffer)) post({ type: 'reply', id: cmd.id, ok: true, edit: out }, editTransfer(out));
+      else post({ type: 'reply', id: cmd.id, ok: true, bytes: out }, out ? [out] : []);
     } catch (e) {
       const err = classify(e);
       post({ type: 'reply', id: cmd.id, ok: false, error: err });

@@ -61,17 +61,22 @@ export class DownloadError extends Error {
 /** Cache key: the content hash when known (any mirror may fill it), else the URL. */
 export const cacheKeyFor = (s: WeightSource): string => (s.sha256 ? `sha256:${s.sha256.toLowerCase()}` : `url:${s.url}`);
 
-export async function downloadVerified(sources: WeightSource[], options: DownloadOptions): Promise<DownloadResult> {
-  const { cache } = options;
-  if (cache) {
-    for (const source of sources) {
-      if (!source.sha256) continue;
-      const cached = await cache.get(cacheKeyFor(source)).catch(() => null);
-      if (cached && (await sha256Hex(cached)) === source.sha256.toLowerCase()) {
-        return { bytes: cached, source, verified: true, fromCache: true };
-      }
+/** Verified bytes from the cache alone (no network): for offline starts. Null when nothing is cached. */
+export async function cachedVerified(sources: WeightSource[], cache: ByteCache): Promise<DownloadResult | null> {
+  for (const source of sources) {
+    if (!source.sha256) continue;
+    const cached = await cache.get(cacheKeyFor(source)).catch(() => null);
+    if (cached && (await sha256Hex(cached)) === source.sha256.toLowerCase()) {
+      return { bytes: cached, source, verified: true, fromCache: true };
     }
   }
+  return null;
+}
+
+export async function downloadVerified(sources: WeightSource[], options: DownloadOptions): Promise<DownloadResult> {
+  const { cache } = options;
+  const hit = cache ? await cachedVerified(sources, cache) : null;
+  if (hit) return hit;
   const failures: SourceFailure[] = [];
   for (const source of sources) {
     let bytes: Uint8Array;

@@ -47,8 +47,15 @@ export interface WeightPartInput {
   format?: WeightFormat;
 }
 
+export interface AssembleOptions {
+  /** Use only files for this backbone (others are reported, not used); default: the one most files agree on. */
+  net?: LpipsNet;
+  /** Extra SHA-256 values to label verified (e.g. bytes a pinned download already checked). */
+  trusted?: ReadonlySet<string>;
+}
+
 /** Reads, hashes and recognises raw files (a failed read is reported, not thrown). */
-export async function loadLpipsWeights(files: Uint8Array[]): Promise<LpipsWeightsStatus> {
+export async function loadLpipsWeights(files: Uint8Array[], options: AssembleOptions = {}): Promise<LpipsWeightsStatus> {
   const inputs: Array<WeightPartInput | { error: string; format: WeightFormat; sha256: string }> = [];
   for (const bytes of files) {
     const sha256 = await sha256Hex(bytes);
@@ -59,12 +66,12 @@ export async function loadLpipsWeights(files: Uint8Array[]): Promise<LpipsWeight
       inputs.push({ error: (e as Error).message, format: 'unknown', sha256 });
     }
   }
-  return assembleFrom(inputs);
+  return assembleFrom(inputs, options);
 }
 
 /** Recognises already-parsed state dicts (sha256 given where the caller hashed the file). */
-export function assembleLpipsWeights(parts: WeightPartInput[]): LpipsWeightsStatus {
-  return assembleFrom(parts);
+export function assembleLpipsWeights(parts: WeightPartInput[], options: AssembleOptions = {}): LpipsWeightsStatus {
+  return assembleFrom(parts, options);
 }
 
 interface Recognised {
@@ -75,12 +82,14 @@ interface Recognised {
 
 function assembleFrom(
   inputs: Array<WeightPartInput | { error: string; format: WeightFormat; sha256: string }>,
+  options: AssembleOptions,
 ): LpipsWeightsStatus {
   const recognised: Recognised[] = inputs.map((input, index) => {
     const known = input.sha256 ? KNOWN_LPIPS_FILES[input.sha256] : undefined;
+    const trusted = input.sha256 !== undefined && options.trusted?.has(input.sha256) === true;
     const report: WeightFileReport = {
       index, format: input.format ?? 'unknown', sha256: input.sha256, knownAs: known?.label,
-      verified: known !== undefined, provides: [], net: null,
+      verified: known !== undefined || trusted, provides: [], net: null,
     };
     if ('error' in input) return { report: { ...report, problem: input.error } };
     return recognise(input.tensors, report);
@@ -94,6 +103,7 @@ function assembleFrom(
     const n = r.report.net;
     if (n && (net === null || votes.get(n)! > votes.get(net)!)) net = n;
   }
+  if (options.net) net = votes.has(options.net) ? options.net : null;
 
   let lin: Float32Array[] | null = null;
   let backbone: Map<string, HostTensor> | null = null;
@@ -102,7 +112,9 @@ function assembleFrom(
   for (const r of recognised) {
     if (!r.report.net) continue;
     if (r.report.net !== net) {
-      r.report.problem = `${r.report.net} weights do not go with the other ${net} files`;
+      r.report.problem = options.net
+        ? `${r.report.net} weights; LPIPS-${options.net} needs ${options.net} files`
+        : `${r.report.net} weights do not go with the other ${net} files`;
       continue;
     }
     // Later files replace earlier ones (the user dropped a newer choice).
@@ -118,13 +130,13 @@ function assembleFrom(
   return {
     net, backbone, lin, missing, verified, weights,
     files: recognised.map((r) => r.report),
-    summary: summarise(net, lin !== null, backbone !== null, verified),
+    summary: summarise(net ?? options.net ?? null, lin !== null, backbone !== null, verified),
   };
 }
 
 function summarise(net: LpipsNet | null, hasLin: boolean, hasBackbone: boolean, verified: boolean): string {
-  if (!hasLin && !hasBackbone) return 'no LPIPS weights loaded; lin layers and backbone needed';
   const name = net ? ` (${net})` : '';
+  if (!hasLin && !hasBackbone) return `no LPIPS weights loaded${name}; lin layers and backbone needed`;
   if (hasLin && !hasBackbone) return `lin loaded${name}; backbone still needed`;
   if (!hasLin && hasBackbone) return `backbone loaded${name}; lin layers still needed`;
   return `LPIPS${name} ready${verified ? '' : ' (unverified weights)'}`;
