@@ -1,7 +1,9 @@
 // The page layout; state lives in the stores and the canvases are drawn by the render loop.
 import { ControlsPanel } from './ControlsPanel';
 import { DataPanel } from './DataPanel';
+import { EditPanel } from './edit/EditPanel';
 import { Header } from './Header';
+import { LpipsPanel } from './lpips/LpipsPanel';
 import { Notices } from './Notices';
 import { SharePanel } from './SharePanel';
 import { StatusBar } from './StatusBar';
@@ -23,9 +25,11 @@ export function App() {
         <aside className="sidebar">
           <DataPanel />
           <ControlsPanel />
+          <LpipsPanel />
         </aside>
         <main className="main">
           <ViewsPanel />
+          <EditPanel />
           <SharePanel />
         </main>
       </div>
