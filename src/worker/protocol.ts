@@ -2,6 +2,8 @@
 // pulls in nothing at run time. Everything that crosses is plain data; large arrays are transferable
 // Float32Arrays. Commands carry an id; the worker answers each with exactly one `reply` (ok or error).
 import type { Config } from '../core/config';
+import type { Snapshot } from '../core/run/views';
+import type { QualityReport } from '../core/run/session';
 import type { LpipsNet, LpipsPart, WeightSource } from '../core/lpips/index';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -92,21 +94,9 @@ export interface ProgressEvent {
   msPerStep: number;
 }
 
-export interface QualityEvent {
+/** Sample quality at a step (the core's report: SWD and energy distance for 2D, classifier scores for digits). */
+export interface QualityEvent extends QualityReport {
   type: 'quality';
-  step: number;
-  /** Sliced Wasserstein distance of one-step and multistep samples to fresh data (normalised units). */
-  swd1: number;
-  swd2: number;
-  /** Same for the teacher's ODE samples, where a teacher exists (reference line). */
-  swdTeacher: number | null;
-  /** SWD between two fresh data batches: the floor of the estimator. */
-  swdFloor: number;
-  /** Energy distances of one-step and two-step samples (2D). */
-  energy1: number;
-  energy2: number;
-  /** Digits only (swd fields are NaN then): Frechet distance in the classifier's features and its scores. */
-  image?: { fd1: number; fd2: number; fdFloor: number; fdCeiling: number; confidence1: number; confidence2: number; labelEntropy1: number; labelEntropy2: number };
 }
 
 /** Things that change only when the run is (re)configured: sent once. */
@@ -124,24 +114,12 @@ export interface StaticEvent {
   normalisation: { shift: number[]; scale: number } | null;
 }
 
-/** What the model does now, from the fixed probe noise (throttled to the display rate). */
-export interface SnapshotEvent {
+/** What the model does now, from the fixed probe noise (throttled to the display rate); fields in views.ts. */
+export interface SnapshotEvent extends Snapshot {
   type: 'snapshot';
   version: number;
   step: number;
-  /** Iterates of multistep sampling: [one-step, after tau_1, ...], each row-major [probeCount, ...]. */
-  samples: Float32Array[];
   taus: number[];
-  /** f(x_t, t) at the trajectory points for each consistency time: [timeIndex] -> [trajectoryCount, ...]. */
-  consistencyTimes: number[];
-  consistencyInputs: Float32Array[];
-  consistencyOutputs: Float32Array[];
-  /** Mean distance of f(x_t, t) to the trajectory's end, per consistency time (normalised units). */
-  consistencySpread: number[];
-  /** Time cursor: noised probe data at cursorT and f of it. */
-  cursorT: number;
-  cursorNoised: Float32Array;
-  cursorMapped: Float32Array;
 }
 
 /** Editing tasks: MNIST ones use a reference digit or a drawing; 2D ones a constraint on the samples. */

@@ -47,9 +47,12 @@ export interface SessionStep {
 /** Sample quality: sliced Wasserstein distances for 2D data (NaN for images), classifier scores for digits. */
 export interface QualityReport {
   step: number;
+  /** SWD of one-step and two-step samples to fresh data (normalised units). */
   swd1: number;
   swd2: number;
+  /** SWD of the teacher's ODE samples, where a teacher exists (the reference line). */
   swdTeacher: number | null;
+  /** SWD between two fresh data batches: the floor of the estimator. */
   swdFloor: number;
   /** Energy distance of one-step and two-step samples to fresh data (2D; NaN for images). */
   energy1: number;

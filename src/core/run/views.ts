@@ -41,11 +41,15 @@ export async function teacherTrajectories(session: TrainingSession, probes: Prob
 }
 
 export interface Snapshot {
+  /** Iterates of multistep sampling: [one-step, after tau_1, ...], each row-major [probeCount, ...dataShape]. */
   samples: Float32Array[];
+  /** f(x_t, t) at the trajectory points for each consistency time: [timeIndex] -> [trajectoryCount, ...]. */
   consistencyTimes: number[];
   consistencyInputs: Float32Array[];
   consistencyOutputs: Float32Array[];
+  /** Mean distance of f(x_t, t) to the trajectory's end, per consistency time (normalised units). */
   consistencySpread: number[];
+  /** Time cursor: noised probe data at cursorT and f of it. */
   cursorT: number;
   cursorNoised: Float32Array;
   cursorMapped: Float32Array;
