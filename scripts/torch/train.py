@@ -1,0 +1,381 @@
+"""Trains the playground's shipped MNIST weights on the CPU (or a CUDA GPU) and exports them as safetensors.
+
+  /usr/bin/python3 scripts/torch/train.py classifier   # public/models/digit-classifier.safetensors
+  /usr/bin/python3 scripts/torch/train.py teacher      # public/pretrained/mnist-teacher.safetensors (EDM)
+  /usr/bin/python3 scripts/torch/train.py cd           # public/pretrained/mnist-cd.safetensors (Algorithm 2)
+  /usr/bin/python3 scripts/torch/train.py ct           # public/pretrained/mnist-ct.safetensors (Algorithm 3, iCT options)
+  /usr/bin/python3 scripts/torch/train.py fixture      # test/fixtures/mnist/parity.safetensors
+  /usr/bin/python3 scripts/torch/train.py eval         # one-step confidence / FD of the shipped CD and CT models
+
+Needs public/data/mnist.bin (node scripts/build-mnist-asset.mjs). Settings and wall times: README.md here.
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+from cmlib import (CLASSIFIER_SPEC, EPS, ROOT, SIGMA_DATA, T_MAX, UNET_PRESETS, classifier_features,
+                   classifier_logits, classifier_param_list, consistency_fn, edm_denoiser, init_params,
+                   karras_sigmas, load_mnist, read_safetensors, save_params, split_indices, to_signed,
+                   unet_forward, unet_param_list)
+
+PRE = os.path.join(ROOT, 'public', 'pretrained')
+CLASSIFIER_PATH = os.path.join(ROOT, 'public', 'models', 'digit-classifier.safetensors')
+FIXTURE_PATH = os.path.join(ROOT, 'test', 'fixtures', 'mnist', 'parity.safetensors')
+
+
+def command_line():
+    return 'python3 scripts/torch/' + ' '.join([os.path.basename(sys.argv[0])] + sys.argv[1:])
+
+
+def train_data():
+    images, labels = load_mnist()
+    tr, _ = split_indices(len(labels))
+    return to_signed(images[tr]), torch.from_numpy(labels[tr].astype(np.int64))
+
+
+def heldout_data():
+    images, labels = load_mnist()
+    _, ho = split_indices(len(labels))
+    return to_signed(images[ho]), torch.from_numpy(labels[ho].astype(np.int64))
+
+
+def ema_update(target, online, decay):
+    with torch.no_grad():
+        for k in target:
+            target[k].mul_(decay).add_(online[k].detach(), alpha=1 - decay)
+
+
+def detached_copy(P):
+    return {k: v.detach().clone() for k, v in P.items()}
+
+
+def out_of_time(a, started):
+    if a.max_minutes > 0 and time.time() - started > 60 * a.max_minutes:
+        log(f'stopping early: {a.max_minutes} minutes spent')
+        return True
+    return False
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def metadata(role, spec, config, started):
+    config = dict(config, wallSeconds=round(time.time() - started, 1), torch=torch.__version__)
+    return {'format': 'cm-playground/weights@1', 'spec': json.dumps(spec), 'role': role,
+            'config': json.dumps(config), 'trainedBy': command_line()}
+
+# ---------------------------------------------------------------- classifier
+
+
+def train_classifier(a):
+    x, y = train_data()
+    g = torch.Generator().manual_seed(a.seed)
+    P = init_params(classifier_param_list(), g, out_scale_names=('fc1.w',))
+    opt = torch.optim.Adam(P.values(), lr=a.lr)
+    started = time.time()
+    for step in range(a.steps):
+        idx = torch.randint(0, len(x), (a.batch,), generator=g)
+        xb = x[idx]
+        # small random translations (+-2 px) so generated digits that sit slightly off-centre are still read
+        dx, dy = torch.randint(-2, 3, (2,), generator=g).tolist()
+        xb = torch.roll(xb, shifts=(dy, dx), dims=(2, 3))
+        loss = torch.nn.functional.cross_entropy(classifier_logits(P, xb), y[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % 200 == 0 or step == a.steps - 1:
+            log(f'classifier step {step} loss {loss.item():.4f}')
+    xh, yh = heldout_data()
+    with torch.no_grad():
+        acc = (classifier_logits(P, xh).argmax(1) == yh).float().mean().item()
+    log(f'held-out accuracy {acc:.4f}  ({time.time() - started:.0f} s)')
+    cfg = dict(vars(a), heldoutAccuracy=round(acc, 4), optimizer='adam')
+    save_params(CLASSIFIER_PATH, classifier_param_list(), P, metadata('classifier', CLASSIFIER_SPEC, cfg, started))
+
+# ---------------------------------------------------------------- EDM teacher (consistency-models.md §2)
+
+
+def train_teacher(a):
+    spec = UNET_PRESETS[a.model]
+    x, _ = train_data()
+    g = torch.Generator().manual_seed(a.seed)
+    pl = unet_param_list(spec)
+    P = init_params(pl, g)
+    ema = detached_copy(P)
+    opt = torch.optim.Adam(P.values(), lr=a.lr, eps=1e-8)
+    started = time.time()
+    for step in range(a.steps):
+        for group in opt.param_groups:
+            group['lr'] = a.lr * min(1.0, (step + 1) / a.warmup)
+        x0 = x[torch.randint(0, len(x), (a.batch,), generator=g)]
+        t = torch.exp(-1.2 + 1.2 * torch.randn(a.batch, generator=g, dtype=torch.float64))
+        z = torch.randn(x0.shape, generator=g)
+        xt = x0 + t.float()[:, None, None, None] * z
+        w = ((t ** 2 + SIGMA_DATA ** 2) / (t * SIGMA_DATA) ** 2).float()
+        loss = (w * (edm_denoiser(P, spec, xt, t) - x0).square().mean(dim=(1, 2, 3))).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        ema_update(ema, P, a.ema)
+        if step % 100 == 0 or step == a.steps - 1:
+            log(f'teacher step {step} loss {loss.item():.4f} ({time.time() - started:.0f} s)')
+    cfg = dict(vars(a), objective='EDM', lnT='N(-1.2, 1.2^2)', sigmaData=SIGMA_DATA, optimizer='adam',
+               shipped='ema')
+    save_params(os.path.join(PRE, 'mnist-teacher.safetensors'), pl, ema, metadata('teacher', spec, cfg, started))
+
+# ---------------------------------------------------------------- CD (Algorithm 2)
+
+
+def heun_step(D, x, t_from, t_to):
+    """One Heun step of dx/dt = (x - D(x, t)) / t from t_from to t_to (both [B] float64)."""
+    tf_, tt = t_from.float()[:, None, None, None], t_to.float()[:, None, None, None]
+    v1 = (x - D(x, t_from)) / tf_
+    x_euler = x + (tt - tf_) * v1
+    v2 = (x_euler - D(x_euler, t_to)) / tt
+    return x + (tt - tf_) * (v1 + v2) / 2
+
+
+def train_cd(a):
+    teacher, meta = read_safetensors(os.path.join(PRE, 'mnist-teacher.safetensors'))
+    spec = json.loads(meta['spec'])
+    pl = unet_param_list(spec)
+    x, _ = train_data()
+    g = torch.Generator().manual_seed(a.seed)
+    init, previous = teacher, None
+    if a.resume:  # continue from the shipped CD weights (student, target and EMA all start there)
+        init, prev_meta = read_safetensors(os.path.join(PRE, 'mnist-cd.safetensors'))
+        previous = {'trainedBy': prev_meta['trainedBy'], 'config': json.loads(prev_meta['config'])}
+    P = {k: v.clone().requires_grad_(True) for k, v in init.items()}  # student starts as the teacher
+    target = detached_copy(P)
+    ema = detached_copy(P)
+    sig = torch.from_numpy(karras_sigmas(a.N))
+    opt = torch.optim.Adam(P.values(), lr=a.lr, eps=1e-8)
+    D = lambda xx, tt: edm_denoiser(teacher, spec, xx, tt)  # noqa: E731
+    started = time.time()
+    step = -1
+    for step in range(a.steps):
+        if out_of_time(a, started):
+            break
+        x0 = x[torch.randint(0, len(x), (a.batch,), generator=g)]
+        n = torch.randint(0, a.N - 1, (a.batch,), generator=g)  # 0-based n: pair (t_n, t_{n+1})
+        t_n, t_n1 = sig[n], sig[n + 1]
+        z = torch.randn(x0.shape, generator=g)
+        x_n1 = x0 + t_n1.float()[:, None, None, None] * z
+        with torch.no_grad():
+            x_hat = heun_step(D, x_n1, t_n1, t_n)
+            y = consistency_fn(target, spec, x_hat, t_n)
+        loss = (consistency_fn(P, spec, x_n1, t_n1) - y).square().mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        ema_update(target, P, a.mu)
+        ema_update(ema, P, a.ema)
+        if step % 50 == 0 or step == a.steps - 1:
+            log(f'cd step {step} loss {loss.item():.6f} ({time.time() - started:.0f} s)')
+    cfg = dict(vars(a), stepsDone=step + 1, algorithm='CD (Algorithm 2)', solver='heun', metric='l2', weighting='uniform',
+               eps=EPS, T=T_MAX, sigmaData=SIGMA_DATA, optimizer='adam',
+               init='previous mnist-cd.safetensors' if previous else 'teacher ema', previousRun=previous, shipped='ema')
+    save_params(os.path.join(PRE, 'mnist-cd.safetensors'), pl, ema, metadata('cd', spec, cfg, started))
+
+# ---------------------------------------------------------------- CT (Algorithm 3 with the iCT options)
+
+
+def ict_num_scales(k, K, s0, s1):
+    """iCT doubling curriculum N(k) = min(s0 2^floor(k/K'), s1) + 1."""
+    Kp = max(1, math.floor(K / (math.log2(math.floor(s1 / s0)) + 1)))
+    return min(s0 * 2 ** math.floor(k / Kp), s1) + 1
+
+
+def lognormal_index_cdf(sig, Pm=-1.1, Ps=2.0):
+    lo = torch.erf((torch.log(sig[:-1]) - Pm) / (math.sqrt(2) * Ps))
+    hi = torch.erf((torch.log(sig[1:]) - Pm) / (math.sqrt(2) * Ps))
+    return (hi - lo) / (hi - lo).sum()
+
+
+def train_ct(a):
+    spec = UNET_PRESETS[a.model]
+    pl = unet_param_list(spec)
+    x, _ = train_data()
+    g = torch.Generator().manual_seed(a.seed)
+    P = init_params(pl, g)
+    ema = detached_copy(P)
+    opt = torch.optim.Adam(P.values(), lr=a.lr, eps=1e-8)
+    huber_c = 0.00054 * math.sqrt(28 * 28)
+    started = time.time()
+    step = -1
+    for step in range(a.steps):
+        if out_of_time(a, started):
+            break
+        for group in opt.param_groups:
+            group['lr'] = a.lr * min(1.0, (step + 1) / a.warmup)
+        N = ict_num_scales(step, a.steps, a.s0, a.s1)
+        sig = torch.from_numpy(karras_sigmas(N))
+        n = torch.multinomial(lognormal_index_cdf(sig), a.batch, replacement=True, generator=g)
+        t_n, t_n1 = sig[n], sig[n + 1]
+        x0 = x[torch.randint(0, len(x), (a.batch,), generator=g)]
+        z = torch.randn(x0.shape, generator=g)
+        with torch.no_grad():  # mu = 0: the target is the stop-gradient of the online net
+            y = consistency_fn(P, spec, x0 + t_n.float()[:, None, None, None] * z, t_n)
+        out = consistency_fn(P, spec, x0 + t_n1.float()[:, None, None, None] * z, t_n1)
+        d = torch.sqrt((out - y).square().sum(dim=(1, 2, 3)) + huber_c ** 2) - huber_c
+        lam = (1 / (t_n1 - t_n)).float()
+        loss = (lam * d).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        ema_update(ema, P, a.ema)
+        if step % 50 == 0 or step == a.steps - 1:
+            log(f'ct step {step} N {N} loss {loss.item():.5f} ({time.time() - started:.0f} s)')
+    cfg = dict(vars(a), stepsDone=step + 1, algorithm='CT (Algorithm 3) with iCT options', mu=0, metric='pseudo-huber',
+               huberC=huber_c, weighting='1/(t_{n+1}-t_n)', indexSampling='lognormal(-1.1, 2.0)',
+               curriculum='doubling N(k) = min(s0 2^floor(k/K\'), s1) + 1', eps=EPS, T=T_MAX,
+               sigmaData=SIGMA_DATA, optimizer='adam', shipped='ema')
+    save_params(os.path.join(PRE, 'mnist-ct.safetensors'), pl, ema, metadata('ct', spec, cfg, started))
+
+# ---------------------------------------------------------------- evaluation and test fixture
+
+
+def frechet(fa, fb):
+    ma, mb = fa.mean(0), fb.mean(0)
+    ca, cb = np.cov(fa, rowvar=False), np.cov(fb, rowvar=False)
+    w, V = np.linalg.eigh(ca)
+    sa = (V * np.sqrt(np.clip(w, 0, None))) @ V.T
+    m = sa @ cb @ sa
+    ev = np.clip(np.linalg.eigvalsh((m + m.T) / 2), 0, None)
+    return float(((ma - mb) ** 2).sum() + np.trace(ca) + np.trace(cb) - 2 * np.sqrt(ev).sum())
+
+
+def evaluate(a):
+    C, _ = read_safetensors(CLASSIFIER_PATH)
+    xh, _ = heldout_data()
+    xt, _ = train_data()
+    g = torch.Generator().manual_seed(a.seed)
+    with torch.no_grad():
+        fh = classifier_features(C, xh).double().numpy()
+        ft = classifier_features(C, xt[::9]).double().numpy()
+        noise = torch.clamp(torch.randn(1000, 1, 28, 28, generator=g), -1, 1)
+        log(f'floor FD(train, held-out) {frechet(ft, fh):.3f}   ceiling FD(noise) {frechet(classifier_features(C, noise).double().numpy(), fh):.3f}')
+        teacher_path = os.path.join(PRE, 'mnist-teacher.safetensors')
+        if os.path.exists(teacher_path):  # the teacher's own samples: Heun on the N = 18 Karras grid (35 NFE)
+            Tp, meta = read_safetensors(teacher_path)
+            tspec = json.loads(meta['spec'])
+            sig = torch.from_numpy(karras_sigmas(18))
+            xs = T_MAX * torch.randn(a.count, 1, 28, 28, generator=g)
+            for i in range(17, 0, -1):
+                xs = heun_step(lambda xx, tt: edm_denoiser(Tp, tspec, xx, tt), xs,
+                               torch.full((a.count,), float(sig[i]), dtype=torch.float64),
+                               torch.full((a.count,), float(sig[i - 1]), dtype=torch.float64))
+            report('teacher (Heun, 35 NFE)', torch.clamp(xs, -1, 1), C, fh, a)
+        for role in ('cd', 'ct'):
+            path = os.path.join(PRE, f'mnist-{role}.safetensors')
+            if not os.path.exists(path):
+                continue
+            P, meta = read_safetensors(path)
+            spec = json.loads(meta['spec'])
+            z = torch.randn(a.count, 1, 28, 28, generator=g)
+            s = torch.clamp(consistency_fn(P, spec, T_MAX * z, torch.full((a.count,), T_MAX, dtype=torch.float64)), -1, 1)
+            report(f'{role} one-step', s, C, fh, a)
+
+
+def report(name, s, C, fh, a):
+    p = torch.softmax(classifier_logits(C, s), 1)
+    hist = torch.bincount(p.argmax(1), minlength=10).double() / len(s)
+    ent = max(0.0, -(hist[hist > 0] * hist[hist > 0].log()).sum().item())
+    fd = frechet(classifier_features(C, s).double().numpy(), fh)
+    log(f'{name}: mean confidence {p.max(1).values.mean().item():.4f}  label entropy {ent:.3f} nats  FD {fd:.3f}  labels {hist.numpy().round(3)}')
+    if a.grid and len(s) >= 64:  # a quick look at 64 samples (needs PIL)
+        import PIL.Image
+        grid = ((s[:64, 0].numpy() + 1) * 127.5).round().astype(np.uint8).reshape(8, 8, 28, 28).transpose(0, 2, 1, 3).reshape(224, 224)
+        PIL.Image.fromarray(grid).save(f'/tmp/{name.split()[0]}-grid.png')
+
+
+def make_fixture(a):
+    """Fixed inputs and PyTorch outputs for the TF.js parity tests (tiny random U-Net, shipped teacher, classifier)."""
+    g = torch.Generator().manual_seed(1234)
+    tiny = UNET_PRESETS['tiny']
+    Pt = init_params(unet_param_list(tiny), g)
+    with torch.no_grad():
+        for k in Pt:  # non-trivial gammas / biases so every parameter matters in the comparison
+            Pt[k] += 0.1 * torch.randn(Pt[k].shape, generator=g)
+    x = torch.randn(2, 1, 28, 28, generator=g)
+    c_noise = torch.tensor([-1.2, 0.7])
+    xh, _ = heldout_data()
+    digits = xh[:4]
+    tensors = [('input.x', x.permute(0, 2, 3, 1).numpy()), ('input.cNoise', c_noise.numpy()),
+               ('input.digits', digits.permute(0, 2, 3, 1).numpy())]
+    with torch.no_grad():
+        tensors.append(('tiny.out', unet_forward(Pt, tiny, x, c_noise).permute(0, 2, 3, 1).numpy()))
+        tensors += [(f'tiny.param.{k}', Pt[k].detach().numpy()) for k, _ in unet_param_list(tiny)]
+        teacher_path = os.path.join(PRE, 'mnist-teacher.safetensors')
+        if os.path.exists(teacher_path):
+            T, meta = read_safetensors(teacher_path)
+            tensors.append(('teacher.out', unet_forward(T, json.loads(meta['spec']), x, c_noise).permute(0, 2, 3, 1).numpy()))
+        if os.path.exists(CLASSIFIER_PATH):
+            C, _ = read_safetensors(CLASSIFIER_PATH)
+            tensors.append(('classifier.features', classifier_features(C, digits).numpy()))
+            tensors.append(('classifier.logits', classifier_logits(C, digits).numpy()))
+    from cmlib import write_safetensors
+    write_safetensors(FIXTURE_PATH, tensors, {'format': 'cm-playground/fixture@1', 'tinySpec': json.dumps(tiny),
+                                              'trainedBy': command_line()})
+    log(f'wrote {FIXTURE_PATH}: {[n for n, _ in tensors if not n.startswith("tiny.param")]}')
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    c = sub.add_parser('classifier')
+    c.add_argument('--steps', type=int, default=1500)
+    c.add_argument('--batch', type=int, default=64)
+    c.add_argument('--lr', type=float, default=1e-3)
+    c.add_argument('--seed', type=int, default=0)
+    t = sub.add_parser('teacher')
+    t.add_argument('--model', default='default', choices=list(UNET_PRESETS))
+    t.add_argument('--steps', type=int, default=1800)
+    t.add_argument('--batch', type=int, default=64)
+    t.add_argument('--lr', type=float, default=1e-3)
+    t.add_argument('--warmup', type=int, default=100)
+    t.add_argument('--ema', type=float, default=0.998)
+    t.add_argument('--seed', type=int, default=0)
+    d = sub.add_parser('cd')
+    d.add_argument('--steps', type=int, default=300)
+    d.add_argument('--batch', type=int, default=64)
+    d.add_argument('--lr', type=float, default=2e-4)
+    d.add_argument('--N', type=int, default=18)
+    d.add_argument('--mu', type=float, default=0.95)
+    d.add_argument('--ema', type=float, default=0.995)
+    d.add_argument('--seed', type=int, default=1)
+    d.add_argument('--max-minutes', type=float, default=0, help='stop early after this wall time (0 = never)')
+    d.add_argument('--resume', action='store_true', help='start from public/pretrained/mnist-cd.safetensors')
+    s = sub.add_parser('ct')
+    s.add_argument('--model', default='default', choices=list(UNET_PRESETS))
+    s.add_argument('--steps', type=int, default=700)
+    s.add_argument('--batch', type=int, default=64)
+    s.add_argument('--lr', type=float, default=5e-4)
+    s.add_argument('--warmup', type=int, default=100)
+    s.add_argument('--s0', type=int, default=10)
+    s.add_argument('--s1', type=int, default=160)
+    s.add_argument('--ema', type=float, default=0.995)
+    s.add_argument('--seed', type=int, default=2)
+    s.add_argument('--max-minutes', type=float, default=0, help='stop early after this wall time (0 = never)')
+    e = sub.add_parser('eval')
+    e.add_argument('--count', type=int, default=1000)
+    e.add_argument('--seed', type=int, default=0)
+    e.add_argument('--grid', action='store_true')
+    sub.add_parser('fixture')
+    a = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get('CM_TORCH_THREADS', '1')))
+    torch.manual_seed(0)
+    {'classifier': train_classifier, 'teacher': train_teacher, 'cd': train_cd, 'ct': train_ct,
+     'eval': evaluate, 'fixture': make_fixture}[a.cmd](a)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createUnet, unetPresets, validateUnetSpec } from '../../../src/core/models/unet';
+import { Rng } from '../../../src/core/rng';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const numel = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+describe('U-Net', () => {
+  it('has a few thousand parameters (tiny) and about 261k (default)', () => {
+    const count = (net: ReturnType<typeof createUnet>) => net.params.reduce((s, p) => s + numel(p.shape), 0);
+    expect(count(createUnet(unetPresets.tiny))).toBe(4393);
+    expect(count(createUnet(unetPresets.default))).toBe(261313);
+  });
+
+  it('maps [B, 28, 28, 1] to [B, 28, 28, 1] for tiny and default, finite, without leaking tensors', () => {
+    for (const spec of [unetPresets.tiny, unetPresets.default]) {
+      const net = createUnet(spec);
+      const params = net.init(new Rng(1, 'init')).map((v, i) => tf.tensor(v, net.params[i].shape));
+      const before = tf.memory().numTensors;
+      const y = tf.tidy(() => net.forward(params, tf.randomNormal([3, 28, 28, 1], 0, 1, 'float32', 1), tf.tensor1d([-1.5, 0, 1.1])));
+      expect(y.shape).toEqual([3, 28, 28, 1]);
+      expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
+      y.dispose();
+      // only the kept frequency table may stay (created on the first call)
+      expect(tf.memory().numTensors - before).toBeLessThanOrEqual(1);
+      params.forEach((p) => p.dispose());
+    }
+  });
+
+  it('sends a non-zero finite gradient to every parameter of the tiny model', () => {
+    const net = createUnet(unetPresets.tiny);
+    const vars = net.init(new Rng(2, 'init')).map((v, i) => tf.variable(tf.tensor(v, net.params[i].shape)));
+    const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 3);
+    const target = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 4);
+    const { grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(net.forward(vars, x, tf.tensor1d([-0.8, 0.6])), target))) as tf.Scalar, vars);
+    const names = Object.keys(grads);
+    expect(names.length).toBe(net.params.length);
+    net.params.forEach((p, i) => {
+      const g = Array.from(grads[vars[i].name].dataSync());
+      const norm = Math.sqrt(g.reduce((s, v) => s + v * v, 0));
+      expect(Number.isFinite(norm), p.name).toBe(true);
+      expect(norm, p.name).toBeGreaterThan(0);
+    });
+    tf.dispose([...vars, x, target, ...Object.values(grads)]);
+  });
+
+  it('refuses specs whose group count does not divide the widths', () => {
+    expect(() => validateUnetSpec({ ...unetPresets.tiny, groups: 3 })).toThrow(/groups 3 do not divide/);
+    expect(() => validateUnetSpec({ kind: 'unet', dataShape: [28, 28, 1] })).toThrow(/channels/);
+  });
+});
