@@ -289,6 +289,9 @@ export function crossFieldErrors(c: Config): string[] {
   if (!image && c.model !== 'mlp') errors.push('Model: 2D data use the MLP');
   if (c.teacher === 'pretrained' && !image) errors.push('Teacher: a pretrained teacher exists only for mnist');
   if (c.teacher === 'exact' && image && c.mode === 'cd') errors.push('Teacher: no exact teacher exists for mnist (choose learned or pretrained)');
+  if (c.teacher === 'pretrained' && image && c.mode === 'cd' && c.model !== 'unet') {
+    errors.push('Teacher: the pretrained teacher is a "unet"; choose that model or a learned teacher');
+  }
   return errors;
 }
 
@@ -382,7 +385,8 @@ export function withDatasetDefaults(c: Config, explicit: ReadonlySet<string>): C
   if (image) {
     set('model', 'unet');
     set('batchSize', 64);
-    set('teacher', 'pretrained');
+    // The shipped teacher is a full U-Net; the tiny test model distils from a teacher it trains itself.
+    set('teacher', out.model === 'unet' ? 'pretrained' : 'learned');
     set('lr', 2e-4);
   } else {
     set('model', 'mlp');

@@ -1,17 +1,38 @@
 // What else must change when one setting changes, so the UI never offers a dead end: picking MNIST
-// switches the MLP to a U-Net, leaving it switches back, and image-only options fall away.
-import { crossFieldErrors, type Config, type ConfigKey } from '../core/config';
+// switches the MLP to the shipped U-Net (the pretrained models are for it) with an image-sized batch and
+// learning rate, leaving it switches back, and image-only options fall away.
+import { crossFieldErrors, DEFAULTS, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
+
+const IMAGE = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set());
 
 export function withCompanions(next: Config, changed: ConfigKey): Config {
+  const image = next.dataset === 'mnist';
+  if (changed === 'model' && image && next.model !== 'unet' && next.teacher === 'pretrained') return { ...next, teacher: 'learned' };
   if (changed !== 'dataset') return next;
   const c = { ...next };
-  const image = c.dataset === 'mnist';
-  if (image && c.model === 'mlp') c.model = 'unet-tiny';
-  if (!image && c.model !== 'mlp') c.model = 'mlp';
+  if (image && c.model === 'mlp') {
+    // Coming from 2D: keep a batch the user already made small and a learning rate they chose.
+    c.model = IMAGE.model;
+    c.batchSize = Math.min(c.batchSize, IMAGE.batchSize);
+    if (c.lr === DEFAULTS.lr) c.lr = IMAGE.lr;
+  }
+  if (!image && c.model !== 'mlp') {
+    c.model = 'mlp';
+    if (c.batchSize === IMAGE.batchSize) c.batchSize = DEFAULTS.batchSize;
+    if (c.lr === IMAGE.lr) c.lr = DEFAULTS.lr;
+  }
   if (!image && c.metric === 'lpips') c.metric = 'l2';
   if (!image && c.teacher === 'pretrained') c.teacher = 'exact';
-  if (image && c.teacher === 'exact') c.teacher = 'pretrained';
+  if (image && c.teacher === 'exact') c.teacher = c.model === 'unet' ? 'pretrained' : 'learned';
   return c;
+}
+
+/** Why the shipped MNIST models cannot be loaded into a run with this config, or null when they can. */
+export function pretrainedUnavailableReason(c: Config): string | null {
+  if (c.dataset !== 'mnist') return 'the shipped models are MNIST models';
+  if (c.model !== 'unet') return 'the shipped models are for the "unet" model';
+  if (c.mode === 'cd' && c.teacher === 'learned') return 'with a learned teacher the teacher trains first; choose the pretrained teacher';
+  return null;
 }
 
 /** Config keys the worker does not need a configure for (handled by their own command). */

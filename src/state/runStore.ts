@@ -11,6 +11,9 @@ export interface QualitySeries {
   swd2: DecimatingSeries;
   swdTeacher: DecimatingSeries;
   swdFloor: DecimatingSeries;
+  /** Digits: Frechet distance in the classifier's features, one-step and two-step. */
+  fd1: DecimatingSeries;
+  fd2: DecimatingSeries;
 }
 
 export interface RunState {
@@ -43,6 +46,10 @@ export interface RunState {
   latestQuality: QualityEvent | null;
   snapshot: SnapshotEvent | null;
   staticData: StaticEvent | null;
+  /** MNIST: the shipped model the current weights started from (null: trained from scratch). */
+  pretrainedRole: 'cd' | 'ct' | null;
+  /** A command for the shipped models is in flight. */
+  loadingPretrained: boolean;
 }
 
 const newQuality = (): QualitySeries => ({
@@ -50,6 +57,8 @@ const newQuality = (): QualitySeries => ({
   swd2: new DecimatingSeries(1024),
   swdTeacher: new DecimatingSeries(1024),
   swdFloor: new DecimatingSeries(1024),
+  fd1: new DecimatingSeries(1024),
+  fd2: new DecimatingSeries(1024),
 });
 
 export const useRun = create<RunState>(() => ({
@@ -78,6 +87,8 @@ export const useRun = create<RunState>(() => ({
   latestQuality: null,
   snapshot: null,
   staticData: null,
+  pretrainedRole: null,
+  loadingPretrained: false,
 }));
 
 /** Forget the run's history (after a configure or reset). */
@@ -108,11 +119,22 @@ export function applyProgress(e: ProgressEvent): void {
 
 export function applyQuality(e: QualityEvent): void {
   const s = useRun.getState();
-  s.quality.swd1.push(e.step, e.swd1);
-  s.quality.swd2.push(e.step, e.swd2);
-  if (e.swdTeacher !== null) s.quality.swdTeacher.push(e.step, e.swdTeacher);
-  s.quality.swdFloor.push(e.step, e.swdFloor);
+  if (e.image) {
+    s.quality.fd1.push(e.step, e.image.fd1);
+    s.quality.fd2.push(e.step, e.image.fd2);
+  } else {
+    s.quality.swd1.push(e.step, e.swd1);
+    s.quality.swd2.push(e.step, e.swd2);
+    if (e.swdTeacher !== null) s.quality.swdTeacher.push(e.step, e.swdTeacher);
+    s.quality.swdFloor.push(e.step, e.swdFloor);
+  }
   useRun.setState({ latestQuality: e, seriesVersion: s.seriesVersion + 1 });
 }
 
 export const isBusyPhase = (p: Phase) => p === 'loading' || p === 'warming-up';
+
+/** No GPU: the CPU backend, or WebGPU / WebGL on a software adapter (SwiftShader, llvmpipe). */
+export function isSoftwareRendering(backend: BackendName | null, adapter: string | null): boolean {
+  if (backend === 'cpu' || backend === 'wasm') return true;
+  return /swiftshader|llvmpipe|softpipe|software|basic render/i.test(adapter ?? '');
+}

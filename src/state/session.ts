@@ -4,9 +4,10 @@ import { FIELDS } from '../core/config';
 import { TrainerClient, WorkerCommandError } from '../worker/client';
 import type { WorkerEvent } from '../worker/protocol';
 import { useConfig } from './configStore';
+import { pretrainedUnavailableReason } from './configRules';
 import { notify, useNotices } from './notices';
-import { applyProgress, applyQuality, clearRunHistory, useRun } from './runStore';
-import { useView, viewRequest } from './viewStore';
+import { applyProgress, applyQuality, clearRunHistory, isSoftwareRendering, useRun } from './runStore';
+import { IMAGE_PROBES_SOFTWARE, useView, viewRequest } from './viewStore';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -16,6 +17,12 @@ export class Session {
   private configureAgain = false;
   private viewTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly unsubscribers: (() => void)[] = [];
+  /** The view request the worker has (JSON), so identical requests are not sent twice. */
+  private sentView: string | null = null;
+  /** Dataset of the last configure: entering MNIST loads a shipped model (instant start). */
+  private configuredDataset: string | null = null;
+  /** MNIST: the shipped model to load after every rebuild, until the user resets or imports weights. */
+  private wantPretrained: 'cd' | 'ct' | null = null;
 
   constructor(createWorker: () => Worker) {
     this.client = new TrainerClient({
@@ -45,13 +52,18 @@ export class Session {
     }
     this.watchStores();
     // The view goes first, so the first build already computes the probes the page wants.
-    await this.client.setView(viewRequest(useView.getState())).catch(() => undefined);
+    await this.sendView();
     await this.configure();
   }
 
   private listen(): void {
     const c = this.client;
-    c.on('ready', (e) => useRun.setState({ backend: e.backend, adapter: e.adapter, fallbackReasons: e.fallbackReasons, warmupMs: e.warmupMs }));
+    c.on('ready', (e) => {
+      useRun.setState({ backend: e.backend, adapter: e.adapter, fallbackReasons: e.fallbackReasons, warmupMs: e.warmupMs });
+      // Without a GPU each digit of an image grid costs about a second: draw fewer unless the user chose.
+      const v = useView.getState();
+      if (!v.imageProbeCountChosen && isSoftwareRendering(e.backend, e.adapter)) useView.setState({ imageProbeCount: Math.min(v.imageProbeCount, IMAGE_PROBES_SOFTWARE) });
+    });
     c.on('status', (e) => {
       const training = e.phase === 'training' || e.phase === 'teacher' ? true
         : e.phase === 'paused' || e.phase === 'done' || e.phase === 'failed' || e.phase === 'idle' ? false : useRun.getState().training;
@@ -73,6 +85,16 @@ export class Session {
         title: 'The loss became NaN, so training was paused',
         lines: [e.message, 'Lower the learning rate, add gradient clipping or a warm-up, then start over from step 0.'],
         action: { label: 'Start over', run: () => void this.reset() },
+      });
+    } else if (e.code === 'out-of-memory') {
+      useRun.setState({ training: false });
+      const { batchSize } = useConfig.getState().config;
+      const smaller = Math.max(1, Math.floor(batchSize / 2));
+      notify({
+        kind: 'error', topic: 'oom',
+        title: 'Out of memory: training was paused',
+        lines: [e.message, `The batch size is ${batchSize}. A smaller batch (or the unet-tiny model) needs less memory; the run restarts from step 0.`],
+        action: batchSize > 1 ? { label: `Use batch size ${smaller}`, run: () => void useConfig.getState().setField('batchSize', smaller) } : undefined,
       });
     } else if (e.code === 'device-lost') {
       notify({ kind: 'warning', topic: 'backend', title: 'The GPU device was lost', lines: [e.message] });
@@ -96,7 +118,7 @@ export class Session {
       }),
       useView.subscribe((s, prev) => {
         if (s.probeCount !== prev.probeCount || s.trajectoryCount !== prev.trajectoryCount || s.consistencyTimes !== prev.consistencyTimes
-          || s.cursorT !== prev.cursorT || s.weights !== prev.weights) this.scheduleView();
+          || s.cursorT !== prev.cursorT || s.weights !== prev.weights || s.imageProbeCount !== prev.imageProbeCount) this.scheduleView();
       }),
     );
   }
@@ -111,9 +133,14 @@ export class Session {
   }
 
   private async sendView(): Promise<void> {
+    // Images get their own probe count and more consistency times (the trajectory strip).
+    const request = viewRequest(useView.getState(), useConfig.getState().config.dataset === 'mnist');
+    const json = JSON.stringify(request);
+    if (json === this.sentView) return;
+    this.sentView = json;
     try {
       // The worker answers a view change with a fresh snapshot when it is not training.
-      await this.client.setView(viewRequest(useView.getState()));
+      await this.client.setView(request);
     } catch (err) {
       if (!(err instanceof WorkerCommandError && err.code === 'not-configured')) console.warn('setView failed', err);
     }
@@ -138,16 +165,24 @@ export class Session {
   private async configureNow(): Promise<void> {
     const { config, points } = useConfig.getState();
     clearRunHistory();
-    useRun.setState({ training: false, configuring: true, configured: false, snapshot: null, staticData: null });
+    useRun.setState({ training: false, configuring: true, configured: false, snapshot: null, staticData: null, pretrainedRole: null });
     if (config.dataset === 'custom' && (!points || points.length < 4)) {
       useRun.setState({ configuring: false, phase: 'idle', statusMessage: 'Draw or upload at least 2 points to train on custom data.' });
       return;
     }
+    if (config.dataset === 'mnist' && this.configuredDataset !== 'mnist') this.wantPretrained = config.mode === 'ct' ? 'ct' : 'cd';
     try {
+      // A dataset switch changes what the view asks for: send it first, so the build computes the right probes.
+      await this.sendView();
       // The worker builds the run, warms up and sends the static data and a first snapshot itself.
       await this.client.configure(config, config.dataset === 'custom' && points ? points.slice() : undefined);
+      this.configuredDataset = config.dataset;
       useRun.setState({ configured: true });
       useNotices.getState().dismissTopic('configure');
+      // Instant start: the shipped model, so one-step digits appear without training.
+      if (config.dataset === 'mnist' && this.wantPretrained && !pretrainedUnavailableReason(config)) {
+        await this.loadPretrainedNow(this.wantPretrained);
+      }
     } catch (err) {
       notify({ kind: 'error', topic: 'configure', title: 'The run could not be set up with these settings', lines: [message(err)] });
     } finally {
@@ -190,9 +225,35 @@ export class Session {
     }
   }
 
+  /** MNIST: load the shipped pretrained CD or CT model into the current run (to look at or fine-tune). */
+  async loadPretrained(role: 'cd' | 'ct'): Promise<void> {
+    const run = useRun.getState();
+    if (!run.configured || run.loadingPretrained) return;
+    if (run.training) await this.pause();
+    this.wantPretrained = role;
+    await this.loadPretrainedNow(role);
+  }
+
+  private async loadPretrainedNow(role: 'cd' | 'ct'): Promise<void> {
+    useRun.setState({ loadingPretrained: true });
+    try {
+      clearRunHistory();
+      await this.client.loadPretrained(role);
+      useRun.setState({ pretrainedRole: role });
+      useNotices.getState().dismissTopic('pretrained');
+    } catch (err) {
+      this.wantPretrained = null;
+      // The worker names the mismatch (e.g. weights for another architecture); the run is unchanged.
+      notify({ kind: 'error', topic: 'pretrained', title: `The pretrained ${role.toUpperCase()} model could not be loaded`, lines: [message(err), 'Nothing was changed.'] });
+    } finally {
+      useRun.setState({ loadingPretrained: false });
+    }
+  }
+
   /** Back to step 0 with the same seed: identical initial weights and noise. */
   async reset(): Promise<void> {
-    useRun.setState({ training: false });
+    this.wantPretrained = null; // "train from scratch"
+    useRun.setState({ training: false, pretrainedRole: null });
     useNotices.getState().dismissTopic('nan');
     try {
       clearRunHistory();
@@ -235,6 +296,8 @@ export class Session {
     try {
       const bytes = await file.arrayBuffer();
       await this.client.importWeights(bytes);
+      this.wantPretrained = null;
+      useRun.setState({ pretrainedRole: null });
       useNotices.getState().dismissTopic('weights');
       notify({ kind: 'info', topic: 'weights', title: `Loaded weights from ${file.name}`, lines: [] });
       return true;

@@ -1,7 +1,7 @@
 // The run's settings in the query string: versioned, only non-default values, each under its field's
 // short `url` key. Decoding trusts nothing: every value goes through parseField exactly like typed input,
 // and a rejected value keeps its default and is named in a notice.
-import { crossFieldErrors, DEFAULTS, FIELD_LIST, parseField, type Config, type ConfigKey } from '../core/config';
+import { crossFieldErrors, DEFAULTS, FIELD_LIST, parseField, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
 
 export const URL_VERSION = '1';
 const VERSION_KEY = 'v';
@@ -83,7 +83,8 @@ export function decodeConfig(search: string, extraKeys: readonly string[] = []):
     }
   }
 
-  const config = { ...DEFAULTS, taus: [...DEFAULTS.taus], ...accepted } as Config;
+  // Settings the link leaves out follow its dataset (d=mnist alone means a U-Net with the pretrained teacher).
+  const config = withDatasetDefaults({ ...DEFAULTS, taus: [...DEFAULTS.taus], ...accepted } as Config, new Set(order));
   // Cross-field conflicts: drop the linked setting whose removal clears the most conflicts (latest first
   // on ties) until none are left, so one bad value does not discard the whole link.
   let errors = crossFieldErrors(config);

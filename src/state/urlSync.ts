@@ -7,8 +7,9 @@ import { parseViewInt, useView, VIEW_DEFAULTS, VIEW_LIMITS, VIEW_URL_KEYS } from
 function viewExtras(): ExtraParams {
   const v = useView.getState();
   const extra: ExtraParams = {};
-  if (v.probeCount !== VIEW_DEFAULTS.probeCount) extra[VIEW_URL_KEYS.probeCount] = String(v.probeCount);
-  if (v.trajectoryCount !== VIEW_DEFAULTS.trajectoryCount) extra[VIEW_URL_KEYS.trajectoryCount] = String(v.trajectoryCount);
+  for (const [name, key] of Object.entries(VIEW_URL_KEYS) as [keyof typeof VIEW_URL_KEYS, string][]) {
+    if (v[name] !== VIEW_DEFAULTS[name] && (name !== 'imageProbeCount' || v.imageProbeCountChosen)) extra[key] = String(v[name]);
+  }
   return extra;
 }
 
@@ -36,7 +37,7 @@ export function loadFromUrl(search = location.search): void {
 export function syncUrl(): () => void {
   const write = () => history.replaceState(null, '', shareUrl());
   const a = useConfig.subscribe((s, p) => s.config !== p.config && write());
-  const b = useView.subscribe((s, p) => (s.probeCount !== p.probeCount || s.trajectoryCount !== p.trajectoryCount) && write());
+  const b = useView.subscribe((s, p) => (Object.keys(VIEW_URL_KEYS) as (keyof typeof VIEW_URL_KEYS)[]).some((k) => s[k] !== p[k]) && write());
   write();
   return () => {
     a();

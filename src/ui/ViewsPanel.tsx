@@ -5,6 +5,7 @@ import { drawConsistencyView, drawSamplesView, drawScrubberView, type ViewInput 
 import { useConfig } from '../state/configStore';
 import { useRun } from '../state/runStore';
 import { useView, type LayerName } from '../state/viewStore';
+import { MnistViews } from './mnist/MnistViews';
 import { ViewCanvas } from './ViewCanvas';
 
 const samplesDeps = ({ run, view, config }: ViewInput) => [run.snapshot, run.staticData, run.configuring, run.statusMessage, view.layers, config.sigmaData];
@@ -82,6 +83,8 @@ function ViewOptions() {
 }
 
 export function ViewsPanel() {
+  const image = useConfig((s) => s.config.dataset === 'mnist');
+  if (image) return <MnistViews />;
   return (
     <section className="views" aria-label="Views">
       <div className="view-grid">

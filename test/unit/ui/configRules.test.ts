@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { crossFieldErrors, DEFAULTS, type Config } from '../../../src/core/config';
-import { newConflicts, withCompanions } from '../../../src/state/configRules';
+import { newConflicts, pretrainedUnavailableReason, withCompanions } from '../../../src/state/configRules';
 
 describe('companion settings', () => {
-  it('switching to mnist picks a U-Net and a teacher that exists, leaving no conflict', () => {
+  it('switching to mnist picks the shipped U-Net, an image batch and learning rate, and the pretrained teacher', () => {
     const next = withCompanions({ ...DEFAULTS, dataset: 'mnist' }, 'dataset');
-    expect(next.model).toBe('unet-tiny');
-    expect(next.teacher).toBe('pretrained');
+    expect([next.model, next.teacher, next.batchSize, next.lr]).toEqual(['unet', 'pretrained', 64, 2e-4]);
     expect(crossFieldErrors(next)).toEqual([]);
+  });
+
+  it('switching to mnist keeps a batch already smaller than 64 and a learning rate the user chose', () => {
+    const next = withCompanions({ ...DEFAULTS, batchSize: 2, lr: 5e-4, dataset: 'mnist' }, 'dataset');
+    expect([next.batchSize, next.lr]).toEqual([2, 5e-4]);
+  });
+
+  it('leaving mnist restores the 2D batch and learning rate it had set', () => {
+    const image = withCompanions({ ...DEFAULTS, dataset: 'mnist' }, 'dataset');
+    const back = withCompanions({ ...image, dataset: 'moons' }, 'dataset');
+    expect([back.model, back.batchSize, back.lr, back.teacher]).toEqual(['mlp', DEFAULTS.batchSize, DEFAULTS.lr, 'exact']);
   });
 
   it('switching back to 2D data restores the MLP and drops LPIPS', () => {
@@ -20,5 +30,31 @@ describe('companion settings', () => {
   it('reports only conflicts a change introduces', () => {
     expect(newConflicts(DEFAULTS, { ...DEFAULTS, T: 0.001 })).toContainEqual(expect.stringContaining('larger than eps'));
     expect(newConflicts(DEFAULTS, { ...DEFAULTS, N: 40 })).toEqual([]);
+  });
+});
+
+describe('shipped MNIST models', () => {
+  const mnist: Config = { ...DEFAULTS, dataset: 'mnist', model: 'unet', teacher: 'pretrained' };
+
+  it('load into the default U-Net for CD with the pretrained teacher and for CT', () => {
+    expect(pretrainedUnavailableReason(mnist)).toBeNull();
+    expect(pretrainedUnavailableReason({ ...mnist, mode: 'ct' })).toBeNull();
+  });
+
+  it('are refused for the tiny U-Net, 2D data, and CD whose learned teacher trains first', () => {
+    expect(pretrainedUnavailableReason({ ...mnist, model: 'unet-tiny' })).toContain('"unet"');
+    expect(pretrainedUnavailableReason(DEFAULTS)).toContain('MNIST');
+    expect(pretrainedUnavailableReason({ ...mnist, teacher: 'learned' })).toContain('teacher trains first');
+  });
+});
+
+describe('the tiny U-Net and the pretrained teacher', () => {
+  it('picking unet-tiny on MNIST switches a pretrained teacher to a learned one', () => {
+    const mnist = withCompanions({ ...DEFAULTS, dataset: 'mnist' }, 'dataset');
+    expect(mnist.teacher).toBe('pretrained');
+    const tiny = withCompanions({ ...mnist, model: 'unet-tiny' }, 'model');
+    expect(tiny.teacher).toBe('learned');
+    expect(crossFieldErrors(tiny)).toEqual([]);
+    expect(crossFieldErrors({ ...tiny, teacher: 'pretrained' })).toEqual([expect.stringMatching(/pretrained teacher is a "unet"/)]);
   });
 });

@@ -65,10 +65,14 @@ describe('URL codec', () => {
   });
 
   it('keeps a consistent image configuration that is valid only as a whole', () => {
-    const d = decodeConfig('v=1&d=mnist&md=unet-tiny&te=pretrained');
+    const d = decodeConfig('v=1&d=mnist&md=unet-tiny&te=learned');
     expect(d.notices).toEqual([]);
     expect(d.config.dataset).toBe('mnist');
     expect(d.config.model).toBe('unet-tiny');
+    expect(d.config.teacher).toBe('learned');
+    // the shipped teacher is a full U-Net: with the tiny model the link's teacher is refused with a notice
+    const bad = decodeConfig('v=1&d=mnist&md=unet-tiny&te=pretrained');
+    expect(bad.notices.join(' ')).toMatch(/pretrained teacher is a "unet"|te/);
   });
 
   it('ignores a link of an unknown version entirely and says so', () => {

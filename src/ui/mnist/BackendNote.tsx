@@ -1,0 +1,37 @@
+// Where digits can train: WebGPU, WebGL or CPU (tfjs's WASM backend has no conv2d filter gradient), and
+// how slow a U-Net is without a GPU, with a one-click smaller batch.
+import { useConfig } from '../../state/configStore';
+import { isSoftwareRendering, useRun } from '../../state/runStore';
+
+const SMALL_BATCH = 4;
+
+export function BackendNote() {
+  const backend = useRun((s) => s.backend);
+  const adapter = useRun((s) => s.adapter);
+  const msPerStep = useRun((s) => s.msPerStep);
+  const batchSize = useConfig((s) => s.config.batchSize);
+  const model = useConfig((s) => s.config.model);
+  const software = isSoftwareRendering(backend, adapter);
+  return (
+    <div className={`mnist-note${software ? ' is-warning' : ''}`} role="note" aria-label="Image backend note">
+      <p>
+        Image training runs on <strong>WebGPU, WebGL or the CPU backend</strong>. The WASM backend cannot train convolutions
+        (tfjs 4.22 has no gradient for conv2d filters), so it is skipped for digits.
+        {backend && <> Running on <strong>{backend}</strong>{adapter ? ` (${adapter})` : ''}.</>}
+      </p>
+      {software && (
+        <p>
+          <strong>No GPU here:</strong> every U-Net call runs in software, so a training step of the {model} model at batch {batchSize}{' '}
+          {msPerStep > 0 ? `takes ${(msPerStep / 1000).toFixed(1)} s here` : 'can take a minute or more'}, each digit drawn costs up to a second,
+          and every quality evaluation takes minutes.
+          The pretrained models show what training on a GPU gives; to train here, use a small batch (or the unet-tiny model).{' '}
+          {batchSize > SMALL_BATCH && (
+            <button type="button" className="secondary" onClick={() => useConfig.getState().setField('batchSize', SMALL_BATCH)}>
+              Use batch size {SMALL_BATCH}
+            </button>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+// The page's views for digits: k-step sample grids from fixed noise, the trajectory strip, denoising of
+// real digits at the time cursor, and the loss and Frechet-distance charts.
+import { drawLossChart } from '../../render/chartViews';
+import { drawDenoiseRows, drawDigitQualityChart, drawTrajectoryStrip } from '../../render/digitViews';
+import { digitGridCanvas, imageShape } from '../../render/digitTiles';
+import { formatT } from '../../render/sampleViews';
+import { useConfig } from '../../state/configStore';
+import { useRun } from '../../state/runStore';
+import { IMAGE_TRAJECTORIES, useView } from '../../state/viewStore';
+import { downloadCanvas } from '../download';
+import { FieldControl } from '../FieldControl';
+import { ViewCanvas } from '../ViewCanvas';
+import { TimeCursor } from './TimeCursor';
+import { BackendNote } from './BackendNote';
+import { DigitQuality } from './DigitQuality';
+import { PretrainedBar } from './PretrainedBar';
+import { imageViewDeps, lossDeps, qualityDeps, sampleGridDraw, stripDeps } from './viewDeps';
+import './mnist.css';
+
+const PROBE_CHOICES = [4, 9, 16, 25, 36, 49, 64];
+
+function gridTitle(index: number, taus: number[]): string {
+  if (index === 0) return 'One step: f(x_T, T)';
+  return `${index + 1} steps: τ = ${taus.slice(0, index).map(formatT).join(', ')}`;
+}
+
+function downloadGrid(index: number): void {
+  const { snapshot, staticData } = useRun.getState();
+  const images = snapshot?.samples[index];
+  if (!images || !staticData) return;
+  downloadCanvas(digitGridCanvas(images, imageShape(staticData.dataShape)), `digits-${index + 1}-step${index ? 's' : ''}-step${snapshot.step}.png`);
+}
+
+function SampleGrids() {
+  const taus = useConfig((s) => s.config.taus);
+  return (
+    <div className="mnist-grids">
+      {[0, ...taus.map((_, i) => i + 1)].map((index) => (
+        <ViewCanvas key={index} id={`digits-${index}`} title={gridTitle(index, taus)} draw={sampleGridDraw(index)} deps={imageViewDeps} className="digit-grid"
+          caption={<button type="button" className="secondary" onClick={() => downloadGrid(index)}>Download grid PNG</button>} />
+      ))}
+    </div>
+  );
+}
+
+function ImageViewOptions() {
+  const probes = useView((s) => s.imageProbeCount);
+  const trajectories = useView((s) => Math.min(s.trajectoryCount, IMAGE_TRAJECTORIES));
+  const weights = useView((s) => s.weights);
+  const setView = useView((s) => s.setView);
+  return (
+    <div className="view-options">
+      <label>Digits per grid
+        <select value={probes} onChange={(e) => setView({ imageProbeCount: Number(e.target.value) })}>
+          {PROBE_CHOICES.map((n) => <option key={n} value={n}>{n}</option>)}
+          {!PROBE_CHOICES.includes(probes) && <option value={probes}>{probes}</option>}
+        </select>
+      </label>
+      <label>Trajectories
+        <select value={trajectories} onChange={(e) => setView({ trajectoryCount: Number(e.target.value) })}>
+          {Array.from({ length: IMAGE_TRAJECTORIES + 1 }, (_, n) => <option key={n} value={n}>{n}</option>)}
+        </select>
+      </label>
+      <label>Sample with
+        <select value={weights} onChange={(e) => setView({ weights: e.target.value as 'ema' | 'online' })}>
+          <option value="ema">evaluation EMA</option>
+          <option value="online">online weights</option>
+        </select>
+      </label>
+    </div>
+  );
+}
+
+export function MnistViews() {
+  // The strip's height follows its rows: two per trajectory.
+  const trajectories = useView((s) => Math.min(s.trajectoryCount, IMAGE_TRAJECTORIES));
+  return (
+    <section className="views mnist-views" aria-label="Views">
+      <BackendNote />
+      <PretrainedBar />
+      <div className="mnist-sampling">
+        <FieldControl name="taus" compact />
+        <ImageViewOptions />
+      </div>
+      <SampleGrids />
+      <div className="view-grid">
+        <ViewCanvas id="trajectory-strip" title="Teacher PF-ODE trajectory x_t, with f(x_t, t) under each frame" draw={drawTrajectoryStrip} deps={stripDeps}
+          className={`wide strip strip-${trajectories}`} caption={<span className="muted">A consistent model maps every frame of a trajectory to the same digit: its ODE end.</span>} />
+        <ViewCanvas id="denoise" title="Denoising real digits at time t" draw={drawDenoiseRows} deps={imageViewDeps} className="wide denoise"
+          caption={<TimeCursor />} />
+      </div>
+      <div className="chart-grid">
+        <ViewCanvas id="loss" title="Consistency loss (raw and smoothed)" draw={drawLossChart} deps={lossDeps} className="chart" />
+        <ViewCanvas id="digit-quality" title="Sample quality: Frechet distance to held-out digits" draw={drawDigitQualityChart} deps={qualityDeps} className="chart"
+          caption={<DigitQuality />} />
+      </div>
+    </section>
+  );
+}

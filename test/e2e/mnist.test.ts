@@ -1,0 +1,106 @@
+// MNIST in the page, on software WebGPU: switching the dataset shows the shipped pretrained model's
+// one-step digits at once, and the tiny U-Net trains a few steps. A default U-Net call costs about a
+// second per digit here, so grids hold 4 digits (_ip=4), no trajectories (_tr=0), and batches of 2.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { button, oneStepSamples, readStep, snapshotVersion, startHarness, waitForReady, waitForStep, type Harness } from './harness';
+
+const LIGHT = 'bs=2&_ip=4&_tr=0';
+const SLOW = 240_000;
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const pretrainedStatus = (page: Page) => page.getByRole('status', { name: 'Pretrained status', exact: true });
+
+/** Share of dark and bright pixels of a canvas (a drawn digit grid has both; a blank canvas has one). */
+function canvasTones(page: Page, view: string): Promise<{ dark: number; bright: number }> {
+  return page.locator(`canvas[data-view="${view}"]`).evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let dark = 0;
+    let bright = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const y = (d[i] + d[i + 1] + d[i + 2]) / 3;
+      if (y < 40) dark++;
+      else if (y > 200 && d[i + 3] === 255) bright++;
+    }
+    return { dark: dark / (d.length / 4), bright: bright / (d.length / 4) };
+  });
+}
+
+/**
+ * Mean |difference| of horizontally neighbouring pixels of 28x28 images: about 1 for clipped Gaussian
+ * noise, small for strokes on a background. (The classifier's confidence cannot tell digits from noise:
+ * it gives clipped noise 0.999.)
+ */
+function neighbourDifference(pixels: number[]): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < pixels.length; i++) {
+    if (i % 28 === 27) continue;
+    sum += Math.abs(pixels[i + 1] - pixels[i]);
+    count++;
+  }
+  return sum / count;
+}
+
+describe('MNIST mode in Chromium with software WebGPU', () => {
+  it('picking mnist in the Dataset select shows the pretrained CD model\'s one-step digits', async () => {
+    const page = await h.open(LIGHT);
+    await waitForReady(page);
+    await page.getByLabel('Dataset', { exact: true }).selectOption('mnist');
+    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('unet');
+    expect(await page.getByLabel('Teacher', { exact: true }).inputValue()).toBe('pretrained');
+    expect(await page.getByLabel('Batch size', { exact: true }).inputValue()).toBe('2');
+    await page.getByRole('note', { name: 'Image backend note' }).getByText('WASM backend cannot train convolutions').waitFor();
+
+    await expect.poll(() => pretrainedStatus(page).textContent(), { timeout: SLOW, interval: 500 })
+      .toContain('Showing the shipped pretrained CD model');
+    const digits = await oneStepSamples(page);
+    expect(digits.length).toBe(4 * 784);
+    // Digits: mostly background at -1, bright strokes (not a blank image), smooth (not noise).
+    const background = digits.filter((v) => v < -0.9).length / digits.length;
+    expect(Math.min(...digits)).toBeLessThan(-0.99);
+    expect(Math.max(...digits)).toBeGreaterThan(0.5);
+    expect(background).toBeGreaterThan(0.5);
+    expect(background).toBeLessThan(0.97);
+    expect(neighbourDifference(digits)).toBeLessThan(0.35);
+
+    // The render loop draws the grid on its next frame.
+    await expect.poll(async () => (await canvasTones(page, 'digits-0')).bright).toBeGreaterThan(0.01);
+    expect((await canvasTones(page, 'digits-0')).dark).toBeGreaterThan(0.2);
+    await page.close();
+  });
+
+  it('CT with the tiny U-Net from a link refuses the shipped weights, naming the mismatch, and trains a few steps', async () => {
+    const page = await h.open(`d=mnist&md=unet-tiny&m=ct&${LIGHT}`);
+    await waitForReady(page);
+    expect(await page.getByLabel('Dataset', { exact: true }).inputValue()).toBe('mnist');
+    expect(await pretrainedStatus(page).textContent()).toContain('no pretrained model loaded');
+
+    await button(page, 'Load pretrained CD').click();
+    const refusal = page.locator('.notice', { hasText: 'The pretrained CD model could not be loaded' });
+    await refusal.waitFor({ timeout: 60_000 });
+    expect(await refusal.textContent()).toContain('different model');
+
+    const v0 = await snapshotVersion(page);
+    await button(page, 'Step').click();
+    expect(await waitForStep(page, 1, SLOW)).toBe(1);
+    await page.waitForFunction(() => {
+      const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Step');
+      return !!b && !b.disabled;
+    }, undefined, { timeout: SLOW });
+    await button(page, 'Step').click();
+    expect(await waitForStep(page, 2, SLOW)).toBe(2);
+    await expect.poll(() => snapshotVersion(page), { timeout: SLOW }).toBeGreaterThan(v0);
+    expect(await readStep(page)).toBe(2);
+    await page.close();
+  });
+});
