@@ -77,7 +77,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
     const key = FLAG_TO_KEY.get(name);
     if (!key) throw new UsageError(`unknown flag --${name} (see "cm help")`);
-    const r = parseField(key, value);
+    // `--model tiny` is the issue's name for the test-sized U-Net.
+    const r = parseField(key, key === 'model' && value === 'tiny' ? 'unet-tiny' : value);
     if (!r.ok) throw new UsageError(`--${name}: ${r.error}`);
     config[key] = r.value;
   }

@@ -96,3 +96,14 @@ describe('cm train, sample and eval', () => {
     expect(readFileSync(join(dir, 'keep.txt'), 'utf8')).toBe('mine');
   });
 });
+
+describe('cm flags', () => {
+  it('accepts --model tiny as the test-sized U-Net and applies the MNIST defaults', async () => {
+    const { parseArgs, resolveConfig } = await import('../../../src/cli/args');
+    const parsed = parseArgs(['train', '--dataset', 'mnist', '--model', 'tiny', '--mode', 'cd']);
+    const config = resolveConfig(parsed.config);
+    expect(config).toMatchObject({ model: 'unet-tiny', batchSize: 64, teacher: 'learned' });
+    expect(resolveConfig(parseArgs(['train', '--dataset', 'mnist']).config)).toMatchObject({ model: 'unet', teacher: 'pretrained' });
+    expect(() => resolveConfig(parseArgs(['train', '--dataset', 'mnist', '--model', 'tiny', '--teacher', 'pretrained']).config)).toThrow(/pretrained teacher is a "unet"/);
+  });
+});
