@@ -6,6 +6,7 @@ import { useConfig } from '../state/configStore';
 import { useRun } from '../state/runStore';
 import { useView, type LayerName } from '../state/viewStore';
 import { MnistViews } from './mnist/MnistViews';
+import { SampleWeightsSelect } from './SampleWeightsSelect';
 import { ViewCanvas } from './ViewCanvas';
 
 const samplesDeps = ({ run, view, config }: ViewInput) => [run.snapshot, run.staticData, run.configuring, run.statusMessage, view.layers, config.sigmaData];
@@ -56,7 +57,6 @@ function SpreadSummary() {
 function ViewOptions() {
   const probeCount = useView((s) => s.probeCount);
   const trajectoryCount = useView((s) => s.trajectoryCount);
-  const weights = useView((s) => s.weights);
   const setView = useView((s) => s.setView);
   return (
     <div className="view-options">
@@ -72,12 +72,7 @@ function ViewOptions() {
           {![0, 4, 8, 12, 24, 48].includes(trajectoryCount) && <option value={trajectoryCount}>{trajectoryCount}</option>}
         </select>
       </label>
-      <label>Sample with
-        <select value={weights} onChange={(e) => setView({ weights: e.target.value as 'ema' | 'online' })}>
-          <option value="ema">evaluation EMA</option>
-          <option value="online">online weights</option>
-        </select>
-      </label>
+      <SampleWeightsSelect />
     </div>
   );
 }

@@ -62,11 +62,7 @@ function TaskInput({ task }: { task: ImageTask }) {
           <button type="button" onClick={() => e.presetMask('left-half')}>Left half</button>
           <button type="button" onClick={() => e.presetMask('top-half')}>Top half</button>
           <button type="button" onClick={e.clearMask}>Clear mask</button>
-          <label className="edit-field">Brush
-            <select aria-label="Brush size" value={e.brush} onChange={(ev) => e.set({ brush: Number(ev.target.value) })}>
-              {[0.5, 1, 1.5, 2.5, 4].map((b) => <option key={b} value={b}>{b}</option>)}
-            </select>
-          </label>
+          <BrushSizeSelect />
         </div>
       </div>
     );
@@ -78,11 +74,7 @@ function TaskInput({ task }: { task: ImageTask }) {
           version={e.paintVersion} onPainted={e.touched} />
         <div className="edit-buttons">
           <button type="button" onClick={e.clearStroke}>Clear drawing</button>
-          <label className="edit-field">Brush
-            <select aria-label="Brush size" value={e.brush} onChange={(ev) => e.set({ brush: Number(ev.target.value) })}>
-              {[0.5, 1, 1.5, 2.5, 4].map((b) => <option key={b} value={b}>{b}</option>)}
-            </select>
-          </label>
+          <BrushSizeSelect />
         </div>
       </div>
     );
@@ -161,5 +153,18 @@ export function ImageEditing() {
         </div>
       </div>
     </div>
+  );
+}
+
+/** Brush radius in pixels of the 28x28 grid, shared by the mask and stroke painters. */
+function BrushSizeSelect() {
+  const brush = useEdit((s) => s.brush);
+  const set = useEdit((s) => s.set);
+  return (
+    <label className="edit-field">Brush
+      <select aria-label="Brush size" value={brush} onChange={(ev) => set({ brush: Number(ev.target.value) })}>
+        {[0.5, 1, 1.5, 2.5, 4].map((b) => <option key={b} value={b}>{b}</option>)}
+      </select>
+    </label>
   );
 }

@@ -16,6 +16,7 @@ import { DigitQuality } from './DigitQuality';
 import { PretrainedBar } from './PretrainedBar';
 import { imageViewDeps, lossDeps, qualityDeps, sampleGridDraw, stripDeps } from './viewDeps';
 import './mnist.css';
+import { SampleWeightsSelect } from '../SampleWeightsSelect';
 
 const PROBE_CHOICES = [4, 9, 16, 25, 36, 49, 64];
 
@@ -46,7 +47,6 @@ function SampleGrids() {
 function ImageViewOptions() {
   const probes = useView((s) => s.imageProbeCount);
   const trajectories = useView((s) => Math.min(s.trajectoryCount, IMAGE_TRAJECTORIES));
-  const weights = useView((s) => s.weights);
   const setView = useView((s) => s.setView);
   return (
     <div className="view-options">
@@ -61,12 +61,7 @@ function ImageViewOptions() {
           {Array.from({ length: IMAGE_TRAJECTORIES + 1 }, (_, n) => <option key={n} value={n}>{n}</option>)}
         </select>
       </label>
-      <label>Sample with
-        <select value={weights} onChange={(e) => setView({ weights: e.target.value as 'ema' | 'online' })}>
-          <option value="ema">evaluation EMA</option>
-          <option value="online">online weights</option>
-        </select>
-      </label>
+      <SampleWeightsSelect />
     </div>
   );
 }
