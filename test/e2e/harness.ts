@@ -8,6 +8,9 @@ import { createServer, type ViteDevServer } from 'vite';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Debian's Chromium; never a downloaded browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -34,7 +37,7 @@ export async function startHarness(): Promise<Harness> {
   await server.listen();
   const { port } = server.httpServer!.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}/`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
   return {
     baseUrl,

@@ -1,18 +1,18 @@
 // The real training worker, driven through its real client in Chromium with WebGPU enabled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startBrowserEnv, type BrowserEnv } from '../../support/browser';
+import { startHarness, type Harness } from '../harness';
 
-let env: BrowserEnv;
+let env: Harness;
 let page: Page;
 
 const TINY = { width: 16, depth: 2, batchSize: 32, timeFeatures: 8, N: 8, evalEvery: 1000, steps: 1000 };
 
 beforeAll(async () => {
-  env = await startBrowserEnv();
-  page = await env.browser.newPage();
+  env = await startHarness();
+  page = await env.context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${env.baseUrl}/test/e2e/worker/harness.html`);
+  await page.goto(`${env.baseUrl}test/e2e/worker/harness.html`);
   await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
 });
 
