@@ -261,16 +261,22 @@ function watchDevice(): void {
 
 /** (Re)creates the session for `cfg`, optionally loading a run file, warms up and sends the static view. */
 async function rebuild(cfg: Config, pts: Float64Array | undefined, restoreBytes: Uint8Array | null): Promise<void> {
-  session?.dispose();
-  session = null;
   status('loading', 'building the run');
   const resources = await loadSessionResources(cfg, pts);
   if (cfg.metric === 'lpips') resources.lpips = await lpips.distanceFor(cfg);
   // Digits: 256 evaluation samples, as many as the classifier's floor uses (and U-Net memory stays modest).
-  session = new TrainingSession(cfg, resources, cfg.dataset === 'mnist' ? 256 : 1000);
+  // The new run is complete before the old one goes, so a failure here leaves the user's run as it was.
+  const next = new TrainingSession(cfg, resources, cfg.dataset === 'mnist' ? 256 : 1000);
+  try {
+    if (restoreBytes) await next.importRunFile(restoreBytes);
+  } catch (e) {
+    next.dispose();
+    throw e;
+  }
+  session?.dispose();
+  session = next;
   config = cfg;
   points = pts;
-  if (restoreBytes) await session.importRunFile(restoreBytes);
   if (session.trainer) {
     status('warming-up', 'compiling shaders (warm-up step)');
     const t0 = performance.now();

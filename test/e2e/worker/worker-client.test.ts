@@ -161,4 +161,23 @@ describe('training worker through its client', () => {
     expect(r.stepAfterFallback).toBe(3);
     expect(r.stepAfterMore).toBe(4);
   });
+
+  it('a configure that fails while building (LPIPS weights missing) leaves the current run usable', async () => {
+    const r = await page.evaluate(async (tiny) => {
+      const h = (window as unknown as { harness: H }).harness;
+      const before = h.lastOf('snapshot').step;
+      let message = '';
+      try {
+        await h.client.configure(h.config({ dataset: 'mnist', model: 'unet-tiny', mode: 'ct', metric: 'lpips', lpipsResolution: '28', batchSize: 2 }));
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      await h.client.step(1);
+      return { message, before, after: h.lastOf('snapshot').step, dataShape: h.lastOf('static').dataShape };
+    }, TINY);
+    expect(r.message).toMatch(/LPIPS/);
+    expect(r.after).toBe(r.before + 1);
+    expect(r.dataShape).toEqual([2]);
+  });
 });
+
