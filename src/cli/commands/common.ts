@@ -50,10 +50,20 @@ const lpipsNotLoaded: DistanceFn = () => {
   throw new UsageError('this command needs the LPIPS weights (--lpips-weights)');
 };
 
-/** `lpips` builds the LPIPS metric once the backend is up (its tensors must live on that backend). */
-export async function openSession(config: Config, resources: SessionResources, evalCount: number, assetPath?: string, lpips?: () => DistanceFn) {
+export interface OpenOptions {
+  evalCount: number;
+  /** --mnist-asset */
+  assetPath?: string;
+  /** Builds the LPIPS metric once the backend is up (its tensors must live on that backend). */
+  lpips?: () => DistanceFn;
+  /** Sampling, evaluation and editing only: image models may then run on WASM (no convolution gradients needed). */
+  inferenceOnly?: boolean;
+}
+
+export async function openSession(config: Config, resources: SessionResources, options: OpenOptions) {
+  const { evalCount, assetPath, lpips, inferenceOnly = false } = options;
   const image = config.dataset === 'mnist';
-  const { backend, note } = await initNodeBackend(config.backend, image);
+  const { backend, note } = await initNodeBackend(config.backend, image && !inferenceOnly);
   if (note) process.stderr.write(`cm: ${note}\n`);
   const all = image ? { ...loadImageResources(config, assetPath, Math.min(evalCount, 500)), ...resources } : resources;
   if (config.metric === 'lpips') all.lpips = lpips ? lpips() : lpipsNotLoaded;

@@ -26,7 +26,8 @@ export async function openRun(args: ParsedArgs, evalCount: number) {
   }
   const config = resolveConfig(args.config, peek.config);
   const points = decodeRunFile(bytes, createNetwork(peek.config, peek.config.dataset === 'mnist' ? [28, 28, 1] : [2])).points ?? undefined;
-  const { session, backend } = await openSession(config, { points }, evalCount);
+  const assetPath = typeof args.flags['mnist-asset'] === 'string' ? args.flags['mnist-asset'] : undefined;
+  const { session, backend } = await openSession(config, { points }, { evalCount, assetPath, inferenceOnly: true });
   await session.importRunFile(bytes);
   return { session, backend, config };
 }
@@ -49,9 +50,9 @@ export async function sampleCommand(args: ParsedArgs): Promise<number> {
 export async function evalCommand(args: ParsedArgs): Promise<number> {
   const count = intFlag(args, 'count', 2000);
   const { session, backend } = await openRun(args, count);
-  if (!session.dataset2d) throw new UsageError('eval of image runs reports FD; not available for this run');
-  const q = await session.evaluate();
-  process.stdout.write(`${JSON.stringify({ ...q, backend, count })}\n`);
+  const q = await session.evaluate(); // SWD and energy distance in 2D; FD, confidence and label entropy for digits
+  const { image, ...swd } = q;
+  process.stdout.write(`${JSON.stringify({ ...(image ? { step: q.step, ...image } : swd), backend, count })}\n`);
   session.dispose();
   return 0;
 }

@@ -18,7 +18,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const asset = typeof args.flags['mnist-asset'] === 'string' ? args.flags['mnist-asset'] : undefined;
   const lpips = config.metric === 'lpips' ? await loadLpipsForRun(args.flags['lpips-weights'], config) : null;
   if (lpips && !args.flags.quiet) process.stderr.write(`cm: LPIPS-${config.lpipsNet} at ${config.lpipsResolution} px: ${lpips.describe.join('; ')}\n`);
-  const { session, backend } = await openSession(config, resources, evalCount, asset, lpips?.createDistance);
+  const { session, backend } = await openSession(config, resources, { evalCount, assetPath: asset, lpips: lpips?.createDistance });
 
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
