@@ -9,7 +9,3 @@ export function emaUpdate(target: tf.Variable[], source: readonly tf.Tensor[], m
     });
   });
 }
-
-export function cloneVariables(source: readonly tf.Tensor[], trainable = false): tf.Variable[] {
-  return source.map((p) => tf.variable(p.clone(), trainable));
-}

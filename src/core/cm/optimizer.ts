@@ -27,8 +27,9 @@ export class FlatAdam {
     this.shapes = params.map((p) => p.shape);
     this.sizes = params.map((p) => p.size);
     const total = this.sizes.reduce((a, b) => a + b, 0);
-    this.m = tf.variable(tf.zeros([total]), false);
-    this.v = tf.variable(tf.zeros([total]), false);
+    // tf.variable shares the initial tensor's data and adds a reference, so the initial tensors are freed.
+    this.m = tf.tidy(() => tf.variable(tf.zeros([total]), false));
+    this.v = tf.tidy(() => tf.variable(tf.zeros([total]), false));
   }
 
   /** Learning rate at the next update, with linear warm-up. */
@@ -83,8 +84,10 @@ export class FlatAdam {
 
   setState(s: { t: number; m: Float32Array; v: Float32Array }): void {
     this.t = s.t;
-    this.m.assign(tf.tensor1d(s.m));
-    this.v.assign(tf.tensor1d(s.v));
+    tf.tidy(() => {
+      this.m.assign(tf.tensor1d(s.m));
+      this.v.assign(tf.tensor1d(s.v));
+    });
   }
 
   dispose(): void {

@@ -32,13 +32,21 @@ function activate(x: tf.Tensor2D, a: MlpSpec['activation']): tf.Tensor2D {
   }
 }
 
+// One frequency table per (features, convention), uploaded once for the life of the program and the backend.
+const frequencyTables = new Map<string, tf.Tensor2D>();
+function frequencyTensor(features: number, convention: 'jax' | 'pytorch'): tf.Tensor2D {
+  const key = `${features}/${convention}/${tf.getBackend()}`;
+  let t = frequencyTables.get(key);
+  if (!t || t.isDisposed) {
+    t = tf.keep(tf.tensor2d(timeFrequencies(features, convention), [1, features / 2]));
+    frequencyTables.set(key, t);
+  }
+  return t;
+}
+
 export function createMlp(spec: MlpSpec, convention: 'jax' | 'pytorch' = 'jax'): NetworkDef<MlpSpec> {
   const params = mlpParams(spec);
-  let freqs: tf.Tensor2D | null = null; // uploaded once, kept for the life of the program
-  const getFreqs = () => {
-    if (!freqs || freqs.isDisposed) freqs = tf.keep(tf.tensor2d(timeFrequencies(spec.timeFeatures, convention), [1, spec.timeFeatures / 2]));
-    return freqs;
-  };
+  const getFreqs = () => frequencyTensor(spec.timeFeatures, convention);
   return {
     spec,
     params,

@@ -11,7 +11,8 @@ export function createVariables(net: NetworkDef, values: Float32Array[], trainab
     if (values[i].length !== size) {
       throw new Error(`parameter ${name}: expected ${size} values for shape [${shape}], got ${values[i].length}`);
     }
-    return tf.variable(tf.tensor(values[i], shape, 'float32'), trainable, `${prefix}${name}_${Math.random().toString(36).slice(2)}`);
+    // tf.tidy frees the initial tensor: the variable holds its own reference to the data.
+    return tf.tidy(() => tf.variable(tf.tensor(values[i], shape, 'float32'), trainable, `${prefix}${name}_${Math.random().toString(36).slice(2)}`));
   });
 }
 
@@ -20,7 +21,7 @@ export async function readVariables(vars: readonly tf.Tensor[]): Promise<Float32
 }
 
 export function assignVariables(vars: readonly tf.Variable[], values: Float32Array[]): void {
-  vars.forEach((v, i) => v.assign(tf.tensor(values[i], v.shape, 'float32')));
+  tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(values[i], v.shape, 'float32'))));
 }
 
 export function parameterCount(net: NetworkDef): number {

@@ -91,4 +91,18 @@ describe('TrainingSession', () => {
     expect(() => new TrainingSession({ ...tiny, dataset: 'custom' })).toThrow(/needs points/);
     expect(() => new TrainingSession({ ...tiny, dataset: 'mnist', model: 'unet' })).toThrow(/MNIST digits are not loaded/);
   });
+
+  it('leaves no tensors behind when disposed, even after a restore', async () => {
+    const warm = new TrainingSession({ ...tiny, mode: 'cd' });
+    warm.dispose(); // constants cached for the life of the program (time frequencies) exist from here on
+    const before = tf.memory().numTensors;
+    const s = new TrainingSession({ ...tiny, mode: 'cd' });
+    await steps(s, 2);
+    await s.importRunFile(await s.exportRunFile());
+    await s.noteFiniteLoss(1);
+    s.recoverFromNonFinite();
+    s.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
+
