@@ -224,8 +224,8 @@ def bench_mlp(spec):
                     x = model.f(model.params, x_hat, torch.full((n,), tau, dtype=torch.float64))
                 return x
         return run
-    out['sample1'] = timed(sample(1), 3, 20, spec['budgetS'])
-    out['sample4'] = timed(sample(4), 3, 20, spec['budgetS'])
+    out['sample1'] = timed(sample(1), spec['sampleWarmup'], 20, spec['budgetS'])
+    out['sample4'] = timed(sample(4), spec['sampleWarmup'], 20, spec['budgetS'])
     return out
 
 # ---------------------------------------------------------------- MNIST U-Net (via the project's mirror)
@@ -283,8 +283,8 @@ def bench_unet(spec):
                         x = model.f(model.params, x_hat, torch.full((n,), tau, dtype=torch.float64)).clamp(-1, 1)
                     return x
             return run
-        out[f'{preset}-sample1'] = timed(sample(1), 1, 10, spec['budgetS'])
-        out[f'{preset}-sample4'] = timed(sample(4), 1, 10, spec['budgetS'])
+        out[f'{preset}-sample1'] = timed(sample(1), 1, 10, spec['budgetS'] / 2)
+        out[f'{preset}-sample4'] = timed(sample(4), 1, 10, spec['budgetS'] / 2)
     return out
 
 

@@ -1,0 +1,152 @@
+// `npm run bench [-- --quick] [--only=...] [--skip=...]`: measures the project as it stands. Prints the JSON
+// report on stdout (use `npm run --silent bench` for stdout with nothing else), writes
+// test/bench/results/<date>-<machine>[-quick].json and results/latest.md (latest-quick.md for --quick).
+// Benchmarks only measure: nothing here asserts a speed, and nothing in `npm test` depends on it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { startBenchBrowser, type BenchBrowser } from './lib/browser';
+import { elapsedSeconds, log } from './lib/log';
+import { machineInfo } from './lib/machine';
+import { renderMarkdown } from './lib/markdown';
+import { parseOptions, type Section } from './lib/options';
+import type { BenchReport, Measurement } from './lib/report';
+import { round } from './lib/stats';
+import { browserSection } from './sections/browser';
+import { memorySection, type MemoryRun } from './sections/memory';
+import { mnistSection } from './sections/mnist';
+import { nodeSection } from './sections/node';
+import { pageSection, type PageRun } from './sections/page';
+import { pytorchSection } from './sections/pytorch';
+import { qualitySection, type QualityResult } from './sections/quality';
+
+const opts = parseOptions(process.argv.slice(2));
+const machine = machineInfo();
+const measurements: Measurement[] = [];
+const sections: Record<string, unknown> = {};
+const notes: string[] = [];
+log(`${opts.quick ? 'quick' : 'full'} run: ${[...opts.sections].join(', ')} on ${machine.cpuModel} (${machine.cores} cores)`);
+
+async function section<T>(name: Section, run: () => Promise<T>): Promise<T | undefined> {
+  if (!opts.sections.has(name)) return undefined;
+  const t0 = performance.now();
+  log(`--- ${name}`);
+  try {
+    return await run();
+  } catch (e) {
+    const message = (e as Error).stack ?? String(e);
+    log(`section ${name} failed: ${message}`);
+    sections[`${name}Error`] = message.split('\n').slice(0, 3).join(' ');
+    return undefined;
+  } finally {
+    sections[`${name}Seconds`] = round((performance.now() - t0) / 1000, 1);
+  }
+}
+
+const node = await section('node', () => nodeSection(opts.quick));
+if (node) {
+  measurements.push(...node.measurements);
+  notes.push(...node.notes);
+}
+const torch = await section('pytorch', async () => pytorchSection(opts.quick));
+if (torch) {
+  measurements.push(...torch.measurements);
+  sections.pytorch = torch.result;
+}
+const memory = await section('memory', () => memorySection(opts.quick));
+if (memory) {
+  sections.memory = memory.runs;
+  sections.memoryLeak = memory.leak;
+}
+sections.quality = await section('quality', () => qualitySection(opts.quick));
+sections.mnist = await section('mnist', () => mnistSection(opts.quick));
+
+let browser: BenchBrowser | null = null;
+if (opts.sections.has('browser') || opts.sections.has('page')) {
+  try {
+    browser = await startBenchBrowser();
+  } catch (e) {
+    sections.browserError = `could not start Vite + Chromium: ${(e as Error).message}`;
+    log(String(sections.browserError));
+  }
+}
+if (browser) {
+  const b = browser;
+  const br = await section('browser', () => browserSection(b, opts.quick));
+  if (br) {
+    measurements.push(...br.measurements);
+    sections.chromium = { version: b.version, webgpuAdapter: br.adapter };
+  }
+  sections.page = await section('page', () => pageSection(b, opts.quick));
+  await b.close();
+}
+
+// ---- headline numbers
+const headline: Record<string, unknown> = {};
+const ok = (f: (m: Measurement) => boolean) => measurements.filter((m) => m.status === 'ok' && f(m));
+const fastest = (xs: Measurement[]) => xs.sort((a, b) => a.medianMs! - b.medianMs!)[0];
+for (const mode of ['CT', 'CD-Heun']) {
+  const ours = fastest(ok((m) => m.where === 'node' && m.what === 'train-step' && m.model === 'mlp 4x256' && m.mode === mode));
+  const py = ok((m) => m.where === 'pytorch' && m.what === 'train-step' && m.model === 'mlp 4x256' && m.mode === mode)[0];
+  if (ours && py) {
+    const ratio = ours.medianMs! / py.medianMs!;
+    headline[`2D ${mode} step, ours / PyTorch`] = `${ratio.toFixed(2)}x (Node ${ours.backend} ${ours.medianMs!.toFixed(1)} ms vs PyTorch ${py.medianMs!.toFixed(1)} ms; goal for CT: at most 2x)`;
+  } else if (ours) {
+    headline[`2D ${mode} step, ours`] = `Node ${ours.backend} ${ours.medianMs!.toFixed(1)} ms (PyTorch not measured: ${String((sections.pytorch as { reason?: string } | undefined)?.reason ?? 'section not run')})`;
+  }
+}
+const pyInfo = sections.pytorch as { available?: boolean; blas?: { buildBlas: string; libblas: string; matmul512x256x256Ms: number }; mlp?: { parity?: unknown } } | undefined;
+if (pyInfo?.blas) {
+  headline['PyTorch build'] = `BLAS_INFO=${pyInfo.blas.buildBlas}, libblas ${pyInfo.blas.libblas}; one 512x256x256 matmul takes ${pyInfo.blas.matmul512x256x256Ms.toFixed(1)} ms on one thread`;
+  if (/\/blas\/libblas/.test(pyInfo.blas.libblas)) {
+    notes.push('PyTorch here calls the reference (netlib) BLAS that Debian\'s python3-torch links by default, which is several times slower than OpenBLAS or MKL for the MLP\'s dense layers; the MLP ratio is against this build, not against a typical PyTorch install. Convolutions use oneDNN and are not affected.');
+  }
+}
+if (pyInfo?.mlp?.parity) headline['PyTorch mirror parity (same params and draws)'] = pyInfo.mlp.parity;
+const unetOurs = fastest(ok((m) => m.what === 'train-step' && m.model === 'unet' && m.mode === 'CT' && m.where !== 'pytorch'));
+const unetPy = ok((m) => m.where === 'pytorch' && m.what === 'train-step' && m.model === 'unet' && m.mode === 'CT')[0];
+if (unetOurs && unetPy) {
+  const software = unetOurs.backend === 'webgl' || unetOurs.backend === 'webgpu' ? ' on a software adapter (no GPU here; says nothing about a real GPU)' : '';
+  headline['U-Net CT step (batch 64), ours / PyTorch CPU'] = `${(unetOurs.medianMs! / unetPy.medianMs!).toFixed(0)}x (${unetOurs.where} ${unetOurs.backend}${software} ${(unetOurs.medianMs! / 1000).toFixed(1)} s vs PyTorch ${(unetPy.medianMs! / 1000).toFixed(2)} s)`;
+}
+const inWorker = fastest(ok((m) => m.where === 'chromium-worker' && m.what === 'train-step' && m.model === 'mlp 4x256' && m.mode === 'CT'));
+if (inWorker) headline['2D CT step in the app\'s worker (fastest backend)'] = `${inWorker.backend} ${inWorker.medianMs!.toFixed(1)} ms`;
+const kernels = ok((m) => m.where === 'node' && m.backend === 'wasm' && m.model === 'mlp 4x256' && m.kernels !== undefined);
+for (const k of kernels) {
+  headline[`kernels per 2D ${k.mode} step (Node wasm)`] = k.kernels;
+  notes.push(`Node wasm, 2D ${k.mode} step: ${k.kernels} kernels; most time in ${k.topKernels!.slice(0, 5).map((t) => `${t.name} (${t.count}x, ${t.ms} ms)`).join(', ')}.`);
+}
+for (const k of ok((m) => m.where === 'node' && m.backend === 'cpu' && m.model.startsWith('unet') && m.kernels !== undefined)) {
+  notes.push(`Node cpu, ${k.model} ${k.mode} step at batch ${k.batch}: ${k.kernels} kernels; most time in ${k.topKernels!.slice(0, 4).map((t) => `${t.name} (${t.count}x, ${t.ms} ms)`).join(', ')}.`);
+}
+const mem = sections.memory as MemoryRun[] | undefined;
+const leak = sections.memory ? (sections.memoryLeak as { tensorsPerSession: number } | undefined) : undefined;
+if (leak && leak.tensorsPerSession > 0) {
+  headline['tensors left behind per disposed session'] = leak.tensorsPerSession;
+  notes.push(`Each TrainingSession leaves ${leak.tensorsPerSession} tensors (and their memory) behind after dispose(): createVariables (src/core/models/paramSet.ts) wraps tf.tensor(values) in tf.variable() without disposing the tensor, assignVariables and FlatAdam.setState leave the tensor passed to assign(), and the MLP keeps its frequency tensor. The app's worker builds a session (and restores a checkpoint after its warm-up step) on every configure, reset and backend switch.`);
+}
+if (mem?.length) headline['memory flat over training'] = mem.every((x) => x.flat) ? `yes (${mem.map((x) => `${x.tensorsPer1000Steps} tensors/1000 steps over ${x.steps}`).join('; ')})` : `NO: ${mem.filter((x) => !x.flat).map((x) => `${x.config}: ${x.tensorsPer1000Steps} tensors/1000 steps`).join('; ')}`;
+const quality = sections.quality as QualityResult | undefined;
+if (quality) {
+  const count = (v: string) => quality.orderings.filter((o) => o.verdict === v).length;
+  headline["paper's orderings"] = `${count('agrees')} agree, ${count('disagrees')} disagree, ${count('inconclusive')} inconclusive (of ${quality.orderings.length}; see the table)`;
+}
+const page = sections.page as PageRun[] | undefined;
+for (const p of page ?? []) {
+  if (p.status === 'ok') headline[`page while training (${p.backend})`] = `${p.longTasks} long tasks (max ${p.longTaskMaxMs} ms), ${p.framesPerSecond} fps, ${p.snapshotsPerSecond} snapshots/s, Pause -> counter stops ${p.pauseToCounterStopMs} ms`;
+}
+sections.notes = notes;
+
+const report: BenchReport = {
+  version: 1, date: new Date().toISOString(), quick: opts.quick, machine,
+  loadAverageAtEnd: loadavg().map((x) => round(x, 2)), seconds: round(elapsedSeconds(), 1), sections, measurements, headline,
+};
+mkdirSync(opts.outDir, { recursive: true });
+const file = join(opts.outDir, `${report.date.slice(0, 10)}-${machine.label}${opts.quick ? '-quick' : ''}.json`);
+writeFileSync(file, `${JSON.stringify(report, null, 1)}\n`);
+// A quick run never replaces the full run's summary (the one the README links to).
+const summary = join(opts.outDir, opts.quick ? 'latest-quick.md' : 'latest.md');
+writeFileSync(summary, renderMarkdown(report));
+log(`wrote ${file} and ${summary} (${Math.round(report.seconds)} s)`);
+process.stdout.write(`${JSON.stringify(report)}\n`);
+process.exit(0); // the wasm backend and Vite leave handles open

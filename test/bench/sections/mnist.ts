@@ -1,0 +1,43 @@
+// MNIST quality of the shipped pretrained CD and CT models: Frechet distance in the project's digit
+// classifier's features for one-step and two-step samples, with the floor (train vs held-out digits) and
+// the ceiling (noise), on the Node wasm backend (forward convolutions only, which WASM supports).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MNIST_FILES } from '../../../src/core/run/imageData';
+import type { ImageQuality } from '../../../src/core/run/imageData';
+import { log } from '../lib/log';
+import { useBackend } from '../lib/nodeBackend';
+import { mnistConfig, openSession } from '../lib/sessions';
+import { round } from '../lib/stats';
+
+export interface MnistQuality {
+  model: 'cd' | 'ct';
+  file: string;
+  samples: number;
+  seconds: number;
+  quality?: ImageQuality;
+  error?: string;
+}
+
+export async function mnistSection(quick: boolean): Promise<MnistQuality[]> {
+  await useBackend('wasm');
+  const count = quick ? 200 : 500;
+  const out: MnistQuality[] = [];
+  for (const model of ['cd', 'ct'] as const) {
+    const file = join('public', MNIST_FILES[model]);
+    const t0 = performance.now();
+    try {
+      const s = openSession(mnistConfig({ mode: model, solver: 'heun' }), count);
+      await s.importRunFile(new Uint8Array(readFileSync(file)));
+      const q = await s.evaluate('ema');
+      s.dispose();
+      const quality = Object.fromEntries(Object.entries(q.image!).map(([k, v]) => [k, round(v as number, 3)])) as unknown as ImageQuality;
+      out.push({ model, file, samples: count, seconds: round((performance.now() - t0) / 1000, 1), quality });
+      log(`mnist pretrained ${model}: fd1 ${quality.fd1} fd2 ${quality.fd2} (floor ${quality.fdFloor}, ceiling ${quality.fdCeiling})`);
+    } catch (e) {
+      out.push({ model, file, samples: count, seconds: 0, error: (e as Error).message });
+      log(`mnist pretrained ${model}: ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
