@@ -7,6 +7,7 @@ import { useRun } from '../state/runStore';
 import { useView, type LayerName } from '../state/viewStore';
 import { MnistViews } from './mnist/MnistViews';
 import { SampleWeightsSelect } from './SampleWeightsSelect';
+import { TimeSlider } from './TimeSlider';
 import { ViewCanvas } from './ViewCanvas';
 
 const samplesDeps = ({ run, view, config }: ViewInput) => [run.snapshot, run.staticData, run.configuring, run.statusMessage, view.layers, config.sigmaData];
@@ -28,18 +29,7 @@ function Layer({ name, label }: { name: LayerName; label: string }) {
 
 /** Log-scale slider over [eps, T] for the time cursor. */
 function TimeScrubber() {
-  const eps = useConfig((s) => s.config.eps);
-  const T = useConfig((s) => s.config.T);
-  const t = useView((s) => s.cursorT);
-  const toU = (v: number) => Math.log(v / eps) / Math.log(T / eps);
-  const fromU = (u: number) => eps * (T / eps) ** u;
-  return (
-    <label className="scrubber">
-      <span>Time t = <strong>{t < 1 ? t.toPrecision(2) : t.toFixed(1)}</strong></span>
-      <input type="range" min={0} max={1000} value={Math.round(1000 * Math.min(1, Math.max(0, toU(t))))} aria-label="Time cursor t"
-        onChange={(e) => useView.getState().setCursorT(Number(fromU(Number(e.target.value) / 1000).toPrecision(4)))} />
-    </label>
-  );
+  return <TimeSlider label="Time t" />;
 }
 
 function SpreadSummary() {

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { dense } from './dense';
-import { sinusoidalFeatures, timeFrequencies } from './timeFeatures';
+import { frequencyTensor, sinusoidalFeatures, timeFrequencies } from './timeFeatures';
 import type { MlpSpec, NetworkDef, ParamInfo } from './types';
 
 export function mlpParams(spec: MlpSpec): ParamInfo[] {
@@ -32,21 +32,10 @@ function activate(x: tf.Tensor2D, a: MlpSpec['activation']): tf.Tensor2D {
   }
 }
 
-// One frequency table per (features, convention), uploaded once for the life of the program and the backend.
-const frequencyTables = new Map<string, tf.Tensor2D>();
-function frequencyTensor(features: number, convention: 'jax' | 'pytorch'): tf.Tensor2D {
-  const key = `${features}/${convention}/${tf.getBackend()}`;
-  let t = frequencyTables.get(key);
-  if (!t || t.isDisposed) {
-    t = tf.keep(tf.tensor2d(timeFrequencies(features, convention), [1, features / 2]));
-    frequencyTables.set(key, t);
-  }
-  return t;
-}
-
 export function createMlp(spec: MlpSpec, convention: 'jax' | 'pytorch' = 'jax'): NetworkDef<MlpSpec> {
   const params = mlpParams(spec);
-  const getFreqs = () => frequencyTensor(spec.timeFeatures, convention);
+  const freqValues = timeFrequencies(spec.timeFeatures, convention);
+  const getFreqs = () => frequencyTensor(freqValues);
   return {
     spec,
     params,

@@ -17,3 +17,17 @@ export function sinusoidalFeatures(cNoise: tf.Tensor1D, freqs: tf.Tensor2D): tf.
   const angles = tf.mul(tf.reshape(cNoise, [-1, 1]), freqs) as tf.Tensor2D;
   return tf.concat([tf.sin(angles), tf.cos(angles)], 1);
 }
+
+// Constant frequency tables, uploaded once per (values, backend) for the life of the program: networks are
+// rebuilt on every configure, and a table per network would accumulate.
+const frequencyTables = new Map<string, tf.Tensor2D>();
+export function frequencyTensor(freqs: Float32Array): tf.Tensor2D {
+  const key = `${tf.getBackend()}:${Array.from(freqs).join(',')}`;
+  let t = frequencyTables.get(key);
+  if (!t || t.isDisposed) {
+    t = tf.keep(tf.tensor2d(freqs, [1, freqs.length]));
+    frequencyTables.set(key, t);
+  }
+  return t;
+}
+

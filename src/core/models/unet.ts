@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import type { NetworkDef, ParamInfo, UnetSpec } from './types';
+import { frequencyTensor } from './timeFeatures';
 
 /** The U-Net's settings; `UnetSpec` from types.ts with the fields this module reads. */
 export interface UnetConfig extends UnetSpec {
@@ -118,11 +119,8 @@ export function createUnet(spec: UnetSpec): NetworkDef<UnetSpec> {
   const cfg = validateUnetSpec(spec);
   const params = unetParams(cfg);
   const index = new Map(params.map((p, i) => [p.name, i]));
-  let freqs: tf.Tensor2D | null = null; // uploaded once, kept for the life of the program
-  const getFreqs = () => {
-    if (!freqs || freqs.isDisposed) freqs = tf.keep(tf.tensor2d(unetTimeFrequencies(cfg), [1, cfg.timeFeatures / 2]));
-    return freqs;
-  };
+  const freqValues = unetTimeFrequencies(cfg);
+  const getFreqs = () => frequencyTensor(freqValues);
 
   return {
     spec,

@@ -1,18 +1,6 @@
-// Log-scale slider over [eps, T] for the noise level at which real digits are noised and denoised.
-import { useConfig } from '../../state/configStore';
-import { useView } from '../../state/viewStore';
+// The noise level at which real digits are noised and denoised in one call.
+import { TimeSlider } from '../TimeSlider';
 
 export function TimeCursor() {
-  const eps = useConfig((s) => s.config.eps);
-  const T = useConfig((s) => s.config.T);
-  const t = useView((s) => s.cursorT);
-  const toU = (v: number) => Math.log(v / eps) / Math.log(T / eps);
-  const fromU = (u: number) => eps * (T / eps) ** u;
-  return (
-    <label className="scrubber">
-      <span>Noise level t = <strong>{t < 1 ? t.toPrecision(2) : t.toFixed(1)}</strong></span>
-      <input type="range" min={0} max={1000} value={Math.round(1000 * Math.min(1, Math.max(0, toU(t))))} aria-label="Time cursor t"
-        onChange={(e) => useView.getState().setCursorT(Number(fromU(Number(e.target.value) / 1000).toPrecision(4)))} />
-    </label>
-  );
+  return <TimeSlider label="Noise level t" />;
 }

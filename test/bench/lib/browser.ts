@@ -5,11 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/harness';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
+export { CHROMIUM_PATH };
 
 export interface BenchBrowser {
   baseUrl: string;
@@ -29,7 +28,7 @@ export async function startBenchBrowser(): Promise<BenchBrowser> {
   });
   await server.listen();
   const { port } = server.httpServer!.address() as AddressInfo;
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   return {
     baseUrl: `http://127.0.0.1:${port}/`, browser, context, version: browser.version(),
