@@ -2,7 +2,7 @@
 // latest failure with its next option. Actions send the lpips commands through the session's client.
 import { create } from 'zustand';
 import type { Config } from '../core/config';
-import type { LpipsNet } from '../core/lpips/index';
+import type { LpipsNet } from '../core/lpips/nets';
 import type { TrainerClient } from '../worker/client';
 import type { LpipsProgressEvent, LpipsSourceOverride, LpipsStatusEvent } from '../worker/protocol';
 import { useConfig } from './configStore';

@@ -1,7 +1,10 @@
 // LPIPS weights: what is loaded and what is missing, download from the pinned sources with progress, or
 // files the user picks or drops (recognised by content); the weights' terms and the metric's cost.
 import { useEffect, useState, type DragEvent } from 'react';
-import { LPIPS_NETS, LPIPS_WEIGHT_TERMS, type LpipsNet, type LpipsPart } from '../../core/lpips/index';
+// Direct module imports: the package index also exports the metric, which would pull tfjs onto the main thread.
+import { LPIPS_NETS, type LpipsNet } from '../../core/lpips/nets';
+import { LPIPS_WEIGHT_TERMS } from '../../core/lpips/sources';
+import type { LpipsPart } from '../../core/lpips/weights';
 import { useConfig } from '../../state/configStore';
 import { addLpipsFiles, connectLpips, downloadLpips, lpipsMetricReason, setLpipsNet, useLpips } from '../../state/lpipsStore';
 import type { LpipsCost, LpipsFileInfo } from '../../worker/protocol';
