@@ -35,7 +35,7 @@ async function describeAdapter(): Promise<string | null> {
   return parts.length ? parts.join(' / ') : 'unnamed adapter';
 }
 
-async function whyUnavailable(name: BackendName, needsConvGradients: boolean): Promise<string | null> {
+async function whyUnavailable(name: BackendName): Promise<string | null> {
   if (name === 'webgpu') {
     const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
     if (!gpu) return 'WebGPU: this browser exposes no navigator.gpu';
@@ -45,17 +45,16 @@ async function whyUnavailable(name: BackendName, needsConvGradients: boolean): P
       return `WebGPU: requestAdapter failed (${(e as Error).message})`;
     }
   }
-  if (name === 'wasm' && needsConvGradients) return 'WASM: cannot train convolutions (no Conv2DBackpropFilter in tfjs 4.22)';
   return null;
 }
 
 /** Tries `choice` (or the whole order for auto), falling back down the list. */
-export async function selectBackend(choice: BackendChoice, needsConvGradients: boolean, exclude: BackendName[] = []): Promise<BackendResult> {
+export async function selectBackend(choice: BackendChoice, exclude: BackendName[] = []): Promise<BackendResult> {
   const start = choice === 'auto' ? 0 : BACKEND_ORDER.indexOf(choice);
   const order = [...BACKEND_ORDER.slice(start), ...BACKEND_ORDER.slice(0, start)].filter((b) => !exclude.includes(b));
   const fallbackReasons: string[] = [];
   for (const name of order) {
-    const unavailable = await whyUnavailable(name, needsConvGradients);
+    const unavailable = await whyUnavailable(name);
     if (unavailable) {
       fallbackReasons.push(unavailable);
       continue;

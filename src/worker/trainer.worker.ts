@@ -12,7 +12,7 @@ import { deviceLost, selectBackend, type BackendResult } from './backend';
 import { editTransfer, runEdit } from './editing';
 import { loadSessionResources, pretrainedModelBytes } from './resources';
 import { LpipsWorkerState, cacheStorageBytes } from './lpips';
-import type { BackendChoice, Command, EditReply, ErrorCode, Phase, ViewRequest, WorkerEvent } from './protocol';
+import type { BackendChoice, BackendName, Command, EditReply, ErrorCode, Phase, ViewRequest, WorkerEvent } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (e: WorkerEvent, transfer: Transferable[] = []) => scope.postMessage(e, transfer);
@@ -233,8 +233,7 @@ function startLoop(maxSteps?: number): Promise<void> {
 async function initBackend(choice: BackendChoice, exclude: string[] = []): Promise<void> {
   const t0 = performance.now();
   status('loading', `starting the ${choice} backend`);
-  const needsConv = config?.dataset === 'mnist';
-  backend = await selectBackend(choice, needsConv, exclude as never[]);
+  backend = await selectBackend(choice, exclude as BackendName[]);
   backendChoice = choice;
   post({ type: 'ready', backend: backend.backend, adapter: backend.adapter, fallbackReasons: backend.fallbackReasons, warmupMs: performance.now() - t0 });
   watchDevice();
@@ -313,7 +312,6 @@ async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | undefined
       if (errors.length) throw new SessionError('invalid-config', errors.join('; '));
       await stopLoop();
       if (!backend) await initBackend(backendChoice);
-      else if (checked.dataset === 'mnist' && backend.backend === 'wasm') await initBackend(backendChoice);
       await rebuild(checked, cmd.points, null);
       return;
     }

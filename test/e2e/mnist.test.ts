@@ -59,7 +59,7 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('unet');
     expect(await page.getByLabel('Teacher', { exact: true }).inputValue()).toBe('pretrained');
     expect(await page.getByLabel('Batch size', { exact: true }).inputValue()).toBe('2');
-    await page.getByRole('note', { name: 'Image backend note' }).getByText('WASM backend cannot train convolutions').waitFor();
+    await page.getByRole('note', { name: 'Image backend note' }).getByText('the U-Net brings its own', { exact: false }).waitFor();
 
     await expect.poll(() => pretrainedStatus(page).textContent(), { timeout: SLOW, interval: 500 })
       .toContain('Showing the shipped pretrained CD model');

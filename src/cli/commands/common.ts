@@ -56,14 +56,12 @@ export interface OpenOptions {
   assetPath?: string;
   /** Builds the LPIPS metric once the backend is up (its tensors must live on that backend). */
   lpips?: () => DistanceFn;
-  /** Sampling, evaluation and editing only: image models may then run on WASM (no convolution gradients needed). */
-  inferenceOnly?: boolean;
 }
 
 export async function openSession(config: Config, resources: SessionResources, options: OpenOptions) {
-  const { evalCount, assetPath, lpips, inferenceOnly = false } = options;
+  const { evalCount, assetPath, lpips } = options;
   const image = config.dataset === 'mnist';
-  const { backend, note } = await initNodeBackend(config.backend, image && !inferenceOnly);
+  const { backend, note } = await initNodeBackend(config.backend);
   if (note) process.stderr.write(`cm: ${note}\n`);
   const all = image ? { ...loadImageResources(config, assetPath, Math.min(evalCount, 500)), ...resources } : resources;
   if (config.metric === 'lpips') all.lpips = lpips ? lpips() : lpipsNotLoaded;

@@ -27,7 +27,7 @@ export async function openRun(args: ParsedArgs, evalCount: number) {
   const config = resolveConfig(args.config, peek.config);
   const points = decodeRunFile(bytes, createNetwork(peek.config, peek.config.dataset === 'mnist' ? [28, 28, 1] : [2])).points ?? undefined;
   const assetPath = typeof args.flags['mnist-asset'] === 'string' ? args.flags['mnist-asset'] : undefined;
-  const { session, backend } = await openSession(config, { points }, { evalCount, assetPath, inferenceOnly: true });
+  const { session, backend } = await openSession(config, { points }, { evalCount, assetPath });
   await session.importRunFile(bytes);
   return { session, backend, config };
 }

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import type { NetworkDef, ParamInfo, UnetSpec } from './types';
 import { frequencyTensor } from './timeFeatures';
+import { conv2dSame } from './conv';
 
 /** The U-Net's settings; `UnetSpec` from types.ts with the fields this module reads. */
 export interface UnetConfig extends UnetSpec {
@@ -104,7 +105,7 @@ function groupNorm(x: tf.Tensor4D, groups: number): tf.Tensor4D {
 }
 
 function conv(x: tf.Tensor4D, w: tf.Tensor, b: tf.Tensor): tf.Tensor4D {
-  return tf.fused.conv2d({ x, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b });
+  return conv2dSame(x, w as tf.Tensor4D, b as tf.Tensor1D);
 }
 
 /** Nearest-neighbour 2x upsampling from concat + reshape (differentiable on every backend). */

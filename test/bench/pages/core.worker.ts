@@ -51,7 +51,7 @@ async function timed(run: () => Promise<void>, warmup: number, repeats: number, 
 async function handle(r: CoreRequest): Promise<unknown> {
   switch (r.type) {
     case 'init': {
-      const b = await selectBackend(r.backend, r.needsConv);
+      const b = await selectBackend(r.backend);
       return { backend: b.backend, adapter: b.adapter, fallbackReasons: b.fallbackReasons };
     }
     case 'train': {

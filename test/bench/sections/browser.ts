@@ -110,7 +110,6 @@ export async function browserSection(env: BenchBrowser, quick: boolean): Promise
       const r = await core(page, backend, true, { type: 'train', config: c, warmup: 1, repeats: 1, budgetMs: 1 }, 300_000);
       const m: Measurement = { what: 'train-step', where: 'chromium-worker', backend, model: 'unet', mode: 'CT', batch: 64, status: r.status, warmup: 1,
         note: ['core TrainingSession in a bench worker', label(backend), r.note].filter(Boolean).join('; ') };
-      if (backend === 'wasm' && r.status === 'unsupported') m.note = 'WASM cannot train convolutions (no Conv2DBackpropFilter in tfjs 4.22); the app falls back';
       if (r.status === 'ok' && r.times?.length) Object.assign(m, summarise(r.times), { note: `${m.note}; first step incl. shader compile ${(r.warmupMs![0] / 1000).toFixed(1)} s` });
       out.push(m);
       log(`chromium ${backend} unet CT b64: ${m.status === 'ok' ? `${(m.medianMs! / 1000).toFixed(1)} s/step` : `${m.status} ${m.note}`}`);

@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { conv2dSameWithCustomGradient } from '../../../src/core/models/conv';
+import { createUnet, unetPresets } from '../../../src/core/models/unet';
+import { Rng } from '../../../src/core/rng';
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('convolution with a hand-written gradient (for WASM)', () => {
+  it.each([[3, 3], [1, 1]])('%ix%i: value and gradients equal tfjs\'s own on the cpu backend', async (kh, kw) => {
+    await tf.setBackend('cpu');
+    const rng = new Rng(5);
+    const x = tf.tensor4d(rng.normals(2 * 6 * 5 * 3), [2, 6, 5, 3]);
+    const w = tf.tensor4d(rng.normals(kh * kw * 3 * 4), [kh, kw, 3, 4]);
+    const b = tf.tensor1d(rng.normals(4));
+    const up = tf.tensor4d(rng.normals(2 * 6 * 5 * 4), [2, 6, 5, 4]);
+    const ref = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, 'same'), bb), up));
+    const ours = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(conv2dSameWithCustomGradient(xx as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D), up));
+    const g1 = tf.grads(ref)([x, w, b]);
+    const g2 = tf.grads(ours)([x, w, b]);
+    for (let i = 0; i < 3; i++) {
+      const a = await g1[i].data();
+      const c = await g2[i].data();
+      a.forEach((v, j) => expect(c[j]).toBeCloseTo(v, 4));
+    }
+  });
+
+  it('lets the tiny U-Net train on the WASM backend (no Conv2DBackpropFilter there)', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    const net = createUnet(unetPresets.tiny);
+    const params = net.init(new Rng(1)).map((v, i) => tf.variable(tf.tensor(v, net.params[i].shape)));
+    const x = tf.tensor4d(new Rng(2).normals(2 * 28 * 28), [2, 28, 28, 1]);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(net.forward(params, x, tf.tensor1d([0.1, -0.5])))) as tf.Scalar, params);
+    const norms = await Promise.all(params.map((p) => tf.norm(grads[p.name]).data()));
+    expect(norms.every((n) => Number.isFinite(n[0]))).toBe(true);
+    expect(norms.every((n) => n[0] > 0)).toBe(true); // every parameter, filters included, gets a gradient
+    tf.dispose([...params, x, ...Object.values(grads)]);
+  });
+});
