@@ -13,7 +13,7 @@ import type { BackendName } from '../../../src/worker/protocol';
 import { loadSessionResources } from '../../../src/worker/resources';
 
 export type CoreRequest =
-  | { id: number; type: 'init'; backend: BackendName; needsConv: boolean }
+  | { id: number; type: 'init'; backend: BackendName }
   | { id: number; type: 'train'; config: Config; warmup: number; repeats: number; budgetMs: number }
   | { id: number; type: 'sample'; config: Config; count: number; taus: number[]; warmup: number; repeats: number; budgetMs: number };
 

@@ -31,8 +31,8 @@ async function appWorker(page: Page, backend: Backend, overrides: Partial<Config
   return page.evaluate(({ b, o, n, t }) => (window as any).bench.appWorkerThroughput(b, o, n, t), { b: backend, o: overrides, n: intervals, t: timeoutMs });
 }
 
-async function core(page: Page, backend: Backend, needsConv: boolean, body: object, timeoutMs: number): Promise<PageResult> {
-  return page.evaluate(({ b, c, body, t }) => (window as any).bench.core(b, c, body, t), { b: backend, c: needsConv, body, t: timeoutMs });
+async function core(page: Page, backend: Backend, body: object, timeoutMs: number): Promise<PageResult> {
+  return page.evaluate(({ b, body, t }) => (window as any).bench.core(b, body, t), { b: backend, body, t: timeoutMs });
 }
 
 function modeOf(c: Partial<Config>): string {
@@ -71,7 +71,7 @@ export async function browserSection(env: BenchBrowser, quick: boolean): Promise
   if (quick) {
     // Software WebGPU needs ~7 s per MLP step here: the app's loop (loss read every 8 steps) is too long
     // for --quick, so time one step after a warm-up step in the bench core worker instead.
-    const r = await core(page, 'webgpu', false, { type: 'train', config: { ...DEFAULTS, mode: 'ct' }, warmup: 1, repeats: 1, budgetMs: 1 }, 120_000);
+    const r = await core(page, 'webgpu', { type: 'train', config: { ...DEFAULTS, mode: 'ct' }, warmup: 1, repeats: 1, budgetMs: 1 }, 120_000);
     const m: Measurement = { what: 'train-step', where: 'chromium-worker', backend: 'webgpu', model: 'mlp 4x256', mode: 'CT', batch: DEFAULTS.batchSize, status: r.status, warmup: 1,
       note: ['--quick: core TrainingSession in a bench worker, one timed step', SOFTWARE, r.note].filter(Boolean).join('; ') };
     if (r.status === 'ok' && r.times?.length) Object.assign(m, summarise(r.times), { note: `${m.note}; first step incl. shader compile ${(r.warmupMs![0] / 1000).toFixed(1)} s` });
@@ -90,7 +90,7 @@ export async function browserSection(env: BenchBrowser, quick: boolean): Promise
     for (const backend of job.backends) {
       const kinds = quick ? [['sample-1step', []] as const] : ([['sample-1step', []], ['sample-4step', TAUS_4STEP]] as const);
       for (const [what, taus] of kinds) {
-        const r = await core(page, backend, false, { type: 'sample', config: job.config, count: job.count, taus, warmup: 1, repeats: quick ? 1 : job.repeats, budgetMs: 10_000 }, job.timeoutMs);
+        const r = await core(page, backend, { type: 'sample', config: job.config, count: job.count, taus, warmup: 1, repeats: quick ? 1 : job.repeats, budgetMs: 10_000 }, job.timeoutMs);
         const m: Measurement = { what, where: 'chromium-worker', backend, model: job.model, batch: job.count, status: r.status, warmup: 1,
           note: ['core multistepSample in a bench worker', label(backend), r.note].filter(Boolean).join('; ') };
         if (r.status === 'ok' && r.times?.length) Object.assign(m, summarise(r.times), { note: `${m.note}; first call${label(backend) ? ' (incl. shader compile)' : ''} ${r.warmupMs![0].toFixed(0)} ms` });
@@ -107,7 +107,7 @@ export async function browserSection(env: BenchBrowser, quick: boolean): Promise
   if (!quick) {
     for (const backend of ['webgl', 'webgpu', 'wasm'] as Backend[]) {
       const c = mnistConfig({ mode: 'ct' });
-      const r = await core(page, backend, true, { type: 'train', config: c, warmup: 1, repeats: 1, budgetMs: 1 }, 300_000);
+      const r = await core(page, backend, { type: 'train', config: c, warmup: 1, repeats: 1, budgetMs: 1 }, 300_000);
       const m: Measurement = { what: 'train-step', where: 'chromium-worker', backend, model: 'unet', mode: 'CT', batch: 64, status: r.status, warmup: 1,
         note: ['core TrainingSession in a bench worker', label(backend), r.note].filter(Boolean).join('; ') };
       if (r.status === 'ok' && r.times?.length) Object.assign(m, summarise(r.times), { note: `${m.note}; first step incl. shader compile ${(r.warmupMs![0] / 1000).toFixed(1)} s` });
