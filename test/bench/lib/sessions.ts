@@ -5,7 +5,7 @@ import { DEFAULTS, type Config } from '../../../src/core/config';
 import { TrainingSession } from '../../../src/core/run/session';
 import { loadImageResources } from '../../../src/cli/imageResources';
 import { settle } from './nodeBackend';
-import { summarise, type Timing } from './stats';
+import { summarise, timeRuns, type Timing } from './stats';
 
 export const MLP_DEFAULT: Config = { ...DEFAULTS };
 
@@ -33,15 +33,7 @@ export async function finishTeacherPhase(s: TrainingSession): Promise<void> {
 
 /** Median step time after warm-up; stops early (keeping at least `minTimed`) when `budgetS` is spent. */
 export async function timeSteps(s: TrainingSession, warmup: number, repeats: number, budgetS: number, minTimed = 2): Promise<Timing> {
-  for (let i = 0; i < warmup; i++) await settle((await s.trainStep()).loss);
-  const times: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    await settle((await s.trainStep()).loss);
-    times.push(performance.now() - t0);
-    if (times.length >= minTimed && performance.now() - start > budgetS * 1000) break;
-  }
+  const { times } = await timeRuns(async () => settle((await s.trainStep()).loss), warmup, repeats, budgetS * 1000, minTimed);
   return summarise(times);
 }
 

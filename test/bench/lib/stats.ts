@@ -1,4 +1,4 @@
-// Small statistics for benchmark numbers: robust centre (median), spread, and a least-squares slope.
+// Small statistics and timing for benchmark numbers: robust centre (median), spread, a least-squares slope, timed runs.
 
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;
@@ -41,3 +41,28 @@ export function round(x: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/**
+ * Runs `run` `warmup` times untimed (their durations are returned apart), then up to `repeats` timed times,
+ * stopping early once `minTimed` runs are done and `budgetMs` has passed. Shared by Node and the bench worker.
+ */
+export async function timeRuns(
+  run: () => Promise<unknown>, warmup: number, repeats: number, budgetMs: number, minTimed = 1,
+): Promise<{ times: number[]; warmupMs: number[] }> {
+  const warmupMs: number[] = [];
+  for (let i = 0; i < warmup; i++) {
+    const t0 = performance.now();
+    await run();
+    warmupMs.push(performance.now() - t0);
+  }
+  const times: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    await run();
+    times.push(performance.now() - t0);
+    if (times.length >= minTimed && performance.now() - start > budgetMs) break;
+  }
+  return { times, warmupMs };
+}
+

@@ -11,6 +11,7 @@ import { sampleSize } from '../../../src/core/tensorUtil';
 import { selectBackend } from '../../../src/worker/backend';
 import type { BackendName } from '../../../src/worker/protocol';
 import { loadSessionResources } from '../../../src/worker/resources';
+import { timeRuns } from '../lib/stats';
 
 export type CoreRequest =
   | { id: number; type: 'init'; backend: BackendName }
@@ -30,23 +31,6 @@ async function open(c: Config): Promise<TrainingSession> {
   return s;
 }
 
-async function timed(run: () => Promise<void>, warmup: number, repeats: number, budgetMs: number) {
-  const warmupMs: number[] = [];
-  for (let i = 0; i < warmup; i++) {
-    const t0 = performance.now();
-    await run();
-    warmupMs.push(performance.now() - t0);
-  }
-  const times: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    await run();
-    times.push(performance.now() - t0);
-    if (performance.now() - start > budgetMs) break;
-  }
-  return { times, warmupMs };
-}
 
 async function handle(r: CoreRequest): Promise<unknown> {
   switch (r.type) {
@@ -57,7 +41,7 @@ async function handle(r: CoreRequest): Promise<unknown> {
     case 'train': {
       const s = await open(r.config);
       try {
-        return await timed(async () => settle((await s.trainStep()).loss), r.warmup, r.repeats, r.budgetMs);
+        return await timeRuns(async () => settle((await s.trainStep()).loss), r.warmup, r.repeats, r.budgetMs);
       } finally {
         s.dispose();
       }
@@ -68,7 +52,7 @@ async function handle(r: CoreRequest): Promise<unknown> {
         const size = sampleSize(s.data.dataShape);
         const rng = new Rng(7, 'bench-sampling');
         const noise = { initial: rng.normals(r.count * size), perTau: r.taus.map(() => rng.normals(r.count * size)) };
-        return await timed(async () => {
+        return await timeRuns(async () => {
           await multistepSample(s.net, s.samplingParams('ema'), noise, r.taus, s.data.dataShape, s.samplingSettings());
         }, r.warmup, r.repeats, r.budgetMs);
       } finally {

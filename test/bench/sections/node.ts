@@ -10,7 +10,7 @@ import type { Measurement } from '../lib/report';
 import {
   finishTeacherPhase, MLP_DEFAULT, mnistConfig, modelLabel, modeLabel, openSession, profileStep, timeSteps, unetConvMacs,
 } from '../lib/sessions';
-import { summarise } from '../lib/stats';
+import { summarise, timeRuns } from '../lib/stats';
 
 /** Four-step sampling uses these taus (three after the first step); the cost does not depend on them. */
 export const TAUS_4STEP = [5, 1.5, 0.4];
@@ -51,15 +51,7 @@ async function timeSampling(s: TrainingSession, count: number, taus: number[], w
   const rng = new Rng(7, 'bench-sampling');
   const noise = { initial: rng.normals(count * size), perTau: taus.map(() => rng.normals(count * size)) };
   const run = () => multistepSample(s.net, s.samplingParams('ema'), noise, taus, s.data.dataShape, s.samplingSettings());
-  for (let i = 0; i < warmup; i++) await run();
-  const times: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    await run();
-    times.push(performance.now() - t0);
-    if (performance.now() - start > budgetS * 1000) break;
-  }
+  const { times } = await timeRuns(run, warmup, repeats, budgetS * 1000);
   return summarise(times);
 }
 
