@@ -41,6 +41,7 @@ export interface Config {
   depth: number;
   activation: 'silu' | 'relu' | 'gelu' | 'tanh';
   timeFeatures: number;
+  timeConditioning: 'input' | 'every-layer';
   teacherSteps: number;
   teacherLr: number;
   eps: number;
@@ -130,6 +131,7 @@ export const DEFAULTS: Config = {
   depth: 4,
   activation: 'silu',
   timeFeatures: 16,
+  timeConditioning: 'input',
   teacherSteps: 2000,
   teacherLr: 1e-3,
   eps: 0.002,
@@ -216,6 +218,10 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   depth: { key: 'depth', kind: 'int', min: 1, max: 12, label: 'Depth', group: 'model', url: 'dp', help: 'Hidden layers of the MLP.' },
   activation: { key: 'activation', kind: 'enum', options: opts('silu', 'relu', 'gelu', 'tanh'), label: 'Activation', group: 'model', url: 'ac', help: 'Hidden-layer nonlinearity (relu is fused into the matmul and fastest).' },
   timeFeatures: { key: 'timeFeatures', kind: 'int', min: 2, max: 256, label: 'Time features', group: 'model', url: 'tf', help: 'Sinusoidal features of c_noise(t) fed to the network (even number).' },
+  timeConditioning: { key: 'timeConditioning', kind: 'enum', options: [{ value: 'every-layer', label: 'every hidden layer' }, { value: 'input', label: 'input only' }],
+    label: 'Time conditioning', group: 'model', url: 'tc',
+    help: 'Where the MLP sees the time features: at its input only, or also in every hidden layer (a learned projection added to each pre-activation). Run files saved without this setting are input-only.',
+    formula: 'h_{l+1} = \\sigma(h_l W_l + \\phi(c_{\\text{noise}}) V_l + b_l)' },
   teacherSteps: { key: 'teacherSteps', kind: 'int', min: 1, max: 1_000_000, label: 'Teacher steps', group: 'teacher', url: 'ts', help: 'Training steps of the learned EDM teacher before distillation.' },
   teacherLr: { key: 'teacherLr', kind: 'number', min: 0, max: 1, minExclusive: true, log: true, step: 0.0001, label: 'Teacher learning rate', group: 'teacher', url: 'tl', help: 'Adam step size for the EDM teacher.' },
   eps: { key: 'eps', kind: 'number', min: 0, max: 1, minExclusive: true, step: 0.001, label: 'eps', group: 'advanced', url: 'ep', help: 'Smallest time; f(x, eps) = x exactly.', paper: 'section 2' },
@@ -357,6 +363,7 @@ export function disabledReason(key: ConfigKey, c: Config): string | null {
     case 'depth':
     case 'activation':
     case 'timeFeatures':
+    case 'timeConditioning':
       return c.model !== 'mlp' ? 'MLP settings' : null;
     default:
       return null;
@@ -394,6 +401,12 @@ export function withDatasetDefaults(c: Config, explicit: ReadonlySet<string>): C
   }
   return out;
 }
+
+/**
+ * Settings added after run files existed, with the value a file without them meant (its architecture):
+ * readers of saved configs put these under the file's own values.
+ */
+export const LEGACY_VALUES: Partial<Config> = { timeConditioning: 'input' };
 
 /** The paper's iCT toggles in one go (iCT sections 3.1-3.5). */
 export const ICT_PRESET: Partial<Config> = {

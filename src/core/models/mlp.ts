@@ -1,5 +1,7 @@
 // MLP with time features for 2D data: input [c_in x, sin/cos features of c_noise], `depth` hidden layers
 // of `width` units, a zero-initialised linear output (so F = 0 and f = c_skip x at initialisation).
+// With timeConditioning 'every-layer' each later hidden layer reads [h, time features]: that is h W + b
+// plus a learned projection of the time features added to its pre-activation, in one fused kernel.
 // Built from fused dense layers (bias and relu in one kernel, gradients without transposed products).
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
@@ -10,12 +12,13 @@ import type { MlpSpec, NetworkDef, ParamInfo } from './types';
 export function mlpParams(spec: MlpSpec): ParamInfo[] {
   const d = spec.dataShape[0];
   const params: ParamInfo[] = [];
+  const everyLayer = spec.timeConditioning === 'every-layer';
   let fanIn = d + spec.timeFeatures;
   for (let l = 0; l < spec.depth; l++) {
     params.push({ name: `hidden${l}.weight`, shape: [fanIn, spec.width] }, { name: `hidden${l}.bias`, shape: [spec.width] });
-    fanIn = spec.width;
+    fanIn = spec.width + (everyLayer ? spec.timeFeatures : 0);
   }
-  params.push({ name: 'out.weight', shape: [fanIn, d] }, { name: 'out.bias', shape: [d] });
+  params.push({ name: 'out.weight', shape: [spec.width, d] }, { name: 'out.bias', shape: [d] });
   return params;
 }
 
@@ -49,8 +52,10 @@ export function createMlp(spec: MlpSpec, convention: 'jax' | 'pytorch' = 'jax'):
     },
     forward(p, xIn, cNoise) {
       return tf.tidy(() => {
-        let h: tf.Tensor2D = tf.concat([xIn as tf.Tensor2D, sinusoidalFeatures(cNoise, getFreqs())], 1);
+        const feats = sinusoidalFeatures(cNoise, getFreqs());
+        let h: tf.Tensor2D = tf.concat([xIn as tf.Tensor2D, feats], 1);
         for (let l = 0; l < spec.depth; l++) {
+          if (l > 0 && spec.timeConditioning === 'every-layer') h = tf.concat([h, feats], 1);
           const w = p[2 * l] as tf.Tensor2D;
           const b = p[2 * l + 1] as tf.Tensor1D;
           h = spec.activation === 'relu' ? dense(h, w, b, 'relu') : activate(dense(h, w, b), spec.activation);

@@ -35,6 +35,11 @@ export interface MlpSpec {
   activation: Activation;
   /** Number of sinusoidal features of c_noise (half sin, half cos). */
   timeFeatures: number;
+  /**
+   * 'every-layer': the time features also enter every hidden layer after the first. Absent means the
+   * original input-only network, so specs in older run files still describe their architecture.
+   */
+  timeConditioning?: 'every-layer';
 }
 
 /** Defined by the U-Net module (images issue); kept open here so the core does not depend on it. */

@@ -1,7 +1,7 @@
 // The run file: everything needed to reload a run to the same samples and to resume it bit for bit.
 // A safetensors container; tensors are grouped by prefix and the metadata holds JSON.
 // Also reads plain weight files ("cm-playground/weights@1": one parameter list, e.g. the shipped models).
-import { DEFAULTS, validateConfig, type Config } from '../config';
+import { DEFAULTS, LEGACY_VALUES, validateConfig, type Config } from '../config';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../io/safetensors';
 import { toFloat32 } from '../io/tensor';
 import type { NetworkDef, NetworkSpec } from '../models/types';
@@ -111,7 +111,8 @@ export function peekRunFile(bytes: Uint8Array): { format: string; spec: NetworkS
     throw new RunFileError('the file has an unreadable config');
   }
   const known = Object.fromEntries(Object.entries(raw).filter(([k]) => k in DEFAULTS));
-  const { config, errors } = validateConfig(known);
+  // Older files lack newer settings; they mean the old behaviour, not today's default.
+  const { config, errors } = validateConfig({ ...LEGACY_VALUES, ...known });
   return { format, spec, config, configErrors: errors };
 }
 

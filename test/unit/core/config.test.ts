@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, FIELDS, FIELD_LIST, crossFieldErrors, disabledReason, optionDisabledReason, parseField, validateConfig } from '../../../src/core/config';
+import { parseArgs } from '../../../src/cli/args';
+import { DEFAULTS, FIELDS, FIELD_LIST, crossFieldErrors, disabledReason, LEGACY_VALUES, optionDisabledReason, parseField, validateConfig } from '../../../src/core/config';
 
 describe('config schema', () => {
   it('every field has a default, a unique URL key, a label and help text', () => {
@@ -61,5 +62,14 @@ describe('config schema', () => {
     expect(disabledReason('solver', { ...DEFAULTS, mode: 'cd' })).toBeNull();
     expect(optionDisabledReason('metric', 'lpips', DEFAULTS)).toBe('images only');
     expect(optionDisabledReason('metric', 'lpips', { ...DEFAULTS, dataset: 'mnist', model: 'unet' })).toBeNull();
+  });
+
+  it('offers time conditioning of the MLP as a setting (URL key, CLI flag); older saved configs mean input-only', () => {
+    expect(FIELDS.timeConditioning.url).toBe('tc');
+    expect(parseField('timeConditioning', 'input')).toEqual({ ok: true, value: 'input' });
+    expect(parseField('timeConditioning', 'all').ok).toBe(false);
+    expect(parseArgs(['train', '--time-conditioning', 'input']).config.timeConditioning).toBe('input');
+    expect(disabledReason('timeConditioning', { ...DEFAULTS, dataset: 'mnist', model: 'unet' })).toBe('MLP settings');
+    expect(LEGACY_VALUES.timeConditioning).toBe('input');
   });
 });
