@@ -2,7 +2,8 @@
 
 Mirrors, on this machine's CPU (one thread, like tfjs's single-threaded WASM build):
   * the 2D MLP of src/core/models/mlp.ts (input [c_in x, sin / cos of c_noise at geometric frequencies],
-    SiLU, Glorot-uniform hidden weights, zero biases, zero-initialised output layer);
+    with timeConditioning 'every-layer' the same features also concatenated to every later hidden layer's
+    input; SiLU, Glorot-uniform hidden weights, zero biases, zero-initialised output layer);
   * the consistency parameterisation of src/core/cm/parameterisation.ts (scalings in float64 -> float32);
   * the CT step of src/core/cm/consistencyTrainer.ts (l2 metric, EMA target, Adam, evaluation EMA) and the
     CD step with one Heun step of the exact mixture denoiser (src/core/teacher/mixtureDenoiser.ts);
@@ -72,29 +73,33 @@ class Mlp2d:
         self.c = c
         half = c['timeFeatures'] // 2
         self.freqs = torch.tensor([64.0 ** (j / (half - 1)) if half > 1 else 1.0 for j in range(half)], dtype=torch.float32)
+        self.every_layer = c.get('timeConditioning', 'input') == 'every-layer'
         fan_in = 2 + c['timeFeatures']
         self.params = []
         for _ in range(c['depth']):
             limit = math.sqrt(6 / (fan_in + c['width']))
             w = (torch.rand(fan_in, c['width'], generator=gen) * 2 - 1) * limit
             self.params += [w, torch.zeros(c['width'])]
-            fan_in = c['width']
-        self.params += [torch.zeros(fan_in, 2), torch.zeros(2)]
+            fan_in = c['width'] + (c['timeFeatures'] if self.every_layer else 0)
+        self.params += [torch.zeros(c['width'], 2), torch.zeros(2)]
         for p in self.params:
             p.requires_grad_(True)
 
     @staticmethod
-    def forward(params, freqs, depth, x_in, c_noise):
+    def forward(params, freqs, depth, x_in, c_noise, every_layer=False):
         ang = c_noise[:, None] * freqs[None, :]
-        h = torch.cat([x_in, torch.sin(ang), torch.cos(ang)], dim=1)
+        feats = torch.cat([torch.sin(ang), torch.cos(ang)], dim=1)
+        h = torch.cat([x_in, feats], dim=1)
         for layer in range(depth):
+            if layer > 0 and every_layer:  # a learned projection of the time features in each pre-activation
+                h = torch.cat([h, feats], dim=1)
             h = F.silu(torch.addmm(params[2 * layer + 1], h, params[2 * layer]))
         return torch.addmm(params[-1], h, params[-2])
 
     def f(self, params, x, t):
         c = self.c
         c_skip, c_out, c_in, c_noise = scalings(t, c['eps'], c['sigmaData'])
-        F_ = Mlp2d.forward(params, self.freqs, c['depth'], c_in[:, None] * x, c_noise)
+        F_ = Mlp2d.forward(params, self.freqs, c['depth'], c_in[:, None] * x, c_noise, self.every_layer)
         return c_skip[:, None] * x + c_out[:, None] * F_
 
 

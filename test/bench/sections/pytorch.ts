@@ -62,7 +62,7 @@ export function pytorchSection(quick: boolean): { result: TorchResult; measureme
   const c = MLP_DEFAULT;
   const ds = presetDataset('moons', c.sigmaData);
   const spec = {
-    mlp: { width: c.width, depth: c.depth, timeFeatures: c.timeFeatures, batchSize: c.batchSize, N: c.N, mu: c.mu, lr: c.lr,
+    mlp: { width: c.width, depth: c.depth, timeFeatures: c.timeFeatures, timeConditioning: c.timeConditioning, batchSize: c.batchSize, N: c.N, mu: c.mu, lr: c.lr,
       beta1: c.beta1, beta2: c.beta2, adamEps: c.adamEps, evalEma: c.evalEma, eps: c.eps, T: c.T, sigmaData: c.sigmaData, rho: c.rho },
     mixture: { means: Array.from(ds.mixture.means), stds: Array.from(ds.mixture.stds), weights: Array.from(ds.mixture.weights) },
     mlpModes: ['ct', 'cd-heun'],
