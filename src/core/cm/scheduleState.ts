@@ -14,11 +14,16 @@ export interface ScheduleAt {
   weights: Float64Array;
 }
 
-type ScheduleConfig = Pick<Config, 'nSchedule' | 'N' | 'mu' | 's0' | 's1' | 'mu0' | 'muVariant' | 'K' | 'weighting' | 'indexSampling' | 'Pm' | 'Ps' | 'eps' | 'T' | 'rho'>;
+type ScheduleConfig = Pick<Config, 'nSchedule' | 'N' | 'mu' | 's0' | 's1' | 'mu0' | 'muVariant' | 'K' | 'steps' | 'weighting' | 'indexSampling' | 'Pm' | 'Ps' | 'eps' | 'T' | 'rho'>;
+
+/** The curricula's length K; K = 0 means the run's step budget, so a short run gets the whole curriculum. */
+export function scheduleLength(c: Pick<Config, 'K' | 'steps'>): number {
+  return c.K > 0 ? c.K : c.steps;
+}
 
 export function scheduledN(c: ScheduleConfig, k: number): number {
-  if (c.nSchedule === 'ct-adaptive') return ctAdaptiveN(k, c.K, c.s0, c.s1);
-  if (c.nSchedule === 'ict-doubling') return ictDoublingN(k, c.K, c.s0, c.s1);
+  if (c.nSchedule === 'ct-adaptive') return ctAdaptiveN(k, scheduleLength(c), c.s0, c.s1);
+  if (c.nSchedule === 'ict-doubling') return ictDoublingN(k, scheduleLength(c), c.s0, c.s1);
   return c.N;
 }
 

@@ -3,6 +3,8 @@ import {
   ctAdaptiveMu, ctAdaptiveN, ictDoublingN, ictStageLength, intervalWeights, karrasSigmasAscending, lognormalIndexProbabilities,
 } from '../../../src/core/schedule';
 import { erf } from '../../../src/core/mathUtil';
+import { DEFAULTS } from '../../../src/core/config';
+import { scheduleLength, scheduledN } from '../../../src/core/cm/scheduleState';
 
 const range = { eps: 0.002, T: 80, rho: 7 };
 
@@ -81,5 +83,20 @@ describe('erf', () => {
     expect(erf(1)).toBeCloseTo(0.8427007929497149, 12);
     expect(erf(-2)).toBeCloseTo(-0.9953222650189527, 12);
     expect(erf(3)).toBeCloseTo(0.9999779095030014, 12);
+  });
+});
+
+describe('schedule length K follows the step budget', () => {
+  const c = { ...DEFAULTS, nSchedule: 'ct-adaptive' as const, s0: 2, s1: 150, steps: 400 };
+  it('K = 0 (the default) stretches the curriculum over the run; K > 0 keeps the paper formula', () => {
+    expect(DEFAULTS.K).toBe(0);
+    expect(scheduleLength({ K: 0, steps: 400 })).toBe(400);
+    expect(scheduleLength({ K: 800_000, steps: 400 })).toBe(800_000);
+    expect(scheduledN({ ...c, K: 0 }, 0)).toBe(2);
+    expect(scheduledN({ ...c, K: 0 }, 400)).toBe(151);
+    expect(scheduledN({ ...c, K: 0 }, 100)).toBe(ctAdaptiveN(100, 400, 2, 150));
+    expect(scheduledN({ ...c, K: 800_000 }, 1000)).toBe(6); // golden value, unchanged
+    const ict = { ...c, nSchedule: 'ict-doubling' as const, s0: 10, s1: 1280, K: 0, steps: 400_000 };
+    expect(scheduledN(ict, 50_000)).toBe(21); // golden K' = 50k when the budget is 400k
   });
 });
