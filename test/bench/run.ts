@@ -10,6 +10,7 @@ import { elapsedSeconds, log } from './lib/log';
 import { machineInfo } from './lib/machine';
 import { renderMarkdown } from './lib/markdown';
 import { parseOptions, type Section } from './lib/options';
+import { computeGoals, isReferenceBlas, type TorchBlas } from './lib/goals';
 import type { BenchReport, Measurement } from './lib/report';
 import { round } from './lib/stats';
 import { browserSection } from './sections/browser';
@@ -17,6 +18,8 @@ import { memorySection, type MemoryRun } from './sections/memory';
 import { mnistSection } from './sections/mnist';
 import { nodeSection } from './sections/node';
 import { pageSection, type PageRun } from './sections/page';
+import { headlineSection, type HeadlineRun } from './sections/headline';
+import { learningSection, type LearningResult } from './sections/learning';
 import { pytorchSection } from './sections/pytorch';
 import { qualitySection, type QualityResult } from './sections/quality';
 
@@ -59,10 +62,11 @@ if (memory) {
   sections.memoryLeak = memory.leak;
 }
 sections.quality = await section('quality', () => qualitySection(opts.quick));
+sections.learning = await section('learning', () => learningSection(opts.quick));
 sections.mnist = await section('mnist', () => mnistSection(opts.quick));
 
 let browser: BenchBrowser | null = null;
-if (opts.sections.has('browser') || opts.sections.has('page')) {
+if (opts.sections.has('browser') || opts.sections.has('page') || opts.sections.has('headline')) {
   try {
     browser = await startBenchBrowser();
   } catch (e) {
@@ -78,6 +82,7 @@ if (browser) {
     sections.chromium = { version: b.version, webgpuAdapter: br.adapter };
   }
   sections.page = await section('page', () => pageSection(b, opts.quick));
+  sections.headline = await section('headline', () => headlineSection(b, opts.quick));
   await b.close();
 }
 
@@ -85,21 +90,23 @@ if (browser) {
 const headline: Record<string, unknown> = {};
 const ok = (f: (m: Measurement) => boolean) => measurements.filter((m) => m.status === 'ok' && f(m));
 const fastest = (xs: Measurement[]) => xs.sort((a, b) => a.medianMs! - b.medianMs!)[0];
+const pyInfo = sections.pytorch as { available?: boolean; blas?: TorchBlas & { matmul512x256x256Ms: number }; mlp?: { parity?: unknown } } | undefined;
+const referenceBlas = isReferenceBlas(pyInfo?.blas);
 for (const mode of ['CT', 'CD-Heun']) {
   const ours = fastest(ok((m) => m.where === 'node' && m.what === 'train-step' && m.model === 'mlp 4x256' && m.mode === mode));
   const py = ok((m) => m.where === 'pytorch' && m.what === 'train-step' && m.model === 'mlp 4x256' && m.mode === mode)[0];
   if (ours && py) {
     const ratio = ours.medianMs! / py.medianMs!;
-    headline[`2D ${mode} step, ours / PyTorch`] = `${ratio.toFixed(2)}x (Node ${ours.backend} ${ours.medianMs!.toFixed(1)} ms vs PyTorch ${py.medianMs!.toFixed(1)} ms; goal for CT: at most 2x)`;
+    const peer = referenceBlas ? ' - NOT a peer: this PyTorch calls the reference BLAS' : '';
+    headline[`2D ${mode} step, ours / PyTorch`] = `${ratio.toFixed(2)}x (Node ${ours.backend} ${ours.medianMs!.toFixed(1)} ms vs PyTorch ${py.medianMs!.toFixed(1)} ms${peer}; goal: at most 2x)`;
   } else if (ours) {
     headline[`2D ${mode} step, ours`] = `Node ${ours.backend} ${ours.medianMs!.toFixed(1)} ms (PyTorch not measured: ${String((sections.pytorch as { reason?: string } | undefined)?.reason ?? 'section not run')})`;
   }
 }
-const pyInfo = sections.pytorch as { available?: boolean; blas?: { buildBlas: string; libblas: string; matmul512x256x256Ms: number }; mlp?: { parity?: unknown } } | undefined;
 if (pyInfo?.blas) {
   headline['PyTorch build'] = `BLAS_INFO=${pyInfo.blas.buildBlas}, libblas ${pyInfo.blas.libblas}; one 512x256x256 matmul takes ${pyInfo.blas.matmul512x256x256Ms.toFixed(1)} ms on one thread`;
-  if (/\/blas\/libblas/.test(pyInfo.blas.libblas)) {
-    notes.push('PyTorch here calls the reference (netlib) BLAS that Debian\'s python3-torch links by default, which is several times slower than OpenBLAS or MKL for the MLP\'s dense layers; the MLP ratio is against this build, not against a typical PyTorch install. Convolutions use oneDNN and are not affected.');
+  if (referenceBlas) {
+    notes.push('PyTorch here calls the reference (netlib) BLAS that Debian\'s python3-torch links when OpenBLAS is absent (install libopenblas0-pthread); it is several times slower for the MLP\'s dense layers, so the goals report no MLP ratio against it. Convolutions use oneDNN and are not affected.');
   }
 }
 if (pyInfo?.mlp?.parity) headline['PyTorch mirror parity (same params and draws)'] = pyInfo.mlp.parity;
@@ -135,10 +142,22 @@ const page = sections.page as PageRun[] | undefined;
 for (const p of page ?? []) {
   if (p.status === 'ok') headline[`page while training (${p.backend})`] = `${p.longTasks} long tasks (max ${p.longTaskMaxMs} ms), ${p.framesPerSecond} fps, ${p.snapshotsPerSecond} snapshots/s, Pause -> counter stops ${p.pauseToCounterStopMs} ms`;
 }
+const learning = sections.learning as LearningResult | undefined;
+for (const row of learning?.summary ?? []) {
+  headline[`steps to one-step SWD <= 1.5x teacher, ${row.dataset} ${row.mode} (Node wasm, median of seeds)`] = row.medianSteps === null
+    ? `not reached within ${learning!.setup.budget} steps (${row.reached} seeds)` : `${row.medianSteps} steps (${row.reached} seeds reached; ${row.medianTrainSeconds} s of training)`;
+}
+const headlineRuns = sections.headline as HeadlineRun[] | undefined;
+for (const r of headlineRuns ?? []) {
+  headline[`page ${r.label}`] = r.status === 'ok'
+    ? `${r.backend}: load -> first step ${r.pageLoadToFirstStepSeconds} s, Train -> first step ${r.trainToFirstStepSeconds} s${r.lastSwd1 !== null ? `, Train -> one-step SWD <= 1.5x teacher: ${r.secondsToQuality ?? `not within ${r.limitSeconds}`} s` : ''}`
+    : `error: ${r.note}`;
+}
 sections.notes = notes;
 
+const goals = computeGoals(measurements, pyInfo?.blas, headlineRuns);
 const report: BenchReport = {
-  version: 1, date: new Date().toISOString(), quick: opts.quick, machine,
+  version: 1, date: new Date().toISOString(), quick: opts.quick, machine, goals,
   loadAverageAtEnd: loadavg().map((x) => round(x, 2)), seconds: round(elapsedSeconds(), 1), sections, measurements, headline,
 };
 mkdirSync(opts.outDir, { recursive: true });

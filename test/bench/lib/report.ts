@@ -34,4 +34,6 @@ export interface BenchReport {
   sections: Record<string, unknown>;
   measurements: Measurement[];
   headline: Record<string, unknown>;
+  /** The goals as numbers (null where not measured). */
+  goals: import('./goals').Goals;
 }
