@@ -1,0 +1,130 @@
+// The training loop: steps until paused, the budget is reached, `maxSteps` are done, or the loss becomes
+// non-finite. Losses are read in batches (one await per LOSS_READ_EVERY steps); it yields between steps
+// so Pause and view changes are handled at once.
+import * as tf from '@tensorflow/tfjs';
+import { post, requireSession, status, w } from './context';
+import { classify } from './errors';
+import { sendCheckpoint, sendQuality, sendSnapshot, sendStatic } from './publish';
+
+const CHECKPOINT_INTERVAL_MS = 5000;
+const LOSS_READ_EVERY = 8;
+
+const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
+
+async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
+  const s = requireSession();
+  const c = s.config;
+  let pending: { phase: 'teacher' | 'student'; step: number; loss: tf.Scalar; N: number; mu: number; lr: number }[] = [];
+  let done = 0;
+  let lastSnapshot = 0;
+  let lastCheckpoint = performance.now();
+  let msPerStep = 0;
+  let windowStart = performance.now();
+  let windowSteps = 0;
+
+  const flush = async (): Promise<boolean> => {
+    if (pending.length === 0) return true;
+    const batch = pending;
+    pending = [];
+    const values = await Promise.all(batch.map((p) => p.loss.data()));
+    batch.forEach((p) => p.loss.dispose());
+    const bad = values.findIndex((v) => !Number.isFinite(v[0]));
+    const good = bad < 0 ? batch : batch.slice(0, bad);
+    const last = batch[batch.length - 1];
+    post({
+      type: 'progress', step: s.step, teacherStep: s.teacherStep, phase: last.phase,
+      lossSteps: Float64Array.from(good, (p) => p.step), losses: Float32Array.from(good, (_, i) => values[i][0]),
+      N: last.N, mu: last.mu, lr: last.lr,
+      stepsPerSecond: msPerStep > 0 ? 1000 / msPerStep : 0, msPerStep,
+    });
+    if (bad >= 0) {
+      w.running = false;
+      const at = batch[bad];
+      try {
+        const restored = s.recoverFromNonFinite();
+        post({ type: 'error', code: 'nan-loss', recoverable: true,
+          message: `The loss became ${values[bad][0]} at step ${at.step}. Training is paused and the last good checkpoint (step ${restored}) is restored. Lower the learning rate, clip gradients, or reset.` });
+      } catch (e) {
+        post({ type: 'error', code: 'nan-loss', recoverable: false, message: (e as Error).message });
+      }
+      status('paused', 'paused after a non-finite loss');
+      return false;
+    }
+    if (last.phase === 'student') await s.noteFiniteLoss(50);
+    return true;
+  };
+
+  status(s.phase === 'teacher' ? 'teacher' : 'training', s.phase === 'teacher' ? 'training the EDM teacher' : 'training');
+  try {
+    while (w.running && done < maxSteps) {
+      if (s.phase === 'student' && s.step >= c.steps) {
+        w.running = false;
+        await flush();
+        await sendSnapshot();
+        status('done', `step budget of ${c.steps} reached`);
+        return;
+      }
+      const t0 = performance.now();
+      const phaseBefore = s.phase;
+      const r = await s.trainStep();
+      pending.push(r);
+      done++;
+      windowSteps++;
+      // The first step is read at once, so the page sees training begin without waiting for a batch.
+      if (pending.length >= LOSS_READ_EVERY || done === 1 || done >= maxSteps || !w.running) {
+        if (!(await flush())) return;
+      }
+      const now = performance.now();
+      if (now - windowStart > 500) {
+        msPerStep = (now - windowStart) / windowSteps;
+        windowStart = now;
+        windowSteps = 0;
+      } else if (msPerStep === 0) {
+        msPerStep = now - t0;
+      }
+      if (phaseBefore === 'teacher' && s.phase === 'student') {
+        if (!(await flush())) return;
+        await sendStatic();
+        status('training', 'teacher trained; distilling');
+      }
+      if (s.phase === 'student' && s.step % c.evalEvery === 0) await sendQuality();
+      if (now - lastSnapshot >= w.view.snapshotIntervalMs) {
+        if (!(await flush())) return;
+        if (s.phase === 'student') await sendSnapshot();
+        lastSnapshot = performance.now();
+      }
+      if (now - lastCheckpoint >= CHECKPOINT_INTERVAL_MS && s.phase === 'student') {
+        await sendCheckpoint();
+        lastCheckpoint = performance.now();
+      }
+      await yieldToEvents();
+    }
+    if (!(await flush())) return;
+    if (s.phase === 'student') {
+      await sendSnapshot();
+      await sendCheckpoint(); // so a crash after a pause loses nothing
+    }
+    const paused = !w.running;
+    w.running = false;
+    status(paused ? 'paused' : 'idle', paused ? 'paused' : `did ${done} step${done === 1 ? '' : 's'}`);
+  } catch (e) {
+    w.running = false;
+    tf.dispose(pending.map((p) => p.loss));
+    const err = classify(e);
+    post({ type: 'error', code: err.code, message: err.message, recoverable: err.code === 'out-of-memory' });
+    status('paused', err.code === 'out-of-memory' ? 'paused: out of memory' : 'paused after an error');
+  }
+}
+
+export function startLoop(maxSteps?: number): Promise<void> {
+  w.running = true;
+  w.loop = trainLoop(maxSteps).finally(() => {
+    w.loop = null;
+  });
+  return w.loop;
+}
+
+export async function stopLoop(): Promise<void> {
+  w.running = false;
+  if (w.loop) await w.loop;
+}
