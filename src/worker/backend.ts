@@ -1,5 +1,6 @@
-// Backend selection inside the worker: WebGPU where an adapter exists, then WebGL, WASM and CPU, with
-// the reason for every fallback. tf.setBackend() returns false instead of throwing when a backend fails
+// Starting a backend inside the worker: the user's choice, falling back down the list with the reason
+// for every fallback. `auto` starts on WASM at once (certain and quick); the measured choice comes later
+// (autoBackend.ts), so nothing waits for a GPU adapter or shader compilation. tf.setBackend() returns false instead of throwing when a backend fails
 // to initialise, so both its result and tf.getBackend() are checked (architecture.md section 6).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -10,6 +11,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import type { BackendChoice, BackendName } from './protocol';
 
 export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const AUTO_START: BackendName[] = ['wasm', 'webgpu', 'webgl', 'cpu'];
 
 // The threaded build crashes after minification and gains nothing on small machines.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
@@ -25,7 +27,7 @@ interface GpuAdapterLike {
   info?: { vendor?: string; architecture?: string; description?: string; device?: string };
 }
 
-async function describeAdapter(): Promise<string | null> {
+export async function describeAdapter(): Promise<string | null> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
   if (!gpu) return null;
   const a = await gpu.requestAdapter();
@@ -51,7 +53,7 @@ async function whyUnavailable(name: BackendName): Promise<string | null> {
 /** Tries `choice` (or the whole order for auto), falling back down the list. */
 export async function selectBackend(choice: BackendChoice, exclude: BackendName[] = []): Promise<BackendResult> {
   const start = choice === 'auto' ? 0 : BACKEND_ORDER.indexOf(choice);
-  const order = [...BACKEND_ORDER.slice(start), ...BACKEND_ORDER.slice(0, start)].filter((b) => !exclude.includes(b));
+  const order = (choice === 'auto' ? AUTO_START : [...BACKEND_ORDER.slice(start), ...BACKEND_ORDER.slice(0, start)]).filter((b) => !exclude.includes(b));
   const fallbackReasons: string[] = [];
   for (const name of order) {
     const unavailable = await whyUnavailable(name);

@@ -4,7 +4,7 @@
 import type { Config } from '../core/config';
 import type { LpipsNet } from '../core/lpips/index';
 import type {
-  BackendChoice, CheckpointEvent, Command, CommandBody, EditReply, EditRequest, ErrorCode, LpipsSourceOverride, ReplyEvent, ViewRequest, WorkerEvent,
+  BackendChoice, BackendName, CheckpointEvent, Command, CommandBody, EditReply, EditRequest, ErrorCode, LpipsSourceOverride, ReplyEvent, ViewRequest, WorkerEvent,
   WorkerEventType,
 } from './protocol';
 
@@ -40,6 +40,7 @@ export class TrainerClient {
   private lastInit: BackendChoice | null = null;
   private lastConfigure: { config: Config; points?: Float64Array } | null = null;
   private lastView: ViewRequest | null = null;
+  private lastPrepare: Record<string, BackendName> | null = null;
   private lastCheckpoint: CheckpointEvent | null = null;
   private wasTraining = false;
   private respawns = 0;
@@ -104,6 +105,10 @@ export class TrainerClient {
   loadPretrained(role: 'cd' | 'ct') {
     return this.send({ type: 'loadPretrained', role });
   }
+  /** Background work after a configure (auto backend choice, shader warm-up); a later Start waits for it. */
+  prepare(remembered: Record<string, BackendName> = {}, remeasure = false) {
+    return this.send({ type: 'prepare', remembered, remeasure });
+  }
   setBackend(backend: BackendChoice) {
     return this.send({ type: 'setBackend', backend });
   }
@@ -146,6 +151,9 @@ export class TrainerClient {
         break;
       case 'setView':
         this.lastView = body.view;
+        break;
+      case 'prepare':
+        this.lastPrepare = body.remembered ?? {};
         break;
       case 'start':
         this.wasTraining = true;
@@ -213,6 +221,7 @@ export class TrainerClient {
         }
       }
       if (this.lastView) await this.send({ type: 'setView', view: this.lastView });
+      if (this.lastConfigure && this.lastPrepare) await this.send({ type: 'prepare', remembered: this.lastPrepare });
       this.options.onCrash?.({ restoredStep: checkpoint?.step ?? 0, message });
       if (resume) await this.send({ type: 'start' });
     } catch (err) {

@@ -38,6 +38,9 @@ export type Command =
   | { type: 'importWeights'; id: number; bytes: ArrayBuffer }
   | { type: 'restore'; id: number; checkpoint: ArrayBuffer }
   | { type: 'setBackend'; id: number; backend: BackendChoice }
+  /** Background work after a configure, queued like any command (so Start waits for it): for `auto`, choose the
+   * backend by timing a step of this model (or take `remembered[key]`); on GPU backends, compile the shaders. */
+  | { type: 'prepare'; id: number; remembered?: Record<string, BackendName>; remeasure?: boolean }
   /** MNIST: load the shipped pretrained CD or CT model (instant one-step digits). */
   | { type: 'loadPretrained'; id: number; role: 'cd' | 'ct' }
   /** Zero-shot editing (Algorithm 4) with the current model; pauses training first. Answered with `edit`. */
@@ -68,6 +71,17 @@ export interface ReadyEvent {
   /** Why a backend earlier in the preference list was not used; empty when the first choice worked. */
   fallbackReasons: string[];
   warmupMs: number;
+}
+
+/** Why `auto` chose its backend; `key` names this browser's adapters and the model kind, for remembering. */
+export interface BackendChoiceEvent {
+  type: 'backendChoice';
+  key: string;
+  backend: BackendName;
+  /** e.g. "WASM 68 ms/step; WebGPU (software adapter) skipped". */
+  summary: string;
+  /** Steps were timed now (a remembered or only-candidate choice is not). */
+  measured: boolean;
 }
 
 export interface StatusEvent {
@@ -265,6 +279,7 @@ export type WorkerEvent =
   | LpipsStatusEvent
   | LpipsProgressEvent
   | ReadyEvent
+  | BackendChoiceEvent
   | StatusEvent
   | ProgressEvent
   | QualityEvent
