@@ -36,6 +36,8 @@ export interface RunState {
   backend: BackendName | null;
   adapter: string | null;
   fallbackReasons: string[];
+  /** auto: why this backend, e.g. "WASM 68 ms/step; WebGPU (software adapter) skipped"; null for a user's choice. */
+  backendReason: string | null;
   warmupMs: number | null;
   lastError: { code: ErrorCode; message: string; recoverable: boolean } | null;
   /** Histories: mutated in place, `seriesVersion` tells subscribers something changed. */
@@ -78,6 +80,7 @@ export const useRun = create<RunState>(() => ({
   backend: null,
   adapter: null,
   fallbackReasons: [],
+  backendReason: null,
   warmupMs: null,
   lastError: null,
   loss: new DecimatingSeries(4096),

@@ -8,6 +8,8 @@ import { pretrainedUnavailableReason } from './configRules';
 import { notify, useNotices } from './notices';
 import { applyProgress, applyQuality, clearRunHistory, isSoftwareRendering, useRun } from './runStore';
 import { IMAGE_PROBES_SOFTWARE, useView, viewRequest } from './viewStore';
+import { forgetAll, loadRemembered, remember } from './backendMemory';
+import { markPretrainedShown, markReady, markStep, markTrainPressed, noteBackendReason } from './timings';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -23,6 +25,8 @@ export class Session {
   private configuredDataset: string | null = null;
   /** MNIST: the shipped model to load after every rebuild, until the user resets or imports weights. */
   private wantPretrained: 'cd' | 'ct' | null = null;
+  /** A Start is on its way (it may wait behind `prepare`): the phase reports in between do not end training. */
+  private startPending = false;
 
   constructor(createWorker: () => Worker) {
     this.client = new TrainerClient({
@@ -64,12 +68,20 @@ export class Session {
       const v = useView.getState();
       if (!v.imageProbeCountChosen && isSoftwareRendering(e.backend, e.adapter)) useView.setState({ imageProbeCount: Math.min(v.imageProbeCount, IMAGE_PROBES_SOFTWARE) });
     });
+    c.on('backendChoice', (e) => {
+      useRun.setState({ backendReason: e.summary });
+      noteBackendReason(e.summary);
+      if (e.measured) remember(e.key, e.backend);
+    });
     c.on('status', (e) => {
-      const training = e.phase === 'training' || e.phase === 'teacher' ? true
+      const training = e.phase === 'training' || e.phase === 'teacher' || this.startPending ? true
         : e.phase === 'paused' || e.phase === 'done' || e.phase === 'failed' || e.phase === 'idle' ? false : useRun.getState().training;
       useRun.setState({ phase: e.phase, statusMessage: e.message, training });
     });
-    c.on('progress', applyProgress);
+    c.on('progress', (e) => {
+      applyProgress(e);
+      markStep(e.step, useRun.getState().backend);
+    });
     c.on('quality', applyQuality);
     c.on('static', (e) => useRun.setState({ staticData: e }));
     c.on('snapshot', (e) => useRun.setState({ snapshot: e }));
@@ -178,11 +190,14 @@ export class Session {
       await this.client.configure(config, config.dataset === 'custom' && points ? points.slice() : undefined);
       this.configuredDataset = config.dataset;
       useRun.setState({ configured: true });
+      markReady();
       useNotices.getState().dismissTopic('configure');
       // Instant start: the shipped model, so one-step digits appear without training.
       if (config.dataset === 'mnist' && this.wantPretrained && !pretrainedUnavailableReason(config)) {
         await this.loadPretrainedNow(this.wantPretrained);
       }
+      // Warm-up and the auto backend choice run after the first samples are on screen, never before.
+      void this.prepare();
     } catch (err) {
       notify({ kind: 'error', topic: 'configure', title: 'The run could not be set up with these settings', lines: [message(err)] });
     } finally {
@@ -194,15 +209,21 @@ export class Session {
     const run = useRun.getState();
     if (!run.configured || run.training) return;
     useRun.setState({ training: true });
+    markTrainPressed();
+    this.startPending = true;
     try {
+      // Accepted at once; the worker starts as soon as a running warm-up or backend choice is done.
       await this.client.start();
     } catch (err) {
       useRun.setState({ training: false });
       notify({ kind: 'error', topic: 'train', title: 'Training could not start', lines: [message(err)] });
+    } finally {
+      this.startPending = false;
     }
   }
 
   async pause(): Promise<void> {
+    this.startPending = false;
     useRun.setState({ training: false });
     try {
       await this.client.pause();
@@ -240,6 +261,7 @@ export class Session {
       clearRunHistory();
       await this.client.loadPretrained(role);
       useRun.setState({ pretrainedRole: role });
+      markPretrainedShown(); // the worker sent the snapshot before its reply
       useNotices.getState().dismissTopic('pretrained');
     } catch (err) {
       this.wantPretrained = null;
@@ -274,10 +296,29 @@ export class Session {
   private async setBackend(): Promise<void> {
     const { backend } = useConfig.getState().config;
     useRun.setState({ statusMessage: `Switching to ${backend}…` });
+    useRun.setState({ backendReason: null });
     try {
       await this.client.setBackend(backend);
+      void this.prepare();
     } catch (err) {
       notify({ kind: 'error', topic: 'backend', title: `Could not switch the backend to ${backend}`, lines: [message(err)] });
+    }
+  }
+
+  /** auto: forget the remembered choices and time the backends again. */
+  remeasure(): Promise<void> {
+    forgetAll();
+    useRun.setState({ backendReason: null });
+    return this.prepare(true);
+  }
+
+  /** Background work the worker queues (auto backend choice, shader warm-up); errors only notify. */
+  private async prepare(remeasure = false): Promise<void> {
+    try {
+      await this.client.prepare(loadRemembered(), remeasure);
+    } catch (err) {
+      if (err instanceof WorkerCommandError && err.code === 'not-configured') return;
+      notify({ kind: 'warning', topic: 'backend', title: 'The backend could not be prepared', lines: [message(err)] });
     }
   }
 

@@ -1,11 +1,13 @@
-// Which backend runs, on which adapter, why it fell back, and what the worker is doing right now.
+// Which backend runs, on which adapter, why (auto's measurement or a fallback), and what the worker is doing.
+import { useConfig } from '../state/configStore';
 import { useRun } from '../state/runStore';
+import { session } from '../state/session';
 import { FieldControl } from './FieldControl';
 
 const PHASE_LABEL: Record<string, string> = {
   idle: 'idle',
   loading: 'loading',
-  'warming-up': 'compiling shaders…',
+  'warming-up': 'preparing',
   teacher: 'training the teacher',
   training: 'training',
   paused: 'paused',
@@ -19,6 +21,8 @@ export function StatusBar() {
   const fallback = useRun((s) => s.fallbackReasons);
   const phase = useRun((s) => s.phase);
   const message = useRun((s) => s.statusMessage);
+  const reason = useRun((s) => s.backendReason);
+  const auto = useConfig((s) => s.config.backend === 'auto');
   const label = PHASE_LABEL[phase] ?? phase;
   return (
     <section className="status-bar" aria-label="Backend status">
@@ -35,6 +39,16 @@ export function StatusBar() {
         <span aria-live="polite">{label}{message && message !== label && phase !== 'training' ? ` — ${message}` : ''}</span>
       </div>
       <FieldControl name="backend" compact />
+      {auto && (
+        <div className="status-item backend-reason">
+          <span className="counter-label">auto chose</span>
+          <span aria-label="Backend choice">{reason ?? 'measuring…'}</span>
+          <button type="button" className="link" disabled={!reason} title="Forget the remembered choice and time each usable backend again (2 s at most)"
+            onClick={() => void session().remeasure()}>
+            re-measure
+          </button>
+        </div>
+      )}
       {fallback.length > 0 && (
         <details className="fallback">
           <summary>Why not the first choice?</summary>
