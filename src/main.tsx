@@ -18,6 +18,10 @@ const session = startSession(() => new Worker(new URL('./worker/trainer.worker.t
   session,
   snapshotVersion: () => useRun.getState().snapshot?.version ?? -1,
   oneStepSamples: () => Array.from(useRun.getState().snapshot?.samples[0] ?? []),
+  latestQuality: () => {
+    const q = useRun.getState().latestQuality;
+    return q ? { step: q.step, swd1: q.swd1, swdTeacher: q.swdTeacher } : null;
+  },
 };
 
 createRoot(document.getElementById('root')!).render(

@@ -5,6 +5,7 @@ import { useConfig } from '../state/configStore';
 import { useRun } from '../state/runStore';
 import { shortcutOf } from './actions';
 import { FieldControl } from './FieldControl';
+import { QualityReadout } from './QualityReadout';
 
 export function Transport() {
   const training = useRun((s) => s.training);
@@ -61,6 +62,7 @@ export function Transport() {
           <span className="counter-label">ETA</span>
           <span className="counter-value">{formatDuration(eta)}</span>
         </div>
+        <QualityReadout />
         <FieldControl name="steps" compact />
       </div>
       <p className="shortcuts muted">Keys: Space train/pause · → one step · R reset</p>
