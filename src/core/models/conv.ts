@@ -1,7 +1,11 @@
-// A stride-1 'same' convolution with a hand-written gradient, for tfjs-backend-wasm, which has no
-// Conv2DBackpropFilter kernel (so tfjs's own gradient fails there). The filter gradient is a sum over kernel
-// offsets of (shifted input)^T x (output gradient), built from slices and untransposed matrix products
-// (transposed products are slow on WASM); the input gradient is the transposed convolution, which WASM has.
+// A stride-1 'same' convolution with a hand-written gradient for tfjs-backend-wasm, which has no
+// Conv2DBackpropFilter kernel (tfjs's own gradient fails there) and whose Conv2DBackpropInput is a plain loop
+// about 10x slower than its XNNPACK forward convolution (measured: 403 ms against 40 ms at batch 64,
+// 28x28, 32 -> 32 channels). So both gradients are forward convolutions:
+// - input:  dx = conv(dy, w flipped in space with in/out swapped), 'same' (odd kernels);
+// - filter: dw[i, j, ci, co] = sum_{b,h,w} xpad[b, h+i, w+j, ci] dy[b, h, w, co], a 'valid' convolution of
+//   xpad with batch and channels swapped ([ci, H+2p, W+2p, B]) by dy as the filter ([H, W, B, co]), which
+//   gives [ci, kh, kw, co] (2-4x faster than per-tap matrix products, which also need transposed copies).
 import * as tf from '@tensorflow/tfjs';
 
 type Conv = (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor4D;
@@ -14,22 +18,16 @@ const conv2dSameCustom = tf.customGrad((...args: (tf.Tensor | ((t: tf.Tensor[]) 
     value: tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias: b }),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const [B, H, W, cin] = xs.shape;
-      const [kh, kw, , cout] = ws.shape;
+      const [kh, kw] = ws.shape;
       const ph = (kh - 1) / 2;
       const pw = (kw - 1) / 2;
       const dy4 = dy as tf.Tensor4D;
-      const dx = tf.conv2dTranspose(dy4, ws, [B, H, W, cin], 1, 'same');
-      const dyFlat = tf.reshape(dy4, [B * H * W, cout]);
+      const flipped = tf.transpose(kh * kw > 1 ? tf.reverse(ws, [0, 1]) : ws, [0, 1, 3, 2]) as tf.Tensor4D;
+      const dx = tf.conv2d(dy4, flipped, 1, 'same');
       const padded = ph || pw ? tf.pad(xs, [[0, 0], [ph, ph], [pw, pw], [0, 0]]) : xs;
-      const taps: tf.Tensor[] = [];
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          const shifted = tf.reshape(tf.slice(padded, [0, i, j, 0], [B, H, W, cin]), [B * H * W, cin]);
-          taps.push(tf.matMul(tf.transpose(shifted), dyFlat)); // [cin, cout]
-        }
-      }
-      const dw = tf.reshape(tf.stack(taps), [kh, kw, cin, cout]);
+      const xSwapped = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, H + 2ph, W + 2pw, B]
+      const dySwapped = tf.transpose(dy4, [1, 2, 0, 3]) as tf.Tensor4D; // [H, W, B, cout]
+      const dw = tf.transpose(tf.conv2d(xSwapped, dySwapped, 1, 'valid'), [1, 2, 0, 3]); // [kh, kw, cin, cout]
       return [dx, dw, tf.sum(dy4, [0, 1, 2])];
     },
   };

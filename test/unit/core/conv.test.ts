@@ -28,6 +28,28 @@ describe('convolution with a hand-written gradient (for WASM)', () => {
     }
   });
 
+  it.each([[3, 3], [1, 1]])('%ix%i on WASM: gradients equal tfjs\'s own computed on the cpu backend', async (kh, kw) => {
+    const rng = new Rng(6);
+    const xs = rng.normals(3 * 7 * 4 * 5);
+    const ws = rng.normals(kh * kw * 5 * 2);
+    const bs = rng.normals(2);
+    const ups = rng.normals(3 * 7 * 4 * 2);
+    const gradsOn = async (backend: string, f: typeof tf.conv2d | null) => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const [x, w, b, up] = [tf.tensor4d(xs, [3, 7, 4, 5]), tf.tensor4d(ws, [kh, kw, 5, 2]), tf.tensor1d(bs), tf.tensor4d(ups, [3, 7, 4, 2])];
+      const loss = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f
+        ? tf.add(f(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, 'same'), bb)
+        : conv2dSameWithCustomGradient(xx as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D), up));
+      const g = tf.grads(loss)([x, w, b]);
+      const out = await Promise.all(g.map((t) => t.data()));
+      tf.dispose([x, w, b, up, ...g]);
+      return out;
+    };
+    const reference = await gradsOn('cpu', tf.conv2d);
+    const ours = await gradsOn('wasm', null);
+    for (let i = 0; i < 3; i++) reference[i].forEach((v, j) => expect(ours[i][j]).toBeCloseTo(v, 3));
+  });
+
   it('lets the tiny U-Net train on the WASM backend (no Conv2DBackpropFilter there)', async () => {
     expect(await tf.setBackend('wasm')).toBe(true);
     const net = createUnet(unetPresets.tiny);
