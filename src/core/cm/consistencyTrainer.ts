@@ -4,15 +4,18 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config';
 import type { DataSource } from '../data/source';
-import { createVariables, readVariables, assignVariables } from '../models/paramSet';
+import { ParamLayout } from '../models/flatLayout';
+import { FlatParams } from '../models/paramSet';
 import type { NetworkDef } from '../models/types';
 import { runStreams, type Rng, type RunStreams } from '../rng';
 import type { Denoiser } from '../teacher/denoiser';
 import { odeStep } from '../teacher/ode';
-import { perSample, sampleSize } from '../tensorUtil';
-import { consistencyFunction, type Scalings } from './consistencyFunction';
-import type { DistanceFn } from './distance';
+import { sampleSize } from '../tensorUtil';
+import type { Scalings } from './consistencyFunction';
+import { l2Distance, type DistanceFn } from './distance';
 import { emaUpdate } from './ema';
+import { l2LossOfF } from './l2Loss';
+import { applyNet, deviceInputs, hostInputs, hostNoisy, type NetInputs } from './netInputs';
 import { FlatAdam } from './optimizer';
 import { ScheduleCache, type ScheduleAt } from './scheduleState';
 
@@ -56,11 +59,13 @@ export interface TrainerCheckpoint {
 }
 
 export class ConsistencyTrainer {
-  readonly online: tf.Variable[];
+  readonly layout: ParamLayout;
+  /** The online weights theta, one flat buffer (layout order). */
+  readonly online: FlatParams;
   /** theta^-; null while mu = 0 for the whole run, when the target is the online net itself. */
-  readonly target: tf.Variable[] | null;
+  readonly target: FlatParams | null;
   /** The separate evaluation EMA used for sampling (reference section 8). */
-  readonly evalEma: tf.Variable[];
+  readonly evalEma: FlatParams;
   readonly optimizer: FlatAdam;
   readonly streams: RunStreams;
   readonly schedule: ScheduleCache;
@@ -73,11 +78,12 @@ export class ConsistencyTrainer {
     if (c.mode === 'cd' && !parts.teacher) throw new Error('consistency distillation needs a teacher');
     this.streams = runStreams(c.seed);
     const init = parts.initialParams ?? net.init(this.streams.init);
-    this.online = createVariables(net, init, true, 'online/');
+    this.layout = new ParamLayout(net.params);
+    this.online = new FlatParams(this.layout, init, 'online/');
     const targetAlwaysOnline = c.nSchedule !== 'ct-adaptive' && c.mu === 0;
-    this.target = targetAlwaysOnline ? null : createVariables(net, init, false, 'target/');
-    this.evalEma = createVariables(net, init, false, 'ema/');
-    this.optimizer = new FlatAdam(this.online, {
+    this.target = targetAlwaysOnline ? null : new FlatParams(this.layout, init, 'target/');
+    this.evalEma = new FlatParams(this.layout, init, 'ema/');
+    this.optimizer = new FlatAdam(this.layout.total, {
       kind: c.optimizer, lr: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.adamEps, warmupSteps: c.warmupSteps, gradClip: c.gradClip,
     });
     this.schedule = new ScheduleCache(c);
@@ -111,20 +117,19 @@ export class ConsistencyTrainer {
     return { x0, z, n, tCur, tNext, weights };
   }
 
-  /** The stop-gradient target f_theta^-(x_hat, t_n), computed outside any gradient tape. */
-  targetOutput(d: StepDraws, x: tf.Tensor, z: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const r = x.rank;
-      const targetParams = this.target ?? this.online;
-      let xCur: tf.Tensor;
-      if (this.config.mode === 'ct') {
-        xCur = tf.add(x, tf.mul(perSample(d.tCur, r), z));
-      } else {
-        const xNext = tf.add(x, tf.mul(perSample(d.tNext, r), z));
-        xCur = odeStep(this.config.solver, this.parts.teacher!, xNext, d.tNext, d.tCur);
-      }
-      return consistencyFunction(this.parts.net, targetParams, xCur, d.tCur, this.scalings);
-    });
+  /**
+   * The stop-gradient target f_theta^-(x_hat, t_n), computed outside any gradient tape: for CT at
+   * x + t_n z (the same z), for CD at the teacher's ODE step from x_{n+1} back to t_n.
+   */
+  private targetOutput(d: StepDraws, xNext: Float32Array, shape: number[], params: readonly tf.Tensor[]): tf.Tensor {
+    let inp: NetInputs;
+    if (this.config.mode === 'ct') {
+      inp = hostInputs(hostNoisy(d.x0, d.z, d.tCur), d.tCur, shape, this.scalings);
+    } else {
+      const xCur = odeStep(this.config.solver, this.parts.teacher!, tf.tensor(xNext, shape), d.tNext, d.tCur);
+      inp = deviceInputs(xCur, d.tCur, this.scalings);
+    }
+    return applyNet(this.parts.net, params, inp);
   }
 
   /** One optimiser step. Returns the loss as a kept scalar (read it with `await loss.data()`, then dispose). */
@@ -134,36 +139,44 @@ export class ConsistencyTrainer {
     const d = this.draw(s);
     this.lastDraws = d;
     const shape = [this.config.batchSize, ...this.parts.data.dataShape];
+    const net = this.parts.net;
     const loss = tf.tidy(() => {
-      const x = tf.tensor(d.x0, shape);
-      const z = tf.tensor(d.z, shape);
-      const target = this.targetOutput(d, x, z);
-      const xNext = tf.add(x, tf.mul(perSample(d.tNext, x.rank), z));
-      const lambda = tf.tensor1d(Float32Array.from(d.weights));
-      const { value, grads } = tf.variableGrads(() => {
-        const online = consistencyFunction(this.parts.net, this.online, xNext, d.tNext, this.scalings);
-        return tf.mean(tf.mul(lambda, this.parts.distance(online, target))) as tf.Scalar;
-      }, this.online);
-      this.optimizer.apply(this.online.map((v) => grads[v.name])).dispose();
-      return value;
+      // The parameter list is cut from the flat buffer outside the tape; the gradient is taken with
+      // respect to the pieces and concatenated once, so no slice gradient pads each piece to full size.
+      const pieces = this.layout.unflatten(this.online.flat);
+      const xNext = hostNoisy(d.x0, d.z, d.tNext);
+      const target = this.targetOutput(d, xNext, shape, this.target ? this.layout.unflatten(this.target.flat) : pieces);
+      const inp = hostInputs(xNext, d.tNext, shape, this.scalings);
+      let lossOf: (ps: tf.Tensor[]) => tf.Scalar;
+      if (this.parts.distance === l2Distance) {
+        const l2 = l2LossOfF(inp, inp.outValues, target, d.weights);
+        lossOf = (ps) => l2(net.forward(ps, inp.xIn, inp.noise));
+      } else {
+        const lambda = tf.tensor1d(Float32Array.from(d.weights));
+        lossOf = (ps) => tf.mean(tf.mul(lambda, this.parts.distance(applyNet(net, ps, inp), target)));
+      }
+      const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => lossOf(ps))(pieces);
+      const { params } = this.optimizer.step(this.online.flat, this.layout.concat(grads));
+      this.online.set(params);
+      if (this.target) emaUpdate(this.target, params, s.mu);
+      // Warm-up of the evaluation EMA (as TensorFlow's num_updates): early weights are forgotten quickly.
+      emaUpdate(this.evalEma, params, Math.min(this.config.evalEma, (1 + this.step) / (10 + this.step)));
+      return value as tf.Scalar;
     });
-    if (this.target) emaUpdate(this.target, this.online, s.mu);
-    // Warm-up of the evaluation EMA (as TensorFlow's num_updates): early weights are forgotten quickly.
-    emaUpdate(this.evalEma, this.online, Math.min(this.config.evalEma, (1 + this.step) / (10 + this.step)));
     this.step += 1;
     return { step: this.step, loss, N: s.N, mu: s.mu, lr };
   }
 
-  /** Parameters for sampling: the evaluation EMA, or the raw online weights. */
-  samplingParams(which: 'ema' | 'online' = 'ema'): tf.Variable[] {
-    return which === 'ema' ? this.evalEma : this.online;
+  /** Parameters for sampling (the evaluation EMA, or the raw online weights), valid until dispose(). */
+  samplingParams(which: 'ema' | 'online' = 'ema'): tf.Tensor[] {
+    return which === 'ema' ? this.evalEma.params() : this.online.params();
   }
 
   async checkpoint(): Promise<TrainerCheckpoint> {
     const [online, target, evalEma, optimizer] = await Promise.all([
-      readVariables(this.online),
-      this.target ? readVariables(this.target) : Promise.resolve(null),
-      readVariables(this.evalEma),
+      this.online.read(),
+      this.target ? this.target.read() : Promise.resolve(null),
+      this.evalEma.read(),
       this.optimizer.getState(),
     ]);
     return {
@@ -173,10 +186,9 @@ export class ConsistencyTrainer {
   }
 
   restore(c: TrainerCheckpoint): void {
-    assignVariables(this.online, c.online);
-    if (this.target && c.target) assignVariables(this.target, c.target);
-    else if (this.target) assignVariables(this.target, c.online);
-    assignVariables(this.evalEma, c.evalEma);
+    this.online.assign(c.online);
+    if (this.target) this.target.assign(c.target ?? c.online);
+    this.evalEma.assign(c.evalEma);
     this.optimizer.setState(c.optimizer);
     this.streams.data.setState(c.rng.data);
     this.streams.train.setState(c.rng.train);
@@ -184,7 +196,9 @@ export class ConsistencyTrainer {
   }
 
   dispose(): void {
-    tf.dispose([...this.online, ...(this.target ?? []), ...this.evalEma]);
+    this.online.dispose();
+    this.target?.dispose();
+    this.evalEma.dispose();
     this.optimizer.dispose();
   }
 }

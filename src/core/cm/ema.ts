@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 
-/** theta^- <- mu theta^- + (1 - mu) theta, after the optimiser step (Algorithm 2, last line). */
-export function emaUpdate(target: tf.Variable[], source: readonly tf.Tensor[], mu: number): void {
-  tf.tidy(() => {
-    target.forEach((p, i) => {
-      if (mu === 0) p.assign(source[i]);
-      else p.assign(tf.add(tf.mul(p, mu), tf.mul(source[i], 1 - mu)));
-    });
-  });
+/**
+ * theta^- <- mu theta^- + (1 - mu) theta on whole flat buffers, after the optimiser step (Algorithm 2,
+ * last line): three kernels however many parameters the network has.
+ */
+export function emaUpdate(target: { set(t: tf.Tensor): void; flat: tf.Tensor }, source: tf.Tensor, mu: number): void {
+  tf.tidy(() => target.set(mu === 0 ? source : tf.add(tf.mul(target.flat, mu), tf.mul(source, 1 - mu))));
 }

@@ -1,6 +1,5 @@
-// Adam and RAdam on a flat moment buffer: gradients are concatenated once, the moment updates run as a
-// handful of kernels for all parameters together, and the update is split back per parameter.
-// Warm-up and global-norm clipping happen here; scalars are computed in float64 in JavaScript.
+// Adam and RAdam on one flat parameter buffer: the update of every parameter is a dozen kernels in all.
+// Warm-up and global-norm clipping happen here; per-step scalars are computed in float64 in JavaScript.
 import * as tf from '@tensorflow/tfjs';
 
 export interface OptimizerSettings {
@@ -16,20 +15,16 @@ export interface OptimizerSettings {
 }
 
 export class FlatAdam {
-  private readonly sizes: number[];
-  private readonly shapes: number[][];
-  readonly m: tf.Variable;
-  readonly v: tf.Variable;
+  readonly m: tf.Variable<tf.Rank.R1>;
+  readonly v: tf.Variable<tf.Rank.R1>;
   /** Number of updates applied (t in Adam's bias correction). */
   t = 0;
 
-  constructor(private readonly params: tf.Variable[], public settings: OptimizerSettings) {
-    this.shapes = params.map((p) => p.shape);
-    this.sizes = params.map((p) => p.size);
-    const total = this.sizes.reduce((a, b) => a + b, 0);
+  /** `size`: the length of the flat parameter buffer this optimiser will update. */
+  constructor(readonly size: number, public settings: OptimizerSettings) {
     // tf.variable shares the initial tensor's data and adds a reference, so the initial tensors are freed.
-    this.m = tf.tidy(() => tf.variable(tf.zeros([total]), false));
-    this.v = tf.tidy(() => tf.variable(tf.zeros([total]), false));
+    this.m = tf.tidy(() => tf.variable(tf.zeros([size]), false)) as tf.Variable<tf.Rank.R1>;
+    this.v = tf.tidy(() => tf.variable(tf.zeros([size]), false)) as tf.Variable<tf.Rank.R1>;
   }
 
   /** Learning rate at the next update, with linear warm-up. */
@@ -38,44 +33,46 @@ export class FlatAdam {
     return warmupSteps > 0 ? lr * Math.min(1, (this.t + 1) / warmupSteps) : lr;
   }
 
-  /** Applies one update; `grads` are in the parameter order. Returns the (pre-clip) global gradient norm. */
-  apply(grads: tf.Tensor[]): tf.Scalar {
+  /**
+   * Returns params - update for the flat gradient `g` and advances the moments; the caller assigns the
+   * result to its buffer. Also returns the global gradient norm before clipping, computed only when
+   * clipping is on (null otherwise: three kernels saved per step).
+   */
+  step(params: tf.Tensor1D, g: tf.Tensor1D): { params: tf.Tensor1D; norm: tf.Scalar | null } {
     const { beta1, beta2, epsilon, gradClip, kind } = this.settings;
     const lr = this.currentLr();
     this.t += 1;
     const t = this.t;
     const bc1 = 1 - beta1 ** t;
     const bc2 = 1 - beta2 ** t;
-    let stepScale: number; // multiplies m_hat / (sqrt(v_hat) + eps)
+    let stepScale = lr; // multiplies m_hat / (sqrt(v_hat) + eps)
     let adaptive = true;
     if (kind === 'radam') {
       // RAdam (Liu et al. 2020): rectify the adaptive step once the variance estimate is tractable.
       const rhoInf = 2 / (1 - beta2) - 1;
       const rhoT = rhoInf - (2 * t * beta2 ** t) / bc2;
-      if (rhoT > 5) {
-        stepScale = lr * Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
-      } else {
-        stepScale = lr;
-        adaptive = false;
-      }
-    } else {
-      stepScale = lr;
+      if (rhoT > 5) stepScale = lr * Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+      else adaptive = false;
     }
-    return tf.tidy(() => {
-      let g = tf.concat(grads.map((x) => tf.reshape(x, [-1])));
-      const norm = tf.norm(g) as tf.Scalar;
-      if (gradClip > 0) g = tf.mul(g, tf.minimum(1, tf.div(gradClip, tf.add(norm, 1e-12))));
-      const m = tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1));
-      const v = tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2));
+    const [next, norm] = tf.tidy(() => {
+      const out: tf.Tensor[] = [];
+      if (gradClip > 0) {
+        const n = tf.sqrt(tf.sum(tf.square(g)));
+        g = tf.mul(g, tf.minimum(1, tf.div(gradClip, tf.add(n, 1e-12))));
+        out.push(n);
+      }
+      const m = tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1)) as tf.Tensor1D;
+      const v = tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2)) as tf.Tensor1D;
       this.m.assign(m);
       this.v.assign(v);
+      // s m_hat / (sqrt(v_hat) + eps) = m (s sqrt(bc2) / bc1) / (sqrt(v) + eps sqrt(bc2)): the bias
+      // corrections folded into two float64 scalars (four kernels instead of six).
       const update = adaptive
-        ? tf.div(tf.mul(m, stepScale / bc1), tf.add(tf.sqrt(tf.div(v, bc2)), epsilon))
+        ? tf.div(tf.mul(m, (stepScale * Math.sqrt(bc2)) / bc1), tf.add(tf.sqrt(v), epsilon * Math.sqrt(bc2)))
         : tf.mul(m, stepScale / bc1);
-      const pieces = tf.split(update, this.sizes);
-      this.params.forEach((p, i) => p.assign(tf.sub(p, tf.reshape(pieces[i], this.shapes[i]))));
-      return tf.keep(norm);
+      return [tf.sub(params, update), ...out];
     });
+    return { params: next as tf.Tensor1D, norm: (norm as tf.Scalar | undefined) ?? null };
   }
 
   getState(): Promise<{ t: number; m: Float32Array; v: Float32Array }> {

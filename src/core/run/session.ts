@@ -178,7 +178,7 @@ export class TrainingSession {
 
   /** Ends the teacher phase: freezes its weights and starts distillation from them. */
   private async finishTeacher(): Promise<void> {
-    const values = await readVariables(this.teacherTrainer!.params);
+    const values = await this.teacherTrainer!.params.read();
     this.frozenTeacher = values.map((v, i) => tf.tensor(v, this.net.params[i].shape));
     this.teacherTrainer!.dispose();
     this.teacherTrainer = null;
@@ -287,7 +287,7 @@ export class TrainingSession {
   async exportRunFile(): Promise<Uint8Array> {
     const teacher = this.frozenTeacher
       ? await readVariables(this.frozenTeacher)
-      : this.teacherTrainer ? await readVariables(this.teacherTrainer.params) : null;
+      : this.teacherTrainer ? await this.teacherTrainer.params.read() : null;
     return encodeRunFile({
       config: this.config, spec: this.net.spec, phase: this.phase,
       trainer: this.trainer ? await this.trainer.checkpoint() : null,

@@ -3,7 +3,8 @@
 // (reference section 2). Used for CD when no exact teacher exists, or to compare against one.
 import * as tf from '@tensorflow/tfjs';
 import type { DataSource } from '../data/source';
-import { createVariables } from '../models/paramSet';
+import { ParamLayout } from '../models/flatLayout';
+import { FlatParams } from '../models/paramSet';
 import type { NetworkDef } from '../models/types';
 import { runStreams, type RunStreams } from '../rng';
 import { perSample, sampleSize } from '../tensorUtil';
@@ -34,7 +35,8 @@ export interface EdmTrainerSettings {
 }
 
 export class EdmTeacherTrainer {
-  readonly params: tf.Variable[];
+  /** The teacher's weights as one flat buffer; `params.params()` gives the parameter list. */
+  readonly params: FlatParams;
   readonly optimizer: FlatAdam;
   readonly streams: RunStreams;
   step = 0;
@@ -42,8 +44,9 @@ export class EdmTeacherTrainer {
   constructor(readonly net: NetworkDef, readonly data: DataSource, readonly settings: EdmTrainerSettings, initial?: Float32Array[]) {
     // Its own streams (seed offset) so that training a teacher does not shift the student's random draws.
     this.streams = runStreams(settings.seed ^ 0x5eed7eac);
-    this.params = createVariables(net, initial ?? net.init(this.streams.init), true, 'teacher/');
-    this.optimizer = new FlatAdam(this.params, settings.optimizer);
+    const layout = new ParamLayout(net.params);
+    this.params = new FlatParams(layout, initial ?? net.init(this.streams.init), 'teacher/');
+    this.optimizer = new FlatAdam(layout.total, settings.optimizer);
   }
 
   trainStep(): tf.Scalar {
@@ -59,11 +62,12 @@ export class EdmTeacherTrainer {
       const noisy = tf.add(x, tf.mul(perSample(t, x.rank), tf.tensor(z, shape)));
       const w = tf.tensor1d(Float32Array.from(t, (v) => edmLossWeight(v, scalings.sigmaData)));
       const axes = Array.from({ length: x.rank - 1 }, (_, i) => i + 1);
-      const { value, grads } = tf.variableGrads(() => {
-        const D = edmDenoiserFunction(this.net, this.params, noisy, t, scalings);
+      const layout = this.params.layout;
+      const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => {
+        const D = edmDenoiserFunction(this.net, ps, noisy, t, scalings);
         return tf.mean(tf.mul(w, tf.mean(tf.squaredDifference(D, x), axes))) as tf.Scalar;
-      }, this.params);
-      this.optimizer.apply(this.params.map((v) => grads[v.name])).dispose();
+      })(layout.unflatten(this.params.flat));
+      this.params.set(this.optimizer.step(this.params.flat, layout.concat(grads)).params);
       return value;
     });
     this.step += 1;
@@ -71,11 +75,11 @@ export class EdmTeacherTrainer {
   }
 
   denoiser(): EdmDenoiser {
-    return new EdmDenoiser(this.net, this.params, this.settings.scalings);
+    return new EdmDenoiser(this.net, this.params.params(), this.settings.scalings);
   }
 
   dispose(): void {
-    tf.dispose(this.params);
+    this.params.dispose();
     this.optimizer.dispose();
   }
 }

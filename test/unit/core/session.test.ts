@@ -29,11 +29,11 @@ describe('TrainingSession', () => {
     const good = s.lastGoodCheckpoint()!;
     expect(good.step).toBe(3);
     // Poison the weights: the next loss is NaN.
-    s.trainer!.online[0].assign(tf.fill(s.trainer!.online[0].shape, Number.NaN));
+    tf.tidy(() => s.trainer!.online.set(tf.fill([s.trainer!.layout.total], Number.NaN)));
     const [bad] = await steps(s, 1);
     expect(Number.isNaN(bad)).toBe(true);
     expect(s.recoverFromNonFinite()).toBe(3);
-    const w = await s.trainer!.online[0].data();
+    const w = await s.trainer!.online.params()[0].data();
     expect(Array.from(w)).toEqual(Array.from(good.online[0]));
     const [next] = await steps(s, 1);
     expect(Number.isFinite(next)).toBe(true);
@@ -60,10 +60,10 @@ describe('TrainingSession', () => {
     const a = new TrainingSession({ ...tiny, mode: 'ct' });
     const bytes = await a.exportRunFile();
     const b = new TrainingSession({ ...tiny, mode: 'ct', width: 24 });
-    const before = await b.trainer!.online[0].data();
+    const before = await b.trainer!.online.params()[0].data();
     await expect(b.importRunFile(bytes)).rejects.toThrow(/different model \(width: file 16, model 24\)/);
     await expect(b.importRunFile(new Uint8Array([1, 2, 3]))).rejects.toThrow(SessionError);
-    expect(Array.from(await b.trainer!.online[0].data())).toEqual(Array.from(before));
+    expect(Array.from(await b.trainer!.online.params()[0].data())).toEqual(Array.from(before));
     a.dispose();
     b.dispose();
   });
@@ -78,7 +78,7 @@ describe('TrainingSession', () => {
     const teacher = s.teacher() as EdmDenoiser;
     expect(teacher).toBeInstanceOf(EdmDenoiser);
     for (let i = 0; i < teacher.params.length; i++) {
-      expect(Array.from(await s.trainer!.online[i].data())).toEqual(Array.from(await teacher.params[i].data()));
+      expect(Array.from(await s.trainer!.online.params()[i].data())).toEqual(Array.from(await teacher.params[i].data()));
     }
     const exported = await s.exportRunFile();
     expect(exported.length).toBeGreaterThan(0);

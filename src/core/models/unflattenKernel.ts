@@ -1,0 +1,57 @@
+// "UnflattenParams": one kernel that cuts a flat parameter buffer into its parameters (shaped), for the
+// backends that keep data in CPU-visible memory. tfjs-backend-wasm 4.22's Slice copies the WHOLE input out
+// of the heap for every piece (readSync), so tf.split of a 200k buffer into 10 parameters costs ~4.6 ms;
+// here each piece is one memcpy of its own size. Other backends use split + reshape (flatLayout.ts).
+import * as tf from '@tensorflow/tfjs';
+
+export const UNFLATTEN_KERNEL = 'UnflattenParams';
+
+interface Attrs {
+  shapes: number[][];
+  offsets: number[];
+}
+
+interface TensorInfoLike {
+  dataId: object;
+  shape: number[];
+  dtype: tf.DataType;
+}
+
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfoLike;
+  typedArrayFromHeap(t: TensorInfoLike): Float32Array;
+}
+
+interface CpuBackendLike {
+  data: { get(id: object): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): TensorInfoLike;
+}
+
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+function wasmUnflatten({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }) {
+  const { shapes, offsets } = attrs as unknown as Attrs;
+  const b = backend as WasmBackendLike;
+  const outs = shapes.map((s) => b.makeOutput(s, 'float32'));
+  // Views are taken after every allocation: growing the heap detaches earlier views.
+  const src = b.typedArrayFromHeap(inputs.x as unknown as TensorInfoLike);
+  outs.forEach((o, i) => b.typedArrayFromHeap(o).set(src.subarray(offsets[i], offsets[i] + size(shapes[i]))));
+  return outs as unknown as tf.TensorInfo[];
+}
+
+function cpuUnflatten({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }) {
+  const { shapes, offsets } = attrs as unknown as Attrs;
+  const b = backend as CpuBackendLike;
+  const src = b.data.get((inputs.x as unknown as TensorInfoLike).dataId).values;
+  return shapes.map((s, i) => b.makeTensorInfo(s, 'float32', src.slice(offsets[i], offsets[i] + size(s)))) as unknown as tf.TensorInfo[];
+}
+
+let registered = false;
+
+/** Registers the kernel for wasm and cpu (idempotent); the backends need not be loaded yet. */
+export function registerUnflattenKernel(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({ kernelName: UNFLATTEN_KERNEL, backendName: 'wasm', kernelFunc: wasmUnflatten as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: UNFLATTEN_KERNEL, backendName: 'cpu', kernelFunc: cpuUnflatten as unknown as tf.KernelFunc });
+}
