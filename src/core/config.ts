@@ -237,7 +237,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   steps: { key: 'steps', kind: 'int', min: 1, max: 10_000_000, label: 'Step budget', group: 'run', url: 'st', help: 'Training stops after this many steps.' },
   evalEvery: { key: 'evalEvery', kind: 'int', min: 1, max: 1_000_000, label: 'Evaluate every', group: 'run', url: 'ev', help: 'Steps between sample-quality evaluations.' },
   backend: { key: 'backend', kind: 'enum', options: opts('auto', 'webgpu', 'webgl', 'wasm', 'cpu'), label: 'Backend', group: 'run', url: 'b',
-    help: 'TensorFlow.js backend. auto tries WebGPU, then WebGL, WASM and CPU. Tiny MLPs can run faster on WASM than on a GPU.' },
+    help: 'TensorFlow.js backend. auto starts on WASM at once, then times a training step of this model on each usable backend (never a software adapter such as SwiftShader while WASM runs), keeps the fastest and remembers it for this browser. Tiny MLPs can run faster on WASM than on a GPU.' },
 };
 
 export const FIELD_LIST: Field[] = Object.values(FIELDS) as Field[];
