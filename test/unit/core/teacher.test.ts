@@ -43,6 +43,18 @@ describe('exact mixture denoiser (reference section 10)', () => {
     expect(y[1]).toBeCloseTo(1, 5);
   });
 
+  it('the shorter equal-std path agrees with the general formula', async () => {
+    // The same points with stds equal (short path) or differing by one part in 1e9 (general path).
+    const points = [0.3, -1.2, 1.5, 0.4, -0.8, 0.9, 0.1, 0.1];
+    const equal = { ...pointSetMixture(points, 2, 0.2), weights: Float64Array.of(0.1, 0.2, 0.3, 0.4) };
+    const general = { ...equal, stds: equal.stds.map((s, k) => s * (1 + k * 1e-9)) };
+    const x = tf.tensor2d([0.5, -0.5, 2, 1, -1, 0.2], [3, 2]);
+    const t = Float64Array.of(0.01, 0.4, 5);
+    const a = await new MixtureDenoiser(equal).denoise(x, t).data();
+    const b = await new MixtureDenoiser(general).denoise(x, t).data();
+    a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 5));
+  });
+
   it('weighs components by mixture weight and by their own variance', async () => {
     // Two components at the same place with different stds: the result mixes both shrinkages.
     const m = { dim: 1, means: Float64Array.of(0, 0), stds: Float64Array.of(0.1, 1), weights: Float64Array.of(0.5, 0.5) };
