@@ -2,7 +2,7 @@
 // parameter row-major, no padding (so the Adam moments' on-disk layout is this layout too).
 import * as tf from '@tensorflow/tfjs';
 import type { ParamInfo } from './types';
-import { registerUnflattenKernel, UNFLATTEN_KERNEL } from './unflattenKernel';
+import { FLATTEN_KERNEL, registerUnflattenKernel, UNFLATTEN_KERNEL } from './unflattenKernel';
 
 export class ParamLayout {
   readonly shapes: number[][];
@@ -41,15 +41,25 @@ export class ParamLayout {
 
   /** Flat tensor -> shaped parameter tensors: one kernel on cpu and wasm, split + reshape elsewhere. */
   unflatten(flat: tf.Tensor): tf.Tensor[] {
-    const backend = tf.getBackend();
-    if (backend === 'cpu' || backend === 'wasm') {
+    if (hostBackend()) {
       return tf.engine().runKernel(UNFLATTEN_KERNEL, { x: flat }, { shapes: this.shapes, offsets: this.offsets } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
     }
     return tf.tidy(() => tf.split(flat, this.sizes).map((p, i) => (this.shapes[i].length === 1 ? p : tf.reshape(p, this.shapes[i]))));
   }
 
-  /** Per-parameter gradients (any order of creation) -> one flat gradient, in layout order. */
+  /** Per-parameter tensors (e.g. gradients), in layout order -> one flat tensor. */
   concat(parts: readonly tf.Tensor[]): tf.Tensor1D {
+    if (hostBackend() && parts.every((p) => p.dtype === 'float32')) {
+      const inputs: tf.NamedTensorMap = {};
+      parts.forEach((p, i) => (inputs[`p${i}`] = p));
+      return tf.engine().runKernel(FLATTEN_KERNEL, inputs, { offsets: this.offsets, total: this.total } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+    }
     return tf.tidy(() => tf.concat(parts.map((p) => (p.rank === 1 ? p : tf.reshape(p, [-1])))) as tf.Tensor1D);
   }
+}
+
+/** Backends whose tensors live in CPU-visible memory, where the two layout kernels are registered. */
+function hostBackend(): boolean {
+  const b = tf.getBackend();
+  return b === 'cpu' || b === 'wasm';
 }

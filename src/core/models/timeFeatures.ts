@@ -12,10 +12,38 @@ export function timeFrequencies(features: number, convention: 'jax' | 'pytorch' 
   return Float32Array.from({ length: half }, (_, j) => base * (half === 1 ? 1 : maxFreq ** (j / (half - 1))));
 }
 
-/** [B] -> [B, F]. `freqs` is a [1, F/2] tensor. */
+/**
+ * [B] -> [B, F]: [sin(w_j c), cos(w_j c)] computed as sin(c [w, w] + [0, pi/2]), four kernels, inside a
+ * custom gradient so none of them are copied onto a gradient tape (the features of c_noise are constants
+ * in training; the gradient with respect to c_noise is still exact). `freqs` is a [1, F/2] tensor.
+ */
 export function sinusoidalFeatures(cNoise: tf.Tensor1D, freqs: tf.Tensor2D): tf.Tensor2D {
-  const angles = tf.mul(tf.reshape(cNoise, [-1, 1]), freqs) as tf.Tensor2D;
-  return tf.concat([tf.sin(angles), tf.cos(angles)], 1);
+  const { doubled, phase } = phaseTables(freqs);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [c, save] = args as [tf.Tensor1D, tf.GradSaveFunc];
+    const angles = tf.add(tf.mul(tf.reshape(c, [-1, 1]), doubled), phase);
+    save([angles]);
+    return {
+      value: tf.sin(angles),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.sum(tf.mul(tf.mul(dy, doubled), tf.cos(saved[0])), 1),
+    };
+  });
+  return op(cNoise) as tf.Tensor2D;
+}
+
+// [w, w] and [0, pi/2] for a frequency table, made once per table.
+const phaseCache = new WeakMap<tf.Tensor, { doubled: tf.Tensor2D; phase: tf.Tensor2D }>();
+function phaseTables(freqs: tf.Tensor2D): { doubled: tf.Tensor2D; phase: tf.Tensor2D } {
+  let e = phaseCache.get(freqs);
+  if (!e || e.doubled.isDisposed) {
+    const h = freqs.shape[1];
+    e = {
+      doubled: tf.keep(tf.concat([freqs, freqs], 1)),
+      phase: tf.keep(tf.tensor2d(Float32Array.from({ length: 2 * h }, (_, j) => (j < h ? 0 : Math.PI / 2)), [1, 2 * h])),
+    };
+    phaseCache.set(freqs, e);
+  }
+  return e;
 }
 
 // Constant frequency tables, uploaded once per (values, backend) for the life of the program: networks are

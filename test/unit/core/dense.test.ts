@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 describe('dense layer with a hand-written gradient', () => {
-  it.each(['linear', 'relu'] as const)('%s: value and gradients equal automatic differentiation of the plain formula', async (act) => {
+  it.each(['linear', 'relu', 'silu'] as const)('%s: value and gradients equal automatic differentiation of the plain formula', async (act) => {
     const rng = new Rng(9);
     const x = tf.tensor2d(rng.normals(5 * 4), [5, 4]);
     const w = tf.tensor2d(rng.normals(4 * 3), [4, 3]);
@@ -16,7 +16,7 @@ describe('dense layer with a hand-written gradient', () => {
     const up = tf.tensor2d(rng.normals(5 * 3), [5, 3]); // random upstream gradient
     const plain = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => {
       const z = tf.add(tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D), bb);
-      return tf.sum(tf.mul(act === 'relu' ? tf.relu(z) : z, up));
+      return tf.sum(tf.mul(act === 'relu' ? tf.relu(z) : act === 'silu' ? tf.mul(z, tf.sigmoid(z)) : z, up));
     };
     const ours = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(dense(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, act), up));
     const g1 = tf.grads(plain)([x, w, b]);
