@@ -17,10 +17,14 @@ export async function initBackend(choice: BackendChoice, exclude: string[] = [],
   watchDevice();
 }
 
+/** The backend instance already watched: re-initialising the same backend must not add a second watcher
+ * (two would both fall back at once and race each other's rebuild). */
+let watching: tf.KernelBackend | null = null;
+
 function watchDevice(): void {
   const lost = deviceLost();
-  if (!lost) return;
-  const watched = tf.backend();
+  if (!lost || tf.backend() === watching) return;
+  const watched = (watching = tf.backend());
   void lost.then(async (why) => {
     if (tf.backend() !== watched) return; // a later backend switch already replaced it
     const wasRunning = w.running;
