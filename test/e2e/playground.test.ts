@@ -28,17 +28,43 @@ async function waitForNewSnapshot(page: Page, after: number): Promise<number> {
 const maxAbsDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 describe('playground in Chromium with software WebGPU', () => {
-  it('loads with the webgpu backend active', async () => {
+  it('auto does not train on the software WebGPU adapter, and the status line says why', async () => {
     const page = await h.open(TINY);
     await waitForReady(page);
-    await expect.poll(() => activeBackend(page).textContent()).toBe('webgpu');
     expect(await readStep(page)).toBe(0);
+    const reason = page.getByLabel('Backend choice', { exact: true });
+    await expect.poll(() => reason.textContent(), { timeout: 60_000 }).toContain('WebGPU (software adapter) skipped');
+    expect(await activeBackend(page).textContent()).toBe('wasm');
+    expect(await reason.textContent()).toMatch(/^WASM/);
     await page.close();
   });
 
-  it('CT trains a few steps, the sample view changes, and Pause stops the step counter', async () => {
-    const page = await h.open(`m=ct&${TINY}`);
+  it('Train pressed while the worker prepares is accepted; the page reports a finite one-step SWD and its timing marks', async () => {
+    const page = await h.open(`ev=5&${TINY}`);
     await waitForReady(page);
+    await button(page, 'Train').click(); // at once: the backend choice may still be running
+    await expect.poll(() => button(page, 'Pause').count()).toBe(1);
+    await waitForStep(page, 12);
+    const swd = page.getByRole('status', { name: 'One-step SWD', exact: true });
+    await swd.waitFor({ timeout: 60_000 });
+    const value = Number(await swd.textContent());
+    expect(Number.isFinite(value)).toBe(true);
+    expect(value).toBeGreaterThan(0);
+    await button(page, 'Pause').click();
+    const t = await page.evaluate(() => (window as unknown as { __cmTimings: Record<string, unknown> }).__cmTimings);
+    for (const key of ['pageLoadToFirstStepMs', 'trainToFirstStepMs', 'pageLoadToReadyMs']) expect(Number.isFinite(t[key])).toBe(true);
+    expect(t.backend).toBe('wasm');
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
+    expect(marks).toEqual(expect.arrayContaining(['cm:ready', 'cm:train-pressed', 'cm:first-step', 'cm:backend-chosen']));
+    await page.close();
+  });
+
+  it('CT on an explicitly chosen WebGPU trains a few steps, the sample view changes, and Pause stops the step counter', async () => {
+    const page = await h.open(`m=ct&b=webgpu&${TINY}`);
+    await waitForReady(page);
+    // The user's choice wins over auto, even on a software adapter.
+    await expect.poll(() => activeBackend(page).textContent()).toBe('webgpu');
+    expect(await page.getByLabel('Backend choice', { exact: true }).count()).toBe(0);
     expect(await page.getByLabel('Training mode', { exact: true }).inputValue()).toBe('ct');
     await expect.poll(() => snapshotVersion(page), { timeout: 60_000 }).toBeGreaterThan(0);
     const before = await oneStepSamples(page);

@@ -9,7 +9,7 @@ const client = new TrainerClient({
   createWorker: () => new Worker(new URL('../../../src/worker/trainer.worker.ts', import.meta.url), { type: 'module' }),
   onCrash: (info) => crashes.push(info),
 });
-for (const type of ['ready', 'status', 'progress', 'quality', 'static', 'snapshot', 'error', 'checkpoint'] as const) {
+for (const type of ['ready', 'backendChoice', 'status', 'progress', 'quality', 'static', 'snapshot', 'error', 'checkpoint'] as const) {
   client.on(type, (e) => events.push(e));
 }
 

@@ -30,10 +30,10 @@ type H = {
 };
 
 describe('training worker through its client', () => {
-  it('starts on WebGPU and reports the adapter', async () => {
+  it('starts on WebGPU when chosen and reports the adapter', async () => {
     const ready = await page.evaluate(async () => {
       const h = (window as unknown as { harness: H }).harness;
-      await h.client.init('auto');
+      await h.client.init('webgpu');
       return h.lastOf('ready');
     });
     expect(ready.backend).toBe('webgpu');
@@ -179,5 +179,43 @@ describe('training worker through its client', () => {
     expect(r.after).toBe(r.before + 1);
     expect(r.dataShape).toEqual([2]);
   });
-});
 
+  it('auto starts on WASM; prepare names the skipped software adapter, and a Start sent meanwhile runs after it', async () => {
+    const r = await page.evaluate(async (tiny) => {
+      const h = (window as unknown as { harness: H }).harness;
+      await h.client.init('auto');
+      await h.client.configure(h.config({ ...tiny, mode: 'ct' }));
+      const readyAfterInit = h.lastOf('ready').backend;
+      const prepared = h.client.prepare({});
+      const started = h.client.start();
+      await prepared;
+      await started;
+      for (let i = 0; i < 600 && !(h.lastOf('progress')?.step >= 1); i++) await new Promise((res) => setTimeout(res, 100));
+      await h.client.pause();
+      return { readyAfterInit, ready: h.lastOf('ready').backend, choice: h.lastOf('backendChoice'), step: h.lastOf('progress').step };
+    }, TINY);
+    expect(r.readyAfterInit).toBe('wasm');
+    expect(r.ready).toBe('wasm');
+    expect(r.choice.backend).toBe('wasm');
+    expect(r.choice.summary).toContain('WebGPU (software adapter) skipped');
+    expect(r.choice.key).toMatch(/^mlp\|webgpu=.*swiftshader/i);
+    expect(r.choice.measured).toBe(false);
+    expect(r.step).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a Start waiting in the queue is dropped when Pause arrives first', async () => {
+    const r = await page.evaluate(async () => {
+      const h = (window as unknown as { harness: H }).harness;
+      const trainingStatuses = () => h.events.filter((e) => e.type === 'status' && e.phase === 'training').length;
+      const before = trainingStatuses();
+      const stepping = h.client.step(50); // occupies the queue
+      const started = h.client.start(); // queued behind it
+      await h.client.pause(); // acts at once
+      await stepping;
+      await started; // a started loop would have said "training" before this reply
+      return { trainingRuns: trainingStatuses() - before, phase: h.lastOf('status').phase };
+    });
+    expect(r.trainingRuns).toBe(1); // the step command's own loop only
+    expect(r.phase).not.toBe('training');
+  });
+});
