@@ -186,16 +186,16 @@ export class Session {
     try {
       // A dataset switch changes what the view asks for: send it first, so the build computes the right probes.
       await this.sendView();
-      // The worker builds the run, warms up and sends the static data and a first snapshot itself.
-      await this.client.configure(config, config.dataset === 'custom' && points ? points.slice() : undefined);
+      // The worker builds the run and sends the static data and a first snapshot itself; when a shipped model
+      // follows, its snapshot is the first (one U-Net evaluation saved before the digits appear).
+      const pretrained = config.dataset === 'mnist' && this.wantPretrained && !pretrainedUnavailableReason(config) ? this.wantPretrained : null;
+      await this.client.configure(config, config.dataset === 'custom' && points ? points.slice() : undefined, pretrained === null);
       this.configuredDataset = config.dataset;
       useRun.setState({ configured: true });
       markReady();
       useNotices.getState().dismissTopic('configure');
       // Instant start: the shipped model, so one-step digits appear without training.
-      if (config.dataset === 'mnist' && this.wantPretrained && !pretrainedUnavailableReason(config)) {
-        await this.loadPretrainedNow(this.wantPretrained);
-      }
+      if (pretrained && !(await this.loadPretrainedNow(pretrained))) await this.client.requestSnapshot();
       // Warm-up and the auto backend choice run after the first samples are on screen, never before.
       void this.prepare();
     } catch (err) {
@@ -255,7 +255,8 @@ export class Session {
     await this.loadPretrainedNow(role);
   }
 
-  private async loadPretrainedNow(role: 'cd' | 'ct'): Promise<void> {
+  /** True when the shipped model is loaded (and its snapshot sent). */
+  private async loadPretrainedNow(role: 'cd' | 'ct'): Promise<boolean> {
     useRun.setState({ loadingPretrained: true });
     try {
       clearRunHistory();
@@ -263,10 +264,12 @@ export class Session {
       useRun.setState({ pretrainedRole: role });
       markPretrainedShown(); // the worker sent the snapshot before its reply
       useNotices.getState().dismissTopic('pretrained');
+      return true;
     } catch (err) {
       this.wantPretrained = null;
       // The worker names the mismatch (e.g. weights for another architecture); the run is unchanged.
       notify({ kind: 'error', topic: 'pretrained', title: `The pretrained ${role.toUpperCase()} model could not be loaded`, lines: [message(err), 'Nothing was changed.'] });
+      return false;
     } finally {
       useRun.setState({ loadingPretrained: false });
     }

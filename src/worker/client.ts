@@ -73,8 +73,8 @@ export class TrainerClient {
   init(backend: BackendChoice) {
     return this.send({ type: 'init', backend });
   }
-  configure(config: Config, points?: Float64Array) {
-    return this.send({ type: 'configure', config, points });
+  configure(config: Config, points?: Float64Array, snapshot = true) {
+    return this.send({ type: 'configure', config, points, snapshot });
   }
   start() {
     return this.send({ type: 'start' });

@@ -29,7 +29,7 @@ export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | un
       if (errors.length) throw new SessionError('invalid-config', errors.join('; '));
       await stopLoop();
       if (!w.backend) await initBackend(w.backendChoice);
-      await rebuild(checked, cmd.points, null);
+      await rebuild(checked, cmd.points, null, cmd.snapshot !== false);
       return;
     }
     case 'prepare':

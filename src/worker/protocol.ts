@@ -27,7 +27,8 @@ export interface ViewRequest {
 
 export type Command =
   | { type: 'init'; id: number; backend: BackendChoice }
-  | { type: 'configure'; id: number; config: Config; points?: Float64Array }
+  /** `snapshot: false`: no first snapshot (the page loads a pretrained model next, which sends one). */
+  | { type: 'configure'; id: number; config: Config; points?: Float64Array; snapshot?: boolean }
   | { type: 'start'; id: number }
   | { type: 'pause'; id: number }
   | { type: 'step'; id: number; count: number }

@@ -7,7 +7,7 @@ import { lpips, status, w } from './context';
 import { sendSnapshot, sendStatic } from './publish';
 import { loadSessionResources } from './resources';
 
-export async function rebuild(cfg: Config, pts: Float64Array | undefined, restoreBytes: Uint8Array | null): Promise<void> {
+export async function rebuild(cfg: Config, pts: Float64Array | undefined, restoreBytes: Uint8Array | null, snapshot = true): Promise<void> {
   status('loading', 'building the run');
   const resources = await loadSessionResources(cfg, pts);
   if (cfg.metric === 'lpips') resources.lpips = await lpips.distanceFor(cfg);
@@ -25,7 +25,7 @@ export async function rebuild(cfg: Config, pts: Float64Array | undefined, restor
   w.points = pts;
   if (w.session.trainer) {
     await sendStatic();
-    await sendSnapshot();
+    if (snapshot) await sendSnapshot();
     status('idle', 'ready');
   } else {
     await sendStatic();
