@@ -22,10 +22,10 @@ export function BackendNote() {
       {software && (
         <p>
           <strong>No GPU here:</strong> every U-Net call runs in software, so a training step of the {model} model at batch {batchSize}{' '}
-          {msPerStep > 0 ? `takes ${(msPerStep / 1000).toFixed(1)} s here` : 'can take a minute or more'}, each digit drawn costs up to a second,
-          and every quality evaluation takes minutes.
-          The pretrained models show what training on a GPU gives; to train here, use a small batch (or the unet-tiny model),
-          or pick the WASM backend, which ran a default U-Net step at batch 64 in about 9 s on a 2-core CPU.{' '}
+          {msPerStep > 0 ? `takes ${(msPerStep / 1000).toFixed(1)} s here` : backend === 'wasm' ? 'takes seconds (about 9 s at batch 64 on a 2-core CPU)' : 'can take a minute or more'},
+          each digit drawn costs up to a second, and every quality evaluation takes minutes.
+          The pretrained models show what training on a GPU gives; to train here, use a small batch (or the unet-tiny model)
+          {backend === 'wasm' ? '.' : ', or pick the WASM backend, which ran a default U-Net step at batch 64 in about 9 s on a 2-core CPU.'}{' '}
           {batchSize > SMALL_BATCH && (
             <button type="button" className="secondary" onClick={() => useConfig.getState().setField('batchSize', SMALL_BATCH)}>
               Use batch size {SMALL_BATCH}
