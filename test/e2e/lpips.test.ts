@@ -112,7 +112,7 @@ describe('LPIPS weights in the page (route interception, synthetic weights)', ()
   it('picked and dropped files (unknown checksums: unverified) enable LPIPS, and CT trains on MNIST with it on WebGPU', async () => {
     const log: string[] = [];
     const context = await freshContext(() => null, log);
-    const page = await open(context, 'd=mnist&m=ct&md=unet-tiny&bs=2&lr2=28&_ip=4&_tr=1&ev=1000');
+    const page = await open(context, 'd=mnist&m=ct&md=unet-tiny&bs=2&lr2=28&_ip=4&_tr=1&ev=1000&b=webgpu'); // auto would take WASM here
     const metric = page.getByLabel('Metric', { exact: true });
     await waitForStatus(page, /no LPIPS weights loaded \(squeeze\)/);
     // LPIPS stays disabled, with the reason, until both parts are there; the other metrics stay available.
