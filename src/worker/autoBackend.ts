@@ -28,10 +28,12 @@ async function chooseAuto(remembered: Record<string, BackendName>, remeasure: bo
   const probes = realProbes(cfg, w.points);
   const key = `${kind}|${await adapterKey(probes)}`;
   let decision = decided.get(key);
+  const fresh = !decision;
+  let bytes: Uint8Array | null = null;
   if (!decision) {
     status('warming-up', 'auto: choosing the backend');
     // Measuring switches the active backend: keep the run's state to rebuild it on the winner.
-    const bytes = await w.session!.exportRunFile();
+    bytes = await w.session!.exportRunFile();
     const current = w.backend!.backend;
     try {
       decision = await chooseBackend({ probes, budgetMs: MEASURE_BUDGET_MS, remembered: remeasure ? null : remembered[key] ?? null });
@@ -39,10 +41,11 @@ async function chooseAuto(remembered: Record<string, BackendName>, remeasure: bo
       if (tf.getBackend() !== current) await tf.setBackend(current);
     }
     decided.set(key, decision);
-    if (decision.backend !== current) await moveTo(decision.backend, bytes);
-    // The winner's timed step compiled this model's shaders.
-    if (decision.measured) w.warmedSession = w.session;
   }
+  // Also when decided earlier in this worker and the run has since restarted elsewhere (auto chosen again).
+  if (decision.backend !== w.backend!.backend) await moveTo(decision.backend, bytes ?? (await w.session!.exportRunFile()));
+  // A fresh measurement's winning step compiled this model's shaders on that backend.
+  if (fresh && decision.measured) w.warmedSession = w.session;
   post({ type: 'backendChoice', key, backend: w.backend!.backend, summary: decision.summary, measured: decision.measured && decision.backend === w.backend!.backend });
 }
 
