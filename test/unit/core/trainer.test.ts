@@ -3,9 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import { ConsistencyTrainer } from '../../../src/core/cm/consistencyTrainer';
 import { consistencyFunction } from '../../../src/core/cm/consistencyFunction';
-import { l2Distance } from '../../../src/core/cm/distance';
+import { l1Distance, l2Distance } from '../../../src/core/cm/distance';
 import { presetDataset } from '../../../src/core/data/dataset2d';
 import { createMlp } from '../../../src/core/models/mlp';
+import { createUnet, unetPresets } from '../../../src/core/models/unet';
+import type { Rng } from '../../../src/core/rng';
 import { MixtureDenoiser } from '../../../src/core/teacher/mixtureDenoiser';
 import { heunStep } from '../../../src/core/teacher/ode';
 import { perSample } from '../../../src/core/tensorUtil';
@@ -166,4 +168,25 @@ describe('schedules inside the trainer', () => {
     golden.forEach((p, i) => expect(Math.abs(counts[i] / 4000 - p)).toBeLessThan(0.025));
     tr.dispose();
   });
+});
+
+describe('flat buffers work for any network', () => {
+  it.each([['l2', l2Distance], ['l1', l1Distance]] as const)('a tiny U-Net trains by CT with the %s distance: every parameter moves, no tensor leaks', async (_, distance) => {
+    const net = createUnet(unetPresets.tiny);
+    const images = { dataShape: [28, 28, 1], sample: (n: number, rng: Rng) => Float32Array.from(rng.normals(n * 784), (v) => Math.tanh(v)) };
+    const config: Config = { ...DEFAULTS, mode: 'ct', batchSize: 2, mu: 0.9, lr: 1e-2 };
+    const tr = new ConsistencyTrainer({ config, net, data: images, distance });
+    const before = await values(tr.online.params());
+    tr.trainStep().loss.dispose();
+    const start = tf.memory().numTensors;
+    const r = tr.trainStep();
+    expect(Number.isFinite((await r.loss.data())[0])).toBe(true);
+    r.loss.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    const after = await values(tr.online.params());
+    after.forEach((p, i) => expect(p.some((v, j) => v !== before[i][j]), net.params[i].name).toBe(true));
+    const ema = await values(tr.samplingParams('ema'));
+    expect(ema.map((p) => p.length)).toEqual(net.params.map((p) => p.shape.reduce((a, b) => a * b, 1)));
+    tr.dispose();
+  }, 60_000);
 });
