@@ -2,7 +2,7 @@
 // of `width` units, a zero-initialised linear output (so F = 0 and f = c_skip x at initialisation).
 // With timeConditioning 'every-layer' each later hidden layer reads [h, time features]: that is h W + b
 // plus a learned projection of the time features added to its pre-activation, in one fused kernel.
-// Built from fused dense layers (bias and relu in one kernel, gradients without transposed products).
+// Built from fused dense layers (bias and relu/SiLU inside one custom gradient, no transposed products).
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { dense } from './dense';
@@ -58,7 +58,7 @@ export function createMlp(spec: MlpSpec, convention: 'jax' | 'pytorch' = 'jax'):
           if (l > 0 && spec.timeConditioning === 'every-layer') h = tf.concat([h, feats], 1);
           const w = p[2 * l] as tf.Tensor2D;
           const b = p[2 * l + 1] as tf.Tensor1D;
-          h = spec.activation === 'relu' ? dense(h, w, b, 'relu') : activate(dense(h, w, b), spec.activation);
+          h = spec.activation === 'relu' || spec.activation === 'silu' ? dense(h, w, b, spec.activation) : activate(dense(h, w, b), spec.activation);
         }
         return dense(h, p[2 * spec.depth] as tf.Tensor2D, p[2 * spec.depth + 1] as tf.Tensor1D);
       });
