@@ -44,6 +44,11 @@ export class ParamLayout {
     if (hostBackend()) {
       return tf.engine().runKernel(UNFLATTEN_KERNEL, { x: flat }, { shapes: this.shapes, offsets: this.offsets } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
     }
+    return this.unflattenByOps(flat);
+  }
+
+  /** The portable path (GPU backends): split + reshape. */
+  unflattenByOps(flat: tf.Tensor): tf.Tensor[] {
     return tf.tidy(() => tf.split(flat, this.sizes).map((p, i) => (this.shapes[i].length === 1 ? p : tf.reshape(p, this.shapes[i]))));
   }
 
@@ -54,6 +59,11 @@ export class ParamLayout {
       parts.forEach((p, i) => (inputs[`p${i}`] = p));
       return tf.engine().runKernel(FLATTEN_KERNEL, inputs, { offsets: this.offsets, total: this.total } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
     }
+    return this.concatByOps(parts);
+  }
+
+  /** The portable path (GPU backends): reshape + concat. */
+  concatByOps(parts: readonly tf.Tensor[]): tf.Tensor1D {
     return tf.tidy(() => tf.concat(parts.map((p) => (p.rank === 1 ? p : tf.reshape(p, [-1])))) as tf.Tensor1D);
   }
 }
