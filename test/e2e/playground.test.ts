@@ -36,6 +36,10 @@ describe('playground in Chromium with software WebGPU', () => {
     await expect.poll(() => reason.textContent(), { timeout: 60_000 }).toContain('WebGPU (software adapter) skipped');
     expect(await activeBackend(page).textContent()).toBe('wasm');
     expect(await reason.textContent()).toMatch(/^WASM/);
+    // Re-measure forgets and chooses again, with the same answer here.
+    await button(page, 're-measure').click();
+    await expect.poll(() => reason.textContent(), { timeout: 60_000 }).toContain('WebGPU (software adapter) skipped');
+    expect(await activeBackend(page).textContent()).toBe('wasm');
     await page.close();
   });
 
