@@ -150,7 +150,7 @@ for (const row of learning?.summary ?? []) {
 const headlineRuns = sections.headline as HeadlineRun[] | undefined;
 for (const r of headlineRuns ?? []) {
   headline[`page ${r.label}`] = r.status === 'ok'
-    ? `${r.backend}: load -> first step ${r.pageLoadToFirstStepSeconds} s, Train -> first step ${r.trainToFirstStepSeconds} s${r.lastSwd1 !== null ? `, Train -> one-step SWD <= 1.5x teacher: ${r.secondsToQuality ?? `not within ${r.limitSeconds}`} s` : ''}`
+    ? `${r.backend} (${r.backendReason ?? 'explicit choice'}): load -> first step ${r.pageLoadToFirstStepSeconds} s, Train -> first step ${r.trainToFirstStepSeconds} s${r.pageLoadToPretrainedSeconds !== null ? `, load -> pretrained digits ${r.pageLoadToPretrainedSeconds} s` : ''}${r.lastSwd1 !== null ? `, Train -> one-step SWD <= 1.5x teacher: ${r.secondsToQuality ?? `not within ${r.limitSeconds}`} s` : ''}`
     : `error: ${r.note}`;
 }
 sections.notes = notes;
