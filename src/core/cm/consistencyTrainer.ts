@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config';
 import type { DataSource } from '../data/source';
 import { ParamLayout } from '../models/flatLayout';
+import { fusedMlpPlan, type FusedMlp } from '../models/fusedMlp';
 import { FlatParams } from '../models/paramSet';
 import type { NetworkDef } from '../models/types';
 import { runStreams, type Rng, type RunStreams } from '../rng';
@@ -14,6 +15,7 @@ import { sampleSize } from '../tensorUtil';
 import type { Scalings } from './consistencyFunction';
 import { l2Distance, type DistanceFn } from './distance';
 import { emaUpdate } from './ema';
+import { fusedL2LossAndGrad } from './fusedL2Step';
 import { l2LossOfF } from './l2Loss';
 import { applyNet, deviceInputs, hostInputs, hostNoisy, type NetInputs } from './netInputs';
 import { FlatAdam } from './optimizer';
@@ -70,6 +72,8 @@ export class ConsistencyTrainer {
   readonly streams: RunStreams;
   readonly schedule: ScheduleCache;
   readonly scalings: Scalings;
+  /** The tape-free path (MLP with silu/relu and the l2 distance), or null: automatic differentiation. */
+  readonly fused: FusedMlp | null;
   step = 0;
   lastDraws: StepDraws | null = null;
 
@@ -88,6 +92,7 @@ export class ConsistencyTrainer {
     });
     this.schedule = new ScheduleCache(c);
     this.scalings = { eps: c.eps, sigmaData: c.sigmaData, cNoiseConvention: c.cNoiseConvention };
+    this.fused = parts.distance === l2Distance ? fusedMlpPlan(net, this.layout) : null;
   }
 
   get config(): Config {
@@ -121,15 +126,10 @@ export class ConsistencyTrainer {
    * The stop-gradient target f_theta^-(x_hat, t_n), computed outside any gradient tape: for CT at
    * x + t_n z (the same z), for CD at the teacher's ODE step from x_{n+1} back to t_n.
    */
-  private targetOutput(d: StepDraws, xNext: Float32Array, shape: number[], params: readonly tf.Tensor[]): tf.Tensor {
-    let inp: NetInputs;
-    if (this.config.mode === 'ct') {
-      inp = hostInputs(hostNoisy(d.x0, d.z, d.tCur), d.tCur, shape, this.scalings);
-    } else {
-      const xCur = odeStep(this.config.solver, this.parts.teacher!, tf.tensor(xNext, shape), d.tNext, d.tCur);
-      inp = deviceInputs(xCur, d.tCur, this.scalings);
-    }
-    return applyNet(this.parts.net, params, inp);
+  private targetInputs(d: StepDraws, xNext: Float32Array, shape: number[]): NetInputs {
+    if (this.config.mode === 'ct') return hostInputs(hostNoisy(d.x0, d.z, d.tCur), d.tCur, shape, this.scalings);
+    const xCur = odeStep(this.config.solver, this.parts.teacher!, tf.tensor(xNext, shape), d.tNext, d.tCur);
+    return deviceInputs(xCur, d.tCur, this.scalings);
   }
 
   /** One optimiser step. Returns the loss as a kept scalar (read it with `await loss.data()`, then dispose). */
@@ -139,32 +139,42 @@ export class ConsistencyTrainer {
     const d = this.draw(s);
     this.lastDraws = d;
     const shape = [this.config.batchSize, ...this.parts.data.dataShape];
-    const net = this.parts.net;
     const loss = tf.tidy(() => {
-      // The parameter list is cut from the flat buffer outside the tape; the gradient is taken with
-      // respect to the pieces and concatenated once, so no slice gradient pads each piece to full size.
-      const pieces = this.layout.unflatten(this.online.flat);
       const xNext = hostNoisy(d.x0, d.z, d.tNext);
-      const target = this.targetOutput(d, xNext, shape, this.target ? this.layout.unflatten(this.target.flat) : pieces);
       const inp = hostInputs(xNext, d.tNext, shape, this.scalings);
-      let lossOf: (ps: tf.Tensor[]) => tf.Scalar;
-      if (this.parts.distance === l2Distance) {
-        const l2 = l2LossOfF(inp, inp.outValues, target, d.weights);
-        lossOf = (ps) => l2(net.forward(ps, inp.xIn, inp.noise));
-      } else {
-        const lambda = tf.tensor1d(Float32Array.from(d.weights));
-        lossOf = (ps) => tf.mean(tf.mul(lambda, this.parts.distance(applyNet(net, ps, inp), target)));
-      }
-      const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => lossOf(ps))(pieces);
-      const { params } = this.optimizer.step(this.online.flat, this.layout.concat(grads));
+      const tInp = this.targetInputs(d, xNext, shape);
+      const { value, grad } = this.fused
+        ? fusedL2LossAndGrad(this.fused, this.online.flat, this.target?.flat ?? null, inp, tInp, d.weights)
+        : this.lossAndGradByTape(inp, tInp, d.weights);
+      const { params } = this.optimizer.step(this.online.flat, grad);
       this.online.set(params);
-      if (this.target) emaUpdate(this.target, params, s.mu);
       // Warm-up of the evaluation EMA (as TensorFlow's num_updates): early weights are forgotten quickly.
-      emaUpdate(this.evalEma, params, Math.min(this.config.evalEma, (1 + this.step) / (10 + this.step)));
-      return value as tf.Scalar;
+      const evalMu = Math.min(this.config.evalEma, (1 + this.step) / (10 + this.step));
+      if (this.target) emaUpdate([this.target, this.evalEma], params, [s.mu, evalMu]);
+      else emaUpdate(this.evalEma, params, evalMu);
+      return value;
     });
     this.step += 1;
     return { step: this.step, loss, N: s.N, mu: s.mu, lr };
+  }
+
+  /** Any network and distance: automatic differentiation over the parameter pieces. */
+  private lossAndGradByTape(inp: NetInputs, tInp: NetInputs, lambdaValues: Float64Array): { value: tf.Scalar; grad: tf.Tensor1D } {
+    const net = this.parts.net;
+    // The parameter list is cut from the flat buffer outside the tape; the gradient is taken with
+    // respect to the pieces and concatenated once, so no slice gradient pads each piece to full size.
+    const pieces = this.layout.unflatten(this.online.flat);
+    const target = applyNet(net, this.target ? this.layout.unflatten(this.target.flat) : pieces, tInp);
+    let lossOf: (ps: tf.Tensor[]) => tf.Scalar;
+    if (this.parts.distance === l2Distance) {
+      const l2 = l2LossOfF(inp, inp.outValues, target, lambdaValues);
+      lossOf = (ps) => l2(net.forward(ps, inp.xIn, inp.noise));
+    } else {
+      const lambda = tf.tensor1d(Float32Array.from(lambdaValues));
+      lossOf = (ps) => tf.mean(tf.mul(lambda, this.parts.distance(applyNet(net, ps, inp), target)));
+    }
+    const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => lossOf(ps))(pieces);
+    return { value: value as tf.Scalar, grad: this.layout.concat(grads) };
   }
 
   /** Parameters for sampling (the evaluation EMA, or the raw online weights), valid until dispose(). */

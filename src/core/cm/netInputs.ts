@@ -19,6 +19,8 @@ export interface NetInputs {
   noise: tf.Tensor1D;
   /** c_out(t) on the host (float64), for losses that fold it into a gradient coefficient. */
   outValues: Float64Array;
+  /** Host copies of c_noise and (where the inputs were made on the host) c_in x, as float32. */
+  host?: { xIn?: Float32Array; noise: Float32Array };
 }
 
 /** x (host, row-major [B, ...]) plus t per sample: four uploads, no kernel. */
@@ -36,12 +38,14 @@ export function hostInputs(x: Float32Array, t: Float64Array, shape: number[], s:
     }
   }
   const outValues = mapValues(t, (v) => cOut(v, s.eps, s.sigmaData));
+  const noise = Float32Array.from(t, (v) => cNoise(v, s.cNoiseConvention));
   return {
     xIn: tf.tensor(xIn, shape),
     skipX: tf.tensor(skipX, shape),
     out: perSample(outValues, shape.length),
-    noise: tf.tensor1d(Float32Array.from(t, (v) => cNoise(v, s.cNoiseConvention))),
+    noise: tf.tensor1d(noise),
     outValues,
+    host: { xIn, noise },
   };
 }
 
@@ -49,12 +53,14 @@ export function hostInputs(x: Float32Array, t: Float64Array, shape: number[], s:
 export function deviceInputs(x: tf.Tensor, t: Float64Array, s: Scalings): NetInputs {
   const r = x.rank;
   const outValues = mapValues(t, (v) => cOut(v, s.eps, s.sigmaData));
+  const noise = Float32Array.from(t, (v) => cNoise(v, s.cNoiseConvention));
   return {
     xIn: tf.mul(perSample(mapValues(t, (v) => cIn(v, s.sigmaData)), r), x),
     skipX: tf.mul(perSample(mapValues(t, (v) => cSkip(v, s.eps, s.sigmaData)), r), x),
     out: perSample(outValues, r),
-    noise: tf.tensor1d(Float32Array.from(t, (v) => cNoise(v, s.cNoiseConvention))),
+    noise: tf.tensor1d(noise),
     outValues,
+    host: { noise },
   };
 }
 

@@ -1,6 +1,7 @@
-// Adam and RAdam on one flat parameter buffer: the update of every parameter is a dozen kernels in all.
+// Adam and RAdam on one flat parameter buffer: the update of every parameter is one kernel on cpu/wasm.
 // Warm-up and global-norm clipping happen here; per-step scalars are computed in float64 in JavaScript.
 import * as tf from '@tensorflow/tfjs';
+import { adamUpdate } from './flatUpdateKernels';
 
 export interface OptimizerSettings {
   kind: 'adam' | 'radam';
@@ -61,16 +62,15 @@ export class FlatAdam {
         g = tf.mul(g, tf.minimum(1, tf.div(gradClip, tf.add(n, 1e-12))));
         out.push(n);
       }
-      const m = tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1)) as tf.Tensor1D;
-      const v = tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2)) as tf.Tensor1D;
+      // s m_hat / (sqrt(v_hat) + eps) = m (s sqrt(bc2) / bc1) / (sqrt(v) + eps sqrt(bc2)): the bias
+      // corrections folded into two float64 scalars; one fused kernel on cpu/wasm (flatUpdateKernels.ts).
+      const coefs = adaptive
+        ? { beta1, beta2, scale: (stepScale * Math.sqrt(bc2)) / bc1, eps: epsilon * Math.sqrt(bc2), adaptive }
+        : { beta1, beta2, scale: stepScale / bc1, eps: 0, adaptive };
+      const [p, m, v] = adamUpdate(params, g, this.m, this.v, coefs);
       this.m.assign(m);
       this.v.assign(v);
-      // s m_hat / (sqrt(v_hat) + eps) = m (s sqrt(bc2) / bc1) / (sqrt(v) + eps sqrt(bc2)): the bias
-      // corrections folded into two float64 scalars (four kernels instead of six).
-      const update = adaptive
-        ? tf.div(tf.mul(m, (stepScale * Math.sqrt(bc2)) / bc1), tf.add(tf.sqrt(v), epsilon * Math.sqrt(bc2)))
-        : tf.mul(m, stepScale / bc1);
-      return [tf.sub(params, update), ...out];
+      return [p, ...out];
     });
     return { params: next as tf.Tensor1D, norm: (norm as tf.Scalar | undefined) ?? null };
   }

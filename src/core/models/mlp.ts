@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { dense } from './dense';
+import type { FusedMlpHost } from './fusedMlp';
 import { frequencyTensor, sinusoidalFeatures, timeFrequencies } from './timeFeatures';
 import type { MlpSpec, NetworkDef, ParamInfo } from './types';
 
@@ -35,13 +36,15 @@ function activate(x: tf.Tensor2D, a: MlpSpec['activation']): tf.Tensor2D {
   }
 }
 
-export function createMlp(spec: MlpSpec, convention: 'jax' | 'pytorch' = 'jax'): NetworkDef<MlpSpec> {
+export function createMlp(spec: MlpSpec, convention: 'jax' | 'pytorch' = 'jax'): NetworkDef<MlpSpec> & FusedMlpHost {
   const params = mlpParams(spec);
   const freqValues = timeFrequencies(spec.timeFeatures, convention);
   const getFreqs = () => frequencyTensor(freqValues);
   return {
     spec,
     params,
+    // Read by the hand-differentiated training path (fusedMlp.ts), which makes the features on the host.
+    fused: { freqs: freqValues },
     init(rng: Rng): Float32Array[] {
       return params.map(({ name, shape }) => {
         const size = shape.reduce((a, b) => a * b, 1);

@@ -1,0 +1,153 @@
+// The 2D MLP (mlp.ts) as one hand-differentiated function of its flat parameter buffer, for training steps:
+// no gradient tape, no tape copies, and every layer is one plain matrix product, because each layer's input
+// carries its extra columns ([h, time features, 1]) and weight + bias are one contiguous [fanIn + 1, cols]
+// block of the flat layout. So the bias gradient comes out of the weight-gradient product, the flat gradient
+// is those blocks side by side, and the time features and the first layer's input are made on the host.
+// Same function as mlp.ts's forward (tested against autodiff of it); silu and relu only.
+import * as tf from '@tensorflow/tfjs';
+import { FLATTEN_KERNEL } from './unflattenKernel';
+import { hostBackend } from './hostKernel';
+import { activation, paramBlocks, type Block } from './mlpKernels';
+import { ParamLayout } from './flatLayout';
+import type { MlpSpec, NetworkDef } from './types';
+
+export interface FusedMlp {
+  spec: MlpSpec;
+  layout: ParamLayout;
+  /** [W; b] per layer (hidden 0..L-1, then out). */
+  blocks: Block[];
+  /** The h-rows of every layer after the first, transposed ([cols, width]): dX = dZ W_h^T. */
+  transposed: Block[];
+  /** Frequencies of the time features (float32 values, as the device table holds them). */
+  freqs: Float32Array;
+}
+
+export interface FusedMlpHost {
+  fused?: { freqs: Float32Array };
+}
+
+/** The plan for a network, or null when it is not an MLP this path covers. */
+export function fusedMlpPlan(net: NetworkDef & FusedMlpHost, layout: ParamLayout): FusedMlp | null {
+  const spec = net.spec;
+  if (spec.kind !== 'mlp' || !net.fused || (spec.activation !== 'silu' && spec.activation !== 'relu')) return null;
+  const L = spec.depth;
+  const blocks: Block[] = [];
+  const transposed: Block[] = [];
+  for (let l = 0; l <= L; l++) {
+    const [rows, cols] = layout.shapes[2 * l];
+    if (layout.offsets[2 * l + 1] !== layout.offsets[2 * l] + rows * cols) return null; // bias not adjacent
+    blocks.push([layout.offsets[2 * l], rows + 1, cols]);
+    if (l > 0) transposed.push([layout.offsets[2 * l], spec.width, cols]);
+  }
+  return { spec, layout, blocks, transposed, freqs: net.fused.freqs };
+}
+
+/** [sin(w c), cos(w c)] per sample, rounded step by step as the device ops round (timeFeatures.ts). */
+export function hostTimeFeatures(cNoise: Float32Array, freqs: Float32Array): Float32Array {
+  const h = freqs.length;
+  const F = 2 * h;
+  const out = new Float32Array(cNoise.length * F);
+  const f = Math.fround;
+  const halfPi = f(Math.PI / 2);
+  for (let i = 0; i < cNoise.length; i++) {
+    for (let j = 0; j < h; j++) {
+      const a = f(cNoise[i] * freqs[j]);
+      out[i * F + j] = Math.sin(a);
+      out[i * F + h + j] = Math.sin(f(a + halfPi));
+    }
+  }
+  return out;
+}
+
+/** The columns appended to layer inputs: [time features, 1] ([B, F + 1]) and [1] ([B, 1]). */
+export interface ExtraColumns {
+  ext: tf.Tensor2D;
+  ones: tf.Tensor2D;
+  /** `ext`'s values on the host, for building the first layer's input there. */
+  extHost: Float32Array;
+}
+
+export function extraColumns(plan: FusedMlp, cNoise: Float32Array): ExtraColumns {
+  const B = cNoise.length;
+  const feats = hostTimeFeatures(cNoise, plan.freqs);
+  const F = feats.length / B;
+  const ext = new Float32Array(B * (F + 1));
+  for (let i = 0; i < B; i++) {
+    ext.set(feats.subarray(i * F, (i + 1) * F), i * (F + 1));
+    ext[i * (F + 1) + F] = 1;
+  }
+  return { ext: tf.tensor2d(ext, [B, F + 1]), ones: tf.ones([B, 1]), extHost: ext };
+}
+
+/** The first layer's input [c_in x, features, 1] from host values (and its transpose, for training). */
+export function hostFirstInput(xIn: Float32Array, ext: Float32Array, B: number, transpose: boolean): { x0: tf.Tensor2D; x0T?: tf.Tensor2D } {
+  const d = xIn.length / B;
+  const E = ext.length / B;
+  const C = d + E;
+  const x0 = new Float32Array(B * C);
+  for (let i = 0; i < B; i++) {
+    x0.set(xIn.subarray(i * d, (i + 1) * d), i * C);
+    x0.set(ext.subarray(i * E, (i + 1) * E), i * C + d);
+  }
+  if (!transpose) return { x0: tf.tensor2d(x0, [B, C]) };
+  const t = new Float32Array(B * C);
+  for (let i = 0; i < B; i++) for (let j = 0; j < C; j++) t[j * B + i] = x0[i * C + j];
+  return { x0: tf.tensor2d(x0, [B, C]), x0T: tf.tensor2d(t, [C, B]) };
+}
+
+export interface ForwardCache {
+  /** Transposed input of each layer (hidden 0..L-1, out). */
+  inputsT: tf.Tensor2D[];
+  /** act'(z) of each hidden layer. */
+  derivs: tf.Tensor2D[];
+}
+
+/** F = the network's raw output [B, d]; with x0T given, also what the backward needs. */
+export function fusedForward(
+  plan: FusedMlp, blocks: tf.Tensor2D[], x0: tf.Tensor2D, cols: { ext: tf.Tensor2D; ones: tf.Tensor2D }, x0T?: tf.Tensor2D,
+): { F: tf.Tensor2D; cache?: ForwardCache } {
+  const { spec } = plan;
+  const train = !!x0T;
+  const cache: ForwardCache = { inputsT: train ? [x0T!] : [], derivs: [] };
+  let X = x0;
+  for (let l = 0; l < spec.depth; l++) {
+    const z = tf.matMul(X, blocks[l]) as tf.Tensor2D;
+    const s = spec.activation === 'silu' ? (tf.sigmoid(z) as tf.Tensor2D) : null;
+    const next = l < spec.depth - 1 && spec.timeConditioning === 'every-layer' ? cols.ext : cols.ones;
+    const a = activation(z, s, next, { act: spec.activation as 'silu' | 'relu', train });
+    X = a.y;
+    if (train) {
+      cache.inputsT.push(a.yT!);
+      cache.derivs.push(a.deriv!);
+    }
+  }
+  return { F: tf.matMul(X, blocks[spec.depth]), cache: train ? cache : undefined };
+}
+
+/** d loss / d(flat parameters) from d loss / dF; `tBlocks` are the transposed blocks (plan.transposed order). */
+export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCache, tBlocks: tf.Tensor2D[]): tf.Tensor1D {
+  const L = plan.spec.depth;
+  const grads: tf.Tensor2D[] = new Array(L + 1);
+  let dz = dF;
+  for (let l = L; l >= 0; l--) {
+    grads[l] = tf.matMul(cache.inputsT[l], dz);
+    if (l > 0) dz = tf.mul(tf.matMul(dz, tBlocks[l - 1]), cache.derivs[l - 1]) as tf.Tensor2D;
+  }
+  return flattenBlocks(plan, grads);
+}
+
+function flattenBlocks(plan: FusedMlp, parts: tf.Tensor2D[]): tf.Tensor1D {
+  if (hostBackend()) {
+    const inputs: tf.NamedTensorMap = {};
+    parts.forEach((p, i) => (inputs[`p${i}`] = p));
+    const attrs = { offsets: plan.blocks.map((b) => b[0]), total: plan.layout.total };
+    return tf.engine().runKernel(FLATTEN_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+  }
+  return tf.concat(parts.map((p) => tf.reshape(p, [-1]))) as tf.Tensor1D;
+}
+
+/** Cuts the [W; b] blocks (and, for training, the transposed h-rows) from a flat buffer. */
+export function cutBlocks(plan: FusedMlp, flat: tf.Tensor1D, train: boolean): { blocks: tf.Tensor2D[]; tBlocks: tf.Tensor2D[] } {
+  const all = paramBlocks(flat, plan.blocks, train ? plan.transposed : []);
+  return { blocks: all.slice(0, plan.blocks.length), tBlocks: all.slice(plan.blocks.length) };
+}

@@ -1,0 +1,31 @@
+// The tape-free MLP step (models/fusedMlp.ts + cm/fusedL2Step.ts) has exactly the loss and gradient of the
+// plain path: mlp.ts's forward, the target through applyNet, and tfjs autodiff through the l2 loss.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ParamLayout } from '../../../src/core/models/flatLayout';
+import { fusedMlpPlan } from '../../../src/core/models/fusedMlp';
+import { createMlp } from '../../../src/core/models/mlp';
+import type { MlpSpec } from '../../../src/core/models/types';
+import { base, compareWithAutodiff } from './fusedMlpCompare';
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe.each(['cpu', 'wasm'])('fused MLP loss and gradient on %s', (backend) => {
+  it.each([
+    ['silu, time in every layer, separate target', { ...base, timeConditioning: 'every-layer' }, false, true],
+    ['silu, input-only time, target = online weights', base, false, false],
+    ['relu, every layer, target on the device (CD)', { ...base, activation: 'relu', timeConditioning: 'every-layer' }, true, true],
+    ['silu, depth 1, target on the device', { ...base, depth: 1 }, true, true],
+  ] as const)('%s', async (_label, spec, onDevice, ownTarget) => {
+    expect(await tf.setBackend(backend)).toBe(true);
+    await compareWithAutodiff(spec as MlpSpec, onDevice, ownTarget);
+  });
+
+  it('is not used for activations it does not cover', () => {
+    const net = createMlp({ ...base, activation: 'gelu' });
+    expect(fusedMlpPlan(net, new ParamLayout(net.params))).toBeNull();
+  });
+});
