@@ -1,7 +1,9 @@
 // One-pass updates of whole flat buffers on cpu/wasm: Adam (m, v and the parameters together) and up to two
 // EMAs of the same source. As plain ops (what GPU backends run) they are 9 and 3 launches per EMA.
+// On wasm the loops run in WebAssembly SIMD (simdOps.ts); on cpu, and for tails, in JavaScript.
 import * as tf from '@tensorflow/tfjs';
 import { hostBackend, registerHostKernel, runHostKernel } from '../models/hostKernel';
+import { simdOps } from '../models/simdOps';
 
 const ADAM = 'FlatAdamUpdate';
 const EMA = 'FlatEmaUpdate';
@@ -22,16 +24,31 @@ function registerOnce(): void {
     name: ADAM,
     inputs: ['p', 'g', 'm', 'v'],
     outputShapes: ([p]) => [p!, p!, p!],
-    run([p, g, m, v], [pOut, mOut, vOut], c) {
-      adam(p!, g!, m!, v!, pOut, mOut, vOut, c.beta1, c.beta2, c.scale, c.adaptive ? c.eps : NaN);
+    run([p, g, m, v], [pOut, mOut, vOut], c, _s, memory) {
+      const ops = c.adaptive ? simdOps(memory) : null;
+      let from = 0;
+      if (ops) {
+        from = p!.length & ~3; // SIMD on whole groups of four, the tail below
+        const [b1, b2] = [c.beta1, c.beta2];
+        ops.adam(p!.byteOffset, g!.byteOffset, m!.byteOffset, v!.byteOffset, pOut.byteOffset, mOut.byteOffset, vOut.byteOffset, from, b1, 1 - b1, b2, 1 - b2, c.scale, c.eps);
+      }
+      const at = (a: Float32Array) => a.subarray(from);
+      adam(at(p!), at(g!), at(m!), at(v!), at(pOut), at(mOut), at(vOut), c.beta1, c.beta2, c.scale, c.adaptive ? c.eps : NaN);
     },
   });
   registerHostKernel<{ mus: number[] }>({
     name: EMA,
     inputs: ['src', 't0', 't1'],
     outputShapes: ([src], a) => a.mus.map(() => src!),
-    run([src, ...targets], outs, a) {
-      a.mus.forEach((mu, k) => (mu === 0 ? outs[k].set(src!) : ema(src!, targets[k]!, outs[k], mu)));
+    run([src, t0, t1], outs, a, _s, memory) {
+      const ops = simdOps(memory);
+      const from = ops ? src!.length & ~3 : 0;
+      a.mus.forEach((mu, k) => {
+        const t = k === 0 ? t0! : t1!;
+        if (mu === 0) return outs[k].set(src!);
+        if (ops) ops.ema(src!.byteOffset, t.byteOffset, outs[k].byteOffset, from, mu, 1 - mu);
+        ema(src!.subarray(from), t.subarray(from), outs[k].subarray(from), mu);
+      });
     },
   });
 }

@@ -13,6 +13,8 @@ interface TensorInfoLike {
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfoLike;
   typedArrayFromHeap(t: TensorInfoLike): Float32Array;
+  /** The emscripten module; its memory is exported as asm.memory (wasmMemory in threaded builds). */
+  wasm?: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
 }
 
 interface CpuBackendLike {
@@ -26,8 +28,11 @@ export interface HostKernel<A> {
   inputs: string[];
   /** Output shapes from the input shapes (same order as `inputs`, null for a missing one) and the attributes. */
   outputShapes(shapes: (number[] | null)[], attrs: A): number[][];
-  /** Fills `outs` (fresh, uninitialised unless zero-filled by the backend) from `ins`; must not keep them. */
-  run(ins: (Float32Array | null)[], outs: Float32Array[], attrs: A, shapes: (number[] | null)[]): void;
+  /**
+   * Fills `outs` (fresh, uninitialised unless zero-filled by the backend) from `ins`; must not keep them.
+   * On wasm `memory` is the backend's heap, which the arrays view (byteOffset = address), for simdOps.ts.
+   */
+  run(ins: (Float32Array | null)[], outs: Float32Array[], attrs: A, shapes: (number[] | null)[], memory: WebAssembly.Memory | null): void;
 }
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
@@ -48,7 +53,8 @@ export function registerHostKernel<A>(k: HostKernel<A>): void {
     const shapes = ins.map((t) => t?.shape ?? null);
     const outs = k.outputShapes(shapes, attrs as unknown as A).map((s) => b.makeOutput(s, 'float32'));
     // Views only after every allocation: growing the heap detaches earlier views.
-    k.run(ins.map((t) => (t ? b.typedArrayFromHeap(t) : null)), outs.map((o) => b.typedArrayFromHeap(o)), attrs as unknown as A, shapes);
+    const memory = b.wasm?.asm?.memory ?? b.wasm?.wasmMemory ?? null;
+    k.run(ins.map((t) => (t ? b.typedArrayFromHeap(t) : null)), outs.map((o) => b.typedArrayFromHeap(o)), attrs as unknown as A, shapes, memory);
     return single(outs);
   };
   const cpu = ({ inputs, attrs, backend }: KernelArgs) => {
@@ -57,7 +63,7 @@ export function registerHostKernel<A>(k: HostKernel<A>): void {
     const shapes = ins.map((t) => t?.shape ?? null);
     const outShapes = k.outputShapes(shapes, attrs as unknown as A);
     const outs = outShapes.map((s) => new Float32Array(s.reduce((x, y) => x * y, 1)));
-    k.run(ins.map((t) => (t ? b.data.get(t.dataId).values : null)), outs, attrs as unknown as A, shapes);
+    k.run(ins.map((t) => (t ? b.data.get(t.dataId).values : null)), outs, attrs as unknown as A, shapes, null);
     return single(outs.map((v, i) => b.makeTensorInfo(outShapes[i], 'float32', v)));
   };
   tf.registerKernel({ kernelName: k.name, backendName: 'wasm', kernelFunc: wasm as unknown as tf.KernelFunc });

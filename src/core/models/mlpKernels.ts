@@ -4,8 +4,10 @@
 //   through a ones column) and the transposed weight blocks the backward needs, from the flat buffer at once.
 // - MlpActivation: y = act(z) with extra columns appended (time features, ones) and, for training, y's
 //   transpose (for the next weight gradient) and act'(z): one pass instead of about five launches.
+// On wasm the SiLU and the transposes run in WebAssembly (simdOps.ts), elsewhere as JavaScript loops.
 import * as tf from '@tensorflow/tfjs';
 import { hostBackend, registerHostKernel, runHostKernel } from './hostKernel';
+import { simdOps, type SimdOps } from './simdOps';
 
 /** [offset in the flat buffer, rows, cols] of a row-major block. */
 export type Block = [number, number, number];
@@ -23,9 +25,14 @@ function registerOnce(): void {
     name: BLOCKS,
     inputs: ['x'],
     outputShapes: (_s, a) => [...a.blocks.map(([, r, c]) => [r, c]), ...a.transposed.map(([, r, c]) => [c, r])],
-    run([src], outs, a) {
+    run([src], outs, a, _s, memory) {
+      const ops = simdOps(memory);
       a.blocks.forEach(([o, r, c], i) => outs[i].set(src!.subarray(o, o + r * c)));
-      a.transposed.forEach(([o, r, c], k) => transpose(src!.subarray(o, o + r * c), outs[a.blocks.length + k], r, c));
+      a.transposed.forEach(([o, r, c], k) => {
+        const dst = outs[a.blocks.length + k];
+        if (ops) ops.transpose(src!.byteOffset + 4 * o, dst.byteOffset, r, c);
+        else transpose(src!.subarray(o, o + r * c), dst, r, c);
+      });
     },
   });
   registerHostKernel<ActAttrs>({
@@ -36,13 +43,16 @@ function registerOnce(): void {
       const cols = W + (ext ? ext[1] : 0);
       return a.train ? [[B, cols], [cols, B], [B, W]] : [[B, cols]];
     },
-    run([z, s, ext], [y, yT, d], a, shapes) {
+    run([z, s, ext], [y, yT, d], a, shapes, memory) {
       const [B, W] = shapes[0]!;
       const E = shapes[2] ? shapes[2][1] : 0;
-      if (a.act === 'silu') silu(z!, s!, y, W, E, a.train ? d : null);
+      const ops = simdOps(memory);
+      if (a.act === 'silu' && ops && W % 4 === 0) siluSimd(ops, z!, s!, y, W, E, a.train ? d : null);
+      else if (a.act === 'silu') silu(z!, s!, y, W, E, a.train ? d : null);
       else relu(z!, y, W, E, a.train ? d : null);
       if (ext) for (let i = 0; i < B; i++) for (let e = 0; e < E; e++) y[i * (W + E) + W + e] = ext[i * E + e];
-      if (a.train) transpose(y, yT, B, W + E);
+      if (a.train && ops) ops.transpose(y.byteOffset, yT.byteOffset, B, W + E);
+      else if (a.train) transpose(y, yT, B, W + E);
     },
   });
 }
@@ -65,6 +75,18 @@ function silu(z: Float32Array, s: Float32Array, y: Float32Array, W: number, E: n
     } else {
       for (let j = 0; j < W; j++) y[yo + j] = z[zo + j] * s[zo + j];
     }
+  }
+}
+
+/** Rows are contiguous in y when no columns are appended: one call; otherwise one per row. */
+function siluSimd(ops: SimdOps, z: Float32Array, s: Float32Array, y: Float32Array, W: number, E: number, d: Float32Array | null): void {
+  const B = z.length / W;
+  const rows = E === 0 ? 1 : B;
+  const n = E === 0 ? B * W : W;
+  for (let i = 0; i < rows; i++) {
+    const [zp, yp] = [z.byteOffset + 4 * i * n, y.byteOffset + 4 * i * (n + E)];
+    if (d) ops.silu(zp, s.byteOffset + 4 * i * n, yp, d.byteOffset + 4 * i * n, n);
+    else ops.siluInfer(zp, s.byteOffset + 4 * i * n, yp, n);
   }
 }
 

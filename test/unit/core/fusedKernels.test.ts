@@ -35,17 +35,20 @@ describe.each(['cpu', 'wasm'])('fused kernels on %s equal their plain-op version
     expect(await tf.setBackend(backend)).toBe(true);
     const flat = rand([100]) as tf.Tensor1D;
     const blocks: Block[] = [[0, 4, 5], [20, 7, 3], [41, 1, 2]];
-    const transposed: Block[] = [[20, 6, 3], [0, 2, 5]];
+    const transposed: Block[] = [[20, 6, 3], [1, 2, 5]];
     const ours = paramBlocks(flat, blocks, transposed);
     expect(ours.map((t) => t.shape)).toEqual([[4, 5], [7, 3], [1, 2], [3, 6], [5, 2]]);
+    expect(Array.from(await ours[4].data()).slice(0, 2)).toEqual(Array.from(await flat.data()).filter((_, i) => i === 1 || i === 6));
     for (let i = 0; i < ours.length; i++) expect(Array.from(await ours[i].data())).toEqual(Array.from(await paramBlocksByOps(flat, blocks, transposed)[i].data()));
   });
 
+  // Widths that are multiples of 4 take wasm's SIMD loops, others the JavaScript ones.
   it.each([
-    ['silu', true, 3], ['silu', false, 3], ['silu', true, 0], ['relu', true, 2], ['relu', false, 0],
-  ] as const)('MlpActivation %s (train %s, %i extra columns)', async (act, train, E) => {
+    ['silu', true, 3, 8], ['silu', false, 3, 8], ['silu', true, 0, 8], ['silu', false, 0, 12], ['silu', true, 3, 5],
+    ['silu', false, 0, 5], ['relu', true, 2, 8], ['relu', false, 0, 5],
+  ] as const)('MlpActivation %s (train %s, %i extra columns, width %i)', async (act, train, E, W) => {
     expect(await tf.setBackend(backend)).toBe(true);
-    const z = rand([9, 5], 3) as tf.Tensor2D;
+    const z = rand([9, W], 3) as tf.Tensor2D;
     const s = act === 'silu' ? (tf.sigmoid(z) as tf.Tensor2D) : null;
     const ext = E ? (rand([9, E]) as tf.Tensor2D) : null;
     const a = activation(z, s, ext, { act, train });
@@ -73,16 +76,16 @@ describe.each(['cpu', 'wasm'])('fused kernels on %s equal their plain-op version
 
   it.each([true, false])('FlatAdamUpdate (adaptive %s)', async (adaptive) => {
     expect(await tf.setBackend(backend)).toBe(true);
-    const [p, g, m] = [rand([50]), rand([50]), rand([50], 0.1)] as tf.Tensor1D[];
-    const v = rand([50], 0.1).square() as tf.Tensor1D;
+    const [p, g, m] = [rand([51]), rand([51]), rand([51], 0.1)] as tf.Tensor1D[];
+    const v = rand([51], 0.1).square() as tf.Tensor1D;
     const c: AdamCoefs = { beta1: 0.9, beta2: 0.999, scale: adaptive ? 3e-3 * Math.sqrt(1 - 0.999 ** 3) / (1 - 0.9 ** 3) : 0.01, eps: 1e-8, adaptive };
     await expectAllClose(adamUpdate(p, g, m, v, c), adamUpdateByOps(p, g, m, v, c));
   });
 
   it.each([[[0.95, 0.1]], [[0.995]], [[0, 0.9]]])('FlatEmaUpdate (mu %j)', async (mus) => {
     expect(await tf.setBackend(backend)).toBe(true);
-    const src = rand([40]) as tf.Tensor1D;
-    const targets = mus.map(() => rand([40]) as tf.Tensor1D);
+    const src = rand([43]) as tf.Tensor1D;
+    const targets = mus.map(() => rand([43]) as tf.Tensor1D);
     await expectAllClose(emaUpdates(src, targets, mus), emaUpdatesByOps(src, targets, mus));
   });
 });

@@ -1,0 +1,50 @@
+// The hand-assembled WebAssembly SIMD module (simdOps.ts) on a memory of its own, against plain float32
+// JavaScript doing the same operations in the same order.
+import { describe, expect, it } from 'vitest';
+import { standaloneSimdOps } from '../../../src/core/models/simdOps';
+import { Rng } from '../../../src/core/rng';
+
+const f = Math.fround;
+const { ops, memory } = standaloneSimdOps();
+const heap = new Float32Array(memory.buffer);
+const rng = new Rng(11);
+/** Puts values at element offset `at` and returns the byte address. */
+const put = (at: number, values: ArrayLike<number>) => (heap.set(values, at), 4 * at);
+const read = (at: number, n: number) => Array.from(heap.subarray(at, at + n));
+
+describe('WebAssembly SIMD ops', () => {
+  it('assembles and instantiates', () => expect(ops).not.toBeNull());
+
+  it('adam equals the float32 op chain', () => {
+    const n = 16;
+    const [p, g, m] = [rng.normals(n), rng.normals(n), rng.normals(n).map((x) => 0.1 * x)];
+    const v = rng.normals(n).map((x) => x * x);
+    const [b1, b2, s, e] = [f(0.9), f(0.999), f(1e-3), f(1e-8)];
+    const [a1, a2] = [f(1 - 0.9), f(1 - 0.999)];
+    ops!.adam(put(0, p), put(16, g), put(32, m), put(48, v), 4 * 64, 4 * 80, 4 * 96, n, b1, a1, b2, a2, s, e);
+    for (let i = 0; i < n; i++) {
+      const mi = f(f(m[i] * b1) + f(g[i] * a1));
+      const vi = f(f(v[i] * b2) + f(f(g[i] * g[i]) * a2));
+      expect(heap[80 + i]).toBe(mi);
+      expect(heap[96 + i]).toBe(vi);
+      expect(heap[64 + i]).toBe(f(p[i] - f(f(mi * s) / f(f(Math.sqrt(vi)) + e))));
+    }
+  });
+
+  it('ema, silu (with and without the derivative) and transpose', () => {
+    const n = 12;
+    const [a, b] = [rng.normals(n), rng.normals(n)];
+    ops!.ema(put(0, a), put(16, b), 4 * 32, n, f(0.95), f(0.05));
+    expect(read(32, n)).toEqual(Array.from(a, (x, i) => f(f(b[i] * f(0.95)) + f(x * f(0.05)))));
+    const s = Float32Array.from(b, (x) => 1 / (1 + Math.exp(-x)));
+    ops!.silu(put(0, a), put(16, s), 4 * 32, 4 * 48, n);
+    const y = Array.from(a, (x, i) => f(x * s[i]));
+    expect(read(32, n)).toEqual(y);
+    expect(read(48, n)).toEqual(y.map((yi, i) => f(s[i] + f(yi * f(1 - s[i])))));
+    ops!.siluInfer(put(0, a), put(16, s), 4 * 64, n);
+    expect(read(64, n)).toEqual(y);
+    const x = Array.from({ length: 15 }, (_, i) => i + 0.5); // 3 x 5
+    ops!.transpose(put(0, x), 4 * 32, 3, 5);
+    expect(read(32, 15)).toEqual([0, 5, 10, 1, 6, 11, 2, 7, 12, 3, 8, 13, 4, 9, 14].map((k) => x[k]));
+  });
+});
