@@ -4,20 +4,20 @@
 // Other backends never see these kernel names: callers check hostBackend() and run plain tfjs ops instead.
 import * as tf from '@tensorflow/tfjs';
 
-interface TensorInfoLike {
+export interface TensorInfoLike {
   dataId: object;
   shape: number[];
   dtype: tf.DataType;
 }
 
-interface WasmBackendLike {
+export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfoLike;
   typedArrayFromHeap(t: TensorInfoLike): Float32Array;
   /** The emscripten module; its memory is exported as asm.memory (wasmMemory in threaded builds). */
   wasm?: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
 }
 
-interface CpuBackendLike {
+export interface CpuBackendLike {
   data: { get(id: object): { values: Float32Array } };
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): TensorInfoLike;
 }

@@ -4,6 +4,7 @@
 // of the heap for every piece (readSync), so tf.split of a 200k buffer into 10 parameters costs ~4.6 ms;
 // here each piece is one memcpy of its own size. Other backends use split + reshape (flatLayout.ts).
 import * as tf from '@tensorflow/tfjs';
+import type { CpuBackendLike, TensorInfoLike, WasmBackendLike } from './hostKernel';
 
 export const UNFLATTEN_KERNEL = 'UnflattenParams';
 export const FLATTEN_KERNEL = 'FlattenParams';
@@ -11,22 +12,6 @@ export const FLATTEN_KERNEL = 'FlattenParams';
 interface Attrs {
   shapes: number[][];
   offsets: number[];
-}
-
-interface TensorInfoLike {
-  dataId: object;
-  shape: number[];
-  dtype: tf.DataType;
-}
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfoLike;
-  typedArrayFromHeap(t: TensorInfoLike): Float32Array;
-}
-
-interface CpuBackendLike {
-  data: { get(id: object): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): TensorInfoLike;
 }
 
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
