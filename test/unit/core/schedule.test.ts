@@ -3,7 +3,7 @@ import {
   ctAdaptiveMu, ctAdaptiveN, ictDoublingN, ictStageLength, intervalWeights, karrasSigmasAscending, lognormalIndexProbabilities,
 } from '../../../src/core/schedule';
 import { erf } from '../../../src/core/mathUtil';
-import { DEFAULTS } from '../../../src/core/config';
+import { DEFAULTS, ICT_PRESET } from '../../../src/core/config';
 import { scheduleLength, scheduledN } from '../../../src/core/cm/scheduleState';
 
 const range = { eps: 0.002, T: 80, rho: 7 };
@@ -98,5 +98,16 @@ describe('schedule length K follows the step budget', () => {
     expect(scheduledN({ ...c, K: 800_000 }, 1000)).toBe(6); // golden value, unchanged
     const ict = { ...c, nSchedule: 'ict-doubling' as const, s0: 10, s1: 1280, K: 0, steps: 400_000 };
     expect(scheduledN(ict, 50_000)).toBe(21); // golden K' = 50k when the budget is 400k
+  });
+});
+
+describe('curricula presets for the page budget', () => {
+  it('the defaults and the iCT preset run their whole curriculum within the step budget', () => {
+    const ct = { ...DEFAULTS, nSchedule: 'ct-adaptive' as const };
+    expect(scheduledN(ct, 0)).toBe(2);
+    expect(scheduledN(ct, DEFAULTS.steps)).toBe(DEFAULTS.s1 + 1);
+    const ict = { ...DEFAULTS, ...ICT_PRESET };
+    const Ns = new Set(Array.from({ length: DEFAULTS.steps + 1 }, (_, k) => scheduledN(ict, k)));
+    expect([...Ns]).toEqual([11, 21]); // the paper's 1280 would reach N = 1281 within 2,000 steps
   });
 });
