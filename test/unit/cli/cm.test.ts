@@ -63,7 +63,7 @@ describe('cm train, sample and eval', () => {
     expect(config).toMatchObject({ dataset: 'custom', mode: 'cd', solver: 'euler', steps: 30, seed: 3, N: 18 });
     const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(metrics).toHaveLength(30);
-    expect(metrics[9]).toMatchObject({ step: 10, N: 18, mu: 0.95 });
+    expect(metrics[9]).toMatchObject({ step: 10, N: 18, mu: 0.9 }); // the default target decay
     expect(metrics[9].swd1).toBeGreaterThan(0);
     expect(metrics[8].swd1).toBeUndefined();
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
