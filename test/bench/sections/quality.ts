@@ -12,9 +12,9 @@ export const QUALITY_LEVEL = 0.1; // one-step SWD (normalised units, sigma_data 
 export const VARIANTS: { id: string; label: string; over: Partial<Config> }[] = [
   { id: 'cd-euler', label: 'CD, Euler, N=18', over: { mode: 'cd', solver: 'euler', N: 18 } },
   { id: 'cd-heun', label: 'CD, Heun, N=18', over: { mode: 'cd', solver: 'heun', N: 18 } },
-  { id: 'ct-fixed', label: 'CT, fixed N=18, mu=0.95', over: { mode: 'ct', N: 18 } },
-  { id: 'ct-adaptive', label: 'CT, paper N(k), mu(k) (s0=2, s1=150, mu0=0.9)', over: { mode: 'ct', nSchedule: 'ct-adaptive' } },
-  { id: 'ict', label: 'iCT options (mu=0, pseudo-Huber, 1/gap, lognormal, doubling s0=10, s1=1280)', over: ICT_PRESET },
+  { id: 'ct-fixed', label: `CT, fixed N=18, mu=${DEFAULTS.mu}`, over: { mode: 'ct', N: 18 } },
+  { id: 'ct-adaptive', label: `CT, paper N(k), mu(k) over the budget (s0=${DEFAULTS.s0}, s1=${DEFAULTS.s1}, mu0=${DEFAULTS.mu0})`, over: { mode: 'ct', nSchedule: 'ct-adaptive' } },
+  { id: 'ict', label: `iCT options (mu=0, pseudo-Huber, 1/gap, lognormal, doubling s0=${ICT_PRESET.s0}, s1=${ICT_PRESET.s1} over the budget)`, over: ICT_PRESET },
 ];
 
 export interface Curve {
