@@ -26,7 +26,7 @@ export interface StepsToQualityResult {
   swdTeacher: number;
   swdFloor: number;
   /** Every evaluation: step and one-step / two-step SWD. */
-  curve: { step: number; swd1: number; swd2: number }[];
+  curve: { step: number; swd1: number; swd2: number; trainSeconds: number }[];
 }
 
 /** Call with a tfjs backend already set (the benchmark uses WASM, as the CLI does). */
@@ -46,7 +46,7 @@ export async function stepsToQuality(config: Config, options: StepsToQualityOpti
       const q = await session.evaluate();
       result.swdTeacher = q.swdTeacher!;
       result.swdFloor = q.swdFloor;
-      result.curve.push({ step: k, swd1: q.swd1, swd2: q.swd2 });
+      result.curve.push({ step: k, swd1: q.swd1, swd2: q.swd2, trainSeconds: trainMs / 1000 });
       if (result.steps === null && q.swd1 <= factor * q.swdTeacher!) {
         result.steps = k;
         result.trainSeconds = trainMs / 1000;
