@@ -42,8 +42,10 @@ async function trackMemory(c: Config, steps: number, every: number, evalEvery: n
   }
   const msPerStep = (performance.now() - t0) / steps;
   s.dispose();
-  // Skip the first sample: the first evaluation caches the teacher's samples and the floor once.
-  const from = xs.length > 3 ? 1 : 0;
+  // Start after the first evaluation: it caches the teacher's samples, the floor and the sampling path's
+  // constants once (measured: +11 tensors at the first evaluate(), none after).
+  const firstAfterEval = xs.findIndex((k) => k >= evalEvery);
+  const from = firstAfterEval >= 0 && xs.length - firstAfterEval > 2 ? firstAfterEval : 0;
   const tSlope = slope(xs.slice(from), tensors.slice(from)) * 1000;
   const bSlope = slope(xs.slice(from), bytes.slice(from)) * 1000;
   return {
