@@ -107,7 +107,7 @@ async function measure(env: BenchBrowser, label: string, query: string, limitSec
 
 export async function headlineSection(env: BenchBrowser, quick: boolean): Promise<HeadlineRun[]> {
   const runs: [string, string, number, boolean][] = [
-    ['auto, moons, CD (defaults)', 'v=1', quick ? 60 : 90, true],
+    ['auto, moons, CD (defaults)', 'v=1', quick ? 60 : 120, true],
     ['auto, moons, CT', 'v=1&m=ct', quick ? 60 : 120, true],
     ['wasm, moons, CD', 'v=1&b=wasm', 30, false],
   ];

@@ -84,7 +84,10 @@ export function pytorchSection(quick: boolean): { result: TorchResult; measureme
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
   log('PyTorch reference (one thread)...');
-  const r = spawnSync(PYTHON, ['scripts/bench/torch_reference.py', specPath], { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 24 });
+  // One thread like ours: torch.set_num_threads(1) does not reach OpenBLAS's own pthread pool, which
+  // otherwise uses every core for the MLP's products (measured: 0.55 ms against 0.95 ms for 512x256x256 here).
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = spawnSync(PYTHON, ['scripts/bench/torch_reference.py', specPath], { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 24, env });
   rmSync(dir, { recursive: true, force: true });
   if (r.status !== 0 || !r.stdout.trim()) {
     const reason = `torch_reference.py failed (exit ${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`;
