@@ -9,7 +9,16 @@ import { sendCheckpoint, sendQuality, sendSnapshot, sendStatic } from './publish
 const CHECKPOINT_INTERVAL_MS = 5000;
 const LOSS_READ_EVERY = 8;
 
-const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
+// Yields to queued messages (Pause, view changes) between steps. A MessageChannel task, not setTimeout(0):
+// nested timers are clamped to 4 ms, which cost a fifth of a 20 ms step.
+const channel = typeof MessageChannel === 'undefined' ? null : new MessageChannel();
+const waiting: (() => void)[] = [];
+if (channel) channel.port1.onmessage = () => waiting.shift()?.();
+const yieldToEvents = () => new Promise<void>((r) => {
+  if (!channel) return void setTimeout(r, 0);
+  waiting.push(r);
+  channel.port2.postMessage(null);
+});
 
 async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
   const s = requireSession();
