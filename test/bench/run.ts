@@ -130,7 +130,7 @@ const mem = sections.memory as MemoryRun[] | undefined;
 const leak = sections.memory ? (sections.memoryLeak as { tensorsPerSession: number } | undefined) : undefined;
 if (leak && leak.tensorsPerSession > 0) {
   headline['tensors left behind per disposed session'] = leak.tensorsPerSession;
-  notes.push(`Each TrainingSession leaves ${leak.tensorsPerSession} tensors (and their memory) behind after dispose(): createVariables (src/core/models/paramSet.ts) wraps tf.tensor(values) in tf.variable() without disposing the tensor, assignVariables and FlatAdam.setState leave the tensor passed to assign(), and the MLP keeps its frequency tensor. The app's worker builds a session (and restores a checkpoint after its warm-up step) on every configure, reset and backend switch.`);
+  notes.push(`Each TrainingSession leaves ${leak.tensorsPerSession} tensors (and their memory) behind after dispose() (one step and one checkpoint restore): the app's worker builds a session on every configure, reset and backend switch.`);
 }
 if (mem?.length) headline['memory flat over training'] = mem.every((x) => x.flat) ? `yes (${mem.map((x) => `${x.tensorsPer1000Steps} tensors/1000 steps over ${x.steps}`).join('; ')})` : `NO: ${mem.filter((x) => !x.flat).map((x) => `${x.config}: ${x.tensorsPer1000Steps} tensors/1000 steps`).join('; ')}`;
 const quality = sections.quality as QualityResult | undefined;

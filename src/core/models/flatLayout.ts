@@ -2,6 +2,7 @@
 // parameter row-major, no padding (so the Adam moments' on-disk layout is this layout too).
 import * as tf from '@tensorflow/tfjs';
 import type { ParamInfo } from './types';
+import { hostBackend } from './hostKernel';
 import { FLATTEN_KERNEL, registerUnflattenKernel, UNFLATTEN_KERNEL } from './unflattenKernel';
 
 export class ParamLayout {
@@ -66,10 +67,4 @@ export class ParamLayout {
   concatByOps(parts: readonly tf.Tensor[]): tf.Tensor1D {
     return tf.tidy(() => tf.concat(parts.map((p) => (p.rank === 1 ? p : tf.reshape(p, [-1])))) as tf.Tensor1D);
   }
-}
-
-/** Backends whose tensors live in CPU-visible memory, where the two layout kernels are registered. */
-function hostBackend(): boolean {
-  const b = tf.getBackend();
-  return b === 'cpu' || b === 'wasm';
 }
