@@ -23,14 +23,9 @@ export async function rebuild(cfg: Config, pts: Float64Array | undefined, restor
   w.session = next;
   w.config = cfg;
   w.points = pts;
-  if (w.session.trainer) {
-    await sendStatic();
-    if (snapshot) await sendSnapshot();
-    status('idle', 'ready');
-  } else {
-    await sendStatic();
-    status('idle', 'ready: the teacher trains first');
-  }
+  await sendStatic();
+  if (w.session.trainer && snapshot) await sendSnapshot();
+  status('idle', w.session.trainer ? 'ready' : 'ready: the teacher trains first');
   w.lastCheckpointBytes = await w.session.exportRunFile();
   if (cfg.metric === 'lpips') await lpips.measureCost(cfg);
 }

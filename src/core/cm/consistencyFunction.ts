@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NetworkDef } from '../models/types';
 import { mapValues, perSample } from '../tensorUtil';
-import { cIn, cNoise, cOut, cSkip, edmOut, edmSkip, type CNoiseConvention } from './parameterisation';
+import { applyNet, deviceInputs } from './netInputs';
+import { cIn, cNoise, edmOut, edmSkip, type CNoiseConvention } from './parameterisation';
 
 export interface Scalings {
   eps: number;
@@ -14,15 +15,7 @@ export interface Scalings {
 export function consistencyFunction(
   net: NetworkDef, params: readonly tf.Tensor[], x: tf.Tensor, t: Float64Array, s: Scalings,
 ): tf.Tensor {
-  return tf.tidy(() => {
-    const r = x.rank;
-    const skip = perSample(mapValues(t, (v) => cSkip(v, s.eps, s.sigmaData)), r);
-    const out = perSample(mapValues(t, (v) => cOut(v, s.eps, s.sigmaData)), r);
-    const inp = perSample(mapValues(t, (v) => cIn(v, s.sigmaData)), r);
-    const noise = tf.tensor1d(Float32Array.from(t, (v) => cNoise(v, s.cNoiseConvention)));
-    const F = net.forward(params, tf.mul(inp, x), noise);
-    return tf.add(tf.mul(skip, x), tf.mul(out, F));
-  });
+  return tf.tidy(() => applyNet(net, params, deviceInputs(x, t, s)));
 }
 
 /** EDM denoiser D(x, t) with the unshifted scalings (the diffusion teacher of section 2). */
