@@ -3,9 +3,8 @@
 // session's client; its error message is shown as it is.
 import { create } from 'zustand';
 import { maskPreset, type MaskPreset } from '../core/edit/masks';
-import type { Mode2d } from '../ui/edit/constraint2d';
-import { imageEditRequest, planeEditRequest, type EditInputs, type PlaneInputs } from '../ui/edit/request';
 import type { EditConstraint2d, EditReply, EditRequest } from '../worker/protocol';
+import { imageEditRequest, planeEditRequest, type EditInputs, type Mode2d, type PlaneInputs } from './edit/request';
 import { session } from './session';
 
 export const SIDE = 28;

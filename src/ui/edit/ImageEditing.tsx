@@ -8,7 +8,7 @@ import { useRun } from '../../state/runStore';
 import type { EditReply } from '../../worker/protocol';
 import { drawGrey, drawStrip } from './draw';
 import { PaintCanvas } from './PaintCanvas';
-import { IMAGE_TASK_LABELS, IMAGE_TASKS, type ImageTask } from './request';
+import { IMAGE_TASK_LABELS, IMAGE_TASKS, type ImageTask } from '../../state/edit/request';
 import { stripLayout } from './strip';
 
 const HINTS: Record<ImageTask, string> = {

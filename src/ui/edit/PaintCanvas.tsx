@@ -4,7 +4,8 @@ import { useEffect, useRef } from 'react';
 import { fitCanvas } from '../../render/hidpi';
 import { readPalette } from '../../render/palette';
 import { drawGrey } from './draw';
-import { cellAt, inkToSigned, paintSegment } from './paint';
+import { inkToSigned } from '../../state/edit/request';
+import { cellAt, paintSegment } from './paint';
 
 export function PaintCanvas({ label, side, grid, kind, background, brush, version, onPainted }: {
   label: string;

@@ -5,7 +5,8 @@ import { fitCanvas } from '../../render/hidpi';
 import { readPalette } from '../../render/palette';
 import { clear, clipTo, drawFrame, drawPoints, px, py, squareFrame, type Frame } from '../../render/plot2d';
 import type { EditConstraint2d, EditReply } from '../../worker/protocol';
-import { constraintFromDrag, lineInSquare, type Mode2d } from './constraint2d';
+import type { Mode2d } from '../../state/edit/request';
+import { constraintFromDrag, lineInSquare } from './constraint2d';
 import { formatTime } from './strip';
 
 function drawLine(ctx: CanvasRenderingContext2D, f: Frame, c: EditConstraint2d, colour: string): void {

@@ -1,8 +1,7 @@
 // The 2D editing constraint from a drag on the canvas, in the model's normalised coordinates: a line
 // through the two points keeps the projection n . p = value (n normal to the drag), or a fixed x / y.
+import type { Mode2d } from '../../state/edit/request';
 import type { EditConstraint2d } from '../../worker/protocol';
-
-export type Mode2d = 'line' | 'fix-x' | 'fix-y';
 
 /** Drags shorter than this (in world units) define no direction: a line mode falls back to fixing x. */
 const MIN_DRAG = 1e-6;

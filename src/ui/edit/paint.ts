@@ -39,11 +39,6 @@ export function paintSegment(
   return changed;
 }
 
-/** Ink levels in [0, 1] (0 = background) as the model's pixel range [-1, 1]. */
-export function inkToSigned(ink: ArrayLike<number>): Float32Array {
-  return Float32Array.from(ink as ArrayLike<number>, (v) => 2 * Math.min(1, Math.max(0, v)) - 1);
-}
-
 export function countPainted(grid: ArrayLike<number>): number {
   let n = 0;
   for (let i = 0; i < grid.length; i++) if (grid[i] >= 0.5) n++;

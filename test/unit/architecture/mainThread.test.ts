@@ -1,7 +1,9 @@
 // The page's main thread never loads TensorFlow.js: the UI only sees plain data from the worker
 // (architecture.md section 1). Follows the static value imports (not `import type`) from src/main.tsx.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// And the layers point one way: src/state never imports src/ui (types included), so state can be used
+// without the components.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -47,5 +49,48 @@ describe('main-thread bundle', () => {
     }
     expect(seen.size).toBeGreaterThan(30);
     expect(offenders).toEqual([]);
+  });
+});
+
+/** Every relative module specifier of a file: static imports and re-exports (types too) and dynamic import(). */
+function allRelativeImports(text: string): string[] {
+  const specs: string[] = [];
+  const re = /(?:\bfrom\s+|^\s*import\s+|\bimport\s*\(\s*)['"](\.[^'"]*)['"]/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) specs.push(m[1]);
+  return specs;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(e.name) ? [path] : [];
+  });
+}
+
+describe('layering', () => {
+  it('src/state imports nothing from src/ui', () => {
+    const ui = join(ROOT, 'src/ui');
+    const files = sourceFiles(join(ROOT, 'src/state'));
+    const offenders: string[] = [];
+    for (const file of files) {
+      for (const spec of allRelativeImports(readFileSync(file, 'utf8'))) {
+        const target = resolve(dirname(file), spec);
+        if (target === ui || target.startsWith(`${ui}/`)) offenders.push(`${relative(ROOT, file)} imports ${spec}`);
+      }
+    }
+    expect(files.length).toBeGreaterThan(10);
+    expect(offenders).toEqual([]);
+  });
+
+  it('the import scanner sees type-only and dynamic imports (so the rule above can fail)', () => {
+    const probe = [
+      "import type { Palette } from '../ui/theme';",
+      "export type { Mode2d } from '../ui/edit/constraint2d';",
+      "const App = () => import('../ui/App');",
+      "import './side-effect';",
+      "import { create } from 'zustand';",
+    ].join('\n');
+    expect(allRelativeImports(probe)).toEqual(['../ui/theme', '../ui/edit/constraint2d', '../ui/App', './side-effect']);
   });
 });

@@ -2,8 +2,8 @@
 // the worker request built from the settings, and the steps strip layout.
 import { describe, expect, it } from 'vitest';
 import { constraintFromDrag, lineInSquare, maxViolation, normalForm } from '../../../src/ui/edit/constraint2d';
-import { cellAt, countPainted, inkToSigned, paintDisc, paintSegment } from '../../../src/ui/edit/paint';
-import { imageEditRequest, parseT1, planeEditRequest, seedList, type EditInputs } from '../../../src/ui/edit/request';
+import { cellAt, countPainted, paintDisc, paintSegment } from '../../../src/ui/edit/paint';
+import { imageEditRequest, inkToSigned, parseT1, planeEditRequest, seedList, type EditInputs } from '../../../src/state/edit/request';
 import { describeTimes, formatTime, stripLayout } from '../../../src/ui/edit/strip';
 import type { EditReply } from '../../../src/worker/protocol';
 

@@ -1,7 +1,10 @@
 // The page's edit settings as a worker request. Numbers typed by the user pass through unchecked: the
-// worker's editing core judges them and its message is what the user sees.
+// worker's editing core judges them and its message is what the user sees. Lives with the state (the
+// edit store sends these requests) and is read by the edit UI; it imports nothing from src/ui.
 import type { EditConstraint2d, EditRequest } from '../../worker/protocol';
-import { inkToSigned } from './paint';
+
+/** How a drag on the 2D plane becomes a constraint: a line through it, or a fixed x or y. */
+export type Mode2d = 'line' | 'fix-x' | 'fix-y';
 
 export const IMAGE_TASKS = ['inpaint', 'superres', 'denoise', 'interpolate', 'stroke'] as const;
 export type ImageTask = (typeof IMAGE_TASKS)[number];
@@ -38,6 +41,11 @@ export interface PlaneInputs {
   count: number;
   t1Text: string;
   steps: number;
+}
+
+/** Ink levels in [0, 1] (0 = background) as the model's pixel range [-1, 1]. */
+export function inkToSigned(ink: ArrayLike<number>): Float32Array {
+  return Float32Array.from(ink as ArrayLike<number>, (v) => 2 * Math.min(1, Math.max(0, v)) - 1);
 }
 
 export function seedList(base: number, count: number): number[] {
