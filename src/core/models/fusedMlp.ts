@@ -30,6 +30,7 @@ export interface FusedMlpHost {
 export function fusedMlpPlan(net: NetworkDef & FusedMlpHost, layout: ParamLayout): FusedMlp | null {
   const spec = net.spec;
   if (spec.kind !== 'mlp' || !net.fused || (spec.activation !== 'silu' && spec.activation !== 'relu')) return null;
+  if (spec.timeInputs === 2) return null; // host features for one time only
   const L = spec.depth;
   const blocks: Block[] = [];
   const transposed: Block[] = [];

@@ -4,13 +4,16 @@ import { createMlp } from './mlp';
 import type { MlpSpec, NetworkDef } from './types';
 import { createUnet, unetPresets } from './unet';
 
-export function createNetwork(c: Config, dataShape: number[]): NetworkDef {
+/** `timeInputs` 2 builds the two-time network of MeanFlow and shortcut models (see MlpSpec.timeInputs). */
+export function createNetwork(c: Config, dataShape: number[], timeInputs: 1 | 2 = 1): NetworkDef {
   if (c.model === 'mlp') {
     if (dataShape.length !== 1) throw new Error(`the MLP takes flat data; got shape [${dataShape}]`);
     const spec: MlpSpec = { kind: 'mlp', dataShape: [dataShape[0]], width: c.width, depth: c.depth, activation: c.activation, timeFeatures: c.timeFeatures };
     if (c.timeConditioning === 'every-layer') spec.timeConditioning = 'every-layer'; // absent = input only (older files)
+    if (timeInputs === 2) spec.timeInputs = 2;
     return createMlp(spec, c.cNoiseConvention);
   }
   if (c.cNoiseConvention !== 'jax') throw new Error('the U-Net is built for the JAX c_noise convention (0.25 ln t)');
-  return createUnet(c.model === 'unet-tiny' ? unetPresets.tiny : unetPresets.default);
+  const preset = c.model === 'unet-tiny' ? unetPresets.tiny : unetPresets.default;
+  return createUnet(timeInputs === 2 ? { ...preset, timeInputs: 2 } : preset);
 }

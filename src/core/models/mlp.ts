@@ -14,13 +14,21 @@ export function mlpParams(spec: MlpSpec): ParamInfo[] {
   const d = spec.dataShape[0];
   const params: ParamInfo[] = [];
   const everyLayer = spec.timeConditioning === 'every-layer';
-  let fanIn = d + spec.timeFeatures;
+  const feats = spec.timeFeatures * (spec.timeInputs ?? 1);
+  let fanIn = d + feats;
   for (let l = 0; l < spec.depth; l++) {
     params.push({ name: `hidden${l}.weight`, shape: [fanIn, spec.width] }, { name: `hidden${l}.bias`, shape: [spec.width] });
-    fanIn = spec.width + (everyLayer ? spec.timeFeatures : 0);
+    fanIn = spec.width + (everyLayer ? feats : 0);
   }
   params.push({ name: 'out.weight', shape: [spec.width, d] }, { name: 'out.bias', shape: [d] });
   return params;
+}
+
+/** Features of one time ([B]) or of each of several ([B, k] -> [B, k F], column by column). */
+function timeInputFeatures(cNoise: tf.Tensor1D | tf.Tensor2D, freqs: tf.Tensor2D): tf.Tensor2D {
+  if (cNoise.rank === 1) return sinusoidalFeatures(cNoise as tf.Tensor1D, freqs);
+  const cols = tf.unstack(cNoise, 1) as tf.Tensor1D[];
+  return tf.concat(cols.map((c) => sinusoidalFeatures(c, freqs)), 1);
 }
 
 function activate(x: tf.Tensor2D, a: MlpSpec['activation']): tf.Tensor2D {
@@ -55,7 +63,7 @@ export function createMlp(spec: MlpSpec, convention: 'jax' | 'pytorch' = 'jax'):
     },
     forward(p, xIn, cNoise) {
       return tf.tidy(() => {
-        const feats = sinusoidalFeatures(cNoise, getFreqs());
+        const feats = timeInputFeatures(cNoise, getFreqs());
         let h: tf.Tensor2D = tf.concat([xIn as tf.Tensor2D, feats], 1);
         for (let l = 0; l < spec.depth; l++) {
           if (l > 0 && spec.timeConditioning === 'every-layer') h = tf.concat([h, feats], 1);

@@ -13,11 +13,12 @@ export interface NetworkDef<S extends NetworkSpec = NetworkSpec> {
   /** Fresh initial values drawn from the init stream, one Float32Array per parameter. */
   init(rng: Rng): Float32Array[];
   /**
-   * F(xIn, cNoise): xIn = c_in(t) x with shape [B, ...spec.dataShape], cNoise shape [B].
+   * F(xIn, cNoise): xIn = c_in(t) x with shape [B, ...spec.dataShape], cNoise shape [B], or [B, 2] for a
+   * network built with two time inputs (`timeInputs: 2`: MeanFlow's (t, t - r), shortcut's (t, d)).
    * Returns a tensor shaped like xIn. Must be pure (no variable creation) so it runs inside tf.tidy and
    * under gradient tapes.
    */
-  forward(params: readonly tf.Tensor[], xIn: tf.Tensor, cNoise: tf.Tensor1D): tf.Tensor;
+  forward(params: readonly tf.Tensor[], xIn: tf.Tensor, cNoise: tf.Tensor1D | tf.Tensor2D): tf.Tensor;
 }
 
 export interface ParamInfo {
@@ -40,12 +41,16 @@ export interface MlpSpec {
    * original input-only network, so specs in older run files still describe their architecture.
    */
   timeConditioning?: 'every-layer';
+  /** 2: the network conditions on two times, each with its own `timeFeatures` features. Absent means 1. */
+  timeInputs?: 2;
 }
 
 /** Defined by the U-Net module (images issue); kept open here so the core does not depend on it. */
 export interface UnetSpec {
   kind: 'unet';
   dataShape: [number, number, number];
+  /** 2: two conditioning times (see MlpSpec.timeInputs). */
+  timeInputs?: 2;
   [key: string]: unknown;
 }
 

@@ -49,7 +49,7 @@ export function unetParams(spec: UnetConfig): ParamInfo[] {
   const E = spec.timeEmbedDim;
   const c0 = spec.channels[0];
   const p: ParamInfo[] = [
-    { name: 'time.fc0.w', shape: [spec.timeFeatures, E] }, { name: 'time.fc0.b', shape: [E] },
+    { name: 'time.fc0.w', shape: [spec.timeFeatures * (spec.timeInputs ?? 1), E] }, { name: 'time.fc0.b', shape: [E] },
     { name: 'time.fc1.w', shape: [E, E] }, { name: 'time.fc1.b', shape: [E] },
     { name: 'stem.w', shape: [3, 3, spec.dataShape[2], c0] }, { name: 'stem.b', shape: [c0] },
   ];
@@ -143,8 +143,12 @@ export function createUnet(spec: UnetSpec): NetworkDef<UnetSpec> {
           tf.fused.matMul({ a: x, b: P(`${prefix}.w`) as tf.Tensor2D, bias: P(`${prefix}.b`) }) as tf.Tensor2D;
         const affine = (x: tf.Tensor4D, prefix: string): tf.Tensor4D => tf.add(tf.mul(x, P(`${prefix}.gamma`)), P(`${prefix}.beta`));
 
-        const angles: tf.Tensor2D = tf.mul(tf.reshape(cNoise, [-1, 1]), getFreqs());
-        const features = tf.concat([tf.sin(angles), tf.cos(angles)], 1) as tf.Tensor2D;
+        // One time: [sin, cos] of its angles; two (timeInputs 2): the same per column, side by side.
+        const columns = cNoise.rank === 1 ? [cNoise as tf.Tensor1D] : (tf.unstack(cNoise, 1) as tf.Tensor1D[]);
+        const features = tf.concat(columns.map((c) => {
+          const angles: tf.Tensor2D = tf.mul(tf.reshape(c, [-1, 1]), getFreqs());
+          return tf.concat([tf.sin(angles), tf.cos(angles)], 1);
+        }), 1) as tf.Tensor2D;
         const temb = silu(dense(silu(dense(features, 'time.fc0')), 'time.fc1'));
 
         const resBlock = (x: tf.Tensor4D, b: string, cout: number): tf.Tensor4D => {
