@@ -132,11 +132,14 @@ export class ConsistencyTrainer {
     return deviceInputs(xCur, d.tCur, this.scalings);
   }
 
-  /** One optimiser step. Returns the loss as a kept scalar (read it with `await loss.data()`, then dispose). */
-  trainStep(): StepResult {
+  /**
+   * One optimiser step. Returns the loss as a kept scalar (read it with `await loss.data()`, then dispose).
+   * `draws`: this step's draws made beforehand with draw(scheduleAt()) (the anatomy view looks at them first).
+   */
+  trainStep(draws?: StepDraws): StepResult {
     const s = this.scheduleAt();
     const lr = this.optimizer.currentLr();
-    const d = this.draw(s);
+    const d = draws ?? this.draw(s);
     this.lastDraws = d;
     const shape = [this.config.batchSize, ...this.parts.data.dataShape];
     const loss = tf.tidy(() => {
