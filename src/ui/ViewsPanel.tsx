@@ -67,24 +67,38 @@ function ViewOptions() {
   );
 }
 
+// Each view is its own component, so the page and an embedded figure (?embed=<view>) show the same thing.
+export const SamplesView = () => (
+  <ViewCanvas id="samples" title="Samples from fixed noise" draw={drawSamplesView} deps={samplesDeps}
+    caption={<><Layer name="data" label="data" /><Layer name="oneStep" label="one step" /><Layer name="multistep" label="multistep" /></>} />
+);
+export const ConsistencyView = () => (
+  <ViewCanvas id="consistency" title="Teacher PF-ODE trajectories and f(x_t, t)" draw={drawConsistencyView} deps={consistencyDeps}
+    caption={<><Layer name="trajectories" label="trajectories (colour = t)" /><Layer name="arrows" label="arrows to f(x_t, t)" /><SpreadSummary /></>} />
+);
+export const ScrubberView = () => (
+  <ViewCanvas id="scrubber" title="Noised data p_t and where the model maps it" draw={drawScrubberView} deps={scrubberDeps} className="wide"
+    caption={<><TimeScrubber /><Layer name="pt" label="p_t" /><Layer name="mapped" label="f(x_t, t)" /></>} />
+);
+export const LossView = () => <ViewCanvas id="loss" title="Consistency loss (raw and smoothed)" draw={drawLossChart} deps={lossDeps} className="chart" />;
+export const QualityView = () => <ViewCanvas id="quality" title="Sample quality: sliced Wasserstein to data" draw={drawQualityChart} deps={qualityDeps} className="chart" />;
+export const ScheduleView = () => <ViewCanvas id="schedule" title="Schedules N(k) and mu(k)" draw={drawScheduleChart} deps={scheduleDeps} className="chart" />;
+
 export function ViewsPanel() {
   const image = useConfig((s) => s.config.dataset === 'mnist');
   if (image) return <MnistViews />;
   return (
     <section className="views" aria-label="Views">
       <div className="view-grid">
-        <ViewCanvas id="samples" title="Samples from fixed noise" draw={drawSamplesView} deps={samplesDeps}
-          caption={<><Layer name="data" label="data" /><Layer name="oneStep" label="one step" /><Layer name="multistep" label="multistep" /></>} />
-        <ViewCanvas id="consistency" title="Teacher PF-ODE trajectories and f(x_t, t)" draw={drawConsistencyView} deps={consistencyDeps}
-          caption={<><Layer name="trajectories" label="trajectories (colour = t)" /><Layer name="arrows" label="arrows to f(x_t, t)" /><SpreadSummary /></>} />
-        <ViewCanvas id="scrubber" title="Noised data p_t and where the model maps it" draw={drawScrubberView} deps={scrubberDeps} className="wide"
-          caption={<><TimeScrubber /><Layer name="pt" label="p_t" /><Layer name="mapped" label="f(x_t, t)" /></>} />
+        <SamplesView />
+        <ConsistencyView />
+        <ScrubberView />
       </div>
       <ViewOptions />
       <div className="chart-grid">
-        <ViewCanvas id="loss" title="Consistency loss (raw and smoothed)" draw={drawLossChart} deps={lossDeps} className="chart" />
-        <ViewCanvas id="quality" title="Sample quality: sliced Wasserstein to data" draw={drawQualityChart} deps={qualityDeps} className="chart" />
-        <ViewCanvas id="schedule" title="Schedules N(k) and mu(k)" draw={drawScheduleChart} deps={scheduleDeps} className="chart" />
+        <LossView />
+        <QualityView />
+        <ScheduleView />
       </div>
     </section>
   );

@@ -32,7 +32,7 @@ function downloadGrid(index: number): void {
   downloadCanvas(digitGridCanvas(images, imageShape(staticData.dataShape)), `digits-${index + 1}-step${index ? 's' : ''}-step${snapshot.step}.png`);
 }
 
-function SampleGrids() {
+export function SampleGrids() {
   const taus = useConfig((s) => s.config.taus);
   return (
     <div className="mnist-grids">
@@ -66,9 +66,25 @@ function ImageViewOptions() {
   );
 }
 
-export function MnistViews() {
+export function TrajectoryStripView() {
   // The strip's height follows its rows: two per trajectory.
   const trajectories = useView((s) => Math.min(s.trajectoryCount, IMAGE_TRAJECTORIES));
+  return (
+    <ViewCanvas id="trajectory-strip" title="Teacher PF-ODE trajectory x_t, with f(x_t, t) under each frame" draw={drawTrajectoryStrip} deps={stripDeps}
+      className={`wide strip strip-${trajectories}`} caption={<span className="muted">A consistent model maps every frame of a trajectory to the same digit: its ODE end.</span>} />
+  );
+}
+export const DenoiseView = () => (
+  <ViewCanvas id="denoise" title="Denoising real digits at time t" draw={drawDenoiseRows} deps={imageViewDeps} className="wide denoise"
+    caption={<TimeCursor />} />
+);
+export const DigitLossView = () => <ViewCanvas id="loss" title="Consistency loss (raw and smoothed)" draw={drawLossChart} deps={lossDeps} className="chart" />;
+export const DigitQualityView = () => (
+  <ViewCanvas id="digit-quality" title="Sample quality: Frechet distance to held-out digits" draw={drawDigitQualityChart} deps={qualityDeps} className="chart"
+    caption={<DigitQuality />} />
+);
+
+export function MnistViews() {
   return (
     <section className="views mnist-views" aria-label="Views">
       <BackendNote />
@@ -79,15 +95,12 @@ export function MnistViews() {
       </div>
       <SampleGrids />
       <div className="view-grid">
-        <ViewCanvas id="trajectory-strip" title="Teacher PF-ODE trajectory x_t, with f(x_t, t) under each frame" draw={drawTrajectoryStrip} deps={stripDeps}
-          className={`wide strip strip-${trajectories}`} caption={<span className="muted">A consistent model maps every frame of a trajectory to the same digit: its ODE end.</span>} />
-        <ViewCanvas id="denoise" title="Denoising real digits at time t" draw={drawDenoiseRows} deps={imageViewDeps} className="wide denoise"
-          caption={<TimeCursor />} />
+        <TrajectoryStripView />
+        <DenoiseView />
       </div>
       <div className="chart-grid">
-        <ViewCanvas id="loss" title="Consistency loss (raw and smoothed)" draw={drawLossChart} deps={lossDeps} className="chart" />
-        <ViewCanvas id="digit-quality" title="Sample quality: Frechet distance to held-out digits" draw={drawDigitQualityChart} deps={qualityDeps} className="chart"
-          caption={<DigitQuality />} />
+        <DigitLossView />
+        <DigitQualityView />
       </div>
     </section>
   );
