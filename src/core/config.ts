@@ -1,14 +1,16 @@
 // ONE typed schema for every setting of a run: default, range, URL key, help text and validation.
 // The UI builds its controls from it, the URL codec and the CLI parse with it, the worker trusts it.
+// Each training method's own settings come from its fragment in methods/settings/ (joined there).
+import { METHOD_DEFAULTS, METHOD_FIELDS, METHOD_IDS, METHOD_INFO, ownerOf, type MethodId, type MethodSettings } from './methods/settings/index';
 
 export const DATASETS_2D = ['moons', 'eight-gaussians', 'grid-25', 'swiss-roll', 'checkerboard', 'circles', 'spiral', 'custom'] as const;
 export const DATASETS = [...DATASETS_2D, 'mnist'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
-export interface Config {
+export interface Config extends MethodSettings {
   dataset: DatasetName;
   pointSmoothing: number;
-  mode: 'cd' | 'ct';
+  mode: MethodId;
   teacher: 'exact' | 'learned' | 'pretrained';
   solver: 'euler' | 'heun';
   metric: 'l2' | 'l1' | 'pseudo-huber' | 'lpips';
@@ -57,7 +59,7 @@ export interface Config {
 }
 
 export type ConfigKey = keyof Config;
-export type FieldGroup = 'data' | 'training' | 'schedule' | 'ict' | 'optimiser' | 'model' | 'teacher' | 'sampling' | 'advanced' | 'run';
+export type FieldGroup = 'data' | 'training' | 'method' | 'schedule' | 'ict' | 'optimiser' | 'model' | 'teacher' | 'sampling' | 'advanced' | 'run';
 
 interface FieldBase<K extends ConfigKey> {
   key: K;
@@ -71,9 +73,17 @@ interface FieldBase<K extends ConfigKey> {
   paper?: string;
   unit?: string;
 }
+export interface EnumOption {
+  value: string;
+  label: string;
+  /** Shown in the tooltip while this option is selected (the methods of the mode setting). */
+  help?: string;
+  formula?: string;
+  paper?: string;
+}
 export interface EnumField<K extends ConfigKey> extends FieldBase<K> {
   kind: 'enum';
-  options: readonly { value: string; label: string }[];
+  options: readonly EnumOption[];
 }
 export interface NumberField<K extends ConfigKey> extends FieldBase<K> {
   kind: 'int' | 'number';
@@ -144,6 +154,7 @@ export const DEFAULTS: Config = {
   steps: 2000,
   evalEvery: 100,
   backend: 'auto',
+  ...METHOD_DEFAULTS,
 };
 
 export const FIELDS: { [K in ConfigKey]: Field<K> } = {
@@ -152,9 +163,10 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   pointSmoothing: { key: 'pointSmoothing', kind: 'number', min: 0, max: 0.5, step: 0.01, label: 'Point smoothing s', group: 'data', url: 'ps',
     help: 'Each custom point becomes a small Gaussian of this standard deviation (normalised units). With s = 0 the exact teacher memorises the points.',
     formula: 'p(x) = \\tfrac1M \\sum_i \\mathcal N(x; x_i, s^2 I)', paper: 'reference section 10' },
-  mode: { key: 'mode', kind: 'enum', options: [{ value: 'cd', label: 'CD' }, { value: 'ct', label: 'CT' }], label: 'Training mode', group: 'training', url: 'm',
-    help: 'Consistency distillation (CD) learns from one ODE step of a teacher; consistency training (CT) needs no teacher and uses x + t z at both noise levels with the same z.',
-    paper: 'Algorithms 2 and 3' },
+  mode: { key: 'mode', kind: 'enum', label: 'Training mode', group: 'training', url: 'm',
+    options: METHOD_IDS.map((id) => ({ value: id, label: METHOD_INFO[id].label, help: METHOD_INFO[id].help, formula: METHOD_INFO[id].formula, paper: METHOD_INFO[id].paper })),
+    help: 'The few-step method: consistency distillation (CD) and training (CT), easy consistency tuning (ECT), continuous-time consistency models (sCD, sCT), MeanFlow, shortcut models, or plain flow matching. All learn a map along the probability-flow ODE and share the data, network, optimiser and views.',
+    paper: 'Song et al. 2023; few-step-methods.md' },
   teacher: { key: 'teacher', kind: 'enum', options: opts('exact', 'learned', 'pretrained'), label: 'Teacher', group: 'teacher', url: 'te',
     help: 'CD teacher: the exact denoiser of the data mixture (2D), an EDM denoiser trained first on the data (learned), or the shipped pretrained teacher (MNIST).',
     paper: 'section 4, reference section 10' },
@@ -236,6 +248,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   seed: { key: 'seed', kind: 'int', min: 0, max: 2 ** 31 - 1, label: 'Seed', group: 'run', url: 'se', help: 'Seeds the data, init, training-noise and sampling-noise streams.' },
   steps: { key: 'steps', kind: 'int', min: 1, max: 10_000_000, label: 'Step budget', group: 'run', url: 'st', help: 'Training stops after this many steps.' },
   evalEvery: { key: 'evalEvery', kind: 'int', min: 1, max: 1_000_000, label: 'Evaluate every', group: 'run', url: 'ev', help: 'Steps between sample-quality evaluations.' },
+  ...METHOD_FIELDS,
   backend: { key: 'backend', kind: 'enum', options: opts('auto', 'webgpu', 'webgl', 'wasm', 'cpu'), label: 'Backend', group: 'run', url: 'b',
     help: 'TensorFlow.js backend. auto starts on WASM at once, then times a training step of this model on each usable backend (never a software adapter such as SwiftShader while WASM runs), keeps the fastest and remembers it for this browser. Tiny MLPs can run faster on WASM than on a GPU.' },
 };
@@ -294,9 +307,16 @@ export function crossFieldErrors(c: Config): string[] {
   if (image && c.model === 'mlp') errors.push('Model: mnist needs a U-Net (unet or unet-tiny)');
   if (!image && c.model !== 'mlp') errors.push('Model: 2D data use the MLP');
   if (c.teacher === 'pretrained' && !image) errors.push('Teacher: a pretrained teacher exists only for mnist');
-  if (c.teacher === 'exact' && image && c.mode === 'cd') errors.push('Teacher: no exact teacher exists for mnist (choose learned or pretrained)');
-  if (c.teacher === 'pretrained' && image && c.mode === 'cd' && c.model !== 'unet') {
+  const info = METHOD_INFO[c.mode];
+  if (!info.available) errors.push(`Training mode: ${info.label} is not available yet (its trainer is being built); choose another mode`);
+  const usesTeacher = info.teacher !== 'none';
+  if (c.teacher === 'exact' && image && usesTeacher) errors.push('Teacher: no exact teacher exists for mnist (choose learned or pretrained)');
+  if (c.teacher === 'pretrained' && image && usesTeacher && c.model !== 'unet') {
     errors.push('Teacher: the pretrained teacher is a "unet"; choose that model or a learned teacher');
+  }
+  if (c.mode === 'shortcut') {
+    if (!Number.isInteger(Math.log2(c.shortcutM))) errors.push(`Shortcut M (${c.shortcutM}) must be a power of two`);
+    if (2 ** c.taus.length > c.shortcutM) errors.push(`Multistep taus: shortcut sampling uses 1, 2, ..., 2^${c.taus.length} steps, more than M = ${c.shortcutM}`);
   }
   return errors;
 }
@@ -331,13 +351,27 @@ export function validateFields(input: Partial<Record<string, unknown>>, base: Co
 
 /** Why a control is disabled for the current config, or null when it is usable. */
 export function disabledReason(key: ConfigKey, c: Config): string | null {
+  const info = METHOD_INFO[c.mode];
+  const owner = ownerOf(key);
+  if (owner && owner.id !== c.mode) return `only for ${owner.label}`;
+  const cdct = c.mode === 'cd' || c.mode === 'ct';
+  const discrete = ['nSchedule', 'N', 'mu', 's0', 's1', 'mu0', 'muVariant', 'K', 'weighting', 'indexSampling', 'metric', 'huberC', 'lpipsNet', 'lpipsResolution', 'rho'];
+  if (!cdct && discrete.includes(key)) return `only for CD and CT (the discretised consistency loss); ${info.label} has its own settings`;
   switch (key) {
     case 'solver':
-      return c.mode === 'ct' ? "CT's target does not depend on the solver: x + t_n z is the exact one-sample Euler step (section 5)" : null;
+      if (c.mode === 'ct') return "CT's target does not depend on the solver: x + t_n z is the exact one-sample Euler step (section 5)";
+      return c.mode === 'cd' ? null : 'only for CD (one teacher ODE step per target)';
     case 'teacher':
     case 'teacherSteps':
     case 'teacherLr':
-      return c.mode === 'ct' ? 'CT trains without a teacher' : key !== 'teacher' && c.teacher !== 'learned' ? 'only for a learned teacher' : null;
+      if (info.teacher === 'none') return `${info.label} trains without a teacher`;
+      return key !== 'teacher' && c.teacher !== 'learned' ? 'only for a learned teacher' : null;
+    case 'taus':
+      return info.consistency ? null : `${info.label} samples on a uniform grid: 1, 2, 4, ... steps (one per tau)`;
+    case 'eps':
+      return info.consistency ? null : `${info.label} has its own time range (no eps)`;
+    case 'cNoiseConvention':
+      return info.consistency ? null : `${info.label} feeds its time t in [0, 1] to the network`;
     case 'N':
       return c.nSchedule !== 'fixed' ? 'N follows the schedule N(k)' : null;
     case 'mu':
@@ -351,7 +385,9 @@ export function disabledReason(key: ConfigKey, c: Config): string | null {
       return c.nSchedule !== 'ct-adaptive' ? 'only for the CT schedule' : null;
     case 'Pm':
     case 'Ps':
-      return c.indexSampling !== 'lognormal' ? 'only for lognormal index sampling' : null;
+      if (c.mode === 'ect') return null; // ECT draws t = exp(P_mean + P_std xi)
+      if (!cdct) return `only for CD, CT and ECT`;
+      return c.indexSampling !== 'lognormal' ? 'only for lognormal index sampling (or ECT)' : null;
     case 'huberC':
       return c.metric !== 'pseudo-huber' ? 'only for the pseudo-Huber metric' : null;
     case 'lpipsNet':

@@ -31,6 +31,7 @@ export function withCompanions(next: Config, changed: ConfigKey): Config {
 export function pretrainedUnavailableReason(c: Config): string | null {
   if (c.dataset !== 'mnist') return 'the shipped models are MNIST models';
   if (c.model !== 'unet') return 'the shipped models are for the "unet" model';
+  if (c.mode !== 'cd' && c.mode !== 'ct') return 'the shipped models are CD and CT models (other methods train from the teacher or from scratch)';
   if (c.mode === 'cd' && c.teacher === 'learned') return 'with a learned teacher the teacher trains first; choose the pretrained teacher';
   return null;
 }

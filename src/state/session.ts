@@ -182,7 +182,7 @@ export class Session {
       useRun.setState({ configuring: false, phase: 'idle', statusMessage: 'Draw or upload at least 2 points to train on custom data.' });
       return;
     }
-    if (config.dataset === 'mnist' && this.configuredDataset !== 'mnist') this.wantPretrained = config.mode === 'ct' ? 'ct' : 'cd';
+    if (config.dataset === 'mnist' && this.configuredDataset !== 'mnist') this.wantPretrained = config.mode === 'ct' || config.mode === 'cd' ? config.mode : null;
     try {
       // A dataset switch changes what the view asks for: send it first, so the build computes the right probes.
       await this.sendView();

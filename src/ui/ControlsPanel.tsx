@@ -6,6 +6,7 @@ import { FieldControl } from './FieldControl';
 
 const GROUPS: { group: FieldGroup; title: string; open: boolean; note?: string }[] = [
   { group: 'training', title: 'Training', open: true },
+  { group: 'method', title: 'Method settings (ECT, shortcut, flow matching)', open: false },
   { group: 'schedule', title: 'Discretisation N and target EMA mu', open: true },
   { group: 'ict', title: 'Improved CT (iCT) options', open: false },
   { group: 'optimiser', title: 'Optimiser', open: false },

@@ -40,7 +40,7 @@ export function FieldControl({ name, compact = false }: { name: ConfigKey; compa
       )}
       {reason && <span className="field-reason">{reason}</span>}
       {error && <span className="field-error" role="alert">{error}</span>}
-      {open ? <FieldHelp field={field} id={helpId} /> : <span id={helpId} className="visually-hidden">{field.help}</span>}
+      {open ? <FieldHelp field={field} id={helpId} value={String(value)} /> : <span id={helpId} className="visually-hidden">{field.help}</span>}
     </div>
   );
 }

@@ -4,10 +4,22 @@ import { Formula } from './Formula';
 
 const show = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v));
 
-export function FieldHelp({ field, id }: { field: Field; id: string }) {
+export function FieldHelp({ field, id, value }: { field: Field; id: string; value?: string }) {
+  // The selected option's own help (the methods of the mode setting): what it learns, its target, its paper.
+  const option = field.kind === 'enum' ? field.options.find((o) => o.value === value && o.help) : undefined;
   return (
     <div className="tooltip" role="tooltip" id={id}>
       <p>{field.help}</p>
+      {option && (
+        <>
+          <p><strong>{option.label}:</strong> {option.help}{option.paper ? ` (${option.paper})` : ''}</p>
+          {option.formula && (
+            <div className="tooltip-formula">
+              <Formula tex={option.formula} display />
+            </div>
+          )}
+        </>
+      )}
       {field.formula && (
         <div className="tooltip-formula">
           <Formula tex={field.formula} display />
