@@ -7,6 +7,8 @@ import { useRun } from './state/runStore';
 import { startSession } from './state/session';
 import { loadFromUrl, syncUrl } from './state/urlSync';
 import { App } from './ui/App';
+import { EmbedApp } from './ui/embed/EmbedApp';
+import { embedParam } from './ui/embed/embedNames';
 import { followTheme } from './ui/theme';
 
 loadFromUrl();
@@ -24,8 +26,10 @@ const session = startSession(() => new Worker(new URL('./worker/trainer.worker.t
   },
 };
 
+// ?embed=<view> shows one figure alone (for an iframe); the parameter is read once, at start-up.
+const embed = embedParam(location.search);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    {embed === null ? <App /> : <EmbedApp view={embed} />}
   </StrictMode>,
 );

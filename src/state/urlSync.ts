@@ -1,6 +1,7 @@
 // Keeps the address bar in step with the settings, and reads a shared link once at start-up.
 import { useConfig } from './configStore';
 import { notify } from './notices';
+import { PAGE_KEYS, withPageParams } from './pageParams';
 import { decodeConfig, encodeConfig, type ExtraParams } from './urlCodec';
 import { parseViewInt, useView, VIEW_DEFAULTS, VIEW_LIMITS, VIEW_URL_KEYS } from './viewStore';
 
@@ -20,7 +21,7 @@ export function shareUrl(): string {
 
 /** Applies the link's settings to the stores (before the worker is configured). */
 export function loadFromUrl(search = location.search): void {
-  const decoded = decodeConfig(search, Object.values(VIEW_URL_KEYS));
+  const decoded = decodeConfig(search, [...Object.values(VIEW_URL_KEYS), ...PAGE_KEYS]);
   useConfig.getState().replace(decoded.config);
   const notices = [...decoded.notices];
   for (const [name, key] of Object.entries(VIEW_URL_KEYS) as [keyof typeof VIEW_URL_KEYS, string][]) {
@@ -35,7 +36,7 @@ export function loadFromUrl(search = location.search): void {
 }
 
 export function syncUrl(): () => void {
-  const write = () => history.replaceState(null, '', shareUrl());
+  const write = () => history.replaceState(null, '', withPageParams(shareUrl(), location.search));
   const a = useConfig.subscribe((s, p) => s.config !== p.config && write());
   const b = useView.subscribe((s, p) => (Object.keys(VIEW_URL_KEYS) as (keyof typeof VIEW_URL_KEYS)[]).some((k) => s[k] !== p[k]) && write());
   write();
