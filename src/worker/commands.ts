@@ -4,15 +4,17 @@ import { SessionError } from '../core/run/session';
 import { prepare } from './autoBackend';
 import { initBackend } from './backendControl';
 import { lpips, post, requireSession, status, w } from './context';
+import { runAnatomy } from './anatomy';
 import { runDebug } from './debugHooks';
 import { runEdit } from './editing';
-import type { Command, EditReply } from './protocol';
-import { sendSnapshot, sendStatic } from './publish';
+import type { AnatomyReply, Command, EditReply } from './protocol';
+import { sendCheckpoint, sendSnapshot, sendStatic } from './publish';
 import { pretrainedModelBytes } from './resources';
 import { rebuild } from './runBuild';
+import { checkStopRules } from './stopRules';
 import { startLoop, stopLoop } from './trainLoop';
 
-export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | undefined> {
+export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | AnatomyReply | undefined> {
   switch (cmd.type) {
     case 'init':
       await stopLoop();
@@ -72,7 +74,9 @@ export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | un
       await stopLoop();
       const bytes = new Uint8Array(cmd.type === 'restore' ? cmd.checkpoint : cmd.bytes);
       await s.importRunFile(bytes); // throws (and changes nothing) on a wrong file
-      w.lastCheckpointBytes = bytes;
+      // The page keeps the new state at once (crash recovery, autosave), not only after the next training.
+      await sendCheckpoint();
+      w.qualityRuleFired = false;
       await sendStatic();
       await sendSnapshot();
       post({ type: 'progress', step: s.step, teacherStep: s.teacherStep, phase: s.phase, lossSteps: new Float64Array(0), losses: new Float32Array(0),
@@ -108,6 +112,16 @@ export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | un
       await lpips.restore(cmd.net, cmd.sources);
       await lpips.measureCost();
       return;
+    case 'anatomy':
+      await stopLoop();
+      return runAnatomy(cmd);
+    case 'setStopRules': {
+      const { rules, errors } = checkStopRules(cmd.rules);
+      if (errors.length) throw new SessionError('invalid-config', errors.join('; '));
+      w.stopRules = rules;
+      w.qualityRuleFired = false;
+      return;
+    }
     case 'debug':
       runDebug(cmd.action);
       return;

@@ -7,7 +7,7 @@ import type { ProbeSet } from '../core/run/views';
 import type { Trajectories } from '../core/teacher/trajectories';
 import type { BackendResult } from './backend';
 import { LpipsWorkerState, cacheStorageBytes } from './lpips';
-import type { BackendChoice, Phase, ViewRequest, WorkerEvent } from './protocol';
+import type { BackendChoice, Phase, StopRules, ViewRequest, WorkerEvent } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 export const post = (e: WorkerEvent, transfer: Transferable[] = []) => scope.postMessage(e, transfer);
@@ -33,6 +33,10 @@ export const w = {
   warmedSession: null as TrainingSession | null,
   /** Counts pauses, so a Start queued before a Pause does not start afterwards. */
   pauseEpoch: 0,
+  /** Pause by itself at a step or a one-step SWD (stopRules.ts). */
+  stopRules: { atStep: null, swdAtMost: null } as StopRules,
+  /** The quality rule fires once; it re-arms when the rules change or the run is rebuilt or restored. */
+  qualityRuleFired: false,
 };
 
 export const lpips = new LpipsWorkerState({

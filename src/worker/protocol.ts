@@ -5,6 +5,7 @@ import type { Config } from '../core/config';
 import type { Snapshot } from '../core/run/views';
 import type { QualityReport } from '../core/run/session';
 import type { LpipsNet, LpipsPart, WeightSource } from '../core/lpips/index';
+import type { StepAnatomy } from '../core/cm/stepAnatomy';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -52,8 +53,27 @@ export type Command =
   | { type: 'lpipsDownload'; id: number; net: LpipsNet; sources?: LpipsSourceOverride }
   /** Load whatever verified LPIPS files the cache holds (no network), then report the status of `net`. */
   | { type: 'lpipsRestore'; id: number; net: LpipsNet; sources?: LpipsSourceOverride }
+  /** Anatomy of a step: the next training step taken apart for its first `rows` rows (`picked`: data points,
+   * normalised, put into those rows). The run is unchanged unless `apply`. Pauses training. Answered with `anatomy`. */
+  | { type: 'anatomy'; id: number; rows: number; picked?: Float32Array; apply?: boolean }
+  /** Pause by itself at a step, or once the one-step SWD is at most a threshold (checked at each evaluation). */
+  | { type: 'setStopRules'; id: number; rules: StopRules }
   /** Test hooks: make the worker crash, or destroy the WebGPU device, to exercise recovery. */
   | { type: 'debug'; id: number; action: 'crash' | 'lose-device' };
+
+/** Conditions under which training pauses by itself; null: that rule is off. */
+export interface StopRules {
+  atStep: number | null;
+  swdAtMost: number | null;
+}
+
+/** Training paused because a stop rule was met. */
+export interface StoppedEvent {
+  type: 'stopped';
+  step: number;
+  rule: 'step' | 'quality';
+  message: string;
+}
 
 /** Replaces the pinned download sources of some parts (browser tests serve synthetic files this way). */
 export type LpipsSourceOverride = Partial<Record<LpipsPart, WeightSource[]>>;
@@ -198,7 +218,12 @@ export interface ReplyEvent {
   bytes?: ArrayBuffer;
   /** edit: the iterates and results. */
   edit?: EditReply;
+  /** anatomy: the step taken apart. */
+  anatomy?: AnatomyReply;
 }
+
+/** One training step taken apart (core/cm/stepAnatomy.ts); plain data. */
+export type AnatomyReply = StepAnatomy;
 
 export type ErrorCode =
   | 'invalid-config'
@@ -288,6 +313,7 @@ export type WorkerEvent =
   | SnapshotEvent
   | ReplyEvent
   | ErrorEvent
-  | CheckpointEvent;
+  | CheckpointEvent
+  | StoppedEvent;
 
 export type WorkerEventType = WorkerEvent['type'];

@@ -1,6 +1,6 @@
 // What the worker sends about a run: the static view (data, teacher trajectories), snapshots,
 // checkpoints and quality reports.
-import type { TrainingSession } from '../core/run/session';
+import type { QualityReport, TrainingSession } from '../core/run/session';
 import { ProbeSet, computeSnapshot, teacherTrajectories } from '../core/run/views';
 import { post, requireSession, w } from './context';
 
@@ -48,9 +48,10 @@ export async function sendCheckpoint(): Promise<void> {
   post({ type: 'checkpoint', step: s.step, bytes: copy.buffer }, [copy.buffer]);
 }
 
-export async function sendQuality(): Promise<void> {
+export async function sendQuality(): Promise<QualityReport | null> {
   const s = requireSession();
-  if (!s.trainer) return;
+  if (!s.trainer) return null;
   const q = await s.evaluate(w.view.weights);
   post({ type: 'quality', ...q });
+  return q;
 }

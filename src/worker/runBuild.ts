@@ -3,7 +3,7 @@
 // `prepare`). The new run is complete before the old one goes, so a failure here leaves the user's run as it was.
 import type { Config } from '../core/config';
 import { TrainingSession } from '../core/run/session';
-import { lpips, status, w } from './context';
+import { lpips, post, status, w } from './context';
 import { sendSnapshot, sendStatic } from './publish';
 import { loadSessionResources } from './resources';
 
@@ -27,5 +27,11 @@ export async function rebuild(cfg: Config, pts: Float64Array | undefined, restor
   if (w.session.trainer && snapshot) await sendSnapshot();
   status('idle', w.session.trainer ? 'ready' : 'ready: the teacher trains first');
   w.lastCheckpointBytes = await w.session.exportRunFile();
+  w.qualityRuleFired = false;
+  // The run's start is a checkpoint too: the page can rewind to the initialisation.
+  if (w.session.trainer) {
+    const copy = w.lastCheckpointBytes.slice();
+    post({ type: 'checkpoint', step: w.session.step, bytes: copy.buffer }, [copy.buffer]);
+  }
   if (cfg.metric === 'lpips') await lpips.measureCost(cfg);
 }

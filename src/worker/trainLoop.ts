@@ -5,8 +5,11 @@ import * as tf from '@tensorflow/tfjs';
 import { post, requireSession, status, w } from './context';
 import { classify } from './errors';
 import { sendCheckpoint, sendQuality, sendSnapshot, sendStatic } from './publish';
+import { stopRuleHit } from './stopRules';
 
 const CHECKPOINT_INTERVAL_MS = 5000;
+// Evaluated steps are also checkpoints (the page's Rewind list shows their SWD), at most this often.
+const EVAL_CHECKPOINT_MS = 1000;
 const LOSS_READ_EVERY = 8;
 
 // Yields to queued messages (Pause, view changes) between steps. A MessageChannel task, not setTimeout(0):
@@ -96,7 +99,26 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
         await sendStatic();
         status('training', 'teacher trained; distilling');
       }
-      if (s.phase === 'student' && s.step % c.evalEvery === 0) await sendQuality();
+      let swd1: number | null = null;
+      if (s.phase === 'student' && s.step % c.evalEvery === 0) {
+        swd1 = (await sendQuality())?.swd1 ?? null;
+        if (performance.now() - lastCheckpoint >= EVAL_CHECKPOINT_MS) {
+          if (!(await flush())) return;
+          await sendCheckpoint();
+          lastCheckpoint = performance.now();
+        }
+      }
+      const hit = s.phase === 'student' ? stopRuleHit(w.stopRules, s.step, swd1, w.qualityRuleFired) : null;
+      if (hit) {
+        if (hit.rule === 'quality') w.qualityRuleFired = true;
+        w.running = false;
+        if (!(await flush())) return;
+        await sendSnapshot();
+        await sendCheckpoint();
+        post({ type: 'stopped', step: s.step, rule: hit.rule, message: hit.message });
+        status('paused', hit.message);
+        return;
+      }
       if (now - lastSnapshot >= w.view.snapshotIntervalMs) {
         if (!(await flush())) return;
         if (s.phase === 'student') await sendSnapshot();

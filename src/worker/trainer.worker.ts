@@ -17,7 +17,8 @@ scope.onmessage = (ev: MessageEvent<Command>) => {
   const run = async () => {
     try {
       const out = await handle(cmd);
-      if (out && !(out instanceof ArrayBuffer)) post({ type: 'reply', id: cmd.id, ok: true, edit: out }, editTransfer(out));
+      if (out && 'fOnline' in out) post({ type: 'reply', id: cmd.id, ok: true, anatomy: out });
+      else if (out && !(out instanceof ArrayBuffer)) post({ type: 'reply', id: cmd.id, ok: true, edit: out }, editTransfer(out));
       else post({ type: 'reply', id: cmd.id, ok: true, bytes: out }, out ? [out] : []);
     } catch (e) {
       const err = classify(e);
@@ -25,7 +26,7 @@ scope.onmessage = (ev: MessageEvent<Command>) => {
     }
   };
   if (cmd.type === 'pause') w.pauseEpoch++;
-  if (cmd.type === 'pause' || cmd.type === 'setView' || cmd.type === 'snapshot') void run();
+  if (cmd.type === 'pause' || cmd.type === 'setView' || cmd.type === 'snapshot' || cmd.type === 'setStopRules') void run();
   else if (cmd.type === 'start') {
     // A Start waiting behind `prepare` is dropped if the user paused meanwhile.
     const epoch = w.pauseEpoch;

@@ -81,31 +81,29 @@ export async function stepAnatomy(trainer: ConsistencyTrainer, opts: AnatomyOpti
   const xNextHost = hostNoisy(d.x0, d.z, d.tNext);
 
   // Every quantity of the step with the weights before it, on the whole batch (as the trainer sees it).
-  const parts = tf.tidy(() => {
+  const parts: Record<string, tf.Tensor> = tf.tidy(() => {
     const online = trainer.online.params();
     const target = trainer.target ? trainer.target.params() : online;
     const xNext = tf.tensor(xNextHost, shape);
-    let xHat: tf.Tensor;
-    let denoised: tf.Tensor | null = null;
-    let predictor: tf.Tensor | null = null;
-    if (c.mode === 'ct') xHat = tf.tensor(hostNoisy(d.x0, d.z, d.tCur), shape);
+    const out: Record<string, tf.Tensor> = {};
+    if (c.mode === 'ct') out.xHat = tf.tensor(hostNoisy(d.x0, d.z, d.tCur), shape);
     else {
       const D = trainer.parts.teacher!;
-      denoised = D.denoise(xNext, d.tNext);
-      if (c.solver === 'heun') predictor = eulerStep(D, xNext, d.tNext, d.tCur);
-      xHat = odeStep(c.solver, D, xNext, d.tNext, d.tCur);
+      out.denoised = D.denoise(xNext, d.tNext);
+      if (c.solver === 'heun') out.predictor = eulerStep(D, xNext, d.tNext, d.tCur);
+      out.xHat = odeStep(c.solver, D, xNext, d.tNext, d.tCur);
     }
-    const fOnline = consistencyFunction(trainer.parts.net, online, xNext, d.tNext, trainer.scalings);
-    const fTarget = consistencyFunction(trainer.parts.net, target, xHat, d.tCur, trainer.scalings);
-    const dist = trainer.parts.distance(fOnline, fTarget);
-    return { xHat, denoised, predictor, fOnline, fTarget, dist };
+    out.fOnline = consistencyFunction(trainer.parts.net, online, xNext, d.tNext, trainer.scalings);
+    out.fTarget = consistencyFunction(trainer.parts.net, target, out.xHat, d.tCur, trainer.scalings);
+    out.dist = trainer.parts.distance(out.fOnline, out.fTarget);
+    return out;
   });
-  const read = async (t: tf.Tensor | null) => (t ? rowsOf((await t.data()) as Float32Array, rows, size) : null);
+  const read = async (t: tf.Tensor | undefined) => (t ? rowsOf((await t.data()) as Float32Array, rows, size) : null);
   const [xHat, denoised, heunPredictor, fOnline, fTarget] = await Promise.all(
     [parts.xHat, parts.denoised, parts.predictor, parts.fOnline, parts.fTarget].map(read),
   );
   const distAll = Array.from(await parts.dist.data());
-  tf.dispose(Object.values(parts).filter((t): t is tf.Tensor => t !== null));
+  tf.dispose(Object.values(parts));
   const lossRecomputed = distAll.reduce((a, v, i) => a + d.weights[i] * v, 0) / B;
 
   // The real step on exactly these draws.
