@@ -23,7 +23,7 @@ import torch
 from cmlib import (CLASSIFIER_SPEC, EPS, ROOT, SIGMA_DATA, T_MAX, UNET_PRESETS, classifier_features,
                    classifier_logits, classifier_param_list, consistency_fn, edm_denoiser, init_params,
                    karras_sigmas, load_mnist, read_safetensors, save_params, split_indices, to_signed,
-                   unet_forward, unet_param_list)
+                   unet_forward, unet_param_list, write_safetensors)
 
 PRE = os.path.join(ROOT, 'public', 'pretrained')
 CLASSIFIER_PATH = os.path.join(ROOT, 'public', 'models', 'digit-classifier.safetensors')
@@ -103,18 +103,68 @@ def train_classifier(a):
 # ---------------------------------------------------------------- EDM teacher (consistency-models.md §2)
 
 
+TEACHER_STATE = os.path.join(ROOT, 'scripts', 'torch', 'state', 'mnist-teacher.state.safetensors')
+
+
+def save_teacher_state(path, pl, P, ema, opt, steps_done, a, started):
+    """Everything needed to continue the teacher: online and EMA weights, Adam's moments, the step count."""
+    tensors = [(f'online/{k}', P[k].detach().numpy()) for k, _ in pl] + [(f'ema/{k}', ema[k].numpy()) for k, _ in pl]
+    adam_step = 0
+    for k, _ in pl:
+        st = opt.state.get(P[k], {})
+        if st:
+            adam_step = int(st['step'])
+            tensors += [(f'adam_m/{k}', st['exp_avg'].numpy()), (f'adam_v/{k}', st['exp_avg_sq'].numpy())]
+    write_safetensors(path, tensors, {'format': 'cm-playground/teacher-state@1', 'stepsDone': steps_done,
+                                      'adamStep': adam_step, 'config': json.dumps(vars(a)),
+                                      'wallSecondsThisRun': round(time.time() - started, 1)})
+
+
+def load_teacher_start(a, pl):
+    """Where the teacher run starts: the saved state, else (with --resume) the shipped EMA weights, else init."""
+    if a.resume and os.path.exists(a.state):
+        T, meta = read_safetensors(a.state)
+        P = {k: T[f'online/{k}'].clone().requires_grad_(True) for k, _ in pl}
+        ema = {k: T[f'ema/{k}'].clone() for k, _ in pl}
+        moments = {k: (T[f'adam_m/{k}'], T[f'adam_v/{k}']) for k, _ in pl if f'adam_m/{k}' in T}
+        return P, ema, moments, int(meta['stepsDone']), int(meta.get('adamStep', '0')), 'state file'
+    if a.resume:  # no state yet: continue from the shipped EMA weights with a fresh optimiser (and its warm-up)
+        W, meta = read_safetensors(os.path.join(PRE, 'mnist-teacher.safetensors'))
+        done = json.loads(meta['config']).get('stepsDone', json.loads(meta['config']).get('steps', 0))
+        P = {k: W[k].clone().requires_grad_(True) for k, _ in pl}
+        return P, detached_copy(P), {}, int(done), 0, 'shipped teacher'
+    g = torch.Generator().manual_seed(a.seed)
+    P = init_params(pl, g)
+    return P, detached_copy(P), {}, 0, 0, 'initialisation'
+
+
 def train_teacher(a):
     spec = UNET_PRESETS[a.model]
     x, _ = train_data()
-    g = torch.Generator().manual_seed(a.seed)
     pl = unet_param_list(spec)
-    P = init_params(pl, g)
-    ema = detached_copy(P)
+    P, ema, moments, done, adam_step, source = load_teacher_start(a, pl)
+    g = torch.Generator().manual_seed(a.seed + done)  # a resumed run draws new batches, reproducibly
     opt = torch.optim.Adam(P.values(), lr=a.lr, eps=1e-8)
+    for k, (m, v) in moments.items():
+        opt.state[P[k]] = {'step': torch.tensor(float(adam_step)), 'exp_avg': m.clone(), 'exp_avg_sq': v.clone()}
+    log(f'teacher: starting at step {done} from {source}')
     started = time.time()
-    for step in range(a.steps):
+    first, last = done, done
+
+    def save(steps_done):
+        cfg = dict(vars(a), stepsDone=steps_done, objective='EDM', lnT='N(-1.2, 1.2^2)', sigmaData=SIGMA_DATA,
+                   optimizer='adam', shipped='ema', startedFrom=source)
+        save_params(a.out, pl, ema, metadata('teacher', spec, cfg, started))
+        save_teacher_state(a.state, pl, P, ema, opt, steps_done, a, started)
+        log(f'teacher: saved at step {steps_done}')
+
+    for step in range(done, done + a.steps):
+        if out_of_time(a, started):
+            break
+        # warm-up counts from this run's first step when Adam starts fresh; a restored Adam needs none
+        warm = 1.0 if moments else min(1.0, (step - first + 1) / a.warmup)
         for group in opt.param_groups:
-            group['lr'] = a.lr * min(1.0, (step + 1) / a.warmup)
+            group['lr'] = a.lr * warm
         x0 = x[torch.randint(0, len(x), (a.batch,), generator=g)]
         t = torch.exp(-1.2 + 1.2 * torch.randn(a.batch, generator=g, dtype=torch.float64))
         z = torch.randn(x0.shape, generator=g)
@@ -125,11 +175,12 @@ def train_teacher(a):
         loss.backward()
         opt.step()
         ema_update(ema, P, a.ema)
-        if step % 100 == 0 or step == a.steps - 1:
+        last = step + 1
+        if step % 100 == 0:
             log(f'teacher step {step} loss {loss.item():.4f} ({time.time() - started:.0f} s)')
-    cfg = dict(vars(a), objective='EDM', lnT='N(-1.2, 1.2^2)', sigmaData=SIGMA_DATA, optimizer='adam',
-               shipped='ema')
-    save_params(os.path.join(PRE, 'mnist-teacher.safetensors'), pl, ema, metadata('teacher', spec, cfg, started))
+        if a.save_every > 0 and (last - first) % a.save_every == 0:
+            save(last)
+    save(last)
 
 # ---------------------------------------------------------------- CD (Algorithm 2)
 
@@ -263,7 +314,7 @@ def evaluate(a):
         ft = classifier_features(C, xt[::9]).double().numpy()
         noise = torch.clamp(torch.randn(1000, 1, 28, 28, generator=g), -1, 1)
         log(f'floor FD(train, held-out) {frechet(ft, fh):.3f}   ceiling FD(noise) {frechet(classifier_features(C, noise).double().numpy(), fh):.3f}')
-        teacher_path = os.path.join(PRE, 'mnist-teacher.safetensors')
+        teacher_path = a.teacher
         if os.path.exists(teacher_path):  # the teacher's own samples: Heun on the N = 18 Karras grid (35 NFE)
             Tp, meta = read_safetensors(teacher_path)
             tspec = json.loads(meta['spec'])
@@ -274,7 +325,7 @@ def evaluate(a):
                                torch.full((a.count,), float(sig[i]), dtype=torch.float64),
                                torch.full((a.count,), float(sig[i - 1]), dtype=torch.float64))
             report('teacher (Heun, 35 NFE)', torch.clamp(xs, -1, 1), C, fh, a)
-        for role in ('cd', 'ct'):
+        for role in () if a.only_teacher else ('cd', 'ct'):
             path = os.path.join(PRE, f'mnist-{role}.safetensors')
             if not os.path.exists(path):
                 continue
@@ -344,6 +395,11 @@ def main():
     t.add_argument('--warmup', type=int, default=100)
     t.add_argument('--ema', type=float, default=0.998)
     t.add_argument('--seed', type=int, default=0)
+    t.add_argument('--resume', action='store_true', help=f'continue from {os.path.relpath(TEACHER_STATE, ROOT)} (or the shipped teacher)')
+    t.add_argument('--max-minutes', type=float, default=0, help='stop early after this wall time (0 = never)')
+    t.add_argument('--out', default=os.path.join(PRE, 'mnist-teacher.safetensors'), help='the shipped (EMA) weights file')
+    t.add_argument('--state', default=TEACHER_STATE, help='the full training state (read by --resume, written with --out)')
+    t.add_argument('--save-every', type=int, default=500, help='write the state and the shipped file every this many steps')
     d = sub.add_parser('cd')
     d.add_argument('--steps', type=int, default=300)
     d.add_argument('--batch', type=int, default=64)
@@ -369,6 +425,8 @@ def main():
     e.add_argument('--count', type=int, default=1000)
     e.add_argument('--seed', type=int, default=0)
     e.add_argument('--grid', action='store_true')
+    e.add_argument('--teacher', default=os.path.join(PRE, 'mnist-teacher.safetensors'), help='the teacher file to score')
+    e.add_argument('--only-teacher', action='store_true', help='score the teacher only (skip the CD and CT files)')
     sub.add_parser('fixture')
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('CM_TORCH_THREADS', '1')))
