@@ -128,7 +128,7 @@ def res_block(P, prefix, x, temb, groups):
 def unet_forward(P, spec, x, c_noise):
     """F(x_in, c_noise): x [B,1,28,28] NCHW, c_noise [B] -> [B,1,28,28]."""
     g = spec['groups']
-    ang = c_noise[:, None] * time_frequencies(spec)[None, :]
+    ang = c_noise[:, None] * time_frequencies(spec).to(c_noise.device)[None, :]
     feat = torch.cat([torch.sin(ang), torch.cos(ang)], dim=1)
     temb = F.silu(feat @ P['time.fc0.w'] + P['time.fc0.b'])
     temb = F.silu(temb @ P['time.fc1.w'] + P['time.fc1.b'])
@@ -239,3 +239,56 @@ def read_safetensors(path):
 
 def save_params(path, param_list, P, metadata):
     write_safetensors(path, [(name, P[name].detach().numpy()) for name, _ in param_list], metadata)
+
+# ---------------------------------------------------------------- 2D MLP (src/core/models/mlp.ts)
+
+
+def mlp_param_list(spec):
+    """Same names, shapes (dense [in, out]) and order as mlpParams() in mlp.ts."""
+    d, width, tf_ = spec['dataShape'][0], spec['width'], spec['timeFeatures']
+    every = spec.get('timeConditioning') == 'every-layer'
+    p, fan_in = [], d + tf_
+    for l in range(spec['depth']):
+        p += [(f'hidden{l}.weight', [fan_in, width]), (f'hidden{l}.bias', [width])]
+        fan_in = width + (tf_ if every else 0)
+    return p + [('out.weight', [width, d]), ('out.bias', [d])]
+
+
+def mlp_time_frequencies(features, convention='jax'):
+    """timeFrequencies() of timeFeatures.ts: F/2 geometric frequencies 1..64 (divided by 1000 for 'pytorch')."""
+    half = features // 2
+    base = 1.0 if convention == 'jax' else 1 / 1000
+    f = [base * (1.0 if half == 1 else 64.0 ** (j / (half - 1))) for j in range(half)]
+    return torch.tensor(np.array(f, dtype=np.float32))
+
+
+def sinusoidal_features(c_noise, freqs):
+    """[sin(w c), cos(w c)] as sin(c [w, w] + [0, pi/2]) in float32, as the TF.js ops round."""
+    h = freqs.shape[0]
+    doubled = torch.cat([freqs, freqs]).to(c_noise.device)
+    phase = torch.cat([torch.zeros(h), torch.full((h,), math.pi / 2)]).to(c_noise.device)
+    return torch.sin(c_noise[:, None] * doubled[None, :] + phase[None, :])
+
+
+def _activate(x, kind):
+    if kind == 'silu':
+        return x * torch.sigmoid(x)
+    if kind == 'relu':
+        return torch.relu(x)
+    if kind == 'tanh':
+        return torch.tanh(x)
+    if kind == 'gelu':  # tanh approximation, as mlp.ts
+        return x * 0.5 * (1 + torch.tanh((x + x ** 3 * 0.044715) * math.sqrt(2 / math.pi)))
+    raise ValueError(f'unknown activation {kind}')
+
+
+def mlp_forward(P, spec, x_in, c_noise, freqs):
+    """F(x_in, c_noise) of mlp.ts: x_in [B, d], c_noise [B]; `freqs` from mlp_time_frequencies."""
+    feats = sinusoidal_features(c_noise, freqs)
+    h = torch.cat([x_in, feats], dim=1)
+    every = spec.get('timeConditioning') == 'every-layer'
+    for l in range(spec['depth']):
+        if l > 0 and every:
+            h = torch.cat([h, feats], dim=1)
+        h = _activate(h @ P[f'hidden{l}.weight'] + P[f'hidden{l}.bias'], spec['activation'])
+    return h @ P['out.weight'] + P['out.bias']

@@ -1,14 +1,21 @@
-// The run file: everything needed to reload a run to the same samples and to resume it bit for bit.
-// A safetensors container; tensors are grouped by prefix and the metadata holds JSON.
-// Also reads plain weight files ("cm-playground/weights@1": one parameter list, e.g. the shipped models).
+// The run bundle: everything needed to reload a run to the same samples, to resume it bit for bit, and to
+// continue it elsewhere (scripts/torch/continue.py). A safetensors container; tensors are grouped by prefix
+// and the metadata holds JSON. The format is written down in docs/run-bundle.md; change both together.
+// Reads run@1 files (written before the bundle had a version) and plain weight files
+// ("cm-playground/weights@1": one parameter list, e.g. the shipped models); refuses every other version.
+import { version as PROJECT_VERSION } from '../../../package.json';
 import { DEFAULTS, LEGACY_VALUES, validateConfig, type Config } from '../config';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../io/safetensors';
 import { toFloat32 } from '../io/tensor';
 import type { NetworkDef, NetworkSpec } from '../models/types';
-import type { TrainerCheckpoint } from '../cm/consistencyTrainer';
+import type { StepDraws, TrainerCheckpoint } from '../cm/consistencyTrainer';
+import type { Mixture } from '../data/mixture';
 
-export const RUN_FORMAT = 'cm-playground/run@1';
+export const RUN_FORMAT_VERSION = 2;
+export const RUN_FORMAT = `cm-playground/run@${RUN_FORMAT_VERSION}`;
+export const RUN_FORMAT_V1 = 'cm-playground/run@1';
 export const WEIGHTS_FORMAT = 'cm-playground/weights@1';
+export { PROJECT_VERSION };
 
 export interface RunFileContents {
   config: Config;
@@ -20,6 +27,12 @@ export interface RunFileContents {
   teacherStep: number;
   /** Custom 2D points in the data's own coordinates. */
   points: Float64Array | null;
+  /** The 2D data distribution in normalised coordinates (also the exact teacher), for other trainers. */
+  mixture?: Mixture | null;
+  /** The draws of the next step (step `trainer.step`), so another trainer can replay it exactly. */
+  nextDraws?: StepDraws | null;
+  /** Who wrote the file (metadata `writer`), e.g. "cm-playground" or "continue.py". */
+  writer?: string;
 }
 
 export class RunFileError extends Error {
@@ -42,13 +55,33 @@ export function encodeRunFile(c: RunFileContents, net: NetworkDef): Uint8Array {
   }
   if (c.teacher) addParams(tensors, 'teacher', net, c.teacher);
   if (c.points) tensors.set('data/points', { shape: [c.points.length / 2, 2], data: c.points });
+  if (c.mixture) {
+    const K = c.mixture.weights.length;
+    tensors.set('data/mixture/means', { shape: [K, c.mixture.dim], data: c.mixture.means });
+    tensors.set('data/mixture/stds', { shape: [K], data: c.mixture.stds });
+    tensors.set('data/mixture/weights', { shape: [K], data: c.mixture.weights });
+  }
+  const d = t ? c.nextDraws : null;
+  if (d) {
+    const B = d.n.length;
+    const shape = [B, ...c.spec.dataShape];
+    tensors.set('next/x0', { shape, data: d.x0 });
+    tensors.set('next/z', { shape, data: d.z });
+    tensors.set('next/n', { shape: [B], data: d.n });
+  }
   const metadata: Record<string, string> = {
     format: RUN_FORMAT,
+    formatVersion: String(RUN_FORMAT_VERSION),
+    projectVersion: PROJECT_VERSION,
+    writer: c.writer ?? 'cm-playground',
+    method: c.config.mode,
+    layout: 'tfjs',
     config: JSON.stringify(c.config),
     spec: JSON.stringify(c.spec),
     phase: c.phase,
     teacherStep: String(c.teacherStep),
   };
+  if (d) metadata.nextStep = String(t!.step);
   if (t) {
     metadata.step = String(t.step);
     metadata.optimizerT = String(t.optimizer.t);
@@ -94,7 +127,12 @@ export function peekRunFile(bytes: Uint8Array): { format: string; spec: NetworkS
     throw new RunFileError(`not a weights file of this playground: ${(e as Error).message}`);
   }
   const format = meta.format;
-  if (format !== RUN_FORMAT && format !== WEIGHTS_FORMAT) {
+  const version = /^cm-playground\/run@(\d+)$/.exec(format ?? '');
+  if (version && format !== RUN_FORMAT && format !== RUN_FORMAT_V1) {
+    const by = meta.projectVersion ? ` by project version ${meta.projectVersion}` : '';
+    throw new RunFileError(`this run bundle is format version ${version[1]} (written${by || ' by another version'}); this playground (${PROJECT_VERSION}) reads versions 1 and ${RUN_FORMAT_VERSION} only${Number(version[1]) > RUN_FORMAT_VERSION ? ': update the playground' : ''}`);
+  }
+  if (format !== RUN_FORMAT && format !== RUN_FORMAT_V1 && format !== WEIGHTS_FORMAT) {
     throw new RunFileError(`not a weights file of this playground (format "${format ?? 'none'}"; expected ${RUN_FORMAT} or ${WEIGHTS_FORMAT})`);
   }
   let spec: NetworkSpec;

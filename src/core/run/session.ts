@@ -18,6 +18,8 @@ import { MixtureDenoiser } from '../teacher/mixtureDenoiser';
 import { pfOdeSamples } from '../teacher/trajectories';
 import { energyDistance, slicedWasserstein } from '../metrics/sampleQuality2d';
 import { sampleSize } from '../tensorUtil';
+import { peekNextDraws } from './nextDraws';
+import { KnownGoodCheckpoints } from './knownGood';
 import { decodeRunFile, encodeRunFile, RunFileError } from './runFile';
 import type { DigitEvaluator, ImageQuality } from './imageData';
 
@@ -93,8 +95,10 @@ export class TrainingSession {
   private frozenTeacher: tf.Tensor[] | null = null;
   trainer: ConsistencyTrainer | null = null;
   phase: 'teacher' | 'student';
-  /** Last checkpoint whose losses were all finite. */
-  private lastGood: TrainerCheckpoint | null = null;
+  /** States whose tensors are finite and whose own loss was finite (the recovery points). */
+  private readonly good = new KnownGoodCheckpoints();
+  /** Test hook: the next student update uses a learning rate of 1e30 (see forceDivergenceNextStep). */
+  private divergeNext = false;
   private cachedTeacherSwd: number | null | undefined;
   private cachedFloor: number | undefined;
   readonly evalNoise: SamplingNoise;
@@ -168,6 +172,7 @@ export class TrainingSession {
   private startStudent(initial?: Float32Array[]): void {
     const c = this.config;
     this.phase = 'student';
+    this.good.reset();
     this.trainer = new ConsistencyTrainer({
       config: c, net: this.net, data: this.data, distance: this.distance,
       teacher: c.mode === 'cd' ? this.teacher() ?? undefined : undefined,
@@ -195,28 +200,76 @@ export class TrainingSession {
       if (t.step >= this.config.teacherSteps) await this.finishTeacher();
       return out;
     }
-    const r = this.trainer!.trainStep();
+    const tr = this.trainer!;
+    // Nothing known good yet (a new run, or weights just loaded): keep the state this step starts from, so
+    // the loss about to be computed from it can confirm it.
+    if (!this.good.lastGood && this.good.candidateStep === null) await this.good.capture(tr);
+    const r = this.divergeNext ? this.stepWithHugeLearningRate() : tr.trainStep();
     return { phase: 'student', step: r.step, loss: r.loss, N: r.N, mu: r.mu, lr: r.lr };
   }
 
-  /** Keeps an in-memory checkpoint every `every` steps while losses stay finite. */
-  async noteFiniteLoss(every: number): Promise<void> {
-    if (this.trainer && (this.lastGood === null || this.trainer.step - this.lastGood.step >= every)) {
-      this.lastGood = await this.trainer.checkpoint();
-    }
+  /**
+   * The losses of every step through `throughStep` were read and finite. Promotes the waiting candidate once
+   * its own loss is among them, and keeps the current state as the next candidate every `every` steps
+   * (0: now, unless one is already waiting).
+   */
+  async noteFiniteLoss(every: number, throughStep = this.step): Promise<void> {
+    if (!this.trainer || this.phase !== 'student') return;
+    this.good.confirmThrough(throughStep);
+    const last = this.good.lastGood;
+    if (this.good.candidateStep === null && (last === null || this.trainer.step - last.step >= every)) await this.good.capture(this.trainer);
   }
 
-  /** After a NaN/Inf loss: restore the last good checkpoint. Returns the step restored to. */
-  recoverFromNonFinite(): number {
+  /**
+   * The current state becomes the last good one if its tensors are finite and the loss computed from it is
+   * (one extra step, undone bit for bit). For saving at a pause or at the end of a run.
+   */
+  async verifyCurrentState(): Promise<boolean> {
+    if (!this.trainer || this.phase !== 'student') return false;
+    return this.good.verifyCurrent(this.trainer);
+  }
+
+  /**
+   * After the loss of step `badStep` came back NaN/Inf (the losses before it were finite): restores the last
+   * good state. Returns the step restored to; throws when no state of this run has passed both checks.
+   */
+  recoverFromNonFinite(badStep = this.step): number {
     if (this.phase === 'teacher' || !this.trainer) {
       throw new SessionError('nan-loss', `the teacher's loss became non-finite at teacher step ${this.teacherStep}; lower the teacher learning rate`);
     }
-    if (this.lastGood) this.trainer.restore(this.lastGood);
+    this.good.confirmThrough(badStep - 1);
+    this.good.dropCandidate();
+    const ck = this.good.lastGood;
+    if (!ck) {
+      throw new SessionError('nan-loss', `the loss became non-finite at step ${badStep}, and no earlier state of this run had a finite loss to go back to; check the settings (learning rate, metric, data) and reset`);
+    }
+    this.trainer.restore(ck);
     return this.trainer.step;
   }
 
   lastGoodCheckpoint(): TrainerCheckpoint | null {
-    return this.lastGood;
+    return this.good.lastGood;
+  }
+
+  /**
+   * Test hook (worker debug command in development builds, CLI environment variable): the next student
+   * update uses a learning rate of 1e30. Adam then moves each weight by about 1e30: still finite, but the
+   * forward pass from those weights overflows, so the following loss is non-finite.
+   */
+  forceDivergenceNextStep(): void {
+    this.divergeNext = true;
+  }
+
+  private stepWithHugeLearningRate() {
+    const opt = this.trainer!.optimizer;
+    const settings = opt.settings;
+    this.divergeNext = false;
+    opt.settings = { ...settings, lr: 1e30, warmupSteps: 0 };
+    try {
+      return this.trainer!.trainStep();
+    } finally {
+      opt.settings = settings;
+    }
   }
 
   samplingParams(which: 'ema' | 'online' = 'ema'): tf.Tensor[] {
@@ -284,14 +337,21 @@ export class TrainingSession {
     return Float64Array.from(points, (v, i) => v / t.scale + t.shift[i % 2]);
   }
 
-  async exportRunFile(): Promise<Uint8Array> {
+  /**
+   * The run bundle (docs/run-bundle.md). `withNextDraws`: also the draws of the next step, for another
+   * trainer to replay exactly (continue.py's first-step check); off for the periodic checkpoints.
+   * `lastGood`: the last known-good state instead of the current one (crash-recovery checkpoints).
+   */
+  async exportRunFile(options: { withNextDraws?: boolean; lastGood?: boolean } = {}): Promise<Uint8Array> {
     const teacher = this.frozenTeacher
       ? await readVariables(this.frozenTeacher)
       : this.teacherTrainer ? await this.teacherTrainer.params.read() : null;
     return encodeRunFile({
       config: this.config, spec: this.net.spec, phase: this.phase,
-      trainer: this.trainer ? await this.trainer.checkpoint() : null,
+      trainer: options.lastGood ? this.good.lastGood : this.trainer ? await this.trainer.checkpoint() : null,
       teacher, teacherStep: this.teacherStep, points: this.resources.points ?? null,
+      mixture: this.dataset2d?.mixture ?? null,
+      nextDraws: options.withNextDraws && !options.lastGood && this.trainer ? peekNextDraws(this.trainer) : null,
     }, this.net);
   }
 
@@ -320,7 +380,9 @@ export class TrainingSession {
       const opt = ck.optimizer.m.length === tr.optimizer.m.size ? ck.optimizer : await tr.optimizer.getState().then((s) => ({ ...s, t: ck.optimizer.t }));
       const rng = ck.rng.data.length ? ck.rng : { data: tr.streams.data.getState(), train: tr.streams.train.getState() };
       tr.restore({ ...ck, optimizer: opt, rng });
-      this.lastGood = await tr.checkpoint();
+      // Loaded weights are trusted only once a loss computed from them is finite.
+      this.good.reset();
+      await this.good.capture(tr);
     }
     return { step: this.step };
   }

@@ -1,0 +1,315 @@
+"""Continues a playground run (a run bundle, docs/run-bundle.md) in PyTorch, on the CPU, one GPU or many.
+
+  /usr/bin/python3 scripts/torch/continue.py --bundle run.safetensors --out bigger.safetensors --steps 5000
+  torchrun --standalone --nproc_per_node=8 scripts/torch/continue.py --bundle run.safetensors --out bigger.safetensors --steps 100000
+  (Debian's torch 1.13: /usr/bin/python3 -m torch.distributed.run --standalone --nproc_per_node=2 ...)
+
+Same method (CD or CT), schedule (N(k), mu(k), grid, interval sampling and weights), metric (l2, l1,
+pseudo-Huber), optimiser (FlatAdam: warm-up, clipping, Adam / RAdam, the bundle's moments and step count) and
+EMAs (target mu(k), evaluation EMA with its warm-up) as the TypeScript trainer. Under torchrun each rank
+draws its own data and noise (its own generator) for batchSize / world samples; DDP averages the gradients,
+so every rank applies the same update and keeps identical online, target and evaluation-EMA weights.
+
+The bundle's first step is replayed from its `next/*` draws (when present): its loss is the TypeScript
+trainer's next loss. The output is written every --checkpoint-every steps and at the end (atomically); it
+is itself a bundle: the page ("Import run"), `cm sample --run` and `cm eval --run` read it, and rerunning
+the same command with --resume continues from it. Exit codes: 0 done, 2 bad input (nothing written).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.distributed as dist
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bundle import FORMAT_VERSION, RUN_FORMAT, BundleError, project_version, read_bundle, write_bundle  # noqa: E402
+from cmlib import ASSET, load_mnist, split_indices  # noqa: E402
+from cmstep import (SUPPORTED_METRICS, SUPPORTED_MODES, EdmDenoiser, FlatAdam, FlatNet,  # noqa: E402
+                    MixtureDenoiser, Schedule, consistency_loss, ema_update, inputs, noisy, ode_step,
+                    param_names, schedule_length)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--bundle', required=True, help='run bundle to continue (from "Export run" or `cm export`)')
+    p.add_argument('--out', required=True, help='bundle to write (checkpoints and the result)')
+    p.add_argument('--steps', type=int, default=100, help='steps to train beyond the bundle\'s step (default 100)')
+    p.add_argument('--checkpoint-every', type=int, default=500, help='write --out every this many steps (0: only at the end)')
+    p.add_argument('--log-every', type=int, default=50, help='print progress every this many steps')
+    p.add_argument('--device', choices=['auto', 'cpu', 'cuda'], default='auto')
+    p.add_argument('--resume', action='store_true', help='continue from --out when it exists (same command after an interruption)')
+    p.add_argument('--no-replay', action='store_true', help='draw the first step afresh instead of replaying the bundle\'s next/* draws')
+    p.add_argument('--mnist-asset', default=ASSET, help='MNIST asset for image runs (default public/data/mnist.bin)')
+    p.add_argument('--json', action='store_true', help='progress as JSON lines (one per logged step)')
+    p.add_argument('--threads', type=int, default=0, help='CPU threads per rank (0: torch default)')
+    return p.parse_args(argv)
+
+
+class Dist:
+    """Rank, world size and device; one process without torchrun."""
+
+    def __init__(self, device_choice):
+        self.world = int(os.environ.get('WORLD_SIZE', '1'))
+        self.rank = int(os.environ.get('RANK', '0'))
+        local = int(os.environ.get('LOCAL_RANK', '0'))
+        cuda = torch.cuda.is_available() and device_choice != 'cpu'
+        if device_choice == 'cuda' and not torch.cuda.is_available():
+            raise BundleError('--device cuda: no CUDA device is visible to PyTorch')
+        self.device = torch.device(f'cuda:{local}' if cuda else 'cpu')
+        if cuda:
+            torch.cuda.set_device(self.device)
+        if self.world > 1:
+            dist.init_process_group('nccl' if cuda else 'gloo')
+
+    def mean(self, x):
+        if self.world == 1:
+            return float(x)
+        t = torch.tensor([float(x)], dtype=torch.float64, device=self.device)
+        dist.all_reduce(t)
+        return float(t) / self.world
+
+    def gather(self, obj):
+        if self.world == 1:
+            return [obj]
+        out = [None] * self.world
+        dist.all_gather_object(out, obj)
+        return out
+
+
+def log(d, msg):
+    if d.rank == 0:
+        print(msg, flush=True)
+
+
+def flat_of(tensors, prefix, names, required):
+    keys = [f'{prefix}/{n}' for n, _ in names]
+    if not all(k in tensors for k in keys):
+        if required:
+            missing = next(k for k in keys if k not in tensors)
+            raise BundleError(f'the bundle lacks "{missing}"')
+        return None
+    for (n, shape), k in zip(names, keys):
+        if list(tensors[k].shape) != list(shape):
+            raise BundleError(f'"{k}" has shape {list(tensors[k].shape)}, the network needs {shape}')
+    return torch.from_numpy(np.concatenate([tensors[k].astype(np.float32).reshape(-1) for k in keys]))
+
+
+def check_supported(c, meta):
+    if meta.get('phase') == 'teacher':
+        raise BundleError('the bundle is still in its teacher phase: train the learned teacher to the end first')
+    if c['mode'] not in SUPPORTED_MODES:
+        raise BundleError(f'method "{c["mode"]}" is not supported by continue.py (supported: {", ".join(SUPPORTED_MODES)})')
+    if c['metric'] not in SUPPORTED_METRICS:
+        raise BundleError(f'metric "{c["metric"]}" is not supported by continue.py (supported: {", ".join(SUPPORTED_METRICS)})')
+
+
+class Data:
+    """Training examples for one rank, drawn with that rank's generator."""
+
+    def __init__(self, c, tensors, asset, device):
+        self.device = device
+        if c['dataset'] == 'mnist':
+            images, _ = load_mnist(asset)
+            train, _ = split_indices(len(images))
+            self.images = torch.from_numpy(images[train].astype(np.float32) / 127.5 - 1.0).unsqueeze(-1)
+            self.shape = [28, 28, 1]
+            self.mixture = None
+        else:
+            if 'data/mixture/means' not in tensors:
+                raise BundleError('the bundle has no data/mixture/* (written before run@2): export the run again')
+            self.mixture = tuple(tensors[f'data/mixture/{k}'].astype(np.float64) for k in ('means', 'stds', 'weights'))
+            self.cum = torch.from_numpy(np.cumsum(self.mixture[2]))
+            self.shape = [self.mixture[0].shape[1]]
+
+    def sample(self, b, gen):
+        if self.mixture is None:
+            idx = torch.randint(len(self.images), (b,), generator=gen)
+            return self.images[idx].to(self.device)
+        means, stds, _ = self.mixture
+        u = torch.rand(b, generator=gen, dtype=torch.float64) * self.cum[-1]
+        k = torch.clamp(torch.searchsorted(self.cum, u, right=True), max=len(stds) - 1).numpy()
+        x = means[k] + stds[k][:, None] * torch.randn(b, self.shape[0], generator=gen, dtype=torch.float64).numpy()
+        return torch.from_numpy(x.astype(np.float32)).to(self.device)
+
+
+def draw_intervals(s, b, gen):
+    cum = torch.from_numpy(s['cumulative'])
+    u = torch.rand(b, generator=gen, dtype=torch.float64) * cum[-1]
+    return torch.clamp(torch.searchsorted(cum, u, right=True), max=len(cum) - 1).numpy()
+
+
+class Run:
+    def __init__(self, a, d):
+        self.a, self.d = a, d
+        src_tensors, src_meta = read_bundle(a.bundle)
+        self.start_step = int(src_meta.get('step', 0))
+        self.until = self.start_step + a.steps
+        resume = a.resume and os.path.exists(a.out)
+        tensors, meta = read_bundle(a.out) if resume else (src_tensors, src_meta)
+        self.tensors, self.meta = tensors, meta
+        self.c = c = json.loads(meta['config'])
+        self.spec = json.loads(meta['spec'])
+        check_supported(c, meta)
+        if c['batchSize'] % d.world:
+            raise BundleError(f'batch size {c["batchSize"]} does not split over {d.world} ranks')
+        self.b = c['batchSize'] // d.world
+        self.names = param_names(self.spec)
+        online = flat_of(tensors, 'online', self.names, True)
+        self.net = FlatNet(self.spec, c, online.to(d.device)).to(d.device)
+        target = flat_of(tensors, 'target', self.names, False)
+        self.target = target.to(d.device) if target is not None else None
+        ema = flat_of(tensors, 'ema', self.names, False)
+        self.ema = (ema if ema is not None else online.clone()).to(d.device)
+        total = online.numel()
+        m = tensors.get('optimizer/m')
+        v = tensors.get('optimizer/v')
+        has_moments = m is not None and m.size == total
+        self.opt = FlatAdam(c, torch.from_numpy(m.astype(np.float32)).to(d.device) if has_moments else torch.zeros(total, device=d.device),
+                            torch.from_numpy(v.astype(np.float32)).to(d.device) if has_moments else torch.zeros(total, device=d.device),
+                            int(meta.get('optimizerT', 0)))
+        self.step = int(meta.get('step', 0))
+        self.schedule = Schedule(c)
+        self.data = Data(c, tensors, a.mnist_asset, d.device)
+        self.teacher = None
+        if c['mode'] == 'cd':
+            if c['teacher'] == 'exact':
+                if self.data.mixture is None:
+                    raise BundleError('teacher "exact" needs the bundle\'s data/mixture/*')
+                self.teacher = MixtureDenoiser(*self.data.mixture, d.device)
+            else:
+                tflat = flat_of(tensors, 'teacher', self.names, True)
+                self.teacher = EdmDenoiser(self.net, tflat.to(d.device), c)
+        self.replay = None
+        if not a.no_replay and 'next/x0' in tensors and int(meta.get('nextStep', -1)) == self.step:
+            sl = slice(d.rank * self.b, (d.rank + 1) * self.b)
+            self.replay = tuple(tensors[f'next/{k}'][sl] for k in ('x0', 'z', 'n'))
+        self.gen = torch.Generator().manual_seed(int(c['seed']) * 1_000_003 + 7919 * d.rank + self.step)
+        states = tensors.get(f'continue/rng/rank{d.rank}')
+        if resume and states is not None and int(meta.get('continueWorld', 0)) == d.world:
+            self.gen.set_state(torch.from_numpy(states.astype(np.uint8)))
+        if d.world > 1:
+            self.ddp = torch.nn.parallel.DistributedDataParallel(
+                self.net, device_ids=[d.device.index] if d.device.type == 'cuda' else None, broadcast_buffers=False)
+        else:
+            self.ddp = self.net
+        self.resumed = resume
+
+    def draws(self, s):
+        if self.replay is not None:
+            x0, z, n = self.replay
+            self.replay = None
+            return (torch.from_numpy(x0.astype(np.float32)).to(self.d.device), torch.from_numpy(z.astype(np.float32)).to(self.d.device),
+                    n.astype(np.int64), True)
+        x0 = self.data.sample(self.b, self.gen)
+        n = draw_intervals(s, self.b, self.gen)
+        z = torch.randn(self.b, *self.data.shape, generator=self.gen).to(self.d.device)
+        return x0, z, n, False
+
+    def train_step(self):
+        c, k = self.c, self.step
+        s = self.schedule.at(k)
+        lr = self.opt.current_lr()
+        x0, z, n, replayed = self.draws(s)
+        t_cur, t_next, lam = s['sigmas'][n], s['sigmas'][n + 1], s['weights'][n]
+        x_next = noisy(x0, z, t_next)
+        x_in, skip_x, out, noise = inputs(x_next, t_next, c)
+        with torch.no_grad():
+            if c['mode'] == 'ct':
+                ti = inputs(noisy(x0, z, t_cur), t_cur, c)
+            else:
+                ti = inputs(ode_step(c['solver'], self.teacher, x_next, t_next, t_cur), t_cur, c, host=False)
+            tflat = self.target if self.target is not None else self.net.flat.detach()
+            f_target = ti[1] + ti[2] * self.net.apply(tflat, ti[0], ti[3])
+        f = skip_x + out * self.ddp(x_in, noise)
+        loss = consistency_loss(c['metric'], f, f_target, lam, c)
+        self.net.flat.grad = None
+        loss.backward()  # DDP: the gradient is the mean over ranks, i.e. of the global batch's mean loss
+        self.opt.step(self.net.flat.data, self.net.flat.grad)
+        eval_mu = min(c['evalEma'], (1 + k) / (10 + k))
+        if self.target is not None:
+            ema_update(self.target, self.net.flat.data, s['mu'])
+        ema_update(self.ema, self.net.flat.data, eval_mu)
+        self.step += 1
+        return {'step': self.step, 'loss': self.d.mean(loss.detach()), 'N': s['N'], 'mu': s['mu'], 'lr': lr, 'replayed': replayed}
+
+    def weights_agree(self):
+        """Every rank must hold the same weights: compares checksums of online, target and EMA."""
+        sums = [float(self.net.flat.detach().double().sum()), float(self.ema.double().sum()),
+                float(self.target.double().sum()) if self.target is not None else 0.0]
+        return all(g == sums for g in self.d.gather(sums))
+
+    def save(self, wall):
+        states = self.d.gather(self.gen.get_state().numpy())
+        if self.d.rank != 0:
+            return
+        c = dict(self.c)
+        if c['K'] == 0 and self.until > c['steps']:
+            c['K'] = schedule_length(self.c)  # the curriculum keeps its length when the budget grows
+        c['steps'] = max(c['steps'], self.until)
+        split = lambda flat: np.split(flat.detach().cpu().numpy().astype(np.float32), np.cumsum([int(np.prod(s)) for _, s in self.names])[:-1])
+        out = []
+        for prefix, flat in (('online', self.net.flat), ('target', self.target), ('ema', self.ema)):
+            if flat is not None:
+                out += [(f'{prefix}/{name}', piece.reshape(shape)) for (name, shape), piece in zip(self.names, split(flat))]
+        out += [('optimizer/m', self.opt.m.cpu().numpy()), ('optimizer/v', self.opt.v.cpu().numpy())]
+        keep = ('teacher/', 'data/')
+        out += [(k, v) for k, v in self.tensors.items() if k.startswith(keep)]
+        out += [(f'continue/rng/rank{r}', s) for r, s in enumerate(states)]
+        meta = {k: v for k, v in self.meta.items() if k in ('spec', 'teacherStep', 'rng')}
+        meta.update({
+            'format': RUN_FORMAT, 'formatVersion': FORMAT_VERSION, 'projectVersion': project_version(),
+            'writer': 'continue.py', 'method': c['mode'], 'layout': 'tfjs', 'config': json.dumps(c), 'phase': 'student',
+            'step': self.step, 'optimizerT': self.opt.t, 'continueWorld': self.d.world,
+            'continueDevice': self.d.device.type, 'continueSeconds': round(wall, 1), 'torch': torch.__version__,
+        })
+        write_bundle(self.a.out, out, meta)
+
+
+def main(argv):
+    a = parse_args(argv)
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
+    try:
+        d = Dist(a.device)
+        run = Run(a, d)
+    except BundleError as e:
+        print(f'continue.py: {e}', file=sys.stderr, flush=True)
+        return 2
+    c = run.c
+    log(d, json.dumps({'event': 'start', 'step': run.step, 'until': run.until, 'method': c['mode'], 'metric': c['metric'],
+                       'world': d.world, 'device': d.device.type, 'batchPerRank': run.b, 'resumed': run.resumed,
+                       'replayFirstStep': run.replay is not None}) if a.json else
+        f'continuing {c["mode"].upper()} ({c["metric"]}) from step {run.step} to {run.until} on {d.world} x {d.device.type}, '
+        f'{run.b} samples per rank{" (resumed from --out)" if run.resumed else ""}')
+    started = time.time()
+    last_log, last_t = run.step, started
+    while run.step < run.until:
+        r = run.train_step()
+        if not np.isfinite(r['loss']):
+            log(d, f'continue.py: the loss became {r["loss"]} at step {r["step"]}; stopped. The last checkpoint in {a.out} is intact.')
+            return 3
+        done = run.step >= run.until
+        if r['replayed'] or done or (a.log_every > 0 and run.step % a.log_every == 0):
+            now = time.time()
+            sps = (run.step - last_log) / max(now - last_t, 1e-9)
+            last_log, last_t = run.step, now
+            log(d, json.dumps({'event': 'step', **r, 'stepsPerSecond': round(sps, 2)}) if a.json else
+                f'step {r["step"]:>8}  loss {r["loss"]:.6g}  N {r["N"]}  mu {r["mu"]:.4f}  lr {r["lr"]:.3g}  {sps:.1f} steps/s'
+                + ('  (replayed the bundle\'s draws)' if r['replayed'] else ''))
+        if done or (a.checkpoint_every > 0 and run.step % a.checkpoint_every == 0):
+            if not run.weights_agree():
+                log(d, 'continue.py: the ranks\' weights differ; stopped without writing')
+                return 1
+            run.save(time.time() - started)
+            log(d, json.dumps({'event': 'checkpoint', 'step': run.step, 'path': a.out}) if a.json else f'wrote {a.out} at step {run.step}')
+    if d.world > 1:
+        dist.destroy_process_group()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
