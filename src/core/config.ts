@@ -353,7 +353,7 @@ export function validateFields(input: Partial<Record<string, unknown>>, base: Co
 export function disabledReason(key: ConfigKey, c: Config): string | null {
   const info = METHOD_INFO[c.mode];
   const owner = ownerOf(key);
-  if (owner && owner.id !== c.mode) return `only for ${owner.label}`;
+  if (owner && !info.own.includes(key)) return `only for ${METHOD_IDS.filter((id) => METHOD_INFO[id].own.includes(key)).map((id) => METHOD_INFO[id].label).join(' and ')}`;
   const cdct = c.mode === 'cd' || c.mode === 'ct';
   const discrete = ['nSchedule', 'N', 'mu', 's0', 's1', 'mu0', 'muVariant', 'K', 'weighting', 'indexSampling', 'metric', 'huberC', 'lpipsNet', 'lpipsResolution', 'rho'];
   if (!cdct && discrete.includes(key)) return `only for CD and CT (the discretised consistency loss); ${info.label} has its own settings`;
@@ -371,6 +371,7 @@ export function disabledReason(key: ConfigKey, c: Config): string | null {
     case 'eps':
       return info.consistency ? null : `${info.label} has its own time range (no eps)`;
     case 'cNoiseConvention':
+      if (c.mode === 'sct' || c.mode === 'scd') return `${info.label} feeds its TrigFlow time t to the network (scaled by 1/32)`;
       return info.consistency ? null : `${info.label} feeds its time t in [0, 1] to the network`;
     case 'N':
       return c.nSchedule !== 'fixed' ? 'N follows the schedule N(k)' : null;

@@ -1,29 +1,34 @@
-// Settings of sCT / sCD (Lu & Song, ICLR 2025; few-step-methods.md section 4), scaled for short runs.
-// No tfjs here: the page imports it.
+// sCT / sCD's own settings (Lu & Song, ICLR 2025; few-step-methods.md section 4.5), scaled for short runs:
+// the time proposal, the tangent normalisation and warm-up, and the TrigFlow diffusion pre-training that
+// stands in for the paper's initialisation from a teacher. Multistep sampling re-noises at the shared taus
+// (EDM sigma, converted to t = arctan(tau / sigma_d); the paper's t_mid = 1.1 is tau = 0.982).
+import type { NumberField } from '../../config';
 
 export interface ScmSettings {
-  /** Proposal for ln sigma = ln(sigma_d tan t) ~ N(scmPm, scmPs^2) (Algorithm 1; CIFAR-10 (-1.0, 1.4)). */
   scmPm: number;
   scmPs: number;
-  /** c of the tangent normalisation g / (|g| + c) (paper 0.1). */
   scmC: number;
-  /** Tangent warm-up H in steps (r = min(1, step/H)); 0 = a tenth of the run's steps. */
   scmWarmup: number;
-  /** The two-step sampler's intermediate time t_mid (paper 1.1, sigma = 0.98). */
-  scmTMid: number;
-  /** Steps of TrigFlow diffusion pre-training (Eq. 4) before the consistency loss; the paper starts from a teacher. */
   scmPretrain: number;
 }
 
-export const SCM_DEFAULTS: ScmSettings = { scmPm: -1.0, scmPs: 1.4, scmC: 0.1, scmWarmup: 0, scmTMid: 1.1, scmPretrain: 200 };
+export const SCM_DEFAULTS: ScmSettings = { scmPm: -1.0, scmPs: 1.4, scmC: 0.1, scmWarmup: 0, scmPretrain: 200 };
 
-/** The run's sCM settings: the config's own where it has them, the defaults otherwise. */
-export function scmSettings(config: object): ScmSettings {
-  return { ...SCM_DEFAULTS, ...pick(config, Object.keys(SCM_DEFAULTS)) } as ScmSettings;
-}
+export const SCM_FIELDS: { [K in keyof ScmSettings]: NumberField<K> } = {
+  scmPm: { key: 'scmPm', kind: 'number', min: -10, max: 10, step: 0.1, label: 'sCM P_mean', group: 'method', url: 'cp',
+    help: 'Times are drawn as sigma = sigma_d tan t = e^tau with tau ~ N(P_mean, P_std^2): EDM\'s lognormal in TrigFlow time. CIFAR-10 (-1.0, 1.4); ImageNet 64 (-1.0, 1.6).',
+    formula: 't = \\arctan(e^{\\tau}/\\sigma_d),\\ \\tau \\sim \\mathcal N(P_{\\text{mean}}, P_{\\text{std}}^2)', paper: 'Lu & Song 2025, Algorithm 1, App. G.2' },
+  scmPs: { key: 'scmPs', kind: 'number', min: 0, max: 10, minExclusive: true, step: 0.1, label: 'sCM P_std', group: 'method', url: 'cs',
+    help: 'Std of tau (see sCM P_mean).', paper: 'Lu & Song 2025, Tables 4-5' },
+  scmC: { key: 'scmC', kind: 'number', min: 0, max: 10, step: 0.01, label: 'sCM tangent normalisation c', group: 'method', url: 'cc',
+    help: 'The tangent g is divided by its per-sample L2 norm plus c (paper 0.1): this bounds every sample\'s loss and is what keeps continuous-time training stable.',
+    formula: 'g \\leftarrow g / (\\lVert g\\rVert + c)', paper: 'Lu & Song 2025, section 4.2' },
+  scmWarmup: { key: 'scmWarmup', kind: 'int', min: 0, max: 10_000_000, label: 'sCM tangent warm-up H (0 = steps/10)', group: 'method', url: 'cw',
+    help: 'r = min(1, step/H) multiplies the second term of g (the JVP term), counted from the start of consistency training. The paper uses H = 10k of 100k-400k iterations; 0 takes a tenth of the run.',
+    formula: 'g = -\\cos^2 t\\,(\\sigma_d F^- - \\tfrac{dx_t}{dt}) - r\\,\\cos t\\sin t\\,(x_t + \\sigma_d \\tfrac{dF^-}{dt})', paper: 'Lu & Song 2025, section 4.2' },
+  scmPretrain: { key: 'scmPretrain', kind: 'int', min: 0, max: 1_000_000, label: 'sCM diffusion pre-training steps', group: 'method', url: 'cr',
+    help: 'The paper starts sCT and sCD from a trained TrigFlow diffusion model. Here the first steps train the same network as one (sigma_d F regressed onto dx_t/dt: the data path for sCT, the teacher\'s velocity for sCD); the consistency loss starts afterwards.',
+    formula: 'L_{\\text{pre}} = \\lVert \\sigma_d F_\\theta(x_t/\\sigma_d, t) - \\tfrac{dx_t}{dt}\\rVert^2', paper: 'Lu & Song 2025, Eq. 4 and section 4.5 of the sheet' },
+};
 
-function pick(o: object, keys: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) if (typeof (o as Record<string, unknown>)[k] === 'number') out[k] = (o as Record<string, unknown>)[k];
-  return out;
-}
+export const SCM_KEYS = ['scmPm', 'scmPs', 'scmC', 'scmWarmup', 'scmPretrain'] as const;

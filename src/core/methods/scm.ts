@@ -1,0 +1,194 @@
+// sCT and sCD: continuous-time consistency models in TrigFlow (Lu & Song, ICLR 2025; few-step-methods.md §4).
+//   x_t = cos t x_0 + sin t z, z ~ N(0, sd^2 I), t in [0, pi/2];  f(x_t, t) = cos t x_t - sin t sd F(x_t/sd, t)
+//   g = -cos^2 t (sd F^- - dx_t/dt) - r (cos t sin t x_t + sd cos t sin t dF^-/dt),  g <- g / (|g| + c)
+//   L = 1/D |F_theta(x_t/sd, t) - F^- - g|^2   (Algorithm 1 with w_phi = 0, see below)
+// dx_t/dt is cos t z - sin t x_0 for sCT and the teacher's velocity (cos t x_t - D(x_t/cos t, sd tan t))/sin t
+// for sCD (§4.3). The JVP sd cos t sin t dF^-/dt is a Jacobian-vector product of the network (jvp.ts).
+// Simplifications for short runs, both from the sheet: no learned adaptive weight w_phi (the normalised
+// tangent already makes every sample's loss at most ~1, and w_phi only rescales per t); the consistency loss
+// starts after `scmPretrain` steps of TrigFlow diffusion training (Eq. 4) on the same target velocity, which
+// stands in for the paper's initialisation from a trained teacher.
+import * as tf from '@tensorflow/tfjs';
+import type { Config } from '../config';
+import type { Rng } from '../rng';
+import { perSample, sampleSize } from '../tensorUtil';
+import { jvp, jvpChoice } from './jvp';
+import type { MethodContext, MethodDraws, TimeConvention, TrainingMethod, UnitNoise } from './types';
+
+/** The network sees c = t / 32: its features then have at most 2 rad per unit t (sheet §4.8: low frequencies). */
+export const SCM_TIME_SCALE = 1 / 32;
+
+/** TrigFlow time: sigma = sd tan t, x_sigma = x_t / cos t (sheet §1). */
+export function trigflowTime(sigmaData = 0.5): TimeConvention {
+  return {
+    name: 'trigflow',
+    dataTime: 0,
+    noiseTime: Math.PI / 2,
+    sigmaOf: (t) => sigmaData * Math.tan(t),
+    timeOf: (sigma) => Math.atan(sigma / sigmaData),
+    edmScale: (t) => 1 / Math.cos(t),
+  };
+}
+
+/** Quantile p of the proposal t = arctan(e^tau / sd), tau ~ N(Pm, Ps^2) (for the golden values, §4.7). */
+export function scmTimeOfTau(tau: number, sigmaData: number): number {
+  return Math.atan(Math.exp(tau) / sigmaData);
+}
+
+export interface ScmDraws extends MethodDraws {
+  /** z ~ N(0, sd^2 I), [B, ...dataShape]. */
+  z: Float32Array;
+  /** TrigFlow times, clamped to [arctan(eps/sd), arctan(T/sd)]. */
+  t: Float64Array;
+}
+
+export interface ScmTarget {
+  /** x_t / sd and the time input: the online network's inputs. */
+  xIn: tf.Tensor;
+  cond: tf.Tensor1D;
+  /** What F_theta regresses onto: F^- + normalised g, or (pre-training) dx_t/dt / sd. */
+  target: tf.Tensor;
+}
+
+const timeInput = (t: tf.Tensor1D): tf.Tensor1D => tf.mul(t, SCM_TIME_SCALE);
+
+/** F(x_t / sd, t) for TrigFlow times t (a tensor [B]). */
+export function trigflowF(ctx: MethodContext, params: readonly tf.Tensor[], x: tf.Tensor, t: tf.Tensor1D): tf.Tensor {
+  return ctx.net.forward(params, tf.div(x, ctx.config.sigmaData), timeInput(t));
+}
+
+/** f(x_t, t) = cos t x_t - sin t sd F(x_t / sd, t); f(x, 0) = x exactly (sin 0 = 0, cos 0 = 1). */
+export function trigflowConsistency(ctx: MethodContext, params: readonly tf.Tensor[], x: tf.Tensor, t: Float64Array): tf.Tensor {
+  const sd = ctx.config.sigmaData;
+  const F = trigflowF(ctx, params, x, tf.tensor1d(Float32Array.from(t)));
+  const cos = perSample(Array.from(t, Math.cos), x.rank);
+  const sinSd = perSample(Array.from(t, (v) => sd * Math.sin(v)), x.rank);
+  return tf.sub(tf.mul(cos, x), tf.mul(sinSd, F));
+}
+
+/**
+ * The normalised tangent of Algorithm 1: g = -cos^2 t (sd F^- - dxdt) - r (cos t sin t x_t + jvp),
+ * g / (|g| + c) per sample, where jvp = sd cos t sin t dF^-/dt (the rearranged product of §4.2).
+ */
+export function scmTangent(
+  Fminus: tf.Tensor, dxdt: tf.Tensor, xt: tf.Tensor, jvpValue: tf.Tensor, t: Float64Array, r: number, sigmaData: number, c: number,
+): tf.Tensor {
+  const rank = xt.rank;
+  const cos2 = perSample(Array.from(t, (v) => Math.cos(v) ** 2), rank);
+  const cosSin = perSample(Array.from(t, (v) => Math.cos(v) * Math.sin(v)), rank);
+  const g = tf.sub(
+    tf.neg(tf.mul(cos2, tf.sub(tf.mul(Fminus, sigmaData), dxdt))),
+    tf.mul(r, tf.add(tf.mul(cosSin, xt), jvpValue)),
+  );
+  const axes = Array.from({ length: rank - 1 }, (_, i) => i + 1);
+  const norm = tf.sqrt(tf.sum(tf.square(g), axes, true));
+  return tf.div(g, tf.add(norm, c));
+}
+
+/**
+ * Tangent warm-up r = min(1, k / H), k counted from the end of the diffusion pre-training, with H = scmWarmup
+ * or a tenth of the run's steps when that is 0.
+ */
+export function tangentWarmup(config: Config, step: number): number {
+  const H = config.scmWarmup > 0 ? config.scmWarmup : Math.max(1, Math.round(config.steps / 10));
+  return Math.min(1, Math.max(0, step - config.scmPretrain) / H);
+}
+
+function drawScm(ctx: MethodContext, rng: { data: Rng; train: Rng }): ScmDraws {
+  const c = ctx.config;
+  const B = c.batchSize;
+  const sd = c.sigmaData;
+  const x0 = ctx.data.sample(B, rng.data);
+  const tMin = Math.atan(c.eps / sd);
+  const tMax = Math.atan(c.T / sd);
+  const t = new Float64Array(B);
+  for (let i = 0; i < B; i++) t[i] = Math.min(tMax, Math.max(tMin, scmTimeOfTau(c.scmPm + c.scmPs * rng.train.normal(), sd)));
+  const z = rng.train.normals(B * sampleSize(ctx.dataShape), sd);
+  return { x0, z, t };
+}
+
+/** x_t = cos t x_0 + sin t z and, for sCT, dx_t/dt = cos t z - sin t x_0, on the host in float64. */
+export function trigflowPoint(d: ScmDraws): { xt: Float32Array; dxdt: Float32Array } {
+  const B = d.t.length;
+  const size = d.x0.length / B;
+  const xt = new Float32Array(d.x0.length);
+  const dxdt = new Float32Array(d.x0.length);
+  for (let i = 0; i < B; i++) {
+    const c = Math.cos(d.t[i]);
+    const s = Math.sin(d.t[i]);
+    for (let j = i * size; j < (i + 1) * size; j++) {
+      xt[j] = c * d.x0[j] + s * d.z[j];
+      dxdt[j] = c * d.z[j] - s * d.x0[j];
+    }
+  }
+  return { xt, dxdt };
+}
+
+/** The teacher's TrigFlow velocity sd F_pre = (cos t x_t - D(x_t / cos t, sd tan t)) / sin t (§4.3). */
+export function teacherVelocity(ctx: MethodContext, xt: tf.Tensor, t: Float64Array): tf.Tensor {
+  if (!ctx.teacher) throw new Error('sCD needs a teacher');
+  const sd = ctx.config.sigmaData;
+  const r = xt.rank;
+  const xSigma = tf.mul(xt, perSample(Array.from(t, (v) => 1 / Math.cos(v)), r));
+  const D = ctx.teacher.denoise(xSigma, Float64Array.from(t, (v) => sd * Math.tan(v)));
+  return tf.div(tf.sub(tf.mul(xt, perSample(Array.from(t, Math.cos), r)), D), perSample(Array.from(t, Math.sin), r));
+}
+
+function scmMethod(id: 'sct' | 'scd'): TrainingMethod<ScmDraws, ScmTarget> {
+  return {
+    id,
+    time: trigflowTime(0.5),
+    timeInputs: 1,
+    jumps: 'data-end',
+    needsTeacher: id === 'scd' ? 'distil' : 'none',
+    targetDecay: () => 0,
+    jump(ctx, params, x, t) {
+      return trigflowConsistency(ctx, params, x, t);
+    },
+    sample(ctx, params, noise: UnitNoise) {
+      const c = ctx.config;
+      const sd = c.sigmaData;
+      const shape = [noise.initial.length / sampleSize(ctx.dataShape), ...ctx.dataShape];
+      const B = shape[0];
+      const tMax = Math.atan(c.T / sd);
+      const out = [trigflowConsistency(ctx, params, tf.mul(tf.tensor(noise.initial, shape), sd), new Float64Array(B).fill(tMax))];
+      // Multistep: re-noise to TrigFlow time arctan(tau / sd) for each shared tau (EDM sigma) and map again.
+      c.taus.slice(0, noise.perStep.length).forEach((tau, i) => {
+        const tMid = Math.atan(Math.min(c.T, Math.max(c.eps, tau)) / sd);
+        const renoised = tf.add(tf.mul(out[i], Math.cos(tMid)), tf.mul(tf.tensor(noise.perStep[i], shape), sd * Math.sin(tMid)));
+        out.push(trigflowConsistency(ctx, params, renoised, new Float64Array(B).fill(tMid)));
+      });
+      return out;
+    },
+    sampleBudgets: (c) => [1, ...c.taus.map((_, i) => i + 2)],
+    draw: (ctx, rng) => drawScm(ctx, rng),
+    target(ctx, targetParams, d, step) {
+      return tf.tidy(() => {
+        const c = ctx.config;
+        const sd = c.sigmaData;
+        const shape = [d.t.length, ...ctx.dataShape];
+        const host = trigflowPoint(d);
+        const xt = tf.tensor(host.xt, shape);
+        const dxdt = id === 'sct' ? tf.tensor(host.dxdt, shape) : teacherVelocity(ctx, xt, d.t);
+        const xIn = tf.div(xt, sd);
+        const tT = tf.tensor1d(Float32Array.from(d.t));
+        const cond = timeInput(tT);
+        if (step < c.scmPretrain) return { xIn, cond, target: tf.div(dxdt, sd) }; // Eq. 4: sd F ~ dx_t/dt
+        const G = (x: tf.Tensor, tt: tf.Tensor) => ctx.net.forward(targetParams, x, timeInput(tt as tf.Tensor1D));
+        const Fminus = G(xIn, tT);
+        const cosSin = Array.from(d.t, (v) => Math.cos(v) * Math.sin(v));
+        const tangentX = tf.mul(perSample(cosSin, xt.rank), dxdt);
+        const tangentT = tf.tensor1d(Float32Array.from(cosSin, (v) => v * sd));
+        const jv = jvp(G, [xIn, tT], [tangentX, tangentT], jvpChoice(c.activation));
+        const g = scmTangent(Fminus, dxdt, xt, jv, d.t, tangentWarmup(c, step), sd, c.scmC);
+        return { xIn, cond, target: tf.add(Fminus, g) };
+      });
+    },
+    loss(ctx, params, _d, target) {
+      return tf.mean(tf.squaredDifference(ctx.net.forward(params, target.xIn, target.cond), target.target)) as tf.Scalar;
+    },
+  };
+}
+
+export const sctMethod = scmMethod('sct');
+export const scdMethod = scmMethod('scd');
