@@ -7,6 +7,7 @@ import { LpipsPanel } from './lpips/LpipsPanel';
 import { Notices } from './Notices';
 import { SharePanel } from './SharePanel';
 import { StatusBar } from './StatusBar';
+import { Tour } from './tour/Tour';
 import { Transport } from './Transport';
 import { ViewsPanel } from './ViewsPanel';
 import { useShortcuts } from './actions';
@@ -33,6 +34,7 @@ export function App() {
           <SharePanel />
         </main>
       </div>
+      <Tour />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // What the page is about, in three sentences, and the theme switch.
 import { useView, type ThemeChoice } from '../state/viewStore';
 import { Formula } from './Formula';
+import { TourLauncher } from './tour/TourLauncher';
 
 export function Header() {
   const theme = useView((s) => s.theme);
@@ -8,6 +9,7 @@ export function Header() {
     <header className="site-header">
       <div className="title-row">
         <h1>Consistency model playground</h1>
+        <TourLauncher />
         <label className="theme">Theme
           <select value={theme} onChange={(e) => useView.getState().setTheme(e.target.value as ThemeChoice)}>
             <option value="auto">system</option>
