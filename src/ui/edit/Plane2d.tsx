@@ -6,7 +6,7 @@ import { readPalette } from '../../render/palette';
 import { clear, clipTo, drawFrame, drawPoints, px, py, squareFrame, type Frame } from '../../render/plot2d';
 import type { EditConstraint2d, EditReply } from '../../worker/protocol';
 import type { Mode2d } from '../../state/edit/request';
-import { constraintFromDrag, lineInSquare } from './constraint2d';
+import { constraintFromDrag, lineInSquare, nudgeConstraint } from './constraint2d';
 import { formatTime } from './strip';
 
 function drawLine(ctx: CanvasRenderingContext2D, f: Frame, c: EditConstraint2d, colour: string): void {
@@ -49,14 +49,19 @@ export function Plane2d({ extent, data, mode, constraint, reply, busy, onConstra
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const drag = useRef<{ from: [number, number]; to: [number, number] } | null>(null);
+  /** A constraint being set with the arrow keys; Enter samples with it. */
+  const keyed = useRef<EditConstraint2d | null>(null);
   const result = reply && (reply.task === 'fix2d' || reply.task === 'line2d') ? reply.result : null;
 
   const redraw = () => {
     if (!ref.current) return;
-    const live = drag.current ? constraintFromDrag(mode, drag.current.from, drag.current.to) : constraint;
-    drawScene(ref.current, extent, data, live, drag.current ? null : result);
+    const live = drag.current ? constraintFromDrag(mode, drag.current.from, drag.current.to) : keyed.current ?? constraint;
+    drawScene(ref.current, extent, data, live, drag.current || keyed.current ? null : result);
   };
-  useEffect(redraw, [extent, data, constraint, result, mode]);
+  useEffect(() => {
+    keyed.current = null;
+    redraw();
+  }, [extent, data, constraint, result, mode]);
 
   const world = (e: React.PointerEvent<HTMLCanvasElement>): [number, number] => {
     const r = e.currentTarget.getBoundingClientRect();
@@ -70,9 +75,29 @@ export function Plane2d({ extent, data, mode, constraint, reply, busy, onConstra
     <canvas
       ref={ref}
       className="edit-plane"
-      aria-label="Conditional sampling canvas: drag a line"
-      role="img"
+      aria-label="Conditional sampling canvas: drag a line, or use the arrow keys to place it and Enter to sample"
+      role="application"
+      tabIndex={0}
       style={{ cursor: busy ? 'progress' : 'crosshair' }}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          e.stopPropagation(); // Space is also the page's Train/Pause key
+          const c = keyed.current;
+          if (c && !busy) {
+            keyed.current = null;
+            onConstraint(c);
+          }
+          return;
+        }
+        const next = nudgeConstraint(mode, keyed.current ?? constraint, e.key, extent);
+        if (!next) return;
+        // Arrows here place the line; they must not also step the training (the page's shortcut).
+        e.preventDefault();
+        e.stopPropagation();
+        keyed.current = next;
+        redraw();
+      }}
       onPointerDown={(e) => {
         if (busy) return;
         e.currentTarget.setPointerCapture(e.pointerId);

@@ -58,3 +58,28 @@ export function describeConstraint(c: EditConstraint2d): string {
   const deg = (c.angle * 180) / Math.PI;
   return `n . p = ${c.value.toFixed(3)}, n at ${deg.toFixed(1)} degrees`;
 }
+
+/** Keyboard steps for the constraint: a move is this share of the half-width, a turn this many degrees. */
+const MOVE_SHARE = 0.05;
+const TURN_DEGREES = 5;
+
+/**
+ * The constraint after an arrow key, so the canvas works without a pointer: Up/Down move a line (or y)
+ * along its normal, Left/Right turn a line (or move x). With no constraint yet, the first key makes one
+ * through the centre (a horizontal line, or x = 0 / y = 0). null for keys that do nothing here.
+ */
+export function nudgeConstraint(mode: Mode2d, c: EditConstraint2d | null, key: string, extent: number): EditConstraint2d | null {
+  if (!['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight'].includes(key)) return null;
+  const step = MOVE_SHARE * extent;
+  const sign = key === 'ArrowUp' || key === 'ArrowRight' ? 1 : -1;
+  if (mode === 'fix-x' || mode === 'fix-y') {
+    const axis = mode === 'fix-x' ? 0 : 1;
+    const start = c?.kind === 'fix' && c.axis === axis ? c.value : null;
+    if (start === null) return { kind: 'fix', axis, value: 0 };
+    const along = axis === 0 ? key === 'ArrowLeft' || key === 'ArrowRight' : key === 'ArrowUp' || key === 'ArrowDown';
+    return along ? { kind: 'fix', axis, value: Math.max(-extent, Math.min(extent, start + sign * step)) } : c;
+  }
+  if (c?.kind !== 'line') return { kind: 'line', angle: Math.PI / 2, value: 0 };
+  if (key === 'ArrowUp' || key === 'ArrowDown') return { ...c, value: Math.max(-extent, Math.min(extent, c.value + sign * step)) };
+  return { ...c, angle: c.angle - (sign * TURN_DEGREES * Math.PI) / 180 };
+}
