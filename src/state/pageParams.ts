@@ -1,7 +1,10 @@
 // Query parameters that choose how the page is shown, not what the run does (?embed=<view>): they stay
 // in the address bar while the settings sync, but never go into a shared settings link.
+import { COMPARE_URL_KEYS } from './compare/compareUrl';
+
 export const EMBED_KEY = 'embed';
-export const PAGE_KEYS: readonly string[] = [EMBED_KEY];
+// A comparison (compare/compareUrl.ts) stays in the address bar too while it is open.
+export const PAGE_KEYS: readonly string[] = [EMBED_KEY, ...COMPARE_URL_KEYS];
 
 /** `url` (a settings link) with the page parameters of `search` appended. */
 export function withPageParams(url: string, search: string): string {

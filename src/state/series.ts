@@ -25,6 +25,15 @@ export class DecimatingSeries {
     this.version++;
   }
 
+  /** Forgets every point after x (the run was rewound to step x); xs must be ascending. */
+  truncateAfter(x: number): void {
+    let n = this.length;
+    while (n > 0 && this.xs[n - 1] > x) n--;
+    if (n === this.length) return;
+    this.length = n;
+    this.version++;
+  }
+
   clear(): void {
     this.length = 0;
     this.stride = 1;

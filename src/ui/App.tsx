@@ -1,4 +1,5 @@
 // The page layout; state lives in the stores and the canvases are drawn by the render loop.
+import { ComparePanel } from './compare/ComparePanel';
 import { ControlsPanel } from './ControlsPanel';
 import { DataPanel } from './DataPanel';
 import { EditPanel } from './edit/EditPanel';
@@ -7,6 +8,8 @@ import { LpipsPanel } from './lpips/LpipsPanel';
 import { Notices } from './Notices';
 import { SharePanel } from './SharePanel';
 import { StatusBar } from './StatusBar';
+import { AnatomyPanel } from './teach/AnatomyPanel';
+import { TeachBar } from './teach/TeachBar';
 import { Tour } from './tour/Tour';
 import { Transport } from './Transport';
 import { ViewsPanel } from './ViewsPanel';
@@ -20,6 +23,7 @@ export function App() {
       <div className="toolbar">
         <Transport />
         <StatusBar />
+        <TeachBar />
       </div>
       <Notices />
       <div className="layout">
@@ -29,6 +33,8 @@ export function App() {
           <LpipsPanel />
         </aside>
         <main className="main">
+          <AnatomyPanel />
+          <ComparePanel />
           <ViewsPanel />
           <EditPanel />
           <SharePanel />

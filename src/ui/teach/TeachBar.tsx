@@ -1,0 +1,30 @@
+// The teaching tools next to the transport: one step in slow motion, side-by-side comparisons, stop
+// rules and Rewind.
+import { useConfig } from '../../state/configStore';
+import { useRun } from '../../state/runStore';
+import { openAnatomy, useAnatomy } from '../../state/teach/anatomy';
+import { openCompare } from '../../state/compare/compareRuns';
+import { useCompare } from '../../state/compare/compareStore';
+import { RunControls } from './RunControls';
+import './teach.css';
+
+export function TeachBar() {
+  const image = useConfig((s) => s.config.dataset === 'mnist');
+  const ready = useRun((s) => s.configured && !s.configuring && s.progressPhase === 'student');
+  const anatomyOpen = useAnatomy((s) => s.open);
+  const compareOpen = useCompare((s) => s.open);
+  return (
+    <div className="teach-bar">
+      <button type="button" disabled={image || !ready || anatomyOpen}
+        title={image ? 'For 2D data: the step is drawn in the data plane' : 'Walk through the run\'s next training step, stage by stage, with the trainer\'s own numbers'}
+        onClick={() => void openAnatomy()}>
+        Anatomy of a step
+      </button>
+      <button type="button" disabled={compareOpen} title="Train two to four configurations side by side on the same data and seed"
+        onClick={() => openCompare()}>
+        Compare
+      </button>
+      <RunControls />
+    </div>
+  );
+}
