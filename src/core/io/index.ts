@@ -1,6 +1,6 @@
 // Weight and checkpoint containers: safetensors (read/write), torch legacy and zip (read).
 export { readSafetensors, writeSafetensors, SafetensorsError, type SafetensorsFile, type TensorToWrite } from './safetensors';
-export { detectWeightFormat, readTorchStateDict, readWeightFile, type WeightFormat } from './weightFile';
+export { detectWeightFormat, readTorchStateDict, readWeightFile, WeightFileError, type WeightFormat } from './weightFile';
 export { readTorchLegacy, readTorchZip } from './torch/containers';
 export { TorchFormatError } from './torch/tensors';
 export { ZipError } from './zip';

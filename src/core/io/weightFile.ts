@@ -6,6 +6,11 @@ import { isTorchLegacy, isTorchZip, readTorchLegacy, readTorchZip } from './torc
 
 export type WeightFormat = 'torch-legacy' | 'torch-zip' | 'safetensors' | 'unknown';
 
+/** The content is none of the supported weight formats. */
+export class WeightFileError extends Error {
+  override name = 'WeightFileError';
+}
+
 export function detectWeightFormat(bytes: Uint8Array): WeightFormat {
   if (isTorchLegacy(bytes)) return 'torch-legacy';
   if (isTorchZip(bytes)) return 'torch-zip';
@@ -25,7 +30,7 @@ export function readTorchStateDict(bytes: Uint8Array): Map<string, HostTensor> {
   const format = detectWeightFormat(bytes);
   if (format === 'torch-legacy') return readTorchLegacy(bytes);
   if (format === 'torch-zip') return readTorchZip(bytes);
-  throw new Error(`not a torch checkpoint (content looks like: ${format})`);
+  throw new WeightFileError(`not a torch checkpoint (content looks like: ${format})`);
 }
 
 /** Tensors of any supported weight file, with the detected format. */
@@ -36,6 +41,6 @@ export function readWeightFile(bytes: Uint8Array): { format: WeightFormat; tenso
     case 'torch-zip': return { format, tensors: readTorchZip(bytes) };
     case 'safetensors': return { format, tensors: readSafetensors(bytes).tensors };
     default:
-      throw new Error('unrecognised weight file: not a torch checkpoint (legacy or zip) and not safetensors');
+      throw new WeightFileError('unrecognised weight file: not a torch checkpoint (legacy or zip) and not safetensors');
   }
 }

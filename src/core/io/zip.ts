@@ -59,18 +59,28 @@ export function readZipDirectory(bytes: Uint8Array): Map<string, ZipEntry> {
     const extraLen = view.getUint16(p + 30, true);
     const commentLen = view.getUint16(p + 32, true);
     let localHeaderOffset = view.getUint32(p + 42, true);
-    const name = decoder.decode(bytes.subarray(p + 46, p + 46 + nameLen));
-    // ZIP64 extended information (id 1) holds, in order, only the fields that overflowed.
     let e = p + 46 + nameLen;
     const extraEnd = e + extraLen;
+    if (extraEnd + commentLen > bytes.byteLength) {
+      throw new ZipError(`corrupt ZIP central directory: entry ${i} runs past the end of the file`);
+    }
+    const name = decoder.decode(bytes.subarray(p + 46, p + 46 + nameLen));
+    // ZIP64 extended information (id 1) holds, in order, only the fields that overflowed.
     while (e + 4 <= extraEnd) {
       const id = view.getUint16(e, true);
       const len = view.getUint16(e + 2, true);
+      if (e + 4 + len > extraEnd) throw new ZipError(`corrupt ZIP: extra field of '${name}' runs past its entry`);
       if (id === 1) {
         let q = e + 4;
-        if (size === 0xffffffff) { size = safeNumber(view.getBigUint64(q, true)); q += 8; }
-        if (compressedSize === 0xffffffff) { compressedSize = safeNumber(view.getBigUint64(q, true)); q += 8; }
-        if (localHeaderOffset === 0xffffffff) { localHeaderOffset = safeNumber(view.getBigUint64(q, true)); }
+        const field = () => {
+          if (q + 8 > e + 4 + len) throw new ZipError(`corrupt ZIP: ZIP64 field of '${name}' is too short`);
+          const v = safeNumber(view.getBigUint64(q, true));
+          q += 8;
+          return v;
+        };
+        if (size === 0xffffffff) size = field();
+        if (compressedSize === 0xffffffff) compressedSize = field();
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = field();
       }
       e += 4 + len;
     }

@@ -58,6 +58,7 @@ export function readTorchLegacy(bytes: Uint8Array): Map<string, HostTensor> {
     if (p + 8 > bytes.byteLength) throw truncated(key, p + 8, bytes.byteLength);
     const count = Number(view.getBigInt64(p, true));
     p += 8;
+    if (count < 0) throw new TorchFormatError(`legacy torch file: storage '${key}' claims ${count} elements`);
     const size = count * BYTES_PER_ELEMENT[storage.dtype];
     if (p + size > bytes.byteLength) throw truncated(key, p + size, bytes.byteLength);
     storage.data = decodeLittleEndian(bytes.subarray(p, p + size), storage.dtype, count);

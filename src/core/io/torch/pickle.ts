@@ -94,7 +94,7 @@ export function unpickle(bytes: Uint8Array, start = 0, hooks: UnpickleHooks = {}
   };
   const appendItems = (target: unknown, items: unknown[]) => {
     if (!Array.isArray(target)) throw new PickleError('APPEND(S) on something that is not a list');
-    target.push(...items);
+    for (const item of items) target.push(item); // not push(...items): a long MARK run would overflow the call stack
   };
   const call = (fn: unknown, args: unknown[]): unknown => {
     if (!(fn instanceof PyGlobal)) throw new PickleError('pickle calls something that is not a global');
@@ -217,8 +217,14 @@ function build(target: unknown, state: unknown): void {
   // Other BUILD targets (e.g. tensors from hooks) carry nothing we need.
 }
 
+/** Longest LONG1/LONG4 accepted: torch writes at most 10 bytes (the legacy magic); decoding is quadratic. */
+const MAX_LONG_BYTES = 64;
+/** Decimal integers of the text opcodes (INT, LONG, PUT, GET), at most 40 digits. */
+const TEXT_INT = /^[-+]?\d{1,40}$/;
+
 /** Little-endian two's complement; a number when it fits exactly, else a bigint. */
 function decodeLong(b: Uint8Array): number | bigint {
+  if (b.length > MAX_LONG_BYTES) throw new PickleError(`pickle integer of ${b.length} bytes is too long for a weight file`);
   if (b.length === 0) return 0;
   let v = 0n;
   for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
@@ -227,6 +233,10 @@ function decodeLong(b: Uint8Array): number | bigint {
 }
 
 function parseTextInt(s: string): number | bigint {
-  const v = BigInt(s.trim());
+  const text = s.trim();
+  if (!TEXT_INT.test(text)) {
+    throw new PickleError(`pickle text integer "${text.slice(0, 24)}" is not a decimal integer`);
+  }
+  const v = BigInt(text);
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }

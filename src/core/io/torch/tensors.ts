@@ -55,7 +55,7 @@ export function torchHooks(storages: Map<string, StorageRef>): UnpickleHooks {
       if (Array.isArray(viewMeta)) {
         // Old torch saved views of storages: (view_key, offset, size), offset counted in elements.
         const [, offset, size] = viewMeta;
-        return { ...root, viewOffset: Number(offset), numel: Number(size), data: undefined, key: rootKey };
+        return { ...root, viewOffset: toCount(offset, 'storage view offset'), numel: toCount(size, 'storage view size'), data: undefined, key: rootKey };
       }
       return root;
     },
@@ -82,7 +82,8 @@ function rebuildTensor(args: unknown[]): TensorRef {
   const shape = toInts(size, 'size');
   const strides = toInts(stride, 'stride');
   if (shape.length !== strides.length) throw new TorchFormatError('tensor size and stride differ in length');
-  return new TensorRef(storage, Number(offset), shape, strides);
+  if (shape.some((d) => d < 0)) throw new TorchFormatError(`tensor size [${shape}] has a negative dimension`);
+  return new TensorRef(storage, toCount(offset, 'storage offset'), shape, strides);
 }
 
 function isStorage(v: unknown): v is StorageRef {
@@ -91,7 +92,18 @@ function isStorage(v: unknown): v is StorageRef {
 
 function toInts(v: unknown, what: string): number[] {
   if (!Array.isArray(v)) throw new TorchFormatError(`tensor ${what} is not a tuple`);
-  return v.map((x) => Number(x));
+  if (v.length > 32) throw new TorchFormatError(`tensor ${what} has ${v.length} dimensions`);
+  return v.map((x) => {
+    const n = typeof x === 'bigint' || typeof x === 'number' ? Number(x) : Number.NaN;
+    if (!Number.isSafeInteger(n)) throw new TorchFormatError(`tensor ${what} holds ${describe(x)}, not an integer`);
+    return n;
+  });
+}
+
+function toCount(x: unknown, what: string): number {
+  const n = typeof x === 'bigint' || typeof x === 'number' ? Number(x) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw new TorchFormatError(`${what} ${describe(x)} is not a non-negative integer`);
+  return n;
 }
 
 /** Copies a (possibly strided, offset) view out of its storage into a row-major array. */
@@ -99,15 +111,25 @@ export function materialize(t: TensorRef, rootData: TensorData): HostTensor {
   const n = numel(t.shape);
   const base = t.storage.viewOffset + t.offset;
   const Ctor = rootData.constructor as { new (n: number): TensorData };
-  const out = new Ctor(n);
-  if (n === 0) return { dtype: t.storage.dtype, shape: t.shape, data: out };
+  if (n === 0) return { dtype: t.storage.dtype, shape: t.shape, data: new Ctor(0) };
+  // Checked before allocating: the view must lie inside its storage, so the file's size bounds the copy.
+  // Broadcast views (zero or overlapping strides) with more elements than their storage are refused.
+  if (n > rootData.length) {
+    throw new TorchFormatError(`tensor of shape [${t.shape}] has ${n} elements but its storage holds ${rootData.length}`);
+  }
+  let minIndex = base;
   let maxIndex = base;
-  for (let d = 0; d < t.shape.length; d++) maxIndex += (t.shape[d] - 1) * t.stride[d];
-  if (base < 0 || maxIndex >= rootData.length) {
+  for (let d = 0; d < t.shape.length; d++) {
+    const span = (t.shape[d] - 1) * t.stride[d];
+    if (span < 0) minIndex += span;
+    else maxIndex += span;
+  }
+  if (minIndex < 0 || maxIndex >= rootData.length) {
     throw new TorchFormatError(
-      `tensor view reaches element ${maxIndex} of a storage with ${rootData.length} (corrupt or truncated file)`,
+      `tensor view reaches elements ${minIndex}..${maxIndex} of a storage with ${rootData.length} (corrupt or truncated file)`,
     );
   }
+  const out = new Ctor(n);
   const rank = t.shape.length;
   const index = new Array<number>(rank).fill(0);
   let src = base;
@@ -152,9 +174,9 @@ export function collectTensors(
 function describe(v: unknown): string {
   if (v instanceof PyGlobal) return v.path;
   try {
-    return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+    return String(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))).slice(0, 80);
   } catch {
-    return String(v);
+    return '(an unprintable value)'; // cyclic or deeply nested pickle data
   }
 }
 
