@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { crc32, encodePng } from '../../../src/cli/png';
 import { filteredPng } from '../cli/pngBuilder';
 import { PngError, decodePngGrey } from '../../../src/cli/pngDecode';
-import { InputCounter, budget, concat, expectTypedOutcome, mutatedFrom } from './fuzzKit';
+import { InputCounter, budget, expectTypedOutcome, mutatedFrom } from './fuzzKit';
 
 /** Rewrites every chunk CRC that can be found, so a mutation reaches the code behind the CRC check. */
 function repairCrcs(bytes: Uint8Array): Uint8Array {
