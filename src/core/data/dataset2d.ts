@@ -43,21 +43,4 @@ export function customDataset(points: ArrayLike<number>, sigmaData: number, smoo
   return fromMixture('custom', raw, normalisation);
 }
 
-/** Parses "x,y" lines (a header line and blank lines are allowed). Throws with the line number. */
-export function parsePointsCsv(text: string): Float64Array {
-  const out: number[] = [];
-  const lines = text.split(/\r?\n/);
-  lines.forEach((line, i) => {
-    const s = line.trim();
-    if (s === '' || s.startsWith('#')) return;
-    const cells = s.split(/[,;\t ]+/);
-    const nums = cells.map(Number);
-    if (cells.length < 2 || !Number.isFinite(nums[0]) || !Number.isFinite(nums[1])) {
-      if (out.length === 0 && i === lines.findIndex((l) => l.trim() !== '')) return; // header
-      throw new SyntaxError(`line ${i + 1}: expected "x,y" with two finite numbers, got "${s.slice(0, 40)}"`);
-    }
-    out.push(nums[0], nums[1]);
-  });
-  if (out.length < 4) throw new SyntaxError(`need at least 2 points, found ${out.length / 2}`);
-  return Float64Array.from(out);
-}
+export { parsePointsCsv, PointsCsvError } from './pointsCsv';
