@@ -74,7 +74,9 @@ export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | An
       await stopLoop();
       const bytes = new Uint8Array(cmd.type === 'restore' ? cmd.checkpoint : cmd.bytes);
       await s.importRunFile(bytes); // throws (and changes nothing) on a wrong file
-      // The page keeps the new state at once (crash recovery, autosave), not only after the next training.
+      // The page keeps the new state at once (crash recovery, autosave), not only after the next training,
+      // once a loss computed from the loaded weights has come back finite (one step, undone).
+      await s.verifyCurrentState();
       await sendCheckpoint();
       w.qualityRuleFired = false;
       await sendStatic();

@@ -58,8 +58,9 @@ export type Command =
   | { type: 'anatomy'; id: number; rows: number; picked?: Float32Array; apply?: boolean }
   /** Pause by itself at a step, or once the one-step SWD is at most a threshold (checked at each evaluation). */
   | { type: 'setStopRules'; id: number; rules: StopRules }
-  /** Test hooks: make the worker crash, or destroy the WebGPU device, to exercise recovery. */
-  | { type: 'debug'; id: number; action: 'crash' | 'lose-device' };
+  /** Test hooks: make the worker crash, destroy the WebGPU device, or (development builds only) make the next
+   * update diverge, to exercise recovery. */
+  | { type: 'debug'; id: number; action: 'crash' | 'lose-device' | 'diverge' };
 
 /** Conditions under which training pauses by itself; null: that rule is off. */
 export interface StopRules {

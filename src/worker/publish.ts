@@ -41,11 +41,17 @@ export async function sendSnapshot(): Promise<void> {
   }, transfer);
 }
 
+/**
+ * Sends the last known-good state of the consistency model (finite tensors, and a finite loss computed from
+ * them); nothing while there is none. While a learned teacher trains there is no student: the run as it is.
+ */
 export async function sendCheckpoint(): Promise<void> {
   const s = requireSession();
-  w.lastCheckpointBytes = await s.exportRunFile();
+  const good = s.trainer ? s.lastGoodCheckpoint() : null;
+  if (s.trainer && !good) return;
+  w.lastCheckpointBytes = await s.exportRunFile({ lastGood: good !== null });
   const copy = w.lastCheckpointBytes.slice();
-  post({ type: 'checkpoint', step: s.step, bytes: copy.buffer }, [copy.buffer]);
+  post({ type: 'checkpoint', step: good?.step ?? s.step, bytes: copy.buffer }, [copy.buffer]);
 }
 
 export async function sendQuality(): Promise<QualityReport | null> {

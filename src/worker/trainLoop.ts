@@ -11,6 +11,8 @@ const CHECKPOINT_INTERVAL_MS = 5000;
 // Evaluated steps are also checkpoints (the page's Rewind list shows their SWD), at most this often.
 const EVAL_CHECKPOINT_MS = 1000;
 const LOSS_READ_EVERY = 8;
+/** A candidate for the known-good state is kept at least this often (steps), besides the timed checkpoints. */
+const GOOD_STATE_EVERY = 50;
 
 // Yields to queued messages (Pause, view changes) between steps. A MessageChannel task, not setTimeout(0):
 // nested timers are clamped to 4 ms, which cost a fifth of a 20 ms step.
@@ -30,6 +32,20 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
   let done = 0;
   let lastSnapshot = 0;
   let lastCheckpoint = performance.now();
+  // Checkpoints hold known-good states only (finite tensors, and a finite loss computed from them). A timed one
+  // keeps a fresh candidate at the next loss read and is sent once the loss computed from it comes back finite;
+  // the others (evaluations, stop rules, the end of the loop) check the current state with one extra step.
+  let checkpointDue = false;
+  let sentCheckpointStep = -1;
+  const sendGoodCheckpoint = async () => {
+    const step = s.lastGoodCheckpoint()?.step;
+    if (step === undefined || step === sentCheckpointStep) return;
+    await sendCheckpoint();
+    sentCheckpointStep = step;
+  };
+  const sendCurrentIfGood = async () => {
+    if (await s.verifyCurrentState()) await sendGoodCheckpoint();
+  };
   let msPerStep = 0;
   let windowStart = performance.now();
   let windowSteps = 0;
@@ -53,7 +69,7 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
       w.running = false;
       const at = batch[bad];
       try {
-        const restored = s.recoverFromNonFinite();
+        const restored = s.recoverFromNonFinite(at.step);
         post({ type: 'error', code: 'nan-loss', recoverable: true,
           message: `The loss became ${values[bad][0]} at step ${at.step}. Training is paused and the last good checkpoint (step ${restored}) is restored. Lower the learning rate, clip gradients, or reset.` });
       } catch (e) {
@@ -62,7 +78,13 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
       status('paused', 'paused after a non-finite loss');
       return false;
     }
-    if (last.phase === 'student') await s.noteFiniteLoss(50);
+    if (last.phase === 'student') {
+      await s.noteFiniteLoss(checkpointDue ? 0 : GOOD_STATE_EVERY, last.step);
+      if (checkpointDue && (s.lastGoodCheckpoint()?.step ?? -1) > sentCheckpointStep) {
+        await sendGoodCheckpoint();
+        checkpointDue = false;
+      }
+    }
     return true;
   };
 
@@ -71,8 +93,9 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
     while (w.running && done < maxSteps) {
       if (s.phase === 'student' && s.step >= c.steps) {
         w.running = false;
-        await flush();
+        if (!(await flush())) return;
         await sendSnapshot();
+        await sendCurrentIfGood();
         status('done', `step budget of ${c.steps} reached`);
         return;
       }
@@ -104,7 +127,7 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
         swd1 = (await sendQuality())?.swd1 ?? null;
         if (performance.now() - lastCheckpoint >= EVAL_CHECKPOINT_MS) {
           if (!(await flush())) return;
-          await sendCheckpoint();
+          await sendCurrentIfGood();
           lastCheckpoint = performance.now();
         }
       }
@@ -114,7 +137,7 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
         w.running = false;
         if (!(await flush())) return;
         await sendSnapshot();
-        await sendCheckpoint();
+        await sendCurrentIfGood();
         post({ type: 'stopped', step: s.step, rule: hit.rule, message: hit.message });
         status('paused', hit.message);
         return;
@@ -125,15 +148,15 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
         lastSnapshot = performance.now();
       }
       if (now - lastCheckpoint >= CHECKPOINT_INTERVAL_MS && s.phase === 'student') {
-        await sendCheckpoint();
-        lastCheckpoint = performance.now();
+        checkpointDue = true;
+        lastCheckpoint = now;
       }
       await yieldToEvents();
     }
     if (!(await flush())) return;
     if (s.phase === 'student') {
       await sendSnapshot();
-      await sendCheckpoint(); // so a crash after a pause loses nothing
+      await sendCurrentIfGood(); // so a crash after a pause loses nothing
     }
     const paused = !w.running;
     w.running = false;

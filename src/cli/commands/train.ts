@@ -7,12 +7,43 @@ import { loadLpipsForRun } from '../lpipsNode';
 import { writeSamples } from './outputs';
 import { Rng } from '../../core/rng';
 import { sampleSize } from '../../core/tensorUtil';
+import { SessionError, type TrainingSession } from '../../core/run/session';
+import { UsageError } from '../args';
+
+/** Test hook: CM_DEBUG_DIVERGE_AT_STEP=k makes update k diverge (learning rate 1e30), to test exit code 3. */
+function debugDivergeStep(): number | null {
+  const raw = process.env.CM_DEBUG_DIVERGE_AT_STEP;
+  if (raw === undefined || raw === '') return null;
+  const k = Number(raw);
+  if (!Number.isInteger(k) || k < 1) throw new UsageError(`CM_DEBUG_DIVERGE_AT_STEP: "${raw}" must be an integer >= 1`);
+  return k;
+}
+
+/**
+ * After a non-finite loss at step `badStep` (or from the final weights): back to the last known-good state,
+ * which alone is written. Exit code 3.
+ */
+async function stopDiverged(session: TrainingSession, out: string, what: string, badStep: number): Promise<number> {
+  const file = join(out, 'run.safetensors');
+  let restored: number;
+  try {
+    restored = session.recoverFromNonFinite(badStep);
+  } catch (e) {
+    if (!(e instanceof SessionError)) throw e;
+    process.stderr.write(`\ncm: ${what}; training stopped. ${e.message}. No run file was written.\n`);
+    return 3;
+  }
+  writeFileSync(file, await session.exportRunFile());
+  process.stderr.write(`\ncm: ${what}; training stopped. The last good checkpoint (step ${restored}: finite weights, and a finite loss computed from them) is in ${file}. Try a lower --lr or --grad-clip.\n`);
+  return 3;
+}
 
 export async function trainCommand(args: ParsedArgs): Promise<number> {
   // Everything is validated before the first byte is written.
   const points = readPointsFlag(args);
   const config = resolveConfig(points ? { ...args.config, dataset: 'custom' } : args.config);
   const out = checkOutDir(args);
+  const divergeAt = debugDivergeStep();
   const evalCount = intFlag(args, 'eval-count', 1000);
   const resources = { points };
   const asset = typeof args.flags['mnist-asset'] === 'string' ? args.flags['mnist-asset'] : undefined;
@@ -47,16 +78,12 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const bar = new ProgressBar('train', config.steps, quiet);
   let last: Record<string, number | null> = {};
   for (let k = 1; k <= config.steps; k++) {
+    if (divergeAt === session.step + 1) session.forceDivergenceNextStep();
     const r = await session.trainStep();
     const loss = (await r.loss.data())[0];
     r.loss.dispose();
-    if (!Number.isFinite(loss)) {
-      const restored = session.recoverFromNonFinite();
-      writeFileSync(join(out, 'run.safetensors'), await session.exportRunFile());
-      process.stderr.write(`\ncm: the loss became ${loss} at step ${r.step}; training stopped. The last good checkpoint (step ${restored}) is in ${join(out, 'run.safetensors')}. Try a lower --lr or --grad-clip.\n`);
-      return 3;
-    }
-    await session.noteFiniteLoss(Math.max(1, Math.min(config.evalEvery, 100)));
+    if (!Number.isFinite(loss)) return stopDiverged(session, out, `the loss became ${loss} at step ${r.step}`, r.step);
+    await session.noteFiniteLoss(Math.max(1, Math.min(config.evalEvery, 100)), r.step);
     const line: Record<string, number | string | null> = { phase: 'student', step: r.step, loss, N: r.N, mu: r.mu, lr: r.lr };
     if (k % config.evalEvery === 0 || k === config.steps) {
       const q = await session.evaluate();
@@ -69,6 +96,10 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   }
   bar.finish();
   const seconds = (performance.now() - started) / 1000;
+  // The saved run must be known good too: the loss computed from the final weights (one step, undone).
+  if (session.trainer && !(await session.verifyCurrentState())) {
+    return stopDiverged(session, out, `the loss computed from the final weights (step ${session.step}) is not finite`, session.step + 1);
+  }
 
   const count = intFlag(args, 'count', is2d ? 2000 : 64); // a grid of digits; thousands of U-Net samples on the CPU take minutes
   const rng = new Rng(config.seed, 'final-samples');
