@@ -1,6 +1,7 @@
-// Runs the comparison: one training worker per run, advanced in lockstep rounds of ROUND steps (a round
-// ends when the slowest run has done its steps), so every run always has the same step count and the
-// cores are shared evenly; the main run pauses meanwhile. Shared links carry the comparison (compareUrl.ts).
+// Runs the comparison: one training worker per run, advanced in lockstep rounds (a round ends when the
+// slowest run has done its steps; Pause lets the round finish), so every run has the same step count
+// whenever the runs stop, and the cores are shared evenly; the main run pauses meanwhile. Shared links
+// carry the comparison (compareUrl.ts).
 import type { Config } from '../../core/config';
 import { TrainerClient } from '../../worker/client';
 import type { ViewRequest } from '../../worker/protocol';
@@ -14,7 +15,8 @@ import { COMPARE_URL_KEYS, decodeCompare, encodeCompare } from './compareUrl';
 import { describeDiff, MAX_RUNS, presetById, resolveRun, RUN_LABELS, type RunSpec } from './presets';
 import { newRun, updateRun, useCompare } from './compareStore';
 
-export const ROUND = 20;
+/** Steps per round: 2D steps take milliseconds, a U-Net step on digits seconds. */
+export const roundSteps = (image: boolean) => (image ? 2 : 20);
 
 const VIEW_2D: ViewRequest = { probeCount: 512, trajectoryCount: 0, consistencyTimes: [], cursorT: 1, weights: 'ema', snapshotIntervalMs: 400 };
 const VIEW_IMAGES: ViewRequest = { ...VIEW_2D, probeCount: 16 };
@@ -54,7 +56,7 @@ function listen(client: TrainerClient, index: number, gen: number): void {
 
 /** Builds the runs (each in its own worker) for these specs on top of the page's settings. */
 export async function setupComparison(presetId: string, specs: readonly RunSpec[]): Promise<void> {
-  await pauseComparison();
+  await stopNow();
   disposeClients();
   const gen = ++generation;
   const { config: base, points } = useConfig.getState();
@@ -69,7 +71,7 @@ export async function setupComparison(presetId: string, specs: readonly RunSpec[
       updateRun(i, { error: errors.join(' '), status: 'not started' });
       return;
     }
-    updateRun(i, { config, diff: describeDiff(base, config) });
+    updateRun(i, { config, diff: describeDiff(base, config, r.spec.patch) });
     const client = new TrainerClient({ createWorker });
     clients[i] = client;
     listen(client, i, gen);
@@ -89,9 +91,18 @@ export async function setupComparison(presetId: string, specs: readonly RunSpec[
 }
 
 /** Trains every run that can, round by round, until paused or every budget is reached. */
-export async function trainComparison(): Promise<void> {
+let running: Promise<void> | null = null;
+
+export function trainComparison(): Promise<void> {
   const s = useCompare.getState();
-  if (s.training || s.busy) return;
+  if (s.training || s.busy || running) return running ?? Promise.resolve();
+  running = trainRounds().finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function trainRounds(): Promise<void> {
   const gen = generation;
   useCompare.setState({ training: true });
   try {
@@ -100,7 +111,8 @@ export async function trainComparison(): Promise<void> {
       if (!training || gen !== generation) return;
       const active = runs.map((r, i) => i).filter((i) => clients[i] && !runs[i].error && runs[i].config && runs[i].step < runs[i].config!.steps);
       if (active.length === 0) return;
-      await Promise.all(active.map((i) => clients[i]!.step(ROUND).catch((err) => {
+      const round = roundSteps(runs.some((r) => r.config?.dataset === 'mnist'));
+      await Promise.all(active.map((i) => clients[i]!.step(Math.min(round, runs[i].config!.steps - runs[i].step)).catch((err) => {
         if (gen === generation) updateRun(i, { error: message(err) });
       })));
     }
@@ -109,10 +121,18 @@ export async function trainComparison(): Promise<void> {
   }
 }
 
+/** Ends training after the current round, so the runs stop at the same step. */
 export async function pauseComparison(): Promise<void> {
   if (!useCompare.getState().training) return;
   useCompare.setState({ training: false });
+  while (running) await running;
+}
+
+/** Stops the workers at once (closing, or a new comparison): step counts may then differ. */
+async function stopNow(): Promise<void> {
+  useCompare.setState({ training: false });
   await Promise.all(clients.map((c) => c?.pause().catch(() => undefined)));
+  while (running) await running;
 }
 
 /** Every run back to step 0 with its seed: the same initial weights and noise. */
@@ -143,7 +163,7 @@ export function openCompare(presetId = useCompare.getState().presetId): void {
 }
 
 export async function closeCompare(): Promise<void> {
-  await pauseComparison();
+  await stopNow();
   generation++;
   disposeClients();
   useCompare.setState({ open: false, runs: [], training: false, busy: false });

@@ -54,9 +54,10 @@ export function resolveRun(base: Config, spec: RunSpec): { config: Config | null
   return decoded.notices.length ? { config: null, errors: decoded.notices } : { config: decoded.config, errors: [] };
 }
 
-/** "solver = euler, mu = 0.95": the settings of `c` that differ from `base`. */
-export function describeDiff(base: Config, c: Config): string {
-  const keys = FIELD_LIST.map((f) => f.key).filter((k: ConfigKey) => JSON.stringify(c[k]) !== JSON.stringify(base[k]));
+/** "ODE solver = euler, Target EMA mu = 0.95": the settings of `c` that differ from `base` or that `patch` names. */
+export function describeDiff(base: Config, c: Config, patch = ''): string {
+  const named = new Set(new URLSearchParams(patch).keys());
+  const keys = FIELD_LIST.filter((f) => named.has(f.url) || JSON.stringify(c[f.key]) !== JSON.stringify(base[f.key])).map((f) => f.key as ConfigKey);
   if (keys.length === 0) return 'the page\'s settings';
   return keys.map((k) => `${FIELD_LIST.find((f) => f.key === k)!.label} = ${Array.isArray(c[k]) ? (c[k] as number[]).join(', ') || 'none' : String(c[k])}`).join(', ');
 }

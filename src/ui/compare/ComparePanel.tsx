@@ -5,7 +5,7 @@ import { drawCompareLoss, drawCompareQuality, drawRunSamples, RUN_STYLES } from 
 import type { DepsFn } from '../../render/loop';
 import { useConfig } from '../../state/configStore';
 import { notify } from '../../state/notices';
-import { closeCompare, compareLink, pauseComparison, resetComparison, ROUND, setupComparison, trainComparison } from '../../state/compare/compareRuns';
+import { closeCompare, compareLink, pauseComparison, resetComparison, roundSteps, setupComparison, trainComparison } from '../../state/compare/compareRuns';
 import { useCompare } from '../../state/compare/compareStore';
 import { MAX_RUNS, PRESETS, presetById, RUN_LABELS, type RunSpec } from '../../state/compare/presets';
 import { ViewCanvas } from '../ViewCanvas';
@@ -110,8 +110,8 @@ export function ComparePanel() {
       {preset && <p className="hint">{preset.note}</p>}
       <p className="hint">
         Same data and seed for every run, on top of the page's settings. Sharing the machine: each run trains in its own worker, and the
-        runs advance in lockstep rounds of {ROUND} steps (a round ends when the slowest run has done its {ROUND}), so they always have the
-        same step count and share the cores evenly; the main run is paused meanwhile.
+        runs advance in lockstep rounds of {roundSteps(image)} steps (a round ends when the slowest run has done its {roundSteps(image)}; Pause
+        lets the round finish), so they stop at the same step count and share the cores evenly; the main run is paused meanwhile.
       </p>
       <CustomRuns key={`${presetId}-${count}`} />
       <div className="chart-grid">

@@ -3,16 +3,26 @@
 import { useConfig } from '../../state/configStore';
 import { useRun } from '../../state/runStore';
 import { openAnatomy, useAnatomy } from '../../state/teach/anatomy';
-import { openCompare } from '../../state/compare/compareRuns';
+import { useEffect } from 'react';
+import { openCompare, openCompareFromUrl } from '../../state/compare/compareRuns';
 import { useCompare } from '../../state/compare/compareStore';
 import { RunControls } from './RunControls';
 import './teach.css';
+
+let opened = false;
 
 export function TeachBar() {
   const image = useConfig((s) => s.config.dataset === 'mnist');
   const ready = useRun((s) => s.configured && !s.configuring && s.progressPhase === 'student');
   const anatomyOpen = useAnatomy((s) => s.open);
   const compareOpen = useCompare((s) => s.open);
+  // A shared link with a comparison opens it (once: later changes of the address are the page's own).
+  useEffect(() => {
+    if (!opened) {
+      opened = true;
+      openCompareFromUrl();
+    }
+  }, []);
   return (
     <div className="teach-bar">
       <button type="button" disabled={image || !ready || anatomyOpen}
