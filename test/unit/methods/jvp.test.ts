@@ -85,6 +85,9 @@ describe('the route the trainers use, against the other', () => {
     expect(jvpChoice('silu')).toEqual({ route: 'fd', h: 0.01 });
     expect(jvpChoice('gelu').route).toBe('fd');
     expect(jvpChoice('relu').route).toBe('double-vjp');
+    // The run's jvpRoute setting overrides the rule.
+    expect(jvpChoice('silu', 'exact').route).toBe('double-vjp');
+    expect(jvpChoice('relu', 'fd').route).toBe('fd');
   });
 
   it('sCM-style product (one time input): central difference at h = 0.01 within 1e-3 of the double VJP (SiLU)', () => {

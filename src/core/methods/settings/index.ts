@@ -5,6 +5,7 @@ import type { ConfigKey, Field } from '../../config';
 import type { MethodId } from '../types';
 import { ECT_DEFAULTS, ECT_FIELDS, ECT_KEYS, type EctSettings } from './ect';
 import { FLOW_DEFAULTS, FLOW_FIELDS, FLOW_KEYS, type FlowSettings } from './flow';
+import { JVP_DEFAULTS, JVP_FIELDS, JVP_KEYS, type JvpSettings } from './jvp';
 import { MEANFLOW_DEFAULTS, MEANFLOW_FIELDS, MEANFLOW_KEYS, type MeanflowSettings } from './meanflow';
 import { SCM_DEFAULTS, SCM_FIELDS, SCM_KEYS, type ScmSettings } from './scm';
 import { SHORTCUT_DEFAULTS, SHORTCUT_FIELDS, SHORTCUT_KEYS, type ShortcutSettings } from './shortcut';
@@ -12,11 +13,11 @@ import { SHORTCUT_DEFAULTS, SHORTCUT_FIELDS, SHORTCUT_KEYS, type ShortcutSetting
 export type { MethodId };
 
 /** Every method's own settings, merged into Config. */
-export interface MethodSettings extends EctSettings, ShortcutSettings, FlowSettings, ScmSettings, MeanflowSettings {}
+export interface MethodSettings extends EctSettings, ShortcutSettings, FlowSettings, ScmSettings, MeanflowSettings, JvpSettings {}
 
-export const METHOD_DEFAULTS: MethodSettings = { ...ECT_DEFAULTS, ...SHORTCUT_DEFAULTS, ...FLOW_DEFAULTS, ...SCM_DEFAULTS, ...MEANFLOW_DEFAULTS };
+export const METHOD_DEFAULTS: MethodSettings = { ...ECT_DEFAULTS, ...SHORTCUT_DEFAULTS, ...FLOW_DEFAULTS, ...SCM_DEFAULTS, ...MEANFLOW_DEFAULTS, ...JVP_DEFAULTS };
 
-export const METHOD_FIELDS: { [K in keyof MethodSettings]: Field<K> } = { ...ECT_FIELDS, ...SHORTCUT_FIELDS, ...FLOW_FIELDS, ...SCM_FIELDS, ...MEANFLOW_FIELDS };
+export const METHOD_FIELDS: { [K in keyof MethodSettings]: Field<K> } = { ...ECT_FIELDS, ...SHORTCUT_FIELDS, ...FLOW_FIELDS, ...SCM_FIELDS, ...MEANFLOW_FIELDS, ...JVP_FIELDS };
 
 export interface MethodInfo {
   id: MethodId;
@@ -45,13 +46,13 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
   ect: { id: 'ect', label: 'ECT', available: true, teacher: 'init', own: ECT_KEYS, consistency: true,
     help: 'Easy consistency tuning: CT started from a diffusion model (the teacher\'s weights, or a pre-fit to the exact 2D denoiser), with r = t - Delta t, Delta t shrinking stage by stage, and the online net as its own stop-gradient target.',
     formula: '\\frac{\\lVert f_\\theta(x_0 + t\\epsilon, t) - \\operatorname{sg} f_\\theta(x_0 + r\\epsilon, r)\\rVert_2}{t - r}', paper: 'Geng et al. ICLR 2025; few-step-methods.md section 3' },
-  scd: { id: 'scd', label: 'sCD', available: false, teacher: 'distil', own: SCM_KEYS, consistency: true,
+  scd: { id: 'scd', label: 'sCD', available: false, teacher: 'distil', own: [...SCM_KEYS, ...JVP_KEYS], consistency: true,
     help: 'Continuous-time consistency distillation in TrigFlow (sCM): tangent from the teacher\'s velocity, a JVP (finite difference, or exact for ReLU), tangent normalisation and warm-up; no learned adaptive weight w_phi here (short runs), and a few steps of TrigFlow diffusion training first instead of the paper\'s teacher initialisation.',
     formula: 'g = -\\cos^2 t\\,(\\sigma_d F_{\\theta^-} - \\tfrac{dx_t}{dt}) - r\\cos t\\sin t\\,(x_t + \\sigma_d \\tfrac{dF_{\\theta^-}}{dt})', paper: 'Lu & Song ICLR 2025, Algorithm 1' },
-  sct: { id: 'sct', label: 'sCT', available: false, teacher: 'none', own: SCM_KEYS, consistency: true,
+  sct: { id: 'sct', label: 'sCT', available: false, teacher: 'none', own: [...SCM_KEYS, ...JVP_KEYS], consistency: true,
     help: 'Continuous-time consistency training in TrigFlow (sCM): as sCD with dx_t/dt = cos t z - sin t x_0.',
     formula: 'g = -\\cos^2 t\\,(\\sigma_d F_{\\theta^-} - \\tfrac{dx_t}{dt}) - r\\cos t\\sin t\\,(x_t + \\sigma_d \\tfrac{dF_{\\theta^-}}{dt})', paper: 'Lu & Song ICLR 2025, Algorithm 1' },
-  meanflow: { id: 'meanflow', label: 'MeanFlow', available: false, teacher: 'none', own: MEANFLOW_KEYS, consistency: false,
+  meanflow: { id: 'meanflow', label: 'MeanFlow', available: false, teacher: 'none', own: [...MEANFLOW_KEYS, ...JVP_KEYS], consistency: false,
     help: 'MeanFlow: the average velocity u(z_t, r, t); one step x = e - u(e, 0, 1).',
     formula: 'u_{\\text{tgt}} = v - (t - r)\\,(v\\cdot\\partial_z u_\\theta + \\partial_t u_\\theta)', paper: 'Geng et al. 2025, Eq. 10' },
   shortcut: { id: 'shortcut', label: 'Shortcut', available: true, teacher: 'none', own: SHORTCUT_KEYS, consistency: false,
