@@ -278,7 +278,7 @@ export function parseField<K extends ConfigKey>(key: K, raw: unknown): FieldResu
     for (const p of parts) {
       const v = typeof p === 'number' ? p : Number(p);
       if (!Number.isFinite(v) || v < f.min || v > f.max) return { ok: false, error: `${f.label}: "${p}" must be a number ${describeRange(f)}` };
-      values.push(v);
+      values.push(v === 0 ? 0 : v);
     }
     return { ok: true, value: values as Config[K] };
   }
@@ -287,7 +287,7 @@ export function parseField<K extends ConfigKey>(key: K, raw: unknown): FieldResu
   const bad = !Number.isFinite(v) || (f.kind === 'int' && !Number.isInteger(v)) ||
     (f.minExclusive ? v <= f.min : v < f.min) || (f.maxExclusive ? v >= f.max : v > f.max);
   if (bad) return { ok: false, error: `${f.label}: "${raw}" must be ${f.kind === 'int' ? 'an integer' : 'a number'} ${describeRange(f)}` };
-  return { ok: true, value: v as Config[K] };
+  return { ok: true, value: (v === 0 ? 0 : v) as Config[K] }; // "-0" is 0 (a link would otherwise not round-trip)
 }
 
 /** Checks that involve several settings; each message names the settings involved. */

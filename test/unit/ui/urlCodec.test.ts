@@ -92,4 +92,11 @@ describe('URL codec', () => {
     expect(d.notices).toEqual([]);
     expect(encodeConfig(d.config, d.extra)).toBe('v=1&m=ct&_p=64');
   });
+
+  it('reads "-0" as 0, so the link it re-encodes to decodes to the same settings (found by fuzzing)', () => {
+    const d = decodeConfig('v=1&ee=-0');
+    expect(d.notices).toEqual([]);
+    expect(Object.is(d.config.evalEma, 0)).toBe(true);
+    expect(decodeConfig(`?${encodeConfig(d.config)}`).config).toEqual(d.config);
+  });
 });
