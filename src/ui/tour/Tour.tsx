@@ -87,7 +87,12 @@ function TourDialog() {
   useLayoutEffect(() => {
     const target = resolveAnchor(selector);
     target?.classList.add(TARGET_CLASS);
-    target?.scrollIntoView({ block: 'center', inline: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
+    if (target) {
+      // The sticky toolbar covers the top of the window: stop the view just below it.
+      const bar = document.querySelector('.toolbar')?.getBoundingClientRect().height ?? 0;
+      target.style.scrollMarginTop = `${Math.round(bar) + 16}px`;
+      target.scrollIntoView({ block: 'start', inline: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
+    }
     let frame = 0;
     const place = () => {
       cancelAnimationFrame(frame);
@@ -106,6 +111,7 @@ function TourDialog() {
     const settle = setTimeout(place, 400); // after a smooth scroll
     return () => {
       target?.classList.remove(TARGET_CLASS);
+      target?.style.removeProperty('scroll-margin-top');
       cancelAnimationFrame(frame);
       clearTimeout(settle);
       window.removeEventListener('scroll', place, true);

@@ -50,7 +50,7 @@ export const TOUR_STOPS: TourStop[] = [
       + (image
         ? 'Under each frame is f_θ(x_t, t): a consistent model shows the same digit under all of them.'
         : 'Each arrow goes from x_t to f_θ(x_t, t): as training goes on they land on the circles and the spread under the view falls.'),
-    formula: 'f_\\theta(x_t, t) = f_\\theta(x_{t\'}, t\') \\text{ on one trajectory}, \\quad f_\\theta(x, \\epsilon) = x',
+    formula: 'f_\\theta(x_t, t) = f_\\theta(x_{t\'}, t\'), \\quad f_\\theta(x, \\epsilon) = x',
   },
   {
     id: 'cd-ct',

@@ -1,0 +1,211 @@
+// The page as a teacher uses it: the guided tour over a live run, embeddable figures, and access for
+// everyone (axe-core on the main states, keyboard, reduced motion, no horizontal scrolling at 1280x720
+// and on a 768-px tablet). Screenshots go to test/e2e/screenshots/ (not committed) for a human look.
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { button, readStep, startHarness, TINY, waitForReady, waitForStep, type Harness } from './harness';
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const SIZES = [{ name: 'laptop', width: 1280, height: 720 }, { name: 'tablet', width: 768, height: 1024 }];
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+  await mkdir(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+interface Violation { id: string; impact: string | null; help: string; nodes: string[] }
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function seriousViolations(page: Page): Promise<Violation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 6).map((n) => n.target.join(' ')) }));
+  });
+}
+
+/** No horizontal scrolling at each size; a full-page screenshot of each. */
+async function checkSizes(page: Page, label: string): Promise<void> {
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await page.waitForTimeout(300); // a frame for the layout and the canvases' new sizes
+    const widths = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, inner: window.innerWidth }));
+    expect(widths.scroll, `${label} at ${size.name}`).toBeLessThanOrEqual(widths.inner);
+    await page.screenshot({ path: `${SHOTS}${label}-${size.name}.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}${label}-${size.name}-top.png` });
+  }
+}
+
+/** Waits until the step counter stops moving (the worker finishes the steps it had queued). */
+async function settled(page: Page): Promise<number> {
+  let last = -1;
+  await expect.poll(async () => {
+    const now = await readStep(page);
+    const same = now === last;
+    last = now;
+    return same;
+  }, { timeout: 60_000, interval: 500 }).toBe(true);
+  return last;
+}
+
+const activeText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? null);
+const focusInsideDialog = (page: Page) => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'));
+
+describe('teaching and access', () => {
+  it('the tour is offered on a first visit, walks its stops by keyboard over a live run, and is remembered; axe finds nothing serious', async () => {
+    const page = await h.open(TINY);
+    await page.evaluate(() => localStorage.removeItem('cm:tour-seen'));
+    await page.reload();
+    await waitForReady(page);
+    const offer = page.getByRole('note').filter({ hasText: 'New here?' });
+    await offer.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await checkSizes(page, '2d');
+    await page.setViewportSize({ width: 1280, height: 720 });
+
+    // Keyboard only: focus the Tour button, open, and the focus lands on Next inside the dialog.
+    await button(page, 'Tour').focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Tour', exact: true });
+    await dialog.waitFor();
+    expect(await activeText(page)).toBe('Next');
+    expect(await offer.count()).toBe(0);
+    // A real run trains behind the tour.
+    const before = await readStep(page);
+    await waitForStep(page, before + 3);
+
+    const stops = await dialog.locator('.tour-progress').textContent();
+    const count = Number(/of (\d+)/.exec(stops ?? '')![1]);
+    expect(count).toBeGreaterThanOrEqual(6);
+    expect(count).toBeLessThanOrEqual(9);
+    const titles: string[] = [];
+    for (let i = 0; i < count; i++) {
+      expect(await dialog.locator('.tour-progress').textContent()).toBe(`Tour · ${i + 1} of ${count}`);
+      titles.push((await dialog.getByRole('heading').textContent()) ?? '');
+      // Each stop highlights a real element of the page, and the card stays inside the window.
+      expect(await page.locator('.tour-target').count()).toBe(1);
+      const box = (await dialog.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(1280);
+      if (i === 2) {
+        expect(await seriousViolations(page)).toEqual([]);
+        await page.screenshot({ path: `${SHOTS}tour-open-laptop.png` });
+        // Tab cycles inside the dialog.
+        for (let k = 0; k < 5; k++) {
+          await page.keyboard.press('Tab');
+          expect(await focusInsideDialog(page)).toBe(true);
+        }
+        await page.keyboard.press('Shift+Tab');
+        expect(await focusInsideDialog(page)).toBe(true);
+      }
+      if (i < count - 1) await page.keyboard.press('ArrowRight');
+    }
+    expect(titles).toContain('CD vs CT');
+    expect(titles).toContain('The target network and its EMA');
+    // ArrowLeft goes back; Next on the last stop reads Finish.
+    expect(await dialog.getByRole('button', { name: 'Finish' }).count()).toBe(1);
+    await page.keyboard.press('ArrowLeft');
+    expect(await dialog.locator('.tour-progress').textContent()).toBe(`Tour · ${count - 1} of ${count}`);
+
+    // Esc closes and gives the focus back to the Tour button.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Tour');
+    expect(await page.locator('.tour-target').count()).toBe(0);
+
+    // Seen: no offer on the next visit.
+    await page.reload();
+    await waitForReady(page);
+    expect(await page.getByRole('note').filter({ hasText: 'New here?' }).count()).toBe(0);
+    expect(await button(page, 'Tour').count()).toBe(1);
+    await page.close();
+  });
+
+  it('?embed=<view> shows that view alone with Train/Pause/Reset and the settings; an unknown view lists the valid ones', async () => {
+    const page = await h.open(`embed=samples&m=ct&${TINY}`);
+    await waitForReady(page);
+    expect(await page.locator('canvas').count()).toBe(1);
+    expect(await page.locator('canvas[data-view="samples"]').count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Settings' }).count()).toBe(0);
+    expect(await page.getByLabel('Run settings').textContent()).toMatch(/^CT · moons · l2 · N = 18/);
+    expect(new URL(page.url()).searchParams.get('embed')).toBe('samples');
+    expect(await page.getByRole('note').count()).toBe(0); // no notice about an unknown link parameter
+    await button(page, 'Train').click();
+    await waitForStep(page, 3);
+    await button(page, 'Pause').click();
+    await settled(page);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 800, height: 600 });
+    const widths = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, inner: window.innerWidth, height: document.scrollingElement!.scrollHeight }));
+    expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
+    await page.screenshot({ path: `${SHOTS}embed-samples-800x600.png` });
+    await button(page, 'Reset').click();
+    await expect.poll(() => readStep(page)).toBe(0);
+    await page.close();
+
+    const bad = await h.open(`embed=sample&${TINY}`);
+    const alert = bad.getByRole('alert');
+    await alert.waitFor();
+    const text = (await alert.textContent()) ?? '';
+    for (const name of ['samples', 'consistency', 'scrubber', 'loss', 'quality', 'schedule', 'digits', 'trajectory-strip', 'denoise', 'digit-quality']) expect(text).toContain(name);
+    expect(await bad.locator('canvas').count()).toBe(0);
+    expect(await seriousViolations(bad)).toEqual([]);
+    // The check itself can fail: a button with no name is a critical violation.
+    await bad.evaluate(() => document.body.append(Object.assign(document.createElement('button'), { id: 'nameless' })));
+    expect((await seriousViolations(bad)).map((v) => v.id)).toContain('button-name');
+    await bad.close();
+  });
+
+  it('the MNIST page has nothing serious for axe and fits a laptop and a tablet; reduced motion turns transitions off', async () => {
+    const page = await h.open('d=mnist&bs=2&_ip=4&_tr=0');
+    await waitForReady(page, 240_000);
+    await page.getByRole('status', { name: 'Pretrained status', exact: true }).waitFor({ timeout: 240_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+    await checkSizes(page, 'mnist');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await button(page, 'Tour').click();
+    const card = page.getByRole('dialog', { name: 'Tour', exact: true });
+    await card.waitFor();
+    expect(await page.locator('.tour-target').count()).toBe(1);
+    const duration = () => card.evaluate((el) => getComputedStyle(el).transitionDuration);
+    expect(await duration()).not.toMatch(/^0s(, 0s)*$/);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await duration()).toMatch(/^0s(, 0s)*$/);
+    await page.keyboard.press('Escape');
+    await page.close();
+  });
+});
+
+describe('teaching tools', () => {
+  it('anatomy of a step and compare mode have nothing serious for axe', async () => {
+    const page = await h.open(TINY);
+    await waitForReady(page);
+    await button(page, 'Anatomy of a step').click();
+    const anatomy = page.getByRole('region', { name: /anatomy/i }).or(page.locator('section.anatomy'));
+    await anatomy.first().waitFor();
+    await page.getByRole('table', { name: 'Numbers of this stage' }).waitFor({ timeout: 120_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+    await anatomy.first().getByRole('button', { name: 'Close', exact: true }).click();
+
+    await button(page, 'Compare').click();
+    await page.getByRole('region', { name: 'Run A', exact: true }).waitFor({ timeout: 120_000 });
+    await page.getByRole('region', { name: 'Run B', exact: true }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}compare-laptop.png`, fullPage: true });
+    await button(page, 'Close comparison').click();
+    await page.close();
+  });
+});
