@@ -106,6 +106,11 @@ export function clearRunHistory(): void {
 export function applyProgress(e: ProgressEvent): void {
   const s = useRun.getState();
   const target = e.phase === 'teacher' ? s.teacherLoss : s.loss;
+  // The run went back (restored after a non-finite loss, or a checkpoint loaded): the steps after it are undone.
+  if (e.phase === 'student' && s.progressPhase === 'student' && e.step < s.step) {
+    s.loss.truncateAfter(e.step);
+    for (const series of Object.values(s.quality)) series.truncateAfter(e.step);
+  }
   for (let i = 0; i < e.losses.length; i++) target.push(e.lossSteps[i], e.losses[i]);
   useRun.setState({
     step: e.step,

@@ -71,7 +71,12 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
       try {
         const restored = s.recoverFromNonFinite(at.step);
         post({ type: 'error', code: 'nan-loss', recoverable: true,
-          message: `The loss became ${values[bad][0]} at step ${at.step}. Training is paused and the last good checkpoint (step ${restored}) is restored. Lower the learning rate, clip gradients, or reset.` });
+          message: `The loss became ${values[bad][0]} at step ${at.step}. Training is paused and the last good checkpoint (step ${restored}: finite weights, and a finite loss computed from them) is restored. Lower the learning rate, clip gradients, or reset.` });
+        // The page shows the restored run: its step (the curves after it are dropped) and its samples.
+        const sched = s.trainer!.scheduleAt();
+        post({ type: 'progress', step: restored, teacherStep: s.teacherStep, phase: 'student', lossSteps: new Float64Array(0), losses: new Float32Array(0),
+          N: sched.N, mu: sched.mu, lr: last.lr, stepsPerSecond: 0, msPerStep: 0 });
+        await sendSnapshot();
       } catch (e) {
         post({ type: 'error', code: 'nan-loss', recoverable: false, message: (e as Error).message });
       }

@@ -112,6 +112,34 @@ describe('playground in Chromium with software WebGPU', () => {
     await page.close();
   });
 
+  it('a diverging update pauses training with a message naming the restored known-good step; Train goes on from there', async () => {
+    const page = await h.open(`m=ct&${TINY}`);
+    await waitForReady(page);
+    await button(page, 'Train').click();
+    const before = await waitForStep(page, 60);
+    // Development-build hook: the next update uses a learning rate of 1e30, so the loss after it is not finite.
+    await page.evaluate(() => (window as unknown as { __playground: { session: { client: { send(c: object): Promise<unknown> } } } })
+      .__playground.session.client.send({ type: 'debug', action: 'diverge' }));
+    const alert = page.locator('[role="alert"][data-topic="nan"]');
+    await alert.waitFor({ timeout: 60_000 });
+    const text = (await alert.textContent()) ?? '';
+    expect(text).toContain('The loss became NaN, so training was paused');
+    const m = /The loss became (?:NaN|-?Infinity) at step (\d+)\. Training is paused and the last good checkpoint \(step (\d+): finite weights, and a finite loss computed from them\) is restored/.exec(text);
+    expect(m).not.toBeNull();
+    const [badStep, restored] = [Number(m![1]), Number(m![2])];
+    expect(badStep).toBeGreaterThan(before);
+    expect(restored).toBeGreaterThanOrEqual(50); // a candidate every 50 steps at most
+    expect(restored).toBeLessThan(badStep);
+    await button(page, 'Train').waitFor();
+    await expect.poll(() => readStep(page)).toBe(restored);
+    // Training goes on from the restored state without another alert.
+    await button(page, 'Train').click();
+    await waitForStep(page, restored + 5);
+    await button(page, 'Pause').click();
+    expect(await page.locator('[role="alert"][data-topic="nan"]').count()).toBe(1);
+    await page.close();
+  });
+
   it('a shared link restores the same settings', async () => {
     const page = await h.open(TINY);
     await page.getByLabel('Training mode', { exact: true }).selectOption('ct');

@@ -203,6 +203,53 @@ describe('training worker through its client', () => {
     expect(r.step).toBeGreaterThanOrEqual(1);
   });
 
+  it('a diverging update: no checkpoint of the ruined state, NaN pause restores the last known-good state, and crash recovery uses it', async () => {
+    const r = await page.evaluate(async (tiny) => {
+      const h = (window as unknown as { harness: H }).harness;
+      await h.client.init('wasm');
+      await h.client.configure(h.config({ ...tiny, mode: 'ct', seed: 11 }));
+      await h.client.step(12);
+      const good = { checkpoint: h.client.checkpoint?.step ?? null, samples: Array.from(h.lastOf('snapshot').samples[0] as Float32Array) };
+      // Update 13 uses a learning rate of 1e30 (development-build hook): weights ~1e30, still finite.
+      await h.client.send({ type: 'debug', action: 'diverge' });
+      await h.client.step(1);
+      const ruined = { step: h.lastOf('progress').step, loss: Array.from(h.lastOf('progress').losses as Float32Array), checkpoint: h.client.checkpoint?.step ?? null };
+      const errorsBefore = h.count('error');
+      await h.client.step(3); // the loss of step 14, computed from the ruined weights, is not finite
+      const error = h.events.filter((e) => e.type === 'error').pop() as { code: string; recoverable: boolean; message: string };
+      const after = {
+        errors: h.count('error') - errorsBefore, error, status: h.lastOf('status').phase, step: h.lastOf('progress').step,
+        samples: Array.from(h.lastOf('snapshot').samples[0] as Float32Array), snapshotStep: h.lastOf('snapshot').step,
+        checkpoint: h.client.checkpoint?.step ?? null,
+      };
+      // A crash now: the respawned worker gets the last checkpoint sent, which must be the known-good state.
+      const crashesBefore = h.crashes.length;
+      h.client.send({ type: 'debug', action: 'crash' }).catch(() => {});
+      for (let i = 0; i < 600 && h.crashes.length === crashesBefore; i++) await new Promise((res) => setTimeout(res, 100));
+      const restoredStep = (h.crashes[h.crashes.length - 1] as { restoredStep: number }).restoredStep;
+      await h.client.step(2);
+      const resumed = { step: h.lastOf('progress').step, losses: Array.from(h.lastOf('progress').losses as Float32Array) };
+      return { good, ruined, after, restoredStep, resumed };
+    }, TINY);
+    expect(r.good.checkpoint).toBe(12);
+    expect(r.ruined.step).toBe(13);
+    expect(r.ruined.loss.every(Number.isFinite)).toBe(true); // computed from the weights after step 12
+    expect(r.ruined.checkpoint).toBe(12); // the weights after update 13 were checked and not sent
+    expect(r.after.errors).toBe(1);
+    expect(r.after.error.code).toBe('nan-loss');
+    expect(r.after.error.recoverable).toBe(true);
+    expect(r.after.error.message).toMatch(/The loss became (NaN|-?Infinity) at step 14\. Training is paused and the last good checkpoint \(step 12: finite weights, and a finite loss computed from them\) is restored/);
+    expect(r.after.status).toBe('paused');
+    expect(r.after.step).toBe(12);
+    expect(r.after.snapshotStep).toBe(12);
+    expect(r.after.samples).toEqual(r.good.samples);
+    expect(r.after.checkpoint).toBe(12);
+    expect(r.restoredStep).toBe(12);
+    expect(r.resumed.step).toBe(14);
+    expect(r.resumed.losses.length).toBeGreaterThan(0);
+    expect(r.resumed.losses.every(Number.isFinite)).toBe(true);
+  });
+
   it('a Start waiting in the queue is dropped when Pause arrives first', async () => {
     const r = await page.evaluate(async () => {
       const h = (window as unknown as { harness: H }).harness;
