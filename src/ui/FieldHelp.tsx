@@ -2,6 +2,8 @@
 import { DEFAULTS, type Field } from '../core/config';
 import { Formula } from './Formula';
 
+// The formula boxes scroll sideways; tabIndex -1 keeps Chrome from putting them in the Tab order, where
+// focus moving into the tooltip would close it and drop the focus on <body>.
 const show = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v));
 
 export function FieldHelp({ field, id, value }: { field: Field; id: string; value?: string }) {
@@ -14,14 +16,14 @@ export function FieldHelp({ field, id, value }: { field: Field; id: string; valu
         <>
           <p><strong>{option.label}:</strong> {option.help}{option.paper ? ` (${option.paper})` : ''}</p>
           {option.formula && (
-            <div className="tooltip-formula">
+            <div className="tooltip-formula" tabIndex={-1}>
               <Formula tex={option.formula} display />
             </div>
           )}
         </>
       )}
       {field.formula && (
-        <div className="tooltip-formula">
+        <div className="tooltip-formula" tabIndex={-1}>
           <Formula tex={field.formula} display />
         </div>
       )}

@@ -189,6 +189,45 @@ describe('teaching and access', () => {
   });
 });
 
+/** Every enabled control that is shown, as a short description (for the keyboard walk). */
+function shownControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const selector = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+    return [...document.querySelectorAll<HTMLElement>(selector)]
+      .filter((el) => el.checkVisibility() && el.tabIndex >= 0 && !el.closest('[inert]'))
+      .map((el) => `${el.tagName.toLowerCase()}#${[...document.querySelectorAll('*')].indexOf(el)}`);
+  });
+}
+
+describe('keyboard', () => {
+  it('Tab reaches every shown control of the 2D page, each with a visible focus ring, and never drops focus on <body>', async () => {
+    const page = await h.open(TINY);
+    await waitForReady(page);
+    const expected = await shownControls(page);
+    expect(expected.length).toBeGreaterThan(40);
+    const reached: string[] = [];
+    const unringed: string[] = [];
+    for (let i = 0; i < expected.length + 5 && reached.length < expected.length; i++) {
+      await page.keyboard.press('Tab');
+      const info = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return null;
+        // A transparent file input shows its focus on the label around it.
+        const shown = (el as HTMLInputElement).type === 'file' && el.closest('.file-button') ? el.closest('.file-button') as HTMLElement : el;
+        const cs = getComputedStyle(shown);
+        const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 1) || cs.boxShadow !== 'none';
+        return { id: `${el.tagName.toLowerCase()}#${[...document.querySelectorAll('*')].indexOf(el)}`, ring, name: el.getAttribute('aria-label') ?? el.textContent?.slice(0, 40) ?? '' };
+      });
+      expect(info, `focus fell on <body> after ${reached.length} controls`).not.toBeNull();
+      reached.push(info!.id);
+      if (!info!.ring) unringed.push(info!.name);
+    }
+    expect(unringed).toEqual([]);
+    expect(new Set(reached)).toEqual(new Set(expected));
+    await page.close();
+  });
+});
+
 describe('teaching tools', () => {
   it('anatomy of a step and compare mode have nothing serious for axe', async () => {
     const page = await h.open(TINY);
