@@ -7,6 +7,7 @@ import { createNetwork } from '../core/models/index';
 import { DigitEvaluator, MNIST_FILES, parseMnist, pretrainedParams } from '../core/run/imageData';
 import type { SessionResources } from '../core/run/session';
 import { UsageError } from './args';
+import { METHOD_INFO } from '../core/methods/settings/index';
 
 const PUBLIC = 'public';
 
@@ -21,7 +22,7 @@ export function loadImageResources(c: Config, assetPath?: string, evalCount = 50
     imageData: data,
     digitEvaluator: DigitEvaluator.fromBytes(read(join(PUBLIC, MNIST_FILES.classifier), 'the digit classifier', 'it is committed; restore it with git'), data, evalCount),
   };
-  if (c.mode === 'cd' && c.teacher === 'pretrained') {
+  if (METHOD_INFO[c.mode].teacher !== 'none' && c.teacher === 'pretrained') { // CD, sCD, ECT
     const net = createNetwork(c, data.dataShape);
     try {
       resources.pretrainedTeacher = pretrainedParams(read(join(PUBLIC, MNIST_FILES.teacher), 'the pretrained teacher', 'it is committed'), net, 'teacher');

@@ -4,6 +4,7 @@ import type { Config } from '../core/config';
 import { createNetwork } from '../core/models/index';
 import { DigitEvaluator, MNIST_FILES, parseMnist, pretrainedParams, type MnistSource } from '../core/run/imageData';
 import { SessionError, type SessionResources } from '../core/run/session';
+import { METHOD_INFO } from '../core/methods/settings/index';
 
 const cache = new Map<string, Promise<Uint8Array>>();
 
@@ -30,7 +31,7 @@ export async function loadSessionResources(c: Config, points?: Float64Array): Pr
   if (!evaluator) evaluator = DigitEvaluator.fromBytes(await fetchBytes(MNIST_FILES.classifier, 'the digit classifier'), mnist, 256);
   resources.imageData = mnist;
   resources.digitEvaluator = evaluator;
-  if (c.mode === 'cd' && c.teacher === 'pretrained') {
+  if (METHOD_INFO[c.mode].teacher !== 'none' && c.teacher === 'pretrained') { // CD, sCD, ECT
     const net = createNetwork(c, mnist.dataShape);
     try {
       resources.pretrainedTeacher = pretrainedParams(await fetchBytes(MNIST_FILES.teacher, 'the pretrained teacher'), net, 'teacher');

@@ -10,13 +10,14 @@ export function writeCsv(path: string, points: ArrayLike<number>): void {
   writeFileSync(path, s);
 }
 
-/** samples-<k>step.csv in the data's own coordinates (2D), or a PNG grid per step count (images). */
+/** samples-<k>step.csv in the data's own coordinates (2D), or a PNG grid per step count (images); k = network evaluations. */
 export function writeSamples(dir: string, session: TrainingSession, samples: Float32Array[]): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const shape = session.data.dataShape;
+  const budgets = session.method.sampleBudgets(session.config);
   samples.forEach((s, i) => {
-    const name = `samples-${i + 1}step`;
+    const name = `samples-${budgets[i]}step`;
     if (shape.length === 1 && shape[0] === 2) {
       writeCsv(join(dir, `${name}.csv`), session.toDataCoordinates(s));
       written.push(`${name}.csv`);
@@ -36,8 +37,8 @@ export function writeSamples(dir: string, session: TrainingSession, samples: Flo
     // One image per step count, data in grey underneath.
     samples.forEach((_, i) => {
       const png = encodePng(scatterRgba([layers[0], layers[i + 1]]), 512, 512);
-      writeFileSync(join(dir, `samples-${i + 1}step.png`), png);
-      written.push(`samples-${i + 1}step.png`);
+      writeFileSync(join(dir, `samples-${budgets[i]}step.png`), png);
+      written.push(`samples-${budgets[i]}step.png`);
     });
   }
   return written;

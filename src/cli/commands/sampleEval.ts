@@ -8,6 +8,7 @@ import { checkOutDir, intFlag, openSession, runFilePath } from './common';
 import { writeSamples } from './outputs';
 import { decodeRunFile } from '../../core/run/runFile';
 import { createNetwork } from '../../core/models/index';
+import { methodFor } from '../../core/methods/registry';
 
 /** Opens a saved run: its config (taus and seed may be overridden by flags) and its weights. */
 export async function openRun(args: ParsedArgs, evalCount: number) {
@@ -25,7 +26,8 @@ export async function openRun(args: ParsedArgs, evalCount: number) {
     if (!allowed.includes(k)) throw new UsageError(`--${k} cannot change a saved run (only --taus, --seed, --backend)`);
   }
   const config = resolveConfig(args.config, peek.config);
-  const points = decodeRunFile(bytes, createNetwork(peek.config, peek.config.dataset === 'mnist' ? [28, 28, 1] : [2])).points ?? undefined;
+  const timeInputs = methodFor(peek.config.mode)?.timeInputs ?? 1;
+  const points = decodeRunFile(bytes, createNetwork(peek.config, peek.config.dataset === 'mnist' ? [28, 28, 1] : [2], timeInputs)).points ?? undefined;
   const assetPath = typeof args.flags['mnist-asset'] === 'string' ? args.flags['mnist-asset'] : undefined;
   const { session, backend } = await openSession(config, { points }, { evalCount, assetPath });
   await session.importRunFile(bytes);
@@ -50,7 +52,9 @@ export async function sampleCommand(args: ParsedArgs): Promise<number> {
 export async function evalCommand(args: ParsedArgs): Promise<number> {
   const count = intFlag(args, 'count', 2000);
   const { session, backend } = await openRun(args, count);
-  const q = await session.evaluate(); // SWD and energy distance in 2D; FD, confidence and label entropy for digits
+  // SWD, energy distance and the flow-map error (fme1: one step from T; fmeMean: its grid) in 2D; FD,
+  // confidence and label entropy for digits.
+  const q = await session.evaluate();
   const { image, ...swd } = q;
   process.stdout.write(`${JSON.stringify({ ...(image ? { step: q.step, ...image } : swd), backend, count })}\n`);
   session.dispose();

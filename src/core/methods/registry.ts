@@ -2,8 +2,17 @@
 // CD and CT train in cm/consistencyTrainer.ts; their entries serve sampling, views and the flow-map error.
 import type { FlowMapMethod, MethodId, TrainingMethod } from './types';
 import { isTrainingMethod } from './types';
+import { cdMethod, ctMethod } from './consistency';
+import { ectMethod } from './ect';
+import { flowMethod } from './flow';
+import { shortcutMethod } from './shortcut';
 
 const METHODS: Partial<Record<MethodId, FlowMapMethod>> = {
+  cd: cdMethod,
+  ct: ctMethod,
+  ect: ectMethod as FlowMapMethod,
+  flow: flowMethod as FlowMapMethod,
+  shortcut: shortcutMethod as FlowMapMethod,
 };
 
 /** The method for a mode, or null where it is not built yet. */

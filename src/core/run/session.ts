@@ -6,6 +6,12 @@ import type { Config } from '../config';
 import { ConsistencyTrainer, type TrainerCheckpoint } from '../cm/consistencyTrainer';
 import { defaultHuberC, l1Distance, l2Distance, pseudoHuberDistance, type DistanceFn } from '../cm/distance';
 import { multistepSample, type SamplingNoise } from '../cm/sampling';
+import { flowMapEdm } from '../methods/flowMap';
+import { FlowMapProbe, flowMapError, type FlowMapErrorReport } from '../methods/flowMapError';
+import { MethodTrainer, type StudentTrainer } from '../methods/methodTrainer';
+import { methodFor, trainingMethodFor } from '../methods/registry';
+import { METHOD_INFO } from '../methods/settings/index';
+import type { FlowMapMethod, MethodContext } from '../methods/types';
 import { customDataset, isPreset, presetDataset, type Dataset2D } from '../data/dataset2d';
 import type { DataSource } from '../data/source';
 import { createNetwork } from '../models/index';
@@ -59,6 +65,9 @@ export interface QualityReport {
   /** Energy distance of one-step and two-step samples to fresh data (2D; NaN for images). */
   energy1: number;
   energy2: number;
+  /** Flow-map error against the exact ODE map (2D only): one-step (T -> data) and the mean over its grid. */
+  fme1?: number;
+  fmeMean?: number;
   image?: ImageQuality;
 }
 
@@ -93,7 +102,11 @@ export class TrainingSession {
   teacherTrainer: EdmTeacherTrainer | null = null;
   /** Frozen learned/pretrained teacher parameters once the teacher phase is over. */
   private frozenTeacher: tf.Tensor[] | null = null;
-  trainer: ConsistencyTrainer | null = null;
+  /** CD/CT: the ConsistencyTrainer (fused step); every other method: the generic MethodTrainer. */
+  trainer: StudentTrainer | null = null;
+  /** The run's method: its flow map, sampler and (except CD/CT) training step. */
+  readonly method: FlowMapMethod;
+  private fmeProbe: FlowMapProbe | null = null;
   phase: 'teacher' | 'student';
   /** States whose tensors are finite and whose own loss was finite (the recovery points). */
   private readonly good = new KnownGoodCheckpoints();
@@ -122,7 +135,10 @@ export class TrainingSession {
       const ds = this.dataset2d;
       this.data = { dataShape: [2], sample: (n, rng) => ds.sample(n, rng) };
     }
-    this.net = createNetwork(c, this.data.dataShape);
+    const method = methodFor(c.mode);
+    if (!method || !METHOD_INFO[c.mode].available) throw new SessionError('invalid-config', `Training mode: ${METHOD_INFO[c.mode].label} is not available yet`);
+    this.method = method;
+    this.net = createNetwork(c, this.data.dataShape, method.timeInputs);
     this.exactTeacher = this.dataset2d ? new MixtureDenoiser(this.dataset2d.mixture) : null;
     this.distance = distanceFor(c, sampleSize(this.data.dataShape), resources.lpips);
     const evalRng = new Rng(c.seed, 'evaluation');
@@ -130,12 +146,13 @@ export class TrainingSession {
     this.evalNoise = { initial: evalRng.normals(evalCount * size), perTau: c.taus.map(() => evalRng.normals(evalCount * size)) };
     this.evalTruth = this.data.sample(evalCount, evalRng);
 
-    const needsLearnedTeacher = c.mode === 'cd' && c.teacher === 'learned';
-    if (c.mode === 'cd' && c.teacher === 'pretrained') {
+    const usesTeacher = this.usesTeacher();
+    const needsLearnedTeacher = usesTeacher && c.teacher === 'learned';
+    if (usesTeacher && c.teacher === 'pretrained') {
       if (!resources.pretrainedTeacher) throw new SessionError('invalid-config', 'Teacher: the pretrained teacher is not loaded');
       this.frozenTeacher = resources.pretrainedTeacher.map((p, i) => tf.tensor(p, this.net.params[i].shape));
     }
-    if (c.mode === 'cd' && c.teacher === 'exact' && !this.exactTeacher) {
+    if (usesTeacher && c.teacher === 'exact' && !this.exactTeacher) {
       throw new SessionError('invalid-config', 'Teacher: no exact teacher exists for this dataset');
     }
     this.phase = needsLearnedTeacher ? 'teacher' : 'student';
@@ -153,7 +170,7 @@ export class TrainingSession {
   /** The teacher the student distils from (CD), or the reference teacher for plots (CT, 2D). */
   teacher(): Denoiser | null {
     const s = { eps: this.config.eps, sigmaData: this.config.sigmaData, cNoiseConvention: this.config.cNoiseConvention };
-    if (this.config.mode === 'cd' && this.config.teacher !== 'exact') {
+    if (this.usesTeacher() && this.config.teacher !== 'exact') {
       if (this.frozenTeacher) return new EdmDenoiser(this.net, this.frozenTeacher, s);
       if (this.teacherTrainer) return this.teacherTrainer.denoiser();
       return null;
@@ -169,8 +186,31 @@ export class TrainingSession {
     return this.trainer?.step ?? 0;
   }
 
+  /** CD, sCD (every step) and ECT (its start) use the teacher; the other methods learn from data alone. */
+  private usesTeacher(): boolean {
+    return METHOD_INFO[this.config.mode].teacher !== 'none';
+  }
+
+  /** What a method may use besides its weights. */
+  methodContext(): MethodContext {
+    return {
+      config: this.config, net: this.net, dataShape: this.data.dataShape, data: this.data,
+      teacher: this.usesTeacher() ? this.teacher() : null, exact: this.exactTeacher,
+    };
+  }
+
   private startStudent(initial?: Float32Array[]): void {
     const c = this.config;
+    if (c.mode !== 'cd' && c.mode !== 'ct') {
+      this.phase = 'student';
+      this.good.reset();
+      // ECT (and sCD) start from the teacher's weights: learned (passed in) or pretrained.
+      this.trainer = new MethodTrainer({
+        method: trainingMethodFor(c.mode), ctx: this.methodContext(),
+        initialParams: initial ?? (this.usesTeacher() && c.teacher === 'pretrained' ? this.resources.pretrainedTeacher : undefined),
+      });
+      return;
+    }
     this.phase = 'student';
     this.good.reset();
     this.trainer = new ConsistencyTrainer({
@@ -289,7 +329,37 @@ export class TrainingSession {
 
   /** One-step and multistep samples from the given noise. */
   async sample(noise: SamplingNoise, which: 'ema' | 'online' = 'ema'): Promise<Float32Array[]> {
-    return multistepSample(this.net, this.samplingParams(which), noise, this.config.taus, this.data.dataShape, this.samplingSettings());
+    if (this.config.mode === 'cd' || this.config.mode === 'ct') {
+      return multistepSample(this.net, this.samplingParams(which), noise, this.config.taus, this.data.dataShape, this.samplingSettings());
+    }
+    const params = this.samplingParams(which);
+    const tensors = this.method.sample(this.methodContext(), params, { initial: noise.initial, perStep: noise.perTau });
+    try {
+      return await Promise.all(tensors.map(async (t) => (await t.data()) as Float32Array));
+    } finally {
+      tf.dispose(tensors);
+    }
+  }
+
+  /**
+   * The model's map of x_sigma (EDM coordinates, one sigma per row) to the data end: f(x, sigma) for the
+   * consistency models, the method's own jump for the others. For the views.
+   */
+  async mapToData(params: readonly tf.Tensor[], x: Float32Array, sigma: Float64Array): Promise<Float32Array> {
+    const y = tf.tidy(() => flowMapEdm(this.method, this.methodContext(), params, tf.tensor(x, [sigma.length, ...this.data.dataShape]),
+      sigma, new Float64Array(sigma.length)));
+    try {
+      return (await y.data()) as Float32Array;
+    } finally {
+      y.dispose();
+    }
+  }
+
+  /** Flow-map error against the exact ODE map of the 2D mixture (null for images). */
+  async flowMapError(which: 'ema' | 'online' = 'ema'): Promise<FlowMapErrorReport | null> {
+    if (!this.dataset2d || !this.trainer) return null;
+    this.fmeProbe ??= new FlowMapProbe(this.dataset2d.mixture, this.data, this.config.seed, this.config.T);
+    return flowMapError(this.method, this.methodContext(), this.samplingParams(which), this.fmeProbe);
   }
 
   /** Teacher ODE samples from x_T = T z (the reference line of the quality chart). */
@@ -319,6 +389,7 @@ export class TrainingSession {
       const ts = await this.teacherSamples(this.evalNoise.initial);
       this.cachedTeacherSwd = ts ? slicedWasserstein(ts, this.evalTruth, dim) : null;
     }
+    const fme = await this.flowMapError(which);
     return {
       step: this.step,
       swd1: slicedWasserstein(samples[0], this.evalTruth, dim),
@@ -327,6 +398,7 @@ export class TrainingSession {
       energy2: energyDistance(twoStep, this.evalTruth, dim),
       swdTeacher: this.cachedTeacherSwd ?? null,
       swdFloor: this.cachedFloor,
+      ...(fme ? { fme1: fme.oneStep, fmeMean: fme.mean } : {}),
     };
   }
 
@@ -351,7 +423,7 @@ export class TrainingSession {
       trainer: options.lastGood ? this.good.lastGood : this.trainer ? await this.trainer.checkpoint() : null,
       teacher, teacherStep: this.teacherStep, points: this.resources.points ?? null,
       mixture: this.dataset2d?.mixture ?? null,
-      nextDraws: options.withNextDraws && !options.lastGood && this.trainer ? peekNextDraws(this.trainer) : null,
+      nextDraws: options.withNextDraws && !options.lastGood && this.trainer instanceof ConsistencyTrainer ? peekNextDraws(this.trainer) : null,
     }, this.net);
   }
 
@@ -366,7 +438,7 @@ export class TrainingSession {
     } catch (e) {
       throw new SessionError('invalid-weights', e instanceof RunFileError ? e.message : `unreadable weights file: ${(e as Error).message}`);
     }
-    if (contents.teacher && this.config.mode === 'cd' && this.config.teacher !== 'exact') {
+    if (contents.teacher && this.usesTeacher() && this.config.teacher !== 'exact') {
       tf.dispose(this.frozenTeacher ?? []);
       this.frozenTeacher = contents.teacher.map((v, i) => tf.tensor(v, this.net.params[i].shape));
       this.teacherTrainer?.dispose();

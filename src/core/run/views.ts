@@ -2,7 +2,7 @@
 // trajectories) and snapshots of what the model does now (samples from fixed probe noise, the
 // consistency view along trajectories, the time cursor). Plain arrays only, ready to transfer.
 import { Rng } from '../rng';
-import { evaluateConsistencyFunction, type SamplingNoise } from '../cm/sampling';
+import type { SamplingNoise } from '../cm/sampling';
 import { pfOdeTrajectories, type Trajectories } from '../teacher/trajectories';
 import { sampleSize } from '../tensorUtil';
 import type { TrainingSession } from './session';
@@ -77,7 +77,7 @@ export async function computeSnapshot(session: TrainingSession, probes: ProbeSet
     for (const wanted of view.consistencyTimes) {
       const i = nearestIndex(traj.times, Math.min(c.T, Math.max(c.eps, wanted)));
       const t = traj.times[i];
-      const out = await evaluateConsistencyFunction(session.net, params, traj.states[i], new Float64Array(count).fill(t), shape, session.scalings());
+      const out = await session.mapToData(params, traj.states[i], new Float64Array(count).fill(t));
       let spread = 0;
       for (let k = 0; k < count; k++) {
         let d = 0;
@@ -93,6 +93,6 @@ export async function computeSnapshot(session: TrainingSession, probes: ProbeSet
   const tCur = Math.min(c.T, Math.max(c.eps, view.cursorT));
   const noised = Float32Array.from(probes.data, (v, i) => v + tCur * probes.cursorNoise[i]);
   const n = noised.length / sampleSize(shape);
-  const mapped = await evaluateConsistencyFunction(session.net, params, noised, new Float64Array(n).fill(tCur), shape, session.scalings());
+  const mapped = await session.mapToData(params, noised, new Float64Array(n).fill(tCur));
   return { samples, consistencyTimes, consistencyInputs, consistencyOutputs, consistencySpread, cursorT: tCur, cursorNoised: noised, cursorMapped: mapped };
 }

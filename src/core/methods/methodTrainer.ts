@@ -1,0 +1,134 @@
+// The generic trainer of every method except CD and CT (which keep cm/consistencyTrainer.ts and its
+// fused tape-free step). It knows no method by name: each step is draw -> target (no tape) -> loss
+// (differentiated over the parameter pieces) -> FlatAdam -> target and evaluation EMAs, on the same
+// flat buffers, streams and checkpoint shape as CD/CT, so sessions, run files and crash recovery work.
+import * as tf from '@tensorflow/tfjs';
+import type { Config } from '../config';
+import type { StepResult, TrainerCheckpoint } from '../cm/consistencyTrainer';
+import { emaUpdate } from '../cm/ema';
+import { FlatAdam } from '../cm/optimizer';
+import type { ScheduleAt } from '../cm/scheduleState';
+import { ParamLayout } from '../models/flatLayout';
+import { FlatParams } from '../models/paramSet';
+import { runStreams, type RunStreams } from '../rng';
+import type { MethodContext, MethodDraws, TrainingMethod } from './types';
+
+/** What a session needs of a trainer: ConsistencyTrainer and MethodTrainer both have it. */
+export interface StudentTrainer {
+  readonly config: Config;
+  readonly layout: ParamLayout;
+  readonly online: FlatParams;
+  readonly evalEma: FlatParams;
+  readonly optimizer: FlatAdam;
+  readonly streams: RunStreams;
+  step: number;
+  trainStep(): StepResult;
+  scheduleAt(k?: number): ScheduleAt;
+  samplingParams(which?: 'ema' | 'online'): tf.Tensor[];
+  checkpoint(): Promise<TrainerCheckpoint>;
+  restore(c: TrainerCheckpoint): void;
+  dispose(): void;
+}
+
+export interface MethodTrainerParts {
+  method: TrainingMethod;
+  ctx: MethodContext;
+  /** Starting weights (the teacher's for ECT); otherwise drawn from the init stream. */
+  initialParams?: Float32Array[];
+}
+
+const EMPTY = new Float64Array(0);
+
+export class MethodTrainer implements StudentTrainer {
+  readonly layout: ParamLayout;
+  readonly online: FlatParams;
+  /** A target EMA theta^- where the method asks for one (targetDecay > 0); otherwise null. */
+  readonly target: FlatParams | null;
+  readonly evalEma: FlatParams;
+  readonly optimizer: FlatAdam;
+  readonly streams: RunStreams;
+  step = 0;
+  lastDraws: MethodDraws | null = null;
+
+  constructor(readonly parts: MethodTrainerParts) {
+    const { ctx, method } = parts;
+    const c = ctx.config;
+    this.streams = runStreams(c.seed);
+    const init = parts.initialParams ?? ctx.net.init(this.streams.init);
+    this.layout = new ParamLayout(ctx.net.params);
+    this.online = new FlatParams(this.layout, init, 'online/');
+    this.target = method.targetDecay(c) > 0 ? new FlatParams(this.layout, init, 'target/') : null;
+    this.evalEma = new FlatParams(this.layout, init, 'ema/');
+    this.optimizer = new FlatAdam(this.layout.total, {
+      kind: c.optimizer, lr: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.adamEps, warmupSteps: c.warmupSteps, gradClip: c.gradClip,
+    });
+  }
+
+  get config(): Config {
+    return this.parts.ctx.config;
+  }
+
+  /** No Karras grid here: N and mu carry what the method reports (e.g. ECT's stage), sigmas are empty. */
+  scheduleAt(k = this.step): ScheduleAt {
+    const p = this.parts.method.progress?.(this.config, k) ?? { N: 0, mu: this.parts.method.targetDecay(this.config) };
+    return { N: p.N, mu: p.mu, sigmas: EMPTY, cumulative: EMPTY, weights: EMPTY };
+  }
+
+  trainStep(): StepResult {
+    const { method, ctx } = this.parts;
+    const s = this.scheduleAt();
+    const lr = this.optimizer.currentLr();
+    const d = method.draw(ctx, this.streams, this.step);
+    this.lastDraws = d;
+    const k = this.step;
+    const loss = tf.tidy(() => {
+      const pieces = this.layout.unflatten(this.online.flat);
+      // The target is made before the tape starts: TF.js has no stop-gradient op.
+      const target = method.target(ctx, this.target ? this.layout.unflatten(this.target.flat) : pieces, d, k);
+      const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => method.loss(ctx, ps, d, target, k))(pieces);
+      const { params } = this.optimizer.step(this.online.flat, this.layout.concat(grads));
+      this.online.set(params);
+      // Warm-up of the evaluation EMA as in the CD/CT trainer: early weights are forgotten quickly.
+      const evalMu = Math.min(this.config.evalEma, (1 + k) / (10 + k));
+      if (this.target) emaUpdate([this.target, this.evalEma], params, [method.targetDecay(this.config), evalMu]);
+      else emaUpdate(this.evalEma, params, evalMu);
+      return value;
+    });
+    this.step += 1;
+    return { step: this.step, loss, N: s.N, mu: s.mu, lr };
+  }
+
+  samplingParams(which: 'ema' | 'online' = 'ema'): tf.Tensor[] {
+    return which === 'ema' ? this.evalEma.params() : this.online.params();
+  }
+
+  async checkpoint(): Promise<TrainerCheckpoint> {
+    const [online, target, evalEma, optimizer] = await Promise.all([
+      this.online.read(),
+      this.target ? this.target.read() : Promise.resolve(null),
+      this.evalEma.read(),
+      this.optimizer.getState(),
+    ]);
+    return {
+      step: this.step, online, target, evalEma, optimizer,
+      rng: { data: this.streams.data.getState(), train: this.streams.train.getState() },
+    };
+  }
+
+  restore(c: TrainerCheckpoint): void {
+    this.online.assign(c.online);
+    if (this.target) this.target.assign(c.target ?? c.online);
+    this.evalEma.assign(c.evalEma);
+    this.optimizer.setState(c.optimizer);
+    this.streams.data.setState(c.rng.data);
+    this.streams.train.setState(c.rng.train);
+    this.step = c.step;
+  }
+
+  dispose(): void {
+    this.online.dispose();
+    this.target?.dispose();
+    this.evalEma.dispose();
+    this.optimizer.dispose();
+  }
+}
