@@ -169,7 +169,7 @@ describe('teaching and access', () => {
     await bad.close();
   });
 
-  it('the MNIST page has nothing serious for axe and fits a laptop and a tablet; reduced motion turns transitions off', async () => {
+  it('the MNIST page has nothing serious for axe (light and dark) and fits a laptop and a tablet; reduced motion turns transitions off', async () => {
     const page = await h.open('d=mnist&bs=2&_ip=4&_tr=0');
     await waitForReady(page, 240_000);
     await page.getByRole('status', { name: 'Pretrained status', exact: true }).waitFor({ timeout: 240_000 });
@@ -185,6 +185,10 @@ describe('teaching and access', () => {
     await page.emulateMedia({ reducedMotion: 'reduce' });
     expect(await duration()).toMatch(/^0s(, 0s)*$/);
     await page.keyboard.press('Escape');
+    // The dark theme (followed from the system setting) passes too.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.close();
   });
 });
