@@ -16,6 +16,7 @@ is itself a bundle: the page ("Import run"), `cm sample --run` and `cm eval --ru
 the same command with --resume continues from it. Exit codes: 0 done, 2 bad input (nothing written).
 """
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -46,13 +47,14 @@ def parse_args(argv):
     p.add_argument('--mnist-asset', default=ASSET, help='MNIST asset for image runs (default public/data/mnist.bin)')
     p.add_argument('--json', action='store_true', help='progress as JSON lines (one per logged step)')
     p.add_argument('--threads', type=int, default=0, help='CPU threads per rank (0: torch default)')
+    p.add_argument('--dist-timeout', type=float, default=1800, help='seconds a rank waits for the others before failing (torchrun)')
     return p.parse_args(argv)
 
 
 class Dist:
     """Rank, world size and device; one process without torchrun."""
 
-    def __init__(self, device_choice):
+    def __init__(self, device_choice, timeout_s):
         self.world = int(os.environ.get('WORLD_SIZE', '1'))
         self.rank = int(os.environ.get('RANK', '0'))
         local = int(os.environ.get('LOCAL_RANK', '0'))
@@ -63,7 +65,8 @@ class Dist:
         if cuda:
             torch.cuda.set_device(self.device)
         if self.world > 1:
-            dist.init_process_group('nccl' if cuda else 'gloo')
+            # A rank that dies must not leave the others waiting in a collective for torch's 30 minutes.
+            dist.init_process_group('nccl' if cuda else 'gloo', timeout=datetime.timedelta(seconds=timeout_s))
 
     def mean(self, x):
         if self.world == 1:
@@ -274,7 +277,7 @@ def main(argv):
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     try:
-        d = Dist(a.device)
+        d = Dist(a.device, a.dist_timeout)
         run = Run(a, d)
     except BundleError as e:
         print(f'continue.py: {e}', file=sys.stderr, flush=True)

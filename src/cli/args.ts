@@ -9,7 +9,7 @@ export class UsageError extends Error {
 export const CLI_FLAGS = {
   out: 'output directory (created; must not be an existing non-empty directory unless --force)',
   data: 'CSV of points, one "x,y" per line (sets --dataset custom)',
-  run: 'a run directory (or its run.safetensors) to sample from or evaluate',
+  run: 'a run directory, or a run file / bundle (.safetensors: from "cm export", the page\'s "Export run" or continue.py)',
   count: 'number of samples (sample/eval; default 2000)',
   'eval-count': 'samples used for each quality evaluation during training (default 1000)',
   'lpips-weights': 'directory or comma-separated files with LPIPS weights (recognised by content)',
@@ -103,6 +103,8 @@ export function helpText(): string {
     '  sample  --run DIR --out DIR [--count N] [--taus ...]   draw one-step and multistep samples from a saved run',
     '  eval    --run DIR [--count N]        print quality (JSON) of a saved run',
     '  edit    --run DIR --task T --out DIR [--t1 | --times] [task flags]   zero-shot editing (Algorithm 4): PNGs of inputs, steps, results',
+    '  export  --run DIR --out FILE         one run bundle (docs/run-bundle.md) for the page or scripts/torch/continue.py',
+    '  import  --run FILE --out DIR         a bundle (page, continue.py) -> a run directory (config.json, run.safetensors)',
     '',
     'CLI flags:',
     ...Object.entries(CLI_FLAGS).map(([k, v]) => `  --${k.padEnd(16)} ${v}`),

@@ -5,6 +5,7 @@ import { parseArgs, helpText, UsageError } from './args';
 import { trainCommand } from './commands/train';
 import { sampleCommand, evalCommand } from './commands/sampleEval';
 import { editCommand } from './commands/edit';
+import { exportCommand, importCommand } from './commands/bundle';
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -27,8 +28,12 @@ async function main(argv: string[]): Promise<number> {
         return await evalCommand(parsed);
       case 'edit':
         return await editCommand(parsed);
+      case 'export':
+        return await exportCommand(parsed);
+      case 'import':
+        return await importCommand(parsed);
       default:
-        throw new UsageError(`unknown command "${parsed.command}" (train, sample, eval, edit, help)`);
+        throw new UsageError(`unknown command "${parsed.command}" (train, sample, eval, edit, export, import, help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) return usage(e);

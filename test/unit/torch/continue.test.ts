@@ -1,0 +1,199 @@
+// scripts/torch/continue.py against the TypeScript trainer: a bundle exported from the core is continued in
+// PyTorch (Debian's python3-torch at /usr/bin/python3; .ci/run installs it), its first step replayed from the
+// bundle's draws must match our next step, and what it writes must load back into the core and the CLI.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import type { Config } from '../../../src/core/config';
+import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../../src/core/io/safetensors';
+import { createNetwork } from '../../../src/core/models/index';
+import { decodeRunFile, peekRunFile } from '../../../src/core/run/runFile';
+import { TrainingSession } from '../../../src/core/run/session';
+import { loadImageResources } from '../../../src/cli/imageResources';
+import { exportAfter, type ExportedRun } from './bundleRun';
+
+const PYTHON = '/usr/bin/python3';
+const CONTINUE = 'scripts/torch/continue.py';
+
+function torchMissingReason(): string | null {
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.error) return `${PYTHON} cannot run (${r.error.message})`;
+  return r.status === 0 ? null : `${PYTHON} has no torch (${r.stderr.trim().split('\n').pop()})`;
+}
+const missing = torchMissingReason();
+if (missing) console.warn(`SKIPPED test/unit/torch/continue.test.ts: ${missing}. Install python3-torch libopenblas0-pthread (.ci/run does).`);
+const suite = missing ? describe.skip : describe;
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'cm-continue-'));
+
+interface PyResult { code: number | null; stderr: string; events: Array<Record<string, unknown>> }
+
+/** continue.py on one process, or on `world` processes through torchrun (gloo on the CPU). */
+function continuePy(args: string[], world = 1): PyResult {
+  // torch 1.13 under Python 3.11 cannot parse torchrun's default --redirects/--tee "0"; 2 (stderr) works.
+  const launcher = world > 1 ? ['-m', 'torch.distributed.run', '--standalone', `--nproc_per_node=${world}`, '--redirects', '2', '--tee', '2'] : [];
+  const r = spawnSync(PYTHON, [...launcher, CONTINUE, '--json', '--threads', '1', ...args], {
+    encoding: 'utf8', timeout: 120_000, env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+  const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { code: r.status, stderr: r.stderr, events };
+}
+
+function write(dir: string, name: string, bytes: Uint8Array): string {
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+/** The same bundle with some metadata replaced (e.g. another format version). */
+function withMetadata(bytes: Uint8Array, patch: (meta: Record<string, string>) => void): Uint8Array {
+  const { tensors, metadata } = readSafetensors(bytes);
+  const out = new Map<string, TensorToWrite>();
+  tensors.forEach((t, k) => out.set(k, { shape: t.shape, data: t.data as Float32Array }));
+  const meta = { ...metadata };
+  patch(meta);
+  return writeSafetensors(out, meta);
+}
+
+/** Every weight, target, EMA and Adam moment of python's bundle equals ours to float32 rounding. */
+function expectSameState(pyBundle: Uint8Array, tsBundle: Uint8Array): void {
+  const py = readSafetensors(pyBundle);
+  const ts = readSafetensors(tsBundle);
+  let compared = 0;
+  for (const [name, t] of ts.tensors) {
+    if (!/^(online|target|ema|optimizer)\//.test(name)) continue;
+    const p = py.tensors.get(name);
+    expect(p, name).toBeDefined();
+    const a = t.data as Float32Array;
+    const b = p!.data as Float32Array;
+    let scale = 0;
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) {
+      scale = Math.max(scale, Math.abs(a[i]));
+      diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    }
+    // float32 rounding of gradients, amplified where Adam divides small moments; a wrong update is ~1e-2 off.
+    expect(diff, name).toBeLessThanOrEqual(2e-5 * scale);
+    compared++;
+  }
+  expect(compared).toBeGreaterThan(10);
+  expect(py.metadata.step).toBe(ts.metadata.step);
+  expect(py.metadata.optimizerT).toBe(ts.metadata.optimizerT);
+}
+
+function firstStep(r: PyResult): Record<string, unknown> {
+  expect(r.code, r.stderr).toBe(0);
+  const s = r.events.find((e) => e.event === 'step');
+  expect(s?.replayed).toBe(true);
+  return s!;
+}
+
+const relClose = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.max(Math.abs(b), 1e-3);
+
+const MOONS_CD: Partial<Config> = {
+  dataset: 'moons', mode: 'cd', teacher: 'exact', solver: 'euler', metric: 'l2', width: 32, depth: 2, batchSize: 64, steps: 100,
+  warmupSteps: 10, gradClip: 1,
+};
+
+suite('continue.py on a 2D run (MLP)', () => {
+  let run: ExportedRun;
+  let dir: string;
+  let bundlePath: string;
+  beforeAll(async () => {
+    run = await exportAfter(MOONS_CD, 3);
+    dir = tmp();
+    bundlePath = write(dir, 'moons.safetensors', run.bundle);
+  });
+
+  it('replays our next step: the same loss (1e-4) and, after it, the same weights, target, EMA and Adam state', () => {
+    const out = join(dir, 'one.safetensors');
+    const s = firstStep(continuePy(['--bundle', bundlePath, '--out', out, '--steps', '1']));
+    expect(s.step).toBe(run.step + 1);
+    expect(relClose(s.loss as number, run.nextLoss), `${s.loss} vs ${run.nextLoss}`).toBe(true);
+    expectSameState(new Uint8Array(readFileSync(out)), run.after);
+  });
+
+  it('the same for l1, RAdam and a learned teacher taken through Heun steps', async () => {
+    const other = await exportAfter({ ...MOONS_CD, dataset: 'eight-gaussians', teacher: 'learned', teacherSteps: 3, solver: 'heun', metric: 'l1', optimizer: 'radam' }, 5);
+    const out = join(dir, 'l1.safetensors');
+    const s = firstStep(continuePy(['--bundle', write(dir, 'l1-in.safetensors', other.bundle), '--out', out, '--steps', '1']));
+    expect(relClose(s.loss as number, other.nextLoss), `${s.loss} vs ${other.nextLoss}`).toBe(true);
+    expectSameState(new Uint8Array(readFileSync(out)), other.after);
+  });
+
+  it('runs 10 steps on 2 ranks (torchrun, gloo), and the result loads into the core and `cm sample`', () => {
+    const out = join(dir, 'ddp.safetensors');
+    const r = continuePy(['--bundle', bundlePath, '--out', out, '--steps', '10', '--log-every', '5'], 2);
+    const s = firstStep(r);
+    expect(relClose(s.loss as number, run.nextLoss), `DDP first step ${s.loss} vs ${run.nextLoss}`).toBe(true);
+    expect(r.events.find((e) => e.event === 'start')?.world).toBe(2);
+    const bytes = new Uint8Array(readFileSync(out));
+    const { config, configErrors, format } = peekRunFile(bytes);
+    expect(format).toBe('cm-playground/run@2');
+    expect(configErrors).toEqual([]);
+    const contents = decodeRunFile(bytes, createNetwork(config!, [2]));
+    expect(contents.trainer!.step).toBe(run.step + 10);
+    expect(contents.trainer!.optimizer.t).toBe(run.step + 10);
+    const before = decodeRunFile(run.bundle, createNetwork(config!, [2])).trainer!.online[0];
+    expect(contents.trainer!.online[0]).not.toEqual(before);
+    const sampleDir = join(dir, 'samples');
+    const cm = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/cm.ts', 'sample', '--run', out, '--out', sampleDir, '--count', '200'], { encoding: 'utf8', timeout: 120_000 });
+    expect(cm.status, cm.stderr).toBe(0);
+    const csv = readFileSync(join(sampleDir, 'samples-1step.csv'), 'utf8').trim().split('\n');
+    expect(csv.length).toBeGreaterThanOrEqual(200);
+    expect(csv.slice(1).every((l) => l.split(',').every((v) => Number.isFinite(Number(v))))).toBe(true);
+  });
+
+  it('refuses, with a message and nothing written: another format version (python and the core), another method, a weights file', () => {
+    const v3 = withMetadata(run.bundle, (m) => (m.format = 'cm-playground/run@3'));
+    expect(() => peekRunFile(v3)).toThrow(/format version 3.*reads versions 1 and 2/);
+    const out = join(dir, 'never.safetensors');
+    const r = continuePy(['--bundle', write(dir, 'v3.safetensors', v3), '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/format version 3.*reads versions 1 and 2 only/);
+    const meanflow = withMetadata(run.bundle, (m) => (m.config = JSON.stringify({ ...JSON.parse(m.config), mode: 'meanflow' })));
+    const r2 = continuePy(['--bundle', write(dir, 'mf.safetensors', meanflow), '--out', out]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/method "meanflow" is not supported by continue.py \(supported: cd, ct\)/);
+    const weights = withMetadata(run.bundle, (m) => (m.format = 'cm-playground/weights@1'));
+    const r3 = continuePy(['--bundle', write(dir, 'w.safetensors', weights), '--out', out]);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/weights file, not a run/);
+    expect(() => readFileSync(out)).toThrow();
+  });
+});
+
+suite('continue.py on a tiny U-Net run (MNIST CT, pseudo-Huber)', () => {
+  it('replays our next step, then 10 steps on 2 ranks load back into the core and sample digits', async () => {
+    const overrides: Partial<Config> = { dataset: 'mnist', mode: 'ct', model: 'unet-tiny', metric: 'pseudo-huber', batchSize: 8, steps: 100 };
+    const run = await exportAfter(overrides, 2);
+    const dir = tmp();
+    const bundlePath = write(dir, 'digits.safetensors', run.bundle);
+    const one = join(dir, 'one.safetensors');
+    const s = firstStep(continuePy(['--bundle', bundlePath, '--out', one, '--steps', '1']));
+    expect(relClose(s.loss as number, run.nextLoss), `${s.loss} vs ${run.nextLoss}`).toBe(true);
+    expectSameState(new Uint8Array(readFileSync(one)), run.after);
+
+    const out = join(dir, 'ddp.safetensors');
+    const r = continuePy(['--bundle', bundlePath, '--out', out, '--steps', '10', '--checkpoint-every', '5'], 2);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.events.filter((e) => e.event === 'checkpoint').map((e) => e.step)).toEqual([run.step + 5, run.step + 10]);
+    const bytes = new Uint8Array(readFileSync(out));
+    const config = peekRunFile(bytes).config!;
+    await tf.setBackend('cpu');
+    const session = new TrainingSession(config, loadImageResources(config, undefined, 20), 20);
+    try {
+      const { step } = await session.importRunFile(bytes);
+      expect(step).toBe(run.step + 10);
+      const z = Float32Array.from({ length: 2 * 784 }, (_, i) => Math.sin(i * 12.9898) * 1.3);
+      const [oneStep] = await session.sample({ initial: z, perTau: config.taus.map(() => z) });
+      expect(oneStep.length).toBe(2 * 784);
+      expect(oneStep.every((v) => Number.isFinite(v) && v >= -1 && v <= 1)).toBe(true);
+    } finally {
+      session.dispose();
+    }
+  });
+});
