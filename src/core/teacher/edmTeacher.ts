@@ -6,7 +6,7 @@ import type { DataSource } from '../data/source';
 import { ParamLayout } from '../models/flatLayout';
 import { FlatParams } from '../models/paramSet';
 import type { NetworkDef } from '../models/types';
-import { runStreams, type RunStreams } from '../rng';
+import { runStreams, type Rng, type RunStreams } from '../rng';
 import { perSample, sampleSize } from '../tensorUtil';
 import { edmDenoiserFunction, type Scalings } from '../cm/consistencyFunction';
 import { FlatAdam, type OptimizerSettings } from '../cm/optimizer';
@@ -15,6 +15,13 @@ import type { Denoiser } from './denoiser';
 
 export const EDM_P_MEAN = -1.2;
 export const EDM_P_STD = 1.2;
+
+/** EDM's training times: ln t ~ N(P_mean, P_std^2), clamped to [eps, T] (the teacher is only used there). */
+export function edmTrainingTimes(n: number, rng: Rng, eps: number, T: number): Float64Array {
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) t[i] = Math.min(T, Math.max(eps, Math.exp(EDM_P_MEAN + EDM_P_STD * rng.normal())));
+  return t;
+}
 
 export class EdmDenoiser implements Denoiser {
   constructor(readonly net: NetworkDef, readonly params: readonly tf.Tensor[], readonly scalings: Scalings) {}
@@ -53,8 +60,7 @@ export class EdmTeacherTrainer {
     const { batchSize: B, eps, T, scalings } = this.settings;
     const size = sampleSize(this.data.dataShape);
     const x0 = this.data.sample(B, this.streams.data);
-    const t = new Float64Array(B);
-    for (let i = 0; i < B; i++) t[i] = Math.min(T, Math.max(eps, Math.exp(EDM_P_MEAN + EDM_P_STD * this.streams.train.normal())));
+    const t = edmTrainingTimes(B, this.streams.train, eps, T);
     const z = this.streams.train.normals(B * size);
     const shape = [B, ...this.data.dataShape];
     const loss = tf.tidy(() => {
