@@ -6,6 +6,7 @@
 import { version as PROJECT_VERSION } from '../../../package.json';
 import { DEFAULTS, LEGACY_VALUES, validateConfig, type Config } from '../config';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../io/safetensors';
+import { RunFileError, checkFinite, counter, jsonObject, rngState } from './runFileChecks';
 import { toFloat32 } from '../io/tensor';
 import type { NetworkDef, NetworkSpec } from '../models/types';
 import type { StepDraws, TrainerCheckpoint } from '../cm/consistencyTrainer';
@@ -35,9 +36,7 @@ export interface RunFileContents {
   writer?: string;
 }
 
-export class RunFileError extends Error {
-  override name = 'RunFileError';
-}
+export { RunFileError };
 
 function addParams(out: Map<string, TensorToWrite>, prefix: string, net: NetworkDef, values: Float32Array[]): void {
   net.params.forEach((p, i) => out.set(`${prefix}/${p.name}`, { shape: p.shape, data: values[i] }));
@@ -101,6 +100,7 @@ function readParams(tensors: Map<string, import('../io/tensor').HostTensor>, pre
     if (t.shape.join('x') !== p.shape.join('x')) {
       throw new RunFileError(`parameter "${p.name}" has shape [${t.shape}] in the file, but this model needs [${p.shape}]`);
     }
+    checkFinite(t, `${prefix}/${p.name}`);
     return toFloat32(t);
   });
 }
@@ -135,19 +135,10 @@ export function peekRunFile(bytes: Uint8Array): { format: string; spec: NetworkS
   if (format !== RUN_FORMAT && format !== RUN_FORMAT_V1 && format !== WEIGHTS_FORMAT) {
     throw new RunFileError(`not a weights file of this playground (format "${format ?? 'none'}"; expected ${RUN_FORMAT} or ${WEIGHTS_FORMAT})`);
   }
-  let spec: NetworkSpec;
-  try {
-    spec = JSON.parse(meta.spec) as NetworkSpec;
-  } catch {
-    throw new RunFileError('the file has no readable model description ("spec")');
-  }
+  if (meta.spec === undefined) throw new RunFileError('the file has no model description ("spec")');
+  const spec = jsonObject(meta.spec, 'model description ("spec")') as unknown as NetworkSpec;
   if (!meta.config) return { format, spec, config: null, configErrors: [] };
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(meta.config);
-  } catch {
-    throw new RunFileError('the file has an unreadable config');
-  }
+  const raw = jsonObject(meta.config, 'config');
   const known = Object.fromEntries(Object.entries(raw).filter(([k]) => k in DEFAULTS));
   // Older files lack newer settings; they mean the old behaviour, not today's default.
   const { config, errors } = validateConfig({ ...LEGACY_VALUES, ...known });
@@ -179,22 +170,29 @@ export function decodeRunFile(bytes: Uint8Array, net: NetworkDef): RunFileConten
   if (online) {
     const m = tensors.get('optimizer/m');
     const v = tensors.get('optimizer/v');
-    const rng = meta.rng ? (JSON.parse(meta.rng) as { data: string[]; train: string[] }) : { data: [], train: [] };
+    if ((m?.data.length ?? 0) !== (v?.data.length ?? 0)) throw new RunFileError('the optimizer moments "optimizer/m" and "optimizer/v" differ in length');
+    if (m) checkFinite(m, 'optimizer/m');
+    if (v) checkFinite(v, 'optimizer/v');
+    const rng = rngState(meta.rng);
     trainer = {
-      step: Number(meta.step ?? 0),
+      step: counter(meta.step, 'step'),
       online,
       target: readParams(tensors, 'target', net, false),
       evalEma: readParams(tensors, 'ema', net, false) ?? online.map((p) => p.slice()),
-      optimizer: { t: Number(meta.optimizerT ?? 0), m: m ? toFloat32(m) : new Float32Array(0), v: v ? toFloat32(v) : new Float32Array(0) },
-      rng: { data: rng.data.map(Number), train: rng.train.map(Number) },
+      optimizer: { t: counter(meta.optimizerT, 'optimizer step count'), m: m ? toFloat32(m) : new Float32Array(0), v: v ? toFloat32(v) : new Float32Array(0) },
+      rng,
     };
   }
   const pts = tensors.get('data/points');
+  if (pts) {
+    if (pts.shape.length !== 2 || pts.shape[1] !== 2) throw new RunFileError(`"data/points" has shape [${pts.shape}], not [n, 2]`);
+    checkFinite(pts, 'data/points');
+  }
   return {
     config, spec, trainer,
     phase: meta.phase === 'teacher' ? 'teacher' : 'student',
     teacher: readParams(tensors, 'teacher', net, false),
-    teacherStep: Number(meta.teacherStep ?? 0),
-    points: pts ? Float64Array.from(pts.data as Float64Array) : null,
+    teacherStep: counter(meta.teacherStep, 'teacher step'),
+    points: pts ? Float64Array.from(pts.data as ArrayLike<number>, Number) : null,
   };
 }
