@@ -1,6 +1,6 @@
 // 2D conditional sampling: drag a line over the data; the worker returns samples that keep the dragged
 // projection (or coordinate) fixed. Shown in the model's normalised coordinates, like the sample view.
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { fitCanvas } from '../../render/hidpi';
 import { readPalette } from '../../render/palette';
 import { clear, clipTo, drawFrame, drawPoints, px, py, squareFrame, type Frame } from '../../render/plot2d';
@@ -51,6 +51,7 @@ export function Plane2d({ extent, data, mode, constraint, reply, busy, onConstra
   const drag = useRef<{ from: [number, number]; to: [number, number] } | null>(null);
   /** A constraint being set with the arrow keys; Enter samples with it. */
   const keyed = useRef<EditConstraint2d | null>(null);
+  const hintId = useId();
   const result = reply && (reply.task === 'fix2d' || reply.task === 'line2d') ? reply.result : null;
 
   const redraw = () => {
@@ -72,51 +73,55 @@ export function Plane2d({ extent, data, mode, constraint, reply, busy, onConstra
   };
 
   return (
-    <canvas
-      ref={ref}
-      className="edit-plane"
-      aria-label="Conditional sampling canvas: drag a line, or use the arrow keys to place it and Enter to sample"
-      role="application"
-      tabIndex={0}
-      style={{ cursor: busy ? 'progress' : 'crosshair' }}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          e.stopPropagation(); // Space is also the page's Train/Pause key
-          const c = keyed.current;
-          if (c && !busy) {
-            keyed.current = null;
-            onConstraint(c);
+    <>
+      <span id={hintId} className="visually-hidden">Or from the keyboard: Up and Down move the line, Left and Right turn it (or move x), Enter samples.</span>
+      <canvas
+        ref={ref}
+        className="edit-plane"
+        aria-label="Conditional sampling canvas: drag a line"
+        aria-describedby={hintId}
+        role="application"
+        tabIndex={0}
+        style={{ cursor: busy ? 'progress' : 'crosshair' }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            e.stopPropagation(); // Space is also the page's Train/Pause key
+            const c = keyed.current;
+            if (c && !busy) {
+              keyed.current = null;
+              onConstraint(c);
+            }
+            return;
           }
-          return;
-        }
-        const next = nudgeConstraint(mode, keyed.current ?? constraint, e.key, extent);
-        if (!next) return;
-        // Arrows here place the line; they must not also step the training (the page's shortcut).
-        e.preventDefault();
-        e.stopPropagation();
-        keyed.current = next;
-        redraw();
-      }}
-      onPointerDown={(e) => {
-        if (busy) return;
-        e.currentTarget.setPointerCapture(e.pointerId);
-        const p = world(e);
-        drag.current = { from: p, to: p };
-        redraw();
-      }}
-      onPointerMove={(e) => {
-        if (!drag.current) return;
-        drag.current.to = world(e);
-        redraw();
-      }}
-      onPointerUp={() => {
-        const d = drag.current;
-        drag.current = null;
-        if (d) onConstraint(constraintFromDrag(mode, d.from, d.to));
-        redraw();
-      }}
-    />
+          const next = nudgeConstraint(mode, keyed.current ?? constraint, e.key, extent);
+          if (!next) return;
+          // Arrows here place the line; they must not also step the training (the page's shortcut).
+          e.preventDefault();
+          e.stopPropagation();
+          keyed.current = next;
+          redraw();
+        }}
+        onPointerDown={(e) => {
+          if (busy) return;
+          e.currentTarget.setPointerCapture(e.pointerId);
+          const p = world(e);
+          drag.current = { from: p, to: p };
+          redraw();
+        }}
+        onPointerMove={(e) => {
+          if (!drag.current) return;
+          drag.current.to = world(e);
+          redraw();
+        }}
+        onPointerUp={() => {
+          const d = drag.current;
+          drag.current = null;
+          if (d) onConstraint(constraintFromDrag(mode, d.from, d.to));
+          redraw();
+        }}
+      />
+    </>
   );
 }
 

@@ -44,3 +44,13 @@ export function countPainted(grid: ArrayLike<number>): number {
   for (let i = 0; i < grid.length; i++) if (grid[i] >= 0.5) n++;
   return n;
 }
+
+const CURSOR_MOVES: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+/** The keyboard brush's cell after an arrow key (clamped to the image), or null for other keys. */
+export function cursorAfterKey(cursor: [number, number], key: string, side: number): [number, number] | null {
+  const move = CURSOR_MOVES[key];
+  if (!move) return null;
+  const clamp = (v: number) => Math.max(0, Math.min(side - 1, v));
+  return [clamp(cursor[0] + move[0]), clamp(cursor[1] + move[1])];
+}

@@ -1,6 +1,8 @@
-// The 2D editing canvas without a pointer: arrow keys create, move and turn the constraint.
+// The editing canvases without a pointer: arrow keys create, move and turn the 2D constraint, and move the
+// brush cursor of the 28x28 painting canvases.
 import { describe, expect, it } from 'vitest';
 import { lineInSquare, nudgeConstraint } from '../../../src/ui/edit/constraint2d';
+import { cursorAfterKey } from '../../../src/ui/edit/paint';
 
 describe('arrow keys on the conditional-sampling canvas', () => {
   it('make a constraint through the centre on the first key', () => {
@@ -27,5 +29,15 @@ describe('arrow keys on the conditional-sampling canvas', () => {
     expect(nudgeConstraint('fix-x', { kind: 'fix', axis: 0, value: 0.5 }, 'ArrowUp', 1)).toEqual({ kind: 'fix', axis: 0, value: 0.5 });
     expect(nudgeConstraint('fix-y', { kind: 'fix', axis: 1, value: 0 }, 'ArrowDown', 1)).toEqual({ kind: 'fix', axis: 1, value: -0.05 });
     expect(nudgeConstraint('line', null, 'a', 1)).toBeNull();
+  });
+});
+
+describe('arrow keys on the painting canvases', () => {
+  it('move the brush cursor one cell, clamped to the image, and ignore other keys', () => {
+    expect(cursorAfterKey([14, 14], 'ArrowLeft', 28)).toEqual([13, 14]);
+    expect(cursorAfterKey([14, 14], 'ArrowDown', 28)).toEqual([14, 15]);
+    expect(cursorAfterKey([0, 0], 'ArrowUp', 28)).toEqual([0, 0]);
+    expect(cursorAfterKey([27, 5], 'ArrowRight', 28)).toEqual([27, 5]);
+    expect(cursorAfterKey([3, 3], ' ', 28)).toBeNull();
   });
 });
