@@ -9,6 +9,7 @@ import { notify, useNotices } from './notices';
 import { applyProgress, applyQuality, clearRunHistory, isSoftwareRendering, useRun } from './runStore';
 import { IMAGE_PROBES_SOFTWARE, useView, viewRequest } from './viewStore';
 import { forgetAll, loadRemembered, remember } from './backendMemory';
+import { readRunToImport } from './runBundleImport';
 import { markPretrainedShown, markReady, markStep, markTrainPressed, noteBackendReason } from './timings';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -349,6 +350,52 @@ export class Session {
       notify({ kind: 'error', topic: 'weights', title: `Could not load ${file.name}`, lines: [message(err), 'Nothing was changed.'] });
       return false;
     }
+  }
+
+  /** The whole run as a bundle (docs/run-bundle.md) with the next step's draws, for scripts/torch/continue.py. */
+  async exportRun(): Promise<{ bytes: ArrayBuffer; fileName: string } | null> {
+    try {
+      const bytes = await this.client.exportWeights(true);
+      const { config } = useConfig.getState();
+      return { bytes, fileName: `run-${config.mode}-${config.dataset}-step${useRun.getState().step}.safetensors` };
+    } catch (err) {
+      notify({ kind: 'error', topic: 'weights', title: 'Export failed', lines: [message(err)] });
+      return null;
+    }
+  }
+
+  /**
+   * A run bundle (from "Export run", `cm export` or continue.py) with its own settings: they replace the
+   * current ones (one rebuild), then its weights, optimiser and streams are restored. A file that is not a
+   * readable run changes nothing.
+   */
+  async importRun(file: File): Promise<boolean> {
+    const fail = (why: string, changed: boolean) => {
+      notify({ kind: 'error', topic: 'weights', title: `Could not import the run ${file.name}`, lines: [why, changed ? 'Its settings are in place; the run starts from step 0.' : 'Nothing was changed.'] });
+      return false;
+    };
+    let bytes: ArrayBuffer;
+    let run;
+    try {
+      bytes = await file.arrayBuffer();
+      run = readRunToImport(new Uint8Array(bytes));
+    } catch (err) {
+      return fail(message(err), false);
+    }
+    if (useRun.getState().training) await this.pause();
+    this.wantPretrained = null;
+    useConfig.setState((s) => ({ config: run.config, points: run.points, fieldErrors: {}, revision: s.revision + 1 }));
+    while (this.configureInFlight) await this.configureInFlight;
+    if (!useRun.getState().configured) return fail('the run could not be set up with its settings', true);
+    try {
+      await this.client.importWeights(bytes);
+    } catch (err) {
+      return fail(message(err), true);
+    }
+    useRun.setState({ pretrainedRole: null });
+    useNotices.getState().dismissTopic('weights');
+    notify({ kind: 'info', topic: 'weights', title: `Imported the run ${file.name} at step ${run.step}`, lines: run.writer === 'continue.py' ? ['Trained further by scripts/torch/continue.py.'] : [] });
+    return true;
   }
 
   dispose(): void {

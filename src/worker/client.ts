@@ -94,8 +94,9 @@ export class TrainerClient {
   requestSnapshot() {
     return this.send({ type: 'snapshot' });
   }
-  async exportWeights(): Promise<ArrayBuffer> {
-    const r = await this.send({ type: 'exportWeights' });
+  /** The run file; `withNextDraws` for "Export run" (docs/run-bundle.md). */
+  async exportWeights(withNextDraws = false): Promise<ArrayBuffer> {
+    const r = await this.send({ type: 'exportWeights', withNextDraws });
     if (!r.bytes) throw new Error('the worker sent no weights');
     return r.bytes;
   }

@@ -65,7 +65,7 @@ export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | An
       await sendSnapshot();
       return;
     case 'exportWeights': {
-      const bytes = await requireSession().exportRunFile();
+      const bytes = await requireSession().exportRunFile({ withNextDraws: cmd.withNextDraws === true });
       return bytes.slice().buffer;
     }
     case 'importWeights':

@@ -36,7 +36,8 @@ export type Command =
   | { type: 'reset'; id: number }
   | { type: 'setView'; id: number; view: ViewRequest }
   | { type: 'snapshot'; id: number }
-  | { type: 'exportWeights'; id: number }
+  /** `withNextDraws`: the bundle for another trainer ("Export run"), with the next step's draws. */
+  | { type: 'exportWeights'; id: number; withNextDraws?: boolean }
   | { type: 'importWeights'; id: number; bytes: ArrayBuffer }
   | { type: 'restore'; id: number; checkpoint: ArrayBuffer }
   | { type: 'setBackend'; id: number; backend: BackendChoice }
