@@ -27,6 +27,8 @@ export function FieldControl({ name, compact = false }: { name: ConfigKey; compa
       onMouseLeave={() => setOpen(false)}
       onFocus={() => setOpen(true)}
       onBlur={() => setOpen(false)}
+      // Esc hides the tooltip without moving focus (WCAG 1.4.13); a typed value's own Esc still restores it.
+      onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
     >
       <span className="field-label">
         {/* The label holds the name alone, so the control's accessible name is exactly the schema label. */}

@@ -45,7 +45,25 @@ export function SharePanel() {
           }} />
         </label>
       </div>
-      <p className="hint">Weights are a .safetensors file for the current settings; importing them into the same settings reproduces the same samples.</p>
+      <div className="row">
+        <button type="button" disabled={!ready || busy} onClick={async () => {
+          setBusy(true);
+          const r = await session().exportRun();
+          setBusy(false);
+          if (r) downloadBlob(new Blob([r.bytes], { type: 'application/octet-stream' }), r.fileName);
+        }}>Export run</button>
+        <label className={`file-button${!ready ? ' disabled' : ''}`}>
+          Import run
+          <input type="file" accept=".safetensors,application/octet-stream" disabled={!ready} aria-label="Import run" onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void session().importRun(f);
+          }} />
+        </label>
+      </div>
+      <p className="hint">Weights are a .safetensors file for the current settings; importing them into the same settings reproduces the same samples.
+        A run carries its settings, optimiser and random streams too: continue it with PyTorch on GPUs
+        (<code>scripts/torch/continue.py</code>) and import the result here.</p>
     </section>
   );
 }

@@ -243,6 +243,12 @@ describe('keyboard', () => {
     }
     expect(unringed).toEqual([]);
     expect(expected.filter((id) => !reached.includes(id))).toEqual([]);
+    // A setting's tooltip opens on focus and Esc hides it, the focus staying put.
+    await page.getByLabel('Training mode', { exact: true }).focus();
+    await page.getByRole('tooltip').first().waitFor();
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('tooltip').count()).toBe(0);
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.id)).toBe(await page.getByLabel('Training mode', { exact: true }).getAttribute('id'));
     // The 2D editing canvas: arrows place a line through the centre and move it up; Enter samples with it.
     await page.locator('canvas[aria-label="Conditional sampling canvas: drag a line"]').focus();
     await page.keyboard.press('ArrowUp');
