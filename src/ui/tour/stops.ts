@@ -1,6 +1,14 @@
 // The tour's stops: each anchored to a real view of the page (2D or digits), 1-3 sentences and at most one
 // formula. Facts follow consistency-models.md (sections 1-5, 8); a unit test checks the counts and anchors.
-import type { Config } from '../../core/config';
+import { FIELDS, type Config } from '../../core/config';
+
+/** The training method's name as the settings show it (the mode select may hold more than CD and CT). */
+const methodName = (c: Config) => {
+  const field = FIELDS.mode;
+  return ('options' in field ? field.options.find((o) => o.value === c.mode)?.label : undefined) ?? c.mode;
+};
+/** The target decay of this run: fixed, or following a schedule. */
+const muNow = (c: Config) => (c.nSchedule === 'fixed' ? `${c.mu} in this run` : 'following the μ(k) schedule in this run');
 
 export interface StopContext {
   config: Config;
@@ -26,7 +34,7 @@ export const TOUR_STOPS: TourStop[] = [
     id: 'noise',
     title: 'Noise and data',
     anchor: ({ image }) => view(image ? 'denoise' : 'scrubber'),
-    text: ({ image, config }) => `Data x are blurred by Gaussian noise of level t, from t = ε = ${config.eps} (clean) to t = T = ${config.T}, where x_T is pure noise. `
+    text: ({ image, config }) => `Data x are perturbed by Gaussian noise of level t, from t = ε = ${config.eps} (clean) to t = T = ${config.T}, where x_T is pure noise. `
       + (image
         ? 'The top row here is real digits noised to the time on the slider; the row below is what the model makes of them.'
         : 'The left half of this view is p_t, the data noised to the time on the slider below it. The run is training while you read.'),
@@ -56,14 +64,14 @@ export const TOUR_STOPS: TourStop[] = [
     id: 'cd-ct',
     title: 'CD vs CT',
     anchor: () => view('loss'),
-    text: ({ config }) => `Each step compares the online network at t_{n+1} with a target at the neighbouring time t_n of an N-point grid. Distillation (CD) gets x̂_{t_n} from one Euler or Heun step of a teacher's ODE; consistency training (CT) uses x + t_n z with the same z and needs no teacher. This chart is that loss for ${config.mode === 'ct' ? 'CT' : 'CD'}; the "Training mode" setting switches.`,
+    text: ({ config }) => `Each step compares the online network at t_{n+1} with a target at the neighbouring time t_n of an N-point grid. Distillation (CD) gets x̂_{t_n} from one Euler or Heun step of a teacher's ODE; consistency training (CT) uses x + t_n z with the same z and needs no teacher. This chart is the loss of this run (${methodName(config)}); the "Training mode" setting switches.`,
     formula: '\\mathcal L = \\lambda(t_n)\\, d\\big(f_\\theta(x + t_{n+1} z,\\, t_{n+1}),\\ f_{\\theta^-}(\\hat x_{t_n},\\, t_n)\\big)',
   },
   {
     id: 'target',
     title: 'The target network and its EMA',
     anchor: ({ image }) => (image ? SETTINGS : view('schedule')),
-    text: ({ image, config }) => `The target f_θ⁻ gets no gradient: after each optimiser step its weights follow the online weights as an exponential moving average with decay μ (${config.mu} now, the "Target EMA mu" setting; improved CT uses μ = 0). `
+    text: ({ image, config }) => `The target f_θ⁻ gets no gradient: after each optimiser step its weights follow the online weights as an exponential moving average with decay μ (${muNow(config)}; improved CT uses μ = 0). `
       + (image ? 'Samples are drawn with a separate, slower evaluation EMA.' : 'This chart shows μ and N over the run when a schedule grows them; samples use a separate evaluation EMA.'),
     formula: '\\theta^- \\leftarrow \\mu\\,\\theta^- + (1 - \\mu)\\,\\theta',
   },

@@ -44,7 +44,9 @@ describe('tour stops', () => {
   it('shows the run\'s own numbers (mu, taus, evaluation interval)', () => {
     const config = { ...DEFAULTS, mu: 0.95, taus: [1.2, 0.3], evalEvery: 50 };
     const text = (id: string) => TOUR_STOPS.find((s) => s.id === id)!.text({ config, image: false });
-    expect(text('target')).toContain('0.95');
+    expect(text('target')).toContain('0.95 in this run');
+    expect(TOUR_STOPS.find((s) => s.id === 'target')!.text({ config: { ...config, nSchedule: 'ct-adaptive' }, image: false })).toContain('μ(k) schedule');
+    expect(TOUR_STOPS.find((s) => s.id === 'cd-ct')!.text({ config: { ...config, mode: 'ct' }, image: false })).toContain('(CT)');
     expect(text('sampling')).toContain('1.2, 0.3');
     expect(text('quality')).toContain('Every 50 steps');
   });
