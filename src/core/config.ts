@@ -314,6 +314,9 @@ export function crossFieldErrors(c: Config): string[] {
   if (c.teacher === 'pretrained' && image && usesTeacher && c.model !== 'unet') {
     errors.push('Teacher: the pretrained teacher is a "unet"; choose that model or a learned teacher');
   }
+  if ((c.mode === 'sct' || c.mode === 'scd' || c.mode === 'meanflow') && c.jvpRoute === 'exact' && c.model !== 'mlp') {
+    errors.push('JVP route: the exact route (double VJP) needs the MLP; tfjs cannot differentiate the U-Net\'s pooling twice (choose auto or fd)');
+  }
   if (c.mode === 'shortcut') {
     if (!Number.isInteger(Math.log2(c.shortcutM))) errors.push(`Shortcut M (${c.shortcutM}) must be a power of two`);
     if (2 ** c.taus.length > c.shortcutM) errors.push(`Multistep taus: shortcut sampling uses 1, 2, ..., 2^${c.taus.length} steps, more than M = ${c.shortcutM}`);

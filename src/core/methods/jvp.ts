@@ -61,9 +61,15 @@ export type JvpRoute = 'fd' | 'double-vjp';
  * t, the central difference at h = 0.01 is within 7e-5 relative RMS of the exact product and costs 2
  * forward passes (wasm: 30 ms against 135 ms for the double VJP, forward 7 ms; cpu 0.9 s against 2.0 s).
  * ReLU keeps the exact route: there a finite difference is 3-24 % wrong at any h from 0.001 to 0.1.
- * `setting` is the run's jvpRoute ('auto' = this rule).
+ * `setting` is the run's jvpRoute ('auto' = this rule). The U-Net (SiLU) always takes the difference: tfjs
+ * cannot differentiate its average pooling twice (no gradient for AvgPoolGrad).
  */
-export function jvpChoice(activation: string, setting: 'auto' | 'exact' | 'fd' = 'auto'): { route: JvpRoute; h: number } {
+export function jvpChoice(activation: string, setting: 'auto' | 'exact' | 'fd' = 'auto', model = 'mlp'): { route: JvpRoute; h: number } {
+  if (model !== 'mlp') {
+    // tfjs has no gradient of AvgPoolGrad, so a double VJP cannot pass the U-Net's pooling (config.ts refuses 'exact').
+    if (setting === 'exact') throw new Error('jvpRoute: the exact (double VJP) route needs the MLP; the U-Net has no second derivative in tfjs');
+    return { route: 'fd', h: 0.01 };
+  }
   const exact = setting === 'exact' || (setting === 'auto' && activation === 'relu');
   return exact ? { route: 'double-vjp', h: 0 } : { route: 'fd', h: 0.01 };
 }

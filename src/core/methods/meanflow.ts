@@ -139,7 +139,7 @@ export const meanflowMethod: TrainingMethod<MeanflowDraws, MeanflowTarget> = {
       const shape = [B, ...ctx.dataShape];
       const zt = tf.tensor(zHost, shape);
       const u = averageVelocityFn(ctx, targetParams);
-      const uTarget = meanflowTarget(u, zt, tf.tensor(vHost, shape), d.t, d.r, jvpChoice(ctx.config.activation, ctx.config.jvpRoute));
+      const uTarget = meanflowTarget(u, zt, tf.tensor(vHost, shape), d.t, d.r, jvpChoice(ctx.config.activation, ctx.config.jvpRoute, ctx.config.model));
       // The adaptive weight is a stop-gradient of the online error; the target pass uses the online weights
       // (targetDecay 0), so it is computed here, outside the tape.
       const { weight } = adaptiveWeight(u(zt, col(d.t), col(d.r)), uTarget, s.mfPower, s.mfEta);

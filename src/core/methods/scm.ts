@@ -179,7 +179,7 @@ function scmMethod(id: 'sct' | 'scd'): TrainingMethod<ScmDraws, ScmTarget> {
         const cosSin = Array.from(d.t, (v) => Math.cos(v) * Math.sin(v));
         const tangentX = tf.mul(perSample(cosSin, xt.rank), dxdt);
         const tangentT = tf.tensor1d(Float32Array.from(cosSin, (v) => v * sd));
-        const jv = jvp(G, [xIn, tT], [tangentX, tangentT], jvpChoice(c.activation, c.jvpRoute));
+        const jv = jvp(G, [xIn, tT], [tangentX, tangentT], jvpChoice(c.activation, c.jvpRoute, c.model));
         const g = scmTangent(Fminus, dxdt, xt, jv, d.t, tangentWarmup(c, step), sd, c.scmC);
         return { xIn, cond, target: tf.add(Fminus, g) };
       });

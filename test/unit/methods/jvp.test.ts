@@ -2,6 +2,7 @@
 // trainers use (finite difference on SiLU networks with low-frequency time inputs) against the double VJP.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { crossFieldErrors, DEFAULTS, type Config } from '../../../src/core/config';
 import { doubleVjpJvp, finiteDifferenceJvp, jvp, jvpChoice, relativeRms, type TensorFn } from '../../../src/core/methods/jvp';
 import { createMlp } from '../../../src/core/models/mlp';
 import type { Activation } from '../../../src/core/models/types';
@@ -88,6 +89,12 @@ describe('the route the trainers use, against the other', () => {
     // The run's jvpRoute setting overrides the rule.
     expect(jvpChoice('silu', 'exact').route).toBe('double-vjp');
     expect(jvpChoice('relu', 'fd').route).toBe('fd');
+    // The U-Net always takes the difference: tfjs has no gradient of AvgPoolGrad, so no double VJP through it.
+    expect(jvpChoice('relu', 'auto', 'unet').route).toBe('fd');
+    expect(() => jvpChoice('silu', 'exact', 'unet-tiny')).toThrow(/needs the MLP/);
+    const unetMeanflow = { ...DEFAULTS, dataset: 'mnist', model: 'unet-tiny', teacher: 'learned', batchSize: 16, lr: 2e-4, mode: 'meanflow' } as Config;
+    expect(crossFieldErrors({ ...unetMeanflow, jvpRoute: 'exact' }).join()).toMatch(/JVP route: the exact route/);
+    expect(crossFieldErrors({ ...unetMeanflow, jvpRoute: 'auto' }).join()).not.toMatch(/JVP route/);
   });
 
   it('sCM-style product (one time input): central difference at h = 0.01 within 1e-3 of the double VJP (SiLU)', () => {
