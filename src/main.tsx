@@ -4,17 +4,20 @@ import './styles/app.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useRun } from './state/runStore';
+import { connectSavedRuns } from './state/savedRuns';
 import { startSession } from './state/session';
 import { loadFromUrl, syncUrl } from './state/urlSync';
 import { App } from './ui/App';
 import { EmbedApp } from './ui/embed/EmbedApp';
 import { embedParam } from './ui/embed/embedNames';
+import { samplesThumbnail } from './ui/runThumbnail';
 import { followTheme } from './ui/theme';
 
 loadFromUrl();
 syncUrl();
 followTheme();
 const session = startSession(() => new Worker(new URL('./worker/trainer.worker.ts', import.meta.url), { type: 'module' }));
+connectSavedRuns(session, { thumbnail: samplesThumbnail });
 // Handy for debugging and for end-to-end tests that need to look inside.
 (window as unknown as { __playground?: unknown }).__playground = {
   session,

@@ -16,6 +16,8 @@ export interface ConfigState {
   applyPatch: (patch: Partial<Config>) => string[];
   setPoints: (points: Float64Array | null) => void;
   replace: (config: Config) => void;
+  /** A saved run's settings and points in one change (one rebuild); validated like a link. Errors change nothing. */
+  restoreRun: (raw: Record<string, unknown>, points: Float64Array | null) => string[];
 }
 
 export const useConfig = create<ConfigState>((set, get) => ({
@@ -52,6 +54,11 @@ export const useConfig = create<ConfigState>((set, get) => ({
   },
   setPoints: (points) => set((s) => ({ points, revision: s.revision + 1 })),
   replace: (config) => set((s) => ({ config, fieldErrors: {}, revision: s.revision + 1 })),
+  restoreRun: (raw, points) => {
+    const { config, errors } = validateConfig(raw);
+    if (errors.length === 0) set((s) => ({ config, points, fieldErrors: {}, revision: s.revision + 1 }));
+    return errors;
+  },
 }));
 
 export const useField = <K extends ConfigKey>(key: K) => useConfig((s) => s.config[key]);

@@ -1,6 +1,6 @@
 // Joins the stores to the training worker: config and view changes become commands, worker events
 // become run state. The only module that talks to the TrainerClient; UI components call its actions.
-import { FIELDS } from '../core/config';
+import { FIELDS, validateConfig } from '../core/config';
 import { TrainerClient, WorkerCommandError } from '../worker/client';
 import type { WorkerEvent } from '../worker/protocol';
 import { useConfig } from './configStore';
@@ -10,6 +10,7 @@ import { applyProgress, applyQuality, clearRunHistory, isSoftwareRendering, useR
 import { IMAGE_PROBES_SOFTWARE, useView, viewRequest } from './viewStore';
 import { forgetAll, loadRemembered, remember } from './backendMemory';
 import { readRunToImport } from './runBundleImport';
+import type { SavedRun } from './runStorage';
 import { markPretrainedShown, markReady, markStep, markTrainPressed, noteBackendReason } from './timings';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -28,6 +29,10 @@ export class Session {
   private wantPretrained: 'cd' | 'ct' | null = null;
   /** A Start is on its way (it may wait behind `prepare`): the phase reports in between do not end training. */
   private startPending = false;
+  /** A saved run waiting for the configure of its settings, then restored into it. */
+  private pendingResume: { run: SavedRun; configJson: string; done: (error: string | null) => void } | null = null;
+  /** Told when a new run begins or a saved one continues (the autosaver keys its entries this way). */
+  runLifecycle: { newRun(): void; continued(run: SavedRun): void } | null = null;
 
   constructor(createWorker: () => Worker) {
     this.client = new TrainerClient({
@@ -123,7 +128,7 @@ export class Session {
       useConfig.subscribe((s, prev) => {
         if (s.config.backend !== prev.config.backend) void this.setBackend();
         if (s.revision !== prev.revision) {
-          if (useRun.getState().step > 0) {
+          if (useRun.getState().step > 0 && !this.pendingResume) {
             notify({ kind: 'info', topic: 'restart', title: 'Settings changed: the run restarted from step 0', lines: [] });
           }
           void this.configure();
@@ -183,7 +188,9 @@ export class Session {
       useRun.setState({ configuring: false, phase: 'idle', statusMessage: 'Draw or upload at least 2 points to train on custom data.' });
       return;
     }
-    if (config.dataset === 'mnist' && this.configuredDataset !== 'mnist') this.wantPretrained = config.mode === 'ct' || config.mode === 'cd' ? config.mode : null;
+    const resume = this.pendingResume?.configJson === JSON.stringify(config) ? this.pendingResume : null;
+    if (resume) this.wantPretrained = null;
+    else if (config.dataset === 'mnist' && this.configuredDataset !== 'mnist') this.wantPretrained = config.mode === 'ct' || config.mode === 'cd' ? config.mode : null;
     try {
       // A dataset switch changes what the view asks for: send it first, so the build computes the right probes.
       await this.sendView();
@@ -195,14 +202,56 @@ export class Session {
       useRun.setState({ configured: true });
       markReady();
       useNotices.getState().dismissTopic('configure');
+      if (resume) await this.restoreSaved(resume);
+      else this.runLifecycle?.newRun();
       // Instant start: the shipped model, so one-step digits appear without training.
       if (pretrained && !(await this.loadPretrainedNow(pretrained))) await this.client.requestSnapshot();
       // Warm-up and the auto backend choice run after the first samples are on screen, never before.
       void this.prepare();
     } catch (err) {
       notify({ kind: 'error', topic: 'configure', title: 'The run could not be set up with these settings', lines: [message(err)] });
+      if (resume && this.pendingResume === resume) {
+        this.pendingResume = null;
+        resume.done(message(err));
+      }
     } finally {
       useRun.setState({ configuring: false });
+    }
+  }
+
+  /**
+   * Continues a saved run: its settings go through the same validation as a link (one rebuild), then its
+   * checkpoint is restored, ready to train on. Resolves with null, or the reason nothing was resumed.
+   */
+  resume(run: SavedRun): Promise<string | null> {
+    const { config, errors } = validateConfig(run.config as unknown as Record<string, unknown>);
+    if (errors.length > 0) return Promise.resolve(`its settings are not valid here: ${errors.join('; ')}`);
+    if (useRun.getState().training) void this.pause();
+    this.pendingResume?.done('another saved run was resumed instead');
+    return new Promise((done) => {
+      this.pendingResume = { run, configJson: JSON.stringify(config), done };
+      const rejected = useConfig.getState().restoreRun(config as unknown as Record<string, unknown>, run.points);
+      if (rejected.length > 0) {
+        this.pendingResume = null;
+        done(rejected.join('; '));
+      }
+    });
+  }
+
+  private async restoreSaved(resume: NonNullable<Session['pendingResume']>): Promise<void> {
+    this.pendingResume = null;
+    const { run } = resume;
+    // Before the restore: the checkpoint the worker answers with belongs to the resumed run's entry.
+    this.runLifecycle?.continued(run);
+    try {
+      await this.client.restore(run.runFile);
+      const s = useRun.getState();
+      for (let i = 0; i < run.lossSteps.length; i++) s.loss.push(run.lossSteps[i], run.lossValues[i]);
+      useRun.setState({ seriesVersion: s.seriesVersion + 1, pretrainedRole: null });
+      resume.done(null);
+    } catch (err) {
+      this.runLifecycle?.newRun();
+      resume.done(`its checkpoint could not be restored (${message(err)}); its settings are in place and the run starts from step 0`);
     }
   }
 
@@ -279,6 +328,7 @@ export class Session {
   /** Back to step 0 with the same seed: identical initial weights and noise. */
   async reset(): Promise<void> {
     this.wantPretrained = null; // "train from scratch"
+    this.runLifecycle?.newRun();
     useRun.setState({ training: false, pretrainedRole: null });
     useNotices.getState().dismissTopic('nan');
     try {

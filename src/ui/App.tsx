@@ -6,6 +6,7 @@ import { EditPanel } from './edit/EditPanel';
 import { Header } from './Header';
 import { LpipsPanel } from './lpips/LpipsPanel';
 import { Notices } from './Notices';
+import { ResumeOffer, SavedRunsPanel } from './SavedRunsPanel';
 import { SharePanel } from './SharePanel';
 import { StatusBar } from './StatusBar';
 import { AnatomyPanel } from './teach/AnatomyPanel';
@@ -26,11 +27,13 @@ export function App() {
         <TeachBar />
       </div>
       <Notices />
+      <ResumeOffer />
       <div className="layout">
         <aside className="sidebar">
           <DataPanel />
           <ControlsPanel />
           <LpipsPanel />
+          <SavedRunsPanel />
         </aside>
         <main className="main">
           <AnatomyPanel />

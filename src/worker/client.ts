@@ -44,6 +44,7 @@ export class TrainerClient {
   private lastCheckpoint: CheckpointEvent | null = null;
   private wasTraining = false;
   private respawns = 0;
+  private recovering = false;
   private disposed = false;
 
   constructor(private readonly options: ClientOptions) {}
@@ -102,6 +103,10 @@ export class TrainerClient {
   }
   importWeights(bytes: ArrayBuffer) {
     return this.send({ type: 'importWeights', bytes: bytes.slice(0) });
+  }
+  /** Puts a run file (a checkpoint or a saved run) into the configured run; the worker answers with a checkpoint. */
+  restore(runFile: ArrayBuffer) {
+    return this.send({ type: 'restore', checkpoint: runFile.slice(0) });
   }
   loadPretrained(role: 'cd' | 'ct') {
     return this.send({ type: 'loadPretrained', role });
@@ -190,7 +195,8 @@ export class TrainerClient {
       }
     } else if (e.type === 'checkpoint') {
       this.lastCheckpoint = e;
-      this.respawns = 0;
+      // The checkpoint that recovery itself restores is no progress: a crash loop must still give up.
+      if (!this.recovering) this.respawns = 0;
     } else if (e.type === 'status' && (e.phase === 'paused' || e.phase === 'done' || e.phase === 'failed')) {
       this.wasTraining = false;
     }
@@ -211,6 +217,7 @@ export class TrainerClient {
     }
     const checkpoint = this.lastCheckpoint;
     const resume = this.wasTraining;
+    this.recovering = true;
     try {
       if (this.lastInit) await this.send({ type: 'init', backend: this.lastInit });
       if (this.lastConfigure) {
@@ -223,10 +230,13 @@ export class TrainerClient {
       }
       if (this.lastView) await this.send({ type: 'setView', view: this.lastView });
       if (this.lastConfigure && this.lastPrepare) await this.send({ type: 'prepare', remembered: this.lastPrepare });
+      this.recovering = false;
       this.options.onCrash?.({ restoredStep: checkpoint?.step ?? 0, message });
       if (resume) await this.send({ type: 'start' });
     } catch (err) {
       this.options.onCrash?.({ restoredStep: null, message: `${message}; restoring failed: ${(err as Error).message}` });
+    } finally {
+      this.recovering = false;
     }
   }
 }

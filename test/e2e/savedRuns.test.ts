@@ -1,0 +1,144 @@
+// Runs kept across reloads, in Chromium with the real IndexedDB: train, reload, Resume at the same
+// step with the run's own settings and train on; delete a saved run; a full or missing store gives one
+// message and training goes on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { button, readStep, startHarness, TINY, waitForReady, waitForStep, type Harness } from './harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const savedRuns = (page: Page) => page.getByRole('list', { name: 'Saved runs' }).getByRole('listitem');
+
+/** Opens a page with a script that runs before the app (to break its storage). */
+async function openWith(query: string, init?: string): Promise<Page> {
+  const page = await h.context.newPage();
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  if (init) await page.addInitScript(init);
+  await page.goto(`${h.baseUrl}?${query}`);
+  return page;
+}
+
+/** 'agree' when the saved entry holds the step the counter shows; else both, for the failure message. */
+async function savedAtShownStep(page: Page, entry: Locator): Promise<string> {
+  const text = (await entry.textContent()) ?? '';
+  const shown = await readStep(page);
+  if (text.includes(`step ${shown} `)) return 'agree';
+  const notices = await page.locator('.notices').allTextContents();
+  return `counter ${shown}, entry "${text}", notices: ${notices.join(' / ') || 'none'}`;
+}
+
+async function trainTo(page: Page, steps: number): Promise<number> {
+  await button(page, 'Train').click();
+  await waitForStep(page, steps);
+  await button(page, 'Pause').click();
+  await expect.poll(() => button(page, 'Train').count()).toBe(1);
+  return readStep(page);
+}
+
+describe('saved runs', () => {
+  it('a run survives a reload and a fresh page: Resume restores its step and settings, and training continues', async () => {
+    let page = await h.open(TINY);
+    await waitForReady(page);
+    expect(await page.getByRole('button', { name: /^Resume/ }).count()).toBe(0);
+    await trainTo(page, 10);
+    // The pause's checkpoint is written within a moment; the list says which step it holds.
+    const entry = savedRuns(page).filter({ hasText: '(this run)' });
+    await expect.poll(() => savedAtShownStep(page, entry), { timeout: 60_000 }).toBe('agree');
+    const step = await readStep(page);
+    expect(await entry.getByRole('img').count()).toBe(1); // thumbnail of the latest samples
+
+    await page.reload();
+    await waitForReady(page);
+    expect(await readStep(page)).toBe(0);
+    const resume = page.getByRole('button', { name: `Resume run from step ${step}`, exact: true });
+    await resume.waitFor({ timeout: 30_000 });
+    await resume.click();
+    await expect.poll(() => readStep(page), { timeout: 60_000 }).toBe(step);
+    await expect.poll(() => resume.count()).toBe(0);
+    // Ready to continue: Train goes on from the saved step (not from 0).
+    await button(page, 'Train').click();
+    const later = await waitForStep(page, step + 5);
+    expect(later).toBeGreaterThan(step);
+    await button(page, 'Pause').click();
+    // The last progress event and the pause's checkpoint arrive after the click: wait until both agree.
+    const mine = savedRuns(page).filter({ hasText: '(this run)' });
+    await expect.poll(() => savedAtShownStep(page, mine), { timeout: 60_000 }).toBe('agree');
+    const resumedStep = await readStep(page);
+    expect(resumedStep).toBeGreaterThan(step);
+    expect(await savedRuns(page).count()).toBe(1); // the resumed run kept its entry
+    await page.close();
+
+    // A fresh page with other settings (as after a browser restart): Resume brings the run's own settings back.
+    page = await h.open('mw=24&dp=2&bs=32&_p=64&_tr=4');
+    await waitForReady(page);
+    expect(await page.getByLabel('Width', { exact: true }).inputValue()).toBe('24');
+    await page.getByRole('button', { name: `Resume run from step ${resumedStep}`, exact: true }).click();
+    await expect.poll(() => readStep(page), { timeout: 60_000 }).toBe(resumedStep);
+    expect(await page.getByLabel('Width', { exact: true }).inputValue()).toBe('16');
+    expect(page.url()).toContain('mw=16');
+    await button(page, 'Step').click();
+    await expect.poll(() => readStep(page), { timeout: 60_000 }).toBe(resumedStep + 1);
+    await page.close();
+  });
+
+  it('deletes a saved run; it stays deleted after a reload', async () => {
+    const page = await h.open(`se=7&${TINY}`);
+    await waitForReady(page);
+    await button(page, 'Advance 10').click();
+    const mine = savedRuns(page).filter({ hasText: '(this run)' });
+    await expect.poll(() => mine.textContent(), { timeout: 30_000 }).toContain('step 10 ');
+    const before = await savedRuns(page).count();
+    const name = await mine.getAttribute('aria-label');
+    expect(name).toContain('seed 7');
+    await mine.getByRole('button', { name: /^Delete saved run/ }).click();
+    await expect.poll(() => savedRuns(page).count()).toBe(before - 1);
+    await page.reload();
+    await waitForReady(page);
+    await expect.poll(() => page.getByRole('heading', { name: 'Saved runs' }).count()).toBe(1);
+    await page.waitForTimeout(500); // the list is read at start-up
+    expect(await savedRuns(page).count()).toBe(before - 1);
+    expect(await page.getByRole('listitem', { name: name! }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('a full store gives one message and training goes on', async () => {
+    // Every write is refused the way a full browser store refuses it.
+    const page = await openWith(TINY, `IDBObjectStore.prototype.put = function () { throw new DOMException('forced by the test', 'QuotaExceededError'); };`);
+    await waitForReady(page);
+    await button(page, 'Advance 10').click(); // its end sends a checkpoint at once
+    const notice = page.locator('.notice[data-topic="autosave"]');
+    await notice.waitFor({ timeout: 120_000 });
+    expect(await notice.textContent()).toContain('storage for this page is full');
+    expect(await notice.textContent()).toContain('Training goes on');
+    await button(page, 'Train').click();
+    const at = await readStep(page);
+    await waitForStep(page, at + 20);
+    expect(await button(page, 'Pause').count()).toBe(1);
+    await button(page, 'Pause').click();
+    // Later checkpoints fail the same way without a second message.
+    await page.waitForTimeout(1500);
+    expect(await page.locator('.notice[data-topic="autosave"]').count()).toBe(1);
+    expect(await savedRuns(page).filter({ hasText: '(this run)' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('without IndexedDB (private mode) the page says runs are not kept, and trains', async () => {
+    const page = await openWith(TINY, `Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });`);
+    await waitForReady(page);
+    const notice = page.locator('.notice[data-topic="autosave"]');
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.textContent()).toContain('Runs cannot be kept in this browser');
+    expect(await page.getByText('This browser keeps no runs for this page').count()).toBe(1);
+    await trainTo(page, 5);
+    expect(await page.locator('.notice[data-topic="autosave"]').count()).toBe(1);
+    await page.close();
+  });
+});
