@@ -1,15 +1,21 @@
 // TeX rendered by KaTeX; a formula that fails to parse is shown as its source rather than breaking the page.
+// katex.render builds DOM nodes and sets their styles through the CSSOM, which the page's Content Security
+// Policy allows; renderToString + innerHTML would need style attributes, which it blocks (style-src 'self').
 import katex from 'katex';
-import { useMemo } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 
 export function Formula({ tex, display = false }: { tex: string; display?: boolean }) {
-  const html = useMemo(() => {
+  const ref = useRef<HTMLSpanElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
     try {
-      return katex.renderToString(tex, { displayMode: display, throwOnError: false, output: 'html' });
+      katex.render(tex, el, { displayMode: display, throwOnError: true, output: 'html' });
     } catch {
-      return null;
+      const code = document.createElement('code');
+      code.textContent = tex;
+      el.replaceChildren(code);
     }
   }, [tex, display]);
-  if (html === null) return <code>{tex}</code>;
-  return <span className="formula" dangerouslySetInnerHTML={{ __html: html }} />;
+  return <span className="formula" ref={ref} />;
 }
