@@ -185,6 +185,13 @@ describe('teaching and access', () => {
     await page.emulateMedia({ reducedMotion: 'reduce' });
     expect(await duration()).toMatch(/^0s(, 0s)*$/);
     await page.keyboard.press('Escape');
+    // The digit grids embed too.
+    const embedded = await h.open('embed=digits&d=mnist&bs=2&_ip=4&_tr=0');
+    await embedded.locator('canvas[data-view="digits-0"]').waitFor({ timeout: 240_000 });
+    expect(await embedded.locator('canvas').count()).toBe(2); // one step and two steps
+    expect(await embedded.getByLabel('Run settings').textContent()).toMatch(/^CD · mnist · pretrained teacher/);
+    expect(await seriousViolations(embedded)).toEqual([]);
+    await embedded.close();
     // The inpainting mask can be painted from the keyboard (the left half is painted at first).
     const painted = () => page.evaluate(() => [...(window as unknown as { __edit: { state(): { mask: Uint8Array } } }).__edit.state().mask].filter((v) => v > 0).length);
     const before = await painted();
