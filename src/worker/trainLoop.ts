@@ -35,7 +35,8 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
   // Checkpoints hold known-good states only (finite tensors, and a finite loss computed from them). A timed one
   // keeps a fresh candidate at the next loss read and is sent once the loss computed from it comes back finite;
   // the others (evaluations, stop rules, the end of the loop) check the current state with one extra step.
-  let checkpointDue = false;
+  /** Step at which a timed checkpoint fell due (null: none due); a good state at least that new is sent. */
+  let checkpointDueAt: number | null = null;
   let sentCheckpointStep = -1;
   const sendGoodCheckpoint = async () => {
     const step = s.lastGoodCheckpoint()?.step;
@@ -84,10 +85,10 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
       return false;
     }
     if (last.phase === 'student') {
-      await s.noteFiniteLoss(checkpointDue ? 0 : GOOD_STATE_EVERY, last.step);
-      if (checkpointDue && (s.lastGoodCheckpoint()?.step ?? -1) > sentCheckpointStep) {
+      await s.noteFiniteLoss(checkpointDueAt !== null ? 0 : GOOD_STATE_EVERY, last.step);
+      if (checkpointDueAt !== null && (s.lastGoodCheckpoint()?.step ?? -1) >= checkpointDueAt) {
         await sendGoodCheckpoint();
-        checkpointDue = false;
+        checkpointDueAt = null;
       }
     }
     return true;
@@ -153,7 +154,7 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
         lastSnapshot = performance.now();
       }
       if (now - lastCheckpoint >= CHECKPOINT_INTERVAL_MS && s.phase === 'student') {
-        checkpointDue = true;
+        checkpointDueAt ??= s.step;
         lastCheckpoint = now;
       }
       await yieldToEvents();
