@@ -3,6 +3,7 @@
 // session's client; its error message is shown as it is.
 import { create } from 'zustand';
 import { maskPreset, type MaskPreset } from '../core/edit/masks';
+import { WorkerCommandError } from '../worker/client';
 import type { EditConstraint2d, EditReply, EditRequest } from '../worker/protocol';
 import { imageEditRequest, planeEditRequest, type EditInputs, type Mode2d, type PlaneInputs } from './edit/request';
 import { session } from './session';
@@ -18,6 +19,8 @@ export interface EditState extends EditInputs {
   reference: Float32Array | null;
   referenceLabel: number | null;
   busy: boolean;
+  /** The user cancelled the edit in flight (its result is dropped). */
+  cancelled: boolean;
   error: string | null;
   reply: EditReply | null;
   /** Bumped on every change of the mask or drawing (they are mutated in place while painting). */
@@ -31,6 +34,8 @@ export interface EditState extends EditInputs {
   loadReference(): Promise<void>;
   runImageEdit(): Promise<EditReply | null>;
   runPlaneEdit(constraint?: EditConstraint2d): Promise<EditReply | null>;
+  /** Stops the running edit at its next step; training goes on if it was running. */
+  abort(): Promise<void>;
   reset(): void;
 }
 
@@ -44,14 +49,15 @@ export const useEdit = create<EditState>((set, get) => {
       set({ error: noConstraint });
       return null;
     }
-    set({ busy: true, error: null });
+    set({ busy: true, error: null, cancelled: false });
     try {
       const reply = await session().client.edit(req);
       set({ reply, busy: false });
       if (reply.reference) set({ reference: reply.reference, referenceLabel: reply.digit?.label ?? null });
       return reply;
     } catch (e) {
-      set({ busy: false, error: message(e) });
+      if (e instanceof WorkerCommandError && e.code === 'aborted') set({ busy: false, cancelled: true });
+      else set({ busy: false, error: message(e) });
       return null;
     }
   };
@@ -75,6 +81,7 @@ export const useEdit = create<EditState>((set, get) => {
     reference: null,
     referenceLabel: null,
     busy: false,
+    cancelled: false,
     error: null,
     reply: null,
     paintVersion: 0,
@@ -99,7 +106,15 @@ export const useEdit = create<EditState>((set, get) => {
       if (constraint) set({ plane: { ...get().plane, constraint } });
       return send(planeEditRequest(get().plane), 'Drag a line on the canvas first: the samples will keep to it.');
     },
-    reset: () => set({ reply: null, error: null, reference: null, referenceLabel: null }),
+    async abort() {
+      if (!get().busy) return;
+      try {
+        await session().client.abortEdit();
+      } catch (e) {
+        set({ error: `The edit could not be cancelled: ${message(e)}` });
+      }
+    },
+    reset: () => set({ reply: null, error: null, cancelled: false, reference: null, referenceLabel: null }),
   };
 });
 

@@ -114,8 +114,8 @@ export async function addLpipsFiles(files: File[]): Promise<boolean> {
   if (files.length === 0) return false;
   const { net } = useLpips.getState();
   return act('files', async () => {
-    const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-    await session().client.lpipsWeights(net, read);
+    // Files go as handles: the client reads them, and reads them again for a worker restarted after a crash.
+    await session().client.lpipsWeights(net, files.map((f) => ({ name: f.name, bytes: f })));
     const problems = useLpips.getState().statusByNet[net]?.problems ?? [];
     if (problems.length > 0) throw new Error(problems.join('\n'));
   });

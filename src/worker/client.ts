@@ -4,7 +4,7 @@
 import type { Config } from '../core/config';
 import type { LpipsNet } from '../core/lpips/index';
 import type {
-  BackendChoice, BackendName, CheckpointEvent, Command, CommandBody, EditReply, EditRequest, ErrorCode, LpipsSourceOverride, ReplyEvent, ViewRequest, WorkerEvent,
+  BackendChoice, BackendName, CheckpointEvent, Command, CommandBody, EditReply, EditRequest, ErrorCode, LpipsSourceOverride, LpipsStatusEvent, ReplyEvent, ViewRequest, WorkerEvent,
   WorkerEventType,
 } from './protocol';
 
@@ -42,6 +42,11 @@ export class TrainerClient {
   private lastView: ViewRequest | null = null;
   private lastPrepare: Record<string, BackendName> | null = null;
   private lastCheckpoint: CheckpointEvent | null = null;
+  /** LPIPS files the user gave, per backbone (only those the worker kept), replayed to a respawned worker. */
+  private readonly lpipsFiles = new Map<LpipsNet, Map<string, Blob | ArrayBuffer>>();
+  /** Backbones whose cached or downloaded weights were asked for (restored from the cache after a respawn). */
+  private readonly lpipsCached = new Map<LpipsNet, LpipsSourceOverride | undefined>();
+  private readonly lpipsStatus = new Map<LpipsNet, LpipsStatusEvent>();
   private wasTraining = false;
   private respawns = 0;
   private recovering = false;
@@ -118,18 +123,54 @@ export class TrainerClient {
   setBackend(backend: BackendChoice) {
     return this.send({ type: 'setBackend', backend });
   }
-  /** LPIPS weight files the user chose (copied, then transferred). Answered after an lpipsStatus event. */
-  lpipsWeights(net: LpipsNet, files: Array<{ name: string; bytes: ArrayBuffer }>) {
-    const copies = files.map((f) => f.bytes.slice(0));
-    return this.send({ type: 'lpipsWeights', net, files: copies, names: files.map((f) => f.name) }, copies);
+  /**
+   * LPIPS weight files the user chose (read or copied, then transferred). Answered after an lpipsStatus event.
+   * The files the worker kept are remembered (a File is only a handle) and given again to a respawned worker.
+   */
+  async lpipsWeights(net: LpipsNet, files: Array<{ name: string; bytes: ArrayBuffer | Blob }>): Promise<ReplyEvent> {
+    const r = await this.sendLpipsFiles(net, files);
+    const kept = new Set(this.lpipsStatus.get(net)?.files.filter((f) => f.origin === 'file').map((f) => f.name) ?? []);
+    const held = this.lpipsFiles.get(net) ?? new Map<string, Blob | ArrayBuffer>();
+    for (const f of files) if (kept.has(f.name)) held.set(f.name, f.bytes);
+    if (held.size > 0) this.lpipsFiles.set(net, held);
+    return r;
   }
   lpipsDownload(net: LpipsNet, sources?: LpipsSourceOverride) {
+    this.lpipsCached.set(net, sources);
     return this.send({ type: 'lpipsDownload', net, sources });
   }
   lpipsRestore(net: LpipsNet, sources?: LpipsSourceOverride) {
+    this.lpipsCached.set(net, sources);
     return this.send({ type: 'lpipsRestore', net, sources });
   }
-  /** Zero-shot editing with the current model (the worker pauses training first). */
+
+  private async sendLpipsFiles(net: LpipsNet, files: Array<{ name: string; bytes: ArrayBuffer | Blob }>): Promise<ReplyEvent> {
+    const copies = await Promise.all(files.map((f) => (f.bytes instanceof Blob ? f.bytes.arrayBuffer() : f.bytes.slice(0))));
+    return this.send({ type: 'lpipsWeights', net, files: copies, names: files.map((f) => f.name) }, copies);
+  }
+
+  /** After a respawn: the user's LPIPS files again, then the cached weights (so LPIPS runs can be rebuilt). */
+  private async replayLpips(): Promise<void> {
+    for (const [net, files] of this.lpipsFiles) {
+      try {
+        await this.sendLpipsFiles(net, [...files].map(([name, bytes]) => ({ name, bytes })));
+      } catch (err) {
+        console.warn(`LPIPS files for ${net} could not be given to the restarted worker`, err);
+      }
+    }
+    for (const [net, sources] of this.lpipsCached) {
+      try {
+        await this.send({ type: 'lpipsRestore', net, sources });
+      } catch (err) {
+        console.warn(`cached LPIPS weights for ${net} could not be restored in the restarted worker`, err);
+      }
+    }
+  }
+  /** Stops a running edit: its request fails with code 'aborted'; training goes on if it was running. */
+  abortEdit() {
+    return this.send({ type: 'abortEdit' });
+  }
+  /** Zero-shot editing with the current model (the worker pauses training first, and resumes it afterwards). */
   async edit(request: EditRequest): Promise<EditReply> {
     const r = await this.send({ type: 'edit', request });
     if (!r.edit) throw new Error('the worker sent no edit result');
@@ -193,6 +234,8 @@ export class TrainerClient {
         if (e.ok) p.resolve(e);
         else p.reject(new WorkerCommandError(e.error?.code ?? 'internal', e.error?.message ?? 'command failed'));
       }
+    } else if (e.type === 'lpipsStatus') {
+      this.lpipsStatus.set(e.net, e);
     } else if (e.type === 'checkpoint') {
       this.lastCheckpoint = e;
       // The checkpoint that recovery itself restores is no progress: a crash loop must still give up.
@@ -220,6 +263,8 @@ export class TrainerClient {
     this.recovering = true;
     try {
       if (this.lastInit) await this.send({ type: 'init', backend: this.lastInit });
+      // Before the configure: a run with the LPIPS metric is built only when its weights are there.
+      await this.replayLpips();
       if (this.lastConfigure) {
         const cfg = this.lastConfigure;
         await this.send({ type: 'configure', config: cfg.config, points: cfg.points });

@@ -6,7 +6,7 @@ import { initBackend } from './backendControl';
 import { lpips, post, requireSession, status, w } from './context';
 import { runAnatomy } from './anatomy';
 import { runDebug } from './debugHooks';
-import { runEdit } from './editing';
+import { abortEdit, runEdit } from './editing';
 import type { AnatomyReply, Command, EditReply } from './protocol';
 import { sendCheckpoint, sendSnapshot, sendStatic } from './publish';
 import { pretrainedModelBytes } from './resources';
@@ -98,10 +98,21 @@ export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | An
     }
     case 'edit': {
       const s = requireSession();
-      // Edits use the model as it is now; training waits for the user to resume. Showing a digit needs no pause.
-      if (cmd.request.task !== 'reference') await stopLoop();
-      return runEdit(s, cmd.request);
+      // Showing a digit needs no pause. Edits use the model as it is now: training stops for the edit and goes
+      // on afterwards (finished, failed or aborted) if it was running, unless the user paused meanwhile.
+      if (cmd.request.task === 'reference') return runEdit(s, cmd.request);
+      const resume = w.running;
+      const epoch = w.pauseEpoch;
+      await stopLoop();
+      try {
+        return await runEdit(s, cmd.request);
+      } finally {
+        if (resume && epoch === w.pauseEpoch && w.session === s && !w.running) void startLoop();
+      }
     }
+    case 'abortEdit':
+      abortEdit();
+      return;
     case 'lpipsWeights':
       await lpips.addFiles(cmd.net, cmd.files.map((b, i) => ({ name: cmd.names[i] ?? `file ${i + 1}`, bytes: new Uint8Array(b) })));
       await lpips.measureCost();

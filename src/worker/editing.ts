@@ -3,7 +3,7 @@
 // The worker only dispatches here; every check of the user's input happens in the core (EditError).
 import {
   addNoise, conditionalSample2d, denoise, editImage, editTimes, EditError, evenAlphas, interpolate, networkConsistencyFn,
-  paintedMask, seededEditNoise, seededLatent, validateEditTimes, type EditRange, type EditResult, type ImageEdit,
+  paintedMask, seededEditNoise, seededLatent, validateEditTimes, type ConsistencyFn, type EditRange, type EditResult, type ImageEdit,
 } from '../core/edit/index';
 import { mnistSignedPixels } from '../core/data/mnist';
 import type { MnistSource } from '../core/run/imageData';
@@ -60,15 +60,51 @@ function reply(req: EditRequest, s: TrainingSession, r: EditResult, extra: Parti
   };
 }
 
+/** The user stopped the edit; nothing of it is kept. */
+export class EditAbortedError extends Error {
+  override name = 'EditAbortedError';
+  constructor() {
+    super('the edit was cancelled');
+  }
+}
+
+let running: AbortController | null = null;
+
+/** Stops the running edit before its next network evaluation; false when none runs. */
+export function abortEdit(): boolean {
+  if (!running) return false;
+  running.abort();
+  return true;
+}
+
+/**
+ * f, but each call first yields to the worker's message queue (so an abort command is read between
+ * steps, not after the whole edit) and stops when the edit was aborted.
+ */
+function abortable(f: ConsistencyFn, signal: AbortSignal): ConsistencyFn {
+  return async (x, t, batch) => {
+    await new Promise((r) => setTimeout(r, 0));
+    if (signal.aborted) throw new EditAbortedError();
+    return f(x, t, batch);
+  };
+}
+
 /** Runs one edit with the session's current model (the caller pauses training first). */
 export async function runEdit(s: TrainingSession, req: EditRequest): Promise<EditReply> {
   const t0 = performance.now();
-  const out = await dispatch(s, req);
-  out.ms = performance.now() - t0;
-  return out;
+  const controller = new AbortController();
+  running = controller;
+  try {
+    const out = await dispatch(s, req, controller.signal);
+    if (controller.signal.aborted) throw new EditAbortedError();
+    out.ms = performance.now() - t0;
+    return out;
+  } finally {
+    if (running === controller) running = null;
+  }
 }
 
-async function dispatch(s: TrainingSession, req: EditRequest): Promise<EditReply> {
+async function dispatch(s: TrainingSession, req: EditRequest, signal: AbortSignal): Promise<EditReply> {
   const c = s.config;
   const range: EditRange = { eps: c.eps, T: c.T };
   const shape = s.data.dataShape;
@@ -81,7 +117,7 @@ async function dispatch(s: TrainingSession, req: EditRequest): Promise<EditReply
     const { y, digit } = referenceDigit(s, req.digit);
     return { task: req.task, dataShape: [...shape], batch: 1, reference: y, digit, start: y.slice(), iterates: [], times: [], result: y.slice(), ms: 0 };
   }
-  const f = networkConsistencyFn(s.net, s.samplingParams(req.weights ?? 'ema'), shape, s.scalings(), image);
+  const f = abortable(networkConsistencyFn(s.net, s.samplingParams(req.weights ?? 'ema'), shape, s.scalings(), image), signal);
 
   if (req.task === 'fix2d' || req.task === 'line2d') {
     const k = req.constraint;

@@ -48,6 +48,8 @@ export type Command =
   | { type: 'loadPretrained'; id: number; role: 'cd' | 'ct' }
   /** Zero-shot editing (Algorithm 4) with the current model; pauses training first. Answered with `edit`. */
   | { type: 'edit'; id: number; request: EditRequest }
+  /** Stops the running edit before its next network evaluation (answered at once; the edit fails with 'aborted'). */
+  | { type: 'abortEdit'; id: number }
   /** LPIPS weights: files the user picked or dropped (recognised by content), for backbone `net`. */
   | { type: 'lpipsWeights'; id: number; net: LpipsNet; files: ArrayBuffer[]; names: string[] }
   /** Download the missing LPIPS parts for `net` from the pinned sources (or `sources`, a test hook). */
@@ -230,6 +232,7 @@ export type AnatomyReply = StepAnatomy;
 export type ErrorCode =
   | 'invalid-config'
   | 'invalid-edit'
+  | 'aborted'
   | 'invalid-weights'
   | 'nan-loss'
   | 'backend-failed'

@@ -26,7 +26,7 @@ scope.onmessage = (ev: MessageEvent<Command>) => {
     }
   };
   if (cmd.type === 'pause') w.pauseEpoch++;
-  if (cmd.type === 'pause' || cmd.type === 'setView' || cmd.type === 'snapshot' || cmd.type === 'setStopRules') void run();
+  if (cmd.type === 'pause' || cmd.type === 'abortEdit' || cmd.type === 'setView' || cmd.type === 'snapshot' || cmd.type === 'setStopRules') void run();
   else if (cmd.type === 'start') {
     // A Start waiting behind `prepare` is dropped if the user paused meanwhile.
     const epoch = w.pauseEpoch;

@@ -15,8 +15,13 @@ import './edit.css';
 function EditStatus() {
   const error = useEdit((s) => s.error);
   const reply = useEdit((s) => s.reply);
+  const busy = useEdit((s) => s.busy);
+  const cancelled = useEdit((s) => s.cancelled);
+  const abort = useEdit((s) => s.abort);
   return (
     <div className="edit-status">
+      {busy && <button type="button" onClick={() => void abort()}>Cancel edit</button>}
+      {cancelled && !busy && <p className="muted" role="status" aria-label="Edit cancelled">Edit cancelled; nothing was changed.</p>}
       {error && <p className="edit-error" role="alert" aria-label="Edit error">{error}</p>}
       {reply && reply.task !== 'reference' && (
         <p className="muted" aria-label="Edit times">
@@ -84,7 +89,7 @@ export function EditPanel() {
     <section className="panel edit-panel" aria-label="Zero-shot editing">
       <div className="panel-head">
         <h2>Zero-shot editing</h2>
-        <span className="muted">Algorithm 4: no retraining; training pauses while an edit runs</span>
+        <span className="muted">Algorithm 4: no retraining; training pauses while an edit runs and goes on afterwards</span>
       </div>
       {image ? <ImageEditing /> : <PlaneEditing />}
       <EditStatus />

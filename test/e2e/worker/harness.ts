@@ -1,5 +1,6 @@
 // Exposes a TrainerClient on window so browser tests drive the real worker through its real client.
 import { DEFAULTS, type Config } from '../../../src/core/config';
+import { syntheticWeightFiles } from '../../../src/core/lpips/index';
 import { TrainerClient } from '../../../src/worker/client';
 import type { WorkerEvent } from '../../../src/worker/protocol';
 
@@ -9,7 +10,7 @@ const client = new TrainerClient({
   createWorker: () => new Worker(new URL('../../../src/worker/trainer.worker.ts', import.meta.url), { type: 'module' }),
   onCrash: (info) => crashes.push(info),
 });
-for (const type of ['ready', 'backendChoice', 'status', 'progress', 'quality', 'static', 'snapshot', 'error', 'checkpoint'] as const) {
+for (const type of ['ready', 'backendChoice', 'status', 'progress', 'quality', 'static', 'snapshot', 'error', 'checkpoint', 'lpipsStatus'] as const) {
   client.on(type, (e) => events.push(e));
 }
 
@@ -24,6 +25,8 @@ const harness = {
     for (let i = events.length - 1; i >= 0; i--) if (events[i].type === type) return events[i];
     return null;
   },
+  /** LPIPS weight files with made-up values (unknown checksums: accepted as "unverified" files). */
+  syntheticLpips: syntheticWeightFiles,
   count(type: string) {
     return events.filter((e) => e.type === type).length;
   },

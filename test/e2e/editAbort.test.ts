@@ -1,0 +1,56 @@
+// Cancelling an edit in the page: while a long 2D edit runs, "Cancel edit" stops it, the page says so, and
+// the training that the edit interrupted goes on by itself.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { button, readStep, startHarness, waitForReady, waitForStep, type Harness } from './harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function drag(page: Page, selector: string, from: [number, number], to: [number, number]): Promise<void> {
+  const box = (await page.locator(selector).boundingBox())!;
+  const at = (p: [number, number]) => [box.x + p[0] * box.width, box.y + p[1] * box.height] as const;
+  await page.mouse.move(...at(from));
+  await page.mouse.down();
+  await page.mouse.move(...at(to), { steps: 8 });
+  await page.mouse.up();
+}
+
+describe('cancelling an edit', () => {
+  it('Cancel edit stops a running edit; training that was running goes on', async () => {
+    // The default 4x256 MLP: 4,096 samples over 40 steps take seconds on WASM.
+    const page = await h.open('bs=32&_p=64&_tr=4');
+    await waitForReady(page);
+    const panel = page.getByRole('region', { name: 'Zero-shot editing' });
+    await panel.getByLabel('Samples', { exact: true }).fill('4096');
+    await panel.getByLabel('Steps', { exact: true }).fill('40');
+    await button(page, 'Train').click();
+    await waitForStep(page, 3);
+
+    const canvas = 'canvas[aria-label="Conditional sampling canvas: drag a line"]';
+    await page.locator(canvas).scrollIntoViewIfNeeded();
+    await drag(page, canvas, [0.2, 0.8], [0.8, 0.3]);
+    const cancel = button(page, 'Cancel edit');
+    await cancel.waitFor({ timeout: 30_000 });
+    await cancel.click();
+    await page.getByRole('status', { name: 'Edit cancelled' }).waitFor({ timeout: 10_000 });
+    expect(await cancel.count()).toBe(0);
+    expect(await page.getByRole('alert', { name: 'Edit error' }).count()).toBe(0);
+    const reply = await page.evaluate(() => (window as unknown as { __edit: { state(): { reply: unknown } } }).__edit.state().reply);
+    expect(reply).toBeNull();
+
+    // Training was running before the edit: it goes on without another press of Train.
+    await expect.poll(() => button(page, 'Pause').count(), { timeout: 30_000 }).toBe(1);
+    const at = await readStep(page);
+    await waitForStep(page, at + 10);
+    await button(page, 'Pause').click();
+    await page.close();
+  });
+});
