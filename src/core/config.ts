@@ -314,6 +314,9 @@ export function crossFieldErrors(c: Config): string[] {
   if (c.teacher === 'pretrained' && image && usesTeacher && c.model !== 'unet') {
     errors.push('Teacher: the pretrained teacher is a "unet"; choose that model or a learned teacher');
   }
+  if ((c.mode === 'sct' || c.mode === 'scd') && c.sigmaData !== 0.5) {
+    errors.push(`sigma_data: sCT/sCD convert TrigFlow time to EDM sigma with sigma_d = 0.5 (got ${c.sigmaData})`);
+  }
   if ((c.mode === 'sct' || c.mode === 'scd' || c.mode === 'meanflow') && c.jvpRoute === 'exact' && c.model !== 'mlp') {
     errors.push('JVP route: the exact route (double VJP) needs the MLP; tfjs cannot differentiate the U-Net\'s pooling twice (choose auto or fd)');
   }

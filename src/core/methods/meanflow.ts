@@ -9,20 +9,11 @@ import type { Rng } from '../rng';
 import { perSample, sampleSize } from '../tensorUtil';
 import { jvp, jvpChoice, type JvpRoute, type TensorFn } from './jvp';
 import type { MeanflowSettings } from './settings/meanflow';
-import type { MethodContext, MethodDraws, TimeConvention, TrainingMethod, UnitNoise } from './types';
+import { fmTime } from './timeConventions';
+import type { MethodContext, MethodDraws, TrainingMethod, UnitNoise } from './types';
 
 /** (t, t - r) are multiplied by this before the network's features (at most 2 rad per unit time). */
 export const MEANFLOW_TIME_SCALE = 1 / 32;
-
-/** Flow-matching time with noise at t = 1: sigma = t / (1 - t), x_sigma = z_t / (1 - t) (sheet §1). */
-export const meanflowTime: TimeConvention = {
-  name: 'fm',
-  dataTime: 0,
-  noiseTime: 1,
-  sigmaOf: (t) => t / (1 - t),
-  timeOf: (sigma) => sigma / (1 + sigma),
-  edmScale: (t) => 1 / (1 - t),
-};
 
 export interface MeanflowDraws extends MethodDraws {
   /** e ~ N(0, I), [B, ...dataShape]. */
@@ -98,7 +89,7 @@ export function meanflowBudgets(c: { taus: readonly number[] }): number[] {
 
 export const meanflowMethod: TrainingMethod<MeanflowDraws, MeanflowTarget> = {
   id: 'meanflow',
-  time: meanflowTime,
+  time: fmTime,
   timeInputs: 2,
   jumps: 'any',
   needsTeacher: 'none',

@@ -5,6 +5,8 @@ import { isTrainingMethod } from './types';
 import { cdMethod, ctMethod } from './consistency';
 import { ectMethod } from './ect';
 import { flowMethod } from './flow';
+import { meanflowMethod } from './meanflow';
+import { scdMethod, sctMethod } from './scm';
 import { shortcutMethod } from './shortcut';
 
 const METHODS: Partial<Record<MethodId, FlowMapMethod>> = {
@@ -13,6 +15,9 @@ const METHODS: Partial<Record<MethodId, FlowMapMethod>> = {
   ect: ectMethod as FlowMapMethod,
   flow: flowMethod as FlowMapMethod,
   shortcut: shortcutMethod as FlowMapMethod,
+  sct: sctMethod as FlowMapMethod,
+  scd: scdMethod as FlowMapMethod,
+  meanflow: meanflowMethod as FlowMapMethod,
 };
 
 /** The method for a mode, or null where it is not built yet. */

@@ -13,22 +13,11 @@ import type { Config } from '../config';
 import type { Rng } from '../rng';
 import { perSample, sampleSize } from '../tensorUtil';
 import { jvp, jvpChoice } from './jvp';
-import type { MethodContext, MethodDraws, TimeConvention, TrainingMethod, UnitNoise } from './types';
+import { trigFlowTime } from './timeConventions';
+import type { MethodContext, MethodDraws, TrainingMethod, UnitNoise } from './types';
 
 /** The network sees c = t / 32: its features then have at most 2 rad per unit t (sheet §4.8: low frequencies). */
 export const SCM_TIME_SCALE = 1 / 32;
-
-/** TrigFlow time: sigma = sd tan t, x_sigma = x_t / cos t (sheet §1). */
-export function trigflowTime(sigmaData = 0.5): TimeConvention {
-  return {
-    name: 'trigflow',
-    dataTime: 0,
-    noiseTime: Math.PI / 2,
-    sigmaOf: (t) => sigmaData * Math.tan(t),
-    timeOf: (sigma) => Math.atan(sigma / sigmaData),
-    edmScale: (t) => 1 / Math.cos(t),
-  };
-}
 
 /** Quantile p of the proposal t = arctan(e^tau / sd), tau ~ N(Pm, Ps^2) (for the golden values, §4.7). */
 export function scmTimeOfTau(tau: number, sigmaData: number): number {
@@ -137,7 +126,7 @@ export function teacherVelocity(ctx: MethodContext, xt: tf.Tensor, t: Float64Arr
 function scmMethod(id: 'sct' | 'scd'): TrainingMethod<ScmDraws, ScmTarget> {
   return {
     id,
-    time: trigflowTime(0.5),
+    time: trigFlowTime(0.5), // config.ts requires sigma_d = 0.5 for sCT/sCD
     timeInputs: 1,
     jumps: 'data-end',
     needsTeacher: id === 'scd' ? 'distil' : 'none',

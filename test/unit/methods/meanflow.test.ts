@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import { jvpChoice, type TensorFn } from '../../../src/core/methods/jvp';
 import {
-  adaptiveWeight, meanflowJump, meanflowMethod, meanflowTarget, meanflowTime, sampleTimes,
+  adaptiveWeight, meanflowJump, meanflowMethod, meanflowTarget, sampleTimes,
 } from '../../../src/core/methods/meanflow';
 import { MEANFLOW_DEFAULTS } from '../../../src/core/methods/settings/meanflow';
 import type { MethodContext } from '../../../src/core/methods/types';
@@ -123,12 +123,12 @@ describe('MeanFlow flow map and sampler', () => {
 
   it('time convention: sigma = t / (1 - t) (golden t = 0.001996008, 0.5, 80/81 for sigma = 0.002, 1, 80)', () => {
     [[0.002, 0.001996008], [1, 0.5], [80, 80 / 81]].forEach(([sigma, t]) => {
-      expect(meanflowTime.timeOf(sigma)).toBeCloseTo(t, 9);
-      expect(meanflowTime.sigmaOf(t)).toBeCloseTo(sigma, 5);
+      expect(meanflowMethod.time.timeOf(sigma)).toBeCloseTo(t, 9);
+      expect(meanflowMethod.time.sigmaOf(t)).toBeCloseTo(sigma, 5);
     });
     // v(x_t = 1, t = 0.5) for data N(0, 0.25) through the EDM denoiser: (x_t - D(x_t/(1-t), t/(1-t))) / t = 1.2.
     const D = (x: number, sigma: number) => (0.25 * x) / (0.25 + sigma * sigma);
-    expect((1 - D(1 * meanflowTime.edmScale(0.5), meanflowTime.sigmaOf(0.5))) / 0.5).toBeCloseTo(1.2, 12);
+    expect((1 - D(1 * meanflowMethod.time.edmScale(0.5), meanflowMethod.time.sigmaOf(0.5))) / 0.5).toBeCloseTo(1.2, 12);
   });
 
   it('draws (t, r) with r <= t and r = t on about 1 - ratio of the rows', () => {

@@ -9,8 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import { readSafetensors } from '../../../src/core/io/safetensors';
 import { toFloat32, type HostTensor } from '../../../src/core/io/tensor';
+import { ectMethod } from '../../../src/core/methods/ect';
+import { flowMethod } from '../../../src/core/methods/flow';
 import { meanflowMethod } from '../../../src/core/methods/meanflow';
 import { scdMethod, sctMethod } from '../../../src/core/methods/scm';
+import { shortcutMethod } from '../../../src/core/methods/shortcut';
 import type { MethodContext, MethodDraws, TrainingMethod } from '../../../src/core/methods/types';
 import { createMlp } from '../../../src/core/models/mlp';
 import { MixtureDenoiser } from '../../../src/core/teacher/mixtureDenoiser';
@@ -114,5 +117,31 @@ describe('the default (finite-difference) JVP route against PyTorch', () => {
       expect(e.loss).toBeLessThan(TOL);
       expect(e.grad).toBeLessThan(TOL);
     }
+  });
+});
+
+describe('flow matching, ECT and shortcut models against PyTorch', () => {
+  it('flow matching: loss and gradient to 1e-4', () => {
+    const d = { x0: f32('flow.input.x0'), e: f32('flow.input.e'), t: f64('flow.input.t') };
+    const e = parity('flow', flowMethod, d, 0, { mode: 'flow' });
+    expect(e.loss).toBeLessThan(TOL);
+    expect(e.grad).toBeLessThan(TOL);
+  });
+
+  it('ECT with c = 0 and c = 0.03 (rows with r = 0 take x_0 as the target): loss and gradient to 1e-4', () => {
+    for (const [name, c] of [['ect', 0], ['ect_c', 0.03]] as const) {
+      const d = { x0: f32(`${name}.input.x0`), eps: f32(`${name}.input.eps`), t: f64(`${name}.input.t`), r: f64(`${name}.input.r`), prefit: false };
+      expect(d.r[0]).toBe(0);
+      const e = parity(name, ectMethod, d, 0, { mode: 'ect', ectC: c }, 'ect');
+      expect(e.loss).toBeLessThan(TOL);
+      expect(e.grad).toBeLessThan(TOL);
+    }
+  });
+
+  it('shortcut (M = 8, 8 flow rows, 4 bootstrap rows at D = 1, 1/2, 1/4, 1/4; online targets): loss and gradient to 1e-4', () => {
+    const d = { x0: f32('shortcut.input.x0'), noise: f32('shortcut.input.noise'), t: f64('shortcut.input.t'), dNet: f64('shortcut.input.dNet'), flowRows: 8 };
+    const e = parity('shortcut', shortcutMethod, d, 0, { mode: 'shortcut', shortcutM: 8, shortcutTargetEma: 0 });
+    expect(e.loss).toBeLessThan(TOL);
+    expect(e.grad).toBeLessThan(TOL);
   });
 });

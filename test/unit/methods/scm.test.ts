@@ -5,8 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import { doubleVjpJvp, finiteDifferenceJvp, type TensorFn } from '../../../src/core/methods/jvp';
 import {
-  scdMethod, scmTangent, scmTimeOfTau, sctMethod, tangentWarmup, teacherVelocity, trigflowConsistency, trigflowTime,
+  scdMethod, scmTangent, scmTimeOfTau, sctMethod, tangentWarmup, teacherVelocity, trigflowConsistency,
 } from '../../../src/core/methods/scm';
+import { trigFlowTime } from '../../../src/core/methods/timeConventions';
 import type { MethodContext } from '../../../src/core/methods/types';
 import { createMlp } from '../../../src/core/models/mlp';
 import { Rng } from '../../../src/core/rng';
@@ -40,7 +41,9 @@ function randomParams(ctx: MethodContext): tf.Tensor[] {
 
 describe('TrigFlow time (sheet §1)', () => {
   it('converts EDM sigma to TrigFlow t and back, with x_sigma = x_t / cos t', () => {
-    const tc = trigflowTime(0.5);
+    const tc = sctMethod.time;
+    expect(tc.name).toBe('trigflow');
+    expect(tc.sigmaOf(1)).toBe(trigFlowTime(0.5).sigmaOf(1));
     const golden = [0.003999979, 0.785398163, 1.107148718, 1.564546408];
     [0.002, 0.5, 1, 80].forEach((sigma, i) => {
       expect(tc.timeOf(sigma)).toBeCloseTo(golden[i], 8);
