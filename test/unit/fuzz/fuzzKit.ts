@@ -7,7 +7,10 @@ import { expect } from 'vitest';
 /** Override with FUZZ_SEED=<n> to explore further; a failure prints the seed and path to replay it. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 
-/** One property's budget: at most `numRuns` inputs, and it stops early (passing) after `ms`. */
+/**
+ * One property's budget: at most `numRuns` inputs, and it stops early (passing) after `ms`. The limits of all
+ * properties add up to about 50 s; two test workers share them, so the set stays well under a minute.
+ */
 export function budget(numRuns: number, ms: number): fc.Parameters<unknown> {
   return { seed: FUZZ_SEED, numRuns, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, includeErrorInReport: true };
 }

@@ -43,7 +43,7 @@ describe('PNG input, fuzzed', () => {
       counter.tick();
       const r = decode(bytes, 'mutated png');
       if (r.ok) checkImage(r.value!);
-    }), budget(2000, 4000));
+    }), budget(2000, 2500));
     counter.report();
   });
 
@@ -55,7 +55,7 @@ describe('PNG input, fuzzed', () => {
       const r = decode(bytes, 'crc-repaired png');
       if (r.ok) checkImage(r.value!);
       else rejected++;
-    }), budget(2000, 6000));
+    }), budget(2000, 3500));
     counter.report();
     expect(rejected).toBeGreaterThan(counter.count / 10);
   });
@@ -76,7 +76,7 @@ describe('PNG input, fuzzed', () => {
         const alpha = channels === 2 ? p[1] : channels === 4 ? p[3] : 255;
         expect(img.grey[k]).toBeCloseTo((level / 255) * (alpha / 255), 6);
       }
-    }), budget(400, 3000));
+    }), budget(400, 2000));
     counter.report();
   });
 });

@@ -27,7 +27,7 @@ describe('points CSV, fuzzed', () => {
         if (comments) lines.splice(1, 0, '# a comment', '   ', '');
         const text = (header ? [`x${s}y`, ...lines] : lines).join(nl);
         expect(Array.from(parsePointsCsv(text))).toEqual(points.flat());
-      }), budget(1000, 3000));
+      }), budget(1000, 2000));
     counter.report();
   });
 
@@ -41,7 +41,7 @@ describe('points CSV, fuzzed', () => {
       const r = parse(rows.map((cells) => cells.join(s)).join(nl), 'csv rows');
       if (r.ok) checkPoints(r.value!);
       else expect(r.error!.message).toMatch(/^line \d+: |need at least 2 points/);
-    }), budget(3000, 4000));
+    }), budget(3000, 2000));
     counter.report();
   });
 

@@ -67,7 +67,7 @@ describe('run files, fuzzed', () => {
         ok++;
         checkContents(r.value!);
       }
-    }), budget(2000, 8000));
+    }), budget(2000, 3500));
     counter.report();
     expect(ok).toBeGreaterThan(0); // some mutations (e.g. in padding) leave a readable file
   });
@@ -94,7 +94,7 @@ describe('run files, fuzzed', () => {
       const meta = { ...parsed.metadata, ...Object.fromEntries(changes) };
       const r = decode(writeSafetensors(parsed.tensors, meta), `metadata ${JSON.stringify(changes)}`);
       if (r.ok) checkContents(r.value!);
-    }), budget(2000, 6000));
+    }), budget(2000, 2500));
     counter.report();
   });
 
@@ -125,7 +125,7 @@ describe('run files, fuzzed', () => {
       const r = decode(writeSafetensors(parsed.tensors, parsed.metadata), `${key}: ${JSON.stringify(change)}`);
       if (r.ok) checkContents(r.value!);
       else if (change.kind === 'value') expect(r.error!.message).toMatch(/non-finite/);
-    }), budget(600, 5000));
+    }), budget(600, 2500));
     counter.report();
   });
 });

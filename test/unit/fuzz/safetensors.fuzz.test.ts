@@ -44,7 +44,7 @@ describe('safetensors reader, fuzzed', () => {
       counter.tick();
       const r = read(bytes, 'mutated safetensors');
       if (r.ok) checkResult(r.value!);
-    }), budget(3000, 6000));
+    }), budget(3000, 3000));
     counter.report();
     expect(counter.count).toBeGreaterThan(200);
   });
@@ -67,7 +67,7 @@ describe('safetensors reader, fuzzed', () => {
       counter.tick();
       const r = read(handMade(h, data), `header ${JSON.stringify(h)}`);
       if (r.ok) checkResult(r.value!);
-    }), budget(3000, 5000));
+    }), budget(3000, 2500));
     counter.report();
   });
 
@@ -81,7 +81,7 @@ describe('safetensors reader, fuzzed', () => {
         expect(r.ok).toBe(false);
         expect(r.error!.message).toMatch(/header/);
       }
-    }), budget(2000, 3000));
+    }), budget(2000, 1500));
     counter.report();
   });
 
@@ -103,7 +103,7 @@ describe('safetensors reader, fuzzed', () => {
           expect(back.tensors.get(k)!.shape).toEqual(t.shape);
           expect(Array.from(back.tensors.get(k)!.data as ArrayLike<unknown>)).toEqual(Array.from(t.data as ArrayLike<unknown>));
         }
-      }), budget(500, 3000));
+      }), budget(500, 1500));
     counter.report();
   });
 });

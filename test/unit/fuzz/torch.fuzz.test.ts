@@ -33,7 +33,7 @@ describe('torch readers, fuzzed', () => {
       counter.tick();
       const r = expectTypedOutcome(() => readWeightFile(bytes), READER_ERRORS, 'mutated torch file');
       if (r.ok) checkTensors(r.value!.tensors);
-    }), budget(2500, 9000));
+    }), budget(2500, 4000));
     counter.report();
     expect(counter.count).toBeGreaterThan(200);
   });
@@ -45,7 +45,7 @@ describe('torch readers, fuzzed', () => {
       counter.tick();
       const run: () => unknown = reader === 'legacy' ? () => readTorchLegacy(bytes) : reader === 'zip' ? () => readTorchZip(bytes) : () => readZipDirectory(bytes);
       expectTypedOutcome(run, READER_ERRORS, `${reader} reader`);
-    }), budget(2500, 6000));
+    }), budget(2500, 2500));
     counter.report();
   });
 
@@ -68,7 +68,7 @@ describe('torch readers, fuzzed', () => {
     fc.assert(fc.property(program, fc.boolean(), (bytes, torch) => {
       counter.tick();
       expectTypedOutcome(() => unpickle(bytes, 0, torch ? torchHooks(new Map()) : {}), [PickleError, TorchFormatError], 'pickle program');
-    }), budget(4000, 5000));
+    }), budget(4000, 2000));
     counter.report();
   });
 });

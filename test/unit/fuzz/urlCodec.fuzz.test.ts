@@ -49,7 +49,7 @@ describe('URL state, fuzzed', () => {
     fc.assert(fc.property(query, (search) => {
       counter.tick();
       checkDecoded(search);
-    }), budget(1500, 8000));
+    }), budget(1500, 5000));
     counter.report();
     expect(counter.count).toBeGreaterThan(100);
   });
@@ -60,7 +60,7 @@ describe('URL state, fuzzed', () => {
     fc.assert(fc.property(text, (search) => {
       counter.tick();
       checkDecoded(search);
-    }), budget(1500, 4000));
+    }), budget(1500, 3000));
     counter.report();
   });
 });
