@@ -66,7 +66,9 @@ function TourDialog() {
     const stopRun = startTourRun();
     return () => {
       stopRun();
-      if (previous && previous.isConnected) previous.focus();
+      // The first-visit offer's button is gone once the tour starts: the Tour button takes the focus back.
+      const back = previous?.isConnected ? previous : document.querySelector<HTMLElement>('[data-tour-button]');
+      back?.focus();
     };
   }, []);
 

@@ -14,7 +14,7 @@ export function TourLauncher() {
           <button type="button" className="secondary" onClick={() => useTour.getState().decline()}>No thanks</button>
         </p>
       )}
-      <button type="button" className="secondary" aria-haspopup="dialog" aria-expanded={open} onClick={start}
+      <button type="button" className="secondary" aria-haspopup="dialog" aria-expanded={open} onClick={start} data-tour-button
         title="A guided tour of the views (8 stops, keyboard: arrows and Esc)">
         Tour
       </button>
