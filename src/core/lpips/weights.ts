@@ -161,18 +161,32 @@ function recognise(tensors: Map<string, HostTensor>, report: WeightFileReport): 
   const problems: string[] = [];
   if (linByIndex.size > 0) {
     const r = recogniseLin(linByIndex);
+    const bad = typeof r === 'string' ? 0 : nonFinite(r.lin);
     if (typeof r === 'string') problems.push(r);
+    else if (bad) problems.push(`the lin layers hold ${bad} non-finite values (NaN or Inf)`);
     else { out.lin = r.lin; report.net = r.net; report.provides.push('lin'); }
   }
   if (backbone.size > 0) {
     const r = recogniseBackbone(backbone);
+    const bad = typeof r === 'string' ? 0 : nonFinite([...r.params.values()].map((t) => t.data));
     if (typeof r === 'string') problems.push(r);
+    else if (bad) problems.push(`the ${r.net} backbone holds ${bad} non-finite values (NaN or Inf)`);
     else if (report.net && report.net !== r.net) problems.push(`lin layers are for ${report.net}, backbone is ${r.net}`);
     else { out.backbone = r.params; report.net = r.net; report.provides.push('backbone'); }
   }
   if (linByIndex.size === 0 && backbone.size === 0) problems.push('no LPIPS lin layers or backbone tensors in this file');
   if (problems.length > 0) report.problem = problems.join('; ');
   return out;
+}
+
+/** NaN or Inf weights would make every LPIPS distance NaN, and so every training loss. */
+function nonFinite(arrays: ArrayLike<number | bigint>[]): number {
+  let bad = 0;
+  for (const a of arrays) {
+    if (!(a instanceof Float32Array || a instanceof Float64Array)) continue; // integers are always finite
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) bad++;
+  }
+  return bad;
 }
 
 function recogniseLin(byIndex: Map<number, HostTensor>): { net: LpipsNet; lin: Float32Array[] } | string {
