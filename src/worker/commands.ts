@@ -71,9 +71,17 @@ export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | An
     case 'importWeights':
     case 'restore': {
       const s = requireSession();
+      const resume = w.running;
+      const epoch = w.pauseEpoch;
       await stopLoop();
       const bytes = new Uint8Array(cmd.type === 'restore' ? cmd.checkpoint : cmd.bytes);
-      await s.importRunFile(bytes); // throws (and changes nothing) on a wrong file
+      try {
+        await s.importRunFile(bytes); // throws (and changes nothing) on a wrong file
+      } catch (e) {
+        // A refused file changes nothing, so training goes on if it was running (unless paused meanwhile).
+        if (resume && epoch === w.pauseEpoch && w.session === s && !w.running) void startLoop();
+        throw e;
+      }
       // The page keeps the new state at once (crash recovery, autosave), not only after the next training,
       // once a loss computed from the loaded weights has come back finite (one step, undone).
       await s.verifyCurrentState();

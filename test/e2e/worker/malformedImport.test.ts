@@ -102,4 +102,29 @@ describe('worker import of malformed files', () => {
     expect(results.crashes).toBe(0);
     expect(results.stepAfter).toBe(results.stepBefore + 2);
   });
+
+  it('a malformed file sent while training is refused and training goes on', async () => {
+    const r = await page.evaluate(async () => {
+      const h = (window as any).harness;
+      await h.client.start();
+      const progressed = async (from: number) => {
+        for (let i = 0; i < 100 && (h.lastOf('progress')?.step ?? 0) <= from; i++) await new Promise((ok) => setTimeout(ok, 50));
+        return h.lastOf('progress')?.step ?? 0;
+      };
+      const before = await progressed(h.lastOf('progress')?.step ?? 0);
+      let message = '';
+      try {
+        await h.client.importWeights(new TextEncoder().encode('not a weights file at all').buffer);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      const afterError = h.lastOf('progress')?.step ?? 0;
+      const later = await progressed(afterError);
+      await h.client.pause();
+      return { message, before, afterError, later };
+    });
+    expect(r.message).toMatch(/not a weights file of this playground/);
+    expect(r.later).toBeGreaterThan(r.afterError);
+    expect(r.afterError).toBeGreaterThanOrEqual(r.before);
+  });
 });
