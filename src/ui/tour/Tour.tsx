@@ -91,7 +91,8 @@ function TourDialog() {
     target?.classList.add(TARGET_CLASS);
     if (target) {
       // The sticky toolbar covers the top of the window: stop the view just below it.
-      const bar = document.querySelector('.toolbar')?.getBoundingClientRect().height ?? 0;
+      const toolbar = document.querySelector<HTMLElement>('.toolbar');
+      const bar = toolbar && getComputedStyle(toolbar).position === 'sticky' ? toolbar.getBoundingClientRect().height : 0;
       target.style.scrollMarginTop = `${Math.round(bar) + 16}px`;
       target.scrollIntoView({ block: 'start', inline: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
     }
