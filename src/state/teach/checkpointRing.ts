@@ -19,10 +19,11 @@ export class CheckpointRing<Q> {
     return this.items;
   }
 
-  /** A checkpoint at step s means the run is at s now: later entries belong to an abandoned future. */
+  /** Keeps the entries in step order; a checkpoint at a step already kept replaces it. */
   add(entry: RingEntry<Q>): void {
-    this.items = this.items.filter((e) => e.step < entry.step);
-    this.items.push(entry);
+    this.items = this.items.filter((e) => e.step !== entry.step);
+    const at = this.items.findIndex((e) => e.step > entry.step);
+    this.items.splice(at < 0 ? this.items.length : at, 0, entry);
     while (this.items.length > this.capacity) {
       let drop = 1;
       for (let i = 2; i < this.items.length - 1; i++) {
@@ -36,6 +37,7 @@ export class CheckpointRing<Q> {
     return this.items.find((e) => e.step === step) ?? null;
   }
 
+  /** The run went back to `step` (Rewind, a restored good state): later entries belong to an abandoned future. */
   dropAfter(step: number): void {
     this.items = this.items.filter((e) => e.step <= step);
   }

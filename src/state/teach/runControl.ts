@@ -55,10 +55,14 @@ export function installRunControl(): void {
     const { rules } = useRunControl.getState();
     if (rules.atStep !== null || rules.swdAtMost !== null) void client.send({ type: 'setStopRules', rules }).catch(() => undefined);
   });
-  // A new run (configure, reset, shipped model, imported weights) clears the history, and so the ring.
   useRun.subscribe((s, prev) => {
+    // A new run (configure, reset, shipped model, imported weights) clears the history, and so the ring.
     if (s.seriesVersion !== prev.seriesVersion && s.loss.length === 0 && s.latestQuality === null && s.step === 0 && !useRunControl.getState().rewinding) {
       ring.clear();
+      publish();
+    } else if (s.step < prev.step) {
+      // The run went back (a good state restored after a non-finite loss, Rewind): later checkpoints are void.
+      ring.dropAfter(s.step);
       publish();
     }
   });

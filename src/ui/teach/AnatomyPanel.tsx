@@ -3,6 +3,7 @@
 import { useEffect, useRef } from 'react';
 import { anatomyFrame, drawAnatomyView, nearestDataPoint, ROW_COLOURS } from '../../render/anatomyView';
 import { registerView } from '../../render/loop';
+import { useConfig } from '../../state/configStore';
 import { useRun } from '../../state/runStore';
 import { applyAnatomyStep, clearPicks, closeAnatomy, pickPoint, pickRandomPoints, refreshAnatomy, setStage, useAnatomy } from '../../state/teach/anatomy';
 import type { AnatomyReply } from '../../worker/protocol';
@@ -51,7 +52,9 @@ export function AnatomyPanel() {
   const { open, result: a, stage, busy, error, picked } = useAnatomy();
   const runStep = useRun((s) => s.step);
   const data = useRun((s) => s.staticData?.data);
-  if (!open) return null;
+  // Shown for 2D CD and CT runs (Algorithms 2 and 3); another dataset or method hides it.
+  const applies = useConfig((s) => s.config.dataset !== 'mnist' && (s.config.mode === 'cd' || s.config.mode === 'ct'));
+  if (!open || !applies) return null;
   const stages = a ? anatomyStages(a) : [];
   const s = stages[Math.min(stage, stages.length - 1)];
   const cols = a && s ? columns(s, a) : null;

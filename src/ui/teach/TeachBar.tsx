@@ -13,6 +13,8 @@ let opened = false;
 
 export function TeachBar() {
   const image = useConfig((s) => s.config.dataset === 'mnist');
+  const mode = useConfig((s) => s.config.mode);
+  const consistencyStep = mode === 'cd' || mode === 'ct';
   const ready = useRun((s) => s.configured && !s.configuring && s.progressPhase === 'student');
   const anatomyOpen = useAnatomy((s) => s.open);
   const compareOpen = useCompare((s) => s.open);
@@ -25,8 +27,10 @@ export function TeachBar() {
   }, []);
   return (
     <div className="teach-bar">
-      <button type="button" disabled={image || !ready || anatomyOpen}
-        title={image ? 'For 2D data: the step is drawn in the data plane' : 'Walk through the run\'s next training step, stage by stage, with the trainer\'s own numbers'}
+      <button type="button" disabled={image || !consistencyStep || !ready || anatomyOpen}
+        title={image ? 'For 2D data: the step is drawn in the data plane'
+          : !consistencyStep ? 'For CD and CT steps (Algorithms 2 and 3)'
+            : 'Walk through the run\'s next training step, stage by stage, with the trainer\'s own numbers'}
         onClick={() => void openAnatomy()}>
         Anatomy of a step
       </button>

@@ -16,12 +16,14 @@ describe('checkpoint ring for Rewind', () => {
     expect(Math.max(...gaps)).toBeLessThanOrEqual(2 * Math.min(...gaps) + 100);
   });
 
-  it('a checkpoint at an earlier step (reset, rewind) drops the later ones; the same step is replaced', () => {
+  it('keeps step order (a verified checkpoint may arrive late), replaces the same step, and drops an abandoned future', () => {
     const ring = new CheckpointRing(10);
-    [0, 50, 100, 150].forEach((s) => ring.add(entry(s)));
+    [0, 50, 100, 150, 120].forEach((s) => ring.add(entry(s)));
     ring.add({ step: 100, bytes: new ArrayBuffer(2), quality: null });
-    expect(ring.entries.map((e) => e.step)).toEqual([0, 50, 100]);
+    expect(ring.entries.map((e) => e.step)).toEqual([0, 50, 100, 120, 150]);
     expect(ring.find(100)?.bytes.byteLength).toBe(2);
+    ring.dropAfter(100);
+    expect(ring.entries.map((e) => e.step)).toEqual([0, 50, 100]);
     ring.dropAfter(50);
     expect(ring.entries.map((e) => e.step)).toEqual([0, 50]);
     expect(ring.find(100)).toBeNull();
