@@ -18,6 +18,9 @@ syncUrl();
 followTheme();
 const session = startSession(() => new Worker(new URL('./worker/trainer.worker.ts', import.meta.url), { type: 'module' }));
 connectSavedRuns(session, { thumbnail: samplesThumbnail });
+// Training goes on in a hidden tab; only the snapshots slow down until it is shown again.
+if (document.visibilityState === 'hidden') session.setPageHidden(true);
+document.addEventListener('visibilitychange', () => session.setPageHidden(document.visibilityState === 'hidden'));
 // Handy for debugging and for end-to-end tests that need to look inside.
 (window as unknown as { __playground?: unknown }).__playground = {
   session,

@@ -13,6 +13,9 @@ import { readRunToImport } from './runBundleImport';
 import type { SavedRun } from './runStorage';
 import { markPretrainedShown, markReady, markStep, markTrainPressed, noteBackendReason } from './timings';
 
+/** Snapshots while the tab is hidden: enough to keep the state fresh, few enough not to slow training. */
+const HIDDEN_SNAPSHOT_INTERVAL_MS = 5000;
+
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class Session {
@@ -27,6 +30,8 @@ export class Session {
   private configuredDataset: string | null = null;
   /** MNIST: the shipped model to load after every rebuild, until the user resets or imports weights. */
   private wantPretrained: 'cd' | 'ct' | null = null;
+  /** The tab is hidden: nobody sees the views, so the worker sends snapshots rarely and trains faster. */
+  private pageHidden = false;
   /** A Start is on its way (it may wait behind `prepare`): the phase reports in between do not end training. */
   private startPending = false;
   /** A saved run waiting for the configure of its settings, then restored into it. */
@@ -152,7 +157,8 @@ export class Session {
 
   private async sendView(): Promise<void> {
     // Images get their own probe count and more consistency times (the trajectory strip).
-    const request = viewRequest(useView.getState(), useConfig.getState().config.dataset === 'mnist');
+    const shown = viewRequest(useView.getState(), useConfig.getState().config.dataset === 'mnist');
+    const request = this.pageHidden ? { ...shown, snapshotIntervalMs: Math.max(shown.snapshotIntervalMs, HIDDEN_SNAPSHOT_INTERVAL_MS) } : shown;
     const json = JSON.stringify(request);
     if (json === this.sentView) return;
     this.sentView = json;
@@ -162,6 +168,17 @@ export class Session {
     } catch (err) {
       if (!(err instanceof WorkerCommandError && err.code === 'not-configured')) console.warn('setView failed', err);
     }
+  }
+
+  /**
+   * The tab was hidden or shown. Training goes on either way (the worker is not throttled); while hidden the
+   * worker sends snapshots rarely, and when shown again the next snapshot comes at once (a paused run's view
+   * change is answered with a fresh one), so the views catch up on their next frame.
+   */
+  setPageHidden(hidden: boolean): void {
+    if (hidden === this.pageHidden) return;
+    this.pageHidden = hidden;
+    void this.sendView();
   }
 
   /** Sends the current config (coalescing bursts of changes into one configure). */
