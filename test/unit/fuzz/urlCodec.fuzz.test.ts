@@ -2,8 +2,10 @@
 // passes every check, names what it dropped, and re-encodes to a link that decodes to the same config.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FIELD_LIST, validateConfig, type Field } from '../../../src/core/config';
+import { DEFAULTS, FIELD_LIST, validateConfig, type Field } from '../../../src/core/config';
 import { decodeConfig, encodeConfig } from '../../../src/state/urlCodec';
+import { COMPARE_KEY, RUN_KEYS, decodeCompare } from '../../../src/state/compare/compareUrl';
+import { MAX_RUNS, PRESETS, resolveRun } from '../../../src/state/compare/presets';
 import { InputCounter, budget, expectTypedOutcome } from './fuzzKit';
 
 /** A value for one field: mostly plausible (options, numbers near the range), sometimes hostile. */
@@ -61,6 +63,31 @@ describe('URL state, fuzzed', () => {
       counter.tick();
       checkDecoded(search);
     }), budget(1500, 3000));
+    counter.report();
+  });
+
+  it('comparison links (_cmp, _cA.._cD with hostile patches) decode to 2-4 runs that resolve, or to an error', () => {
+    const counter = new InputCounter('url: comparison links');
+    const patch = fc.array(fc.oneof(fieldParam, fc.constantFrom(['_s', 'multi'] as const, ['_s', 'one'] as const, ['_s', 'x'] as const, ['v', '2'] as const)), { maxLength: 4 })
+      .map((ps) => new URLSearchParams(ps.map(([k, v]) => [k, v])).toString());
+    const link = fc.tuple(fc.oneof(fc.constantFrom('custom', 'nope', '', ...PRESETS.map((p) => p.id))), fc.array(patch, { maxLength: 5 }));
+    fc.assert(fc.property(link, ([id, patches]) => {
+      counter.tick();
+      const params = new URLSearchParams([[COMPARE_KEY, id], ...patches.map((p, i) => [RUN_KEYS[i] ?? `_c${i}`, p] as [string, string])]);
+      const d = expectTypedOutcome(() => decodeCompare(params), [], 'decodeCompare').value!;
+      expect(d).not.toBeNull();
+      if ('error' in d!) {
+        expect(d.error.length).toBeGreaterThan(10);
+        return;
+      }
+      expect(d!.runs.length).toBeGreaterThanOrEqual(2);
+      expect(d!.runs.length).toBeLessThanOrEqual(MAX_RUNS);
+      for (const run of d!.runs) {
+        const r = expectTypedOutcome(() => resolveRun(DEFAULTS, run), [], 'resolveRun').value!;
+        if (r.config) expect(validateConfig(r.config as unknown as Record<string, unknown>).errors).toEqual([]);
+        else expect(r.errors.length).toBeGreaterThan(0);
+      }
+    }), budget(800, 3000));
     counter.report();
   });
 });
