@@ -56,7 +56,8 @@ export const useConfig = create<ConfigState>((set, get) => ({
   replace: (config) => set((s) => ({ config, fieldErrors: {}, revision: s.revision + 1 })),
   restoreRun: (raw, points) => {
     const { config, errors } = validateConfig(raw);
-    if (errors.length === 0) set((s) => ({ config, points, fieldErrors: {}, revision: s.revision + 1 }));
+    // A run on a preset keeps the user's drawn points for later; a run on custom data brings its own.
+    if (errors.length === 0) set((s) => ({ config, points: points ?? (config.dataset === 'custom' ? null : s.points), fieldErrors: {}, revision: s.revision + 1 }));
     return errors;
   },
 }));

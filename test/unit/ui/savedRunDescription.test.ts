@@ -1,0 +1,38 @@
+// What a saved run keeps next to its run file comes from the file itself: its settings (validated) and,
+// for a run on the user's own points, those points; a file without settings is refused with the reason.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS, type Config } from '../../../src/core/config';
+import { writeSafetensors } from '../../../src/core/io/safetensors';
+import { TrainingSession } from '../../../src/core/run/session';
+import { runFileSettings, runName, runSummary } from '../../../src/state/savedRunDescription';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const tiny: Config = { ...DEFAULTS, width: 16, depth: 2, timeFeatures: 8, batchSize: 16 };
+
+describe('saved run descriptions', () => {
+  it('reads the settings and custom points of a run file', async () => {
+    const points = Float64Array.from([0, 0, 1, 1, 2, 0.5, -1, 3]);
+    const s = new TrainingSession({ ...tiny, dataset: 'custom', seed: 9, lr: 0.002 }, { points });
+    const r = await s.trainStep();
+    r.loss.dispose();
+    const bytes = await s.exportRunFile();
+    const got = runFileSettings(bytes.slice().buffer);
+    expect(got.config.dataset).toBe('custom');
+    expect(got.config.seed).toBe(9);
+    expect(got.config.lr).toBe(0.002);
+    expect(Array.from(got.points!)).toEqual(Array.from(points));
+    expect(runName(got.config)).toBe('CD on your points, seed 9');
+    expect(runSummary(got.config)).toBe('CD · custom · MLP 2x16 · batch 16 · lr 0.002 · N 18 · l2 · budget 2000');
+  });
+
+  it('a preset run has no points; a file without settings is refused', async () => {
+    const s = new TrainingSession({ ...tiny, dataset: 'moons' });
+    expect(runFileSettings((await s.exportRunFile()).slice().buffer).points).toBeNull();
+    const bare = writeSafetensors(new Map([['x', { shape: [1], data: new Float32Array([1]) }]]), { format: 'cm-playground/weights@1', spec: '{}' });
+    expect(() => runFileSettings(bare.slice().buffer)).toThrow(/no settings/);
+  });
+});
