@@ -56,6 +56,22 @@ describe('cm train: divergence', () => {
     loaded.dispose();
   }, 300_000);
 
+  it('a run whose LAST update explodes is not saved as finished: exit 3 and the last good state', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'cm-diverge-')), 'run');
+    // Every loss of the 8 steps is finite; only the loss computed from the final weights is not.
+    const r = cm(['train', '--out', out, '--mode', 'ct', '--steps', '8', '--eval-every', '4', '--seed', '7', ...TINY], { CM_DEBUG_DIVERGE_AT_STEP: '8' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/the loss computed from the final weights \(step 8\) is not finite; training stopped\. The last good checkpoint \(step 4: finite weights/);
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    const loaded = new TrainingSession(config);
+    await loaded.importRunFile(new Uint8Array(readFileSync(join(out, 'run.safetensors'))));
+    expect(loaded.step).toBe(4);
+    const online = (await loaded.trainer!.checkpoint()).online;
+    expect(online.every((a) => a.every((v) => Number.isFinite(v) && Math.abs(v) < 100))).toBe(true);
+    loaded.dispose();
+  }, 300_000);
+
   it('refuses a malformed test hook value before writing anything', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'cm-diverge-')), 'run');
     const r = cm(['train', '--out', out, '--steps', '2', ...TINY], { CM_DEBUG_DIVERGE_AT_STEP: 'soon' });
