@@ -87,13 +87,16 @@ export class KnownGoodCheckpoints {
     if (this.good && this.good.step === trainer.step) return true;
     const c = await trainer.checkpoint();
     if (nonFinitePart(c) !== null) return false;
-    const { loss } = trainer.trainStep();
     let value: number;
     try {
-      value = (await loss.data())[0];
+      const { loss } = trainer.trainStep();
+      try {
+        value = (await loss.data())[0];
+      } finally {
+        loss.dispose();
+      }
     } finally {
-      loss.dispose();
-      trainer.restore(c);
+      trainer.restore(c); // also after a failed step (out of memory, lost device): the run is as it was
     }
     if (!Number.isFinite(value)) return false;
     this.good = c;

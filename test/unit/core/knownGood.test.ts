@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import type { TrainerCheckpoint } from '../../../src/core/cm/consistencyTrainer';
-import { nonFinitePart } from '../../../src/core/run/knownGood';
+import { KnownGoodCheckpoints, nonFinitePart } from '../../../src/core/run/knownGood';
 import { SessionError, TrainingSession } from '../../../src/core/run/session';
 
 beforeAll(async () => {
@@ -133,6 +133,26 @@ describe('known-good checkpoints', () => {
     expect(b.lastGoodCheckpoint()!.step).toBe(4);
     a.dispose();
     b.dispose();
+  });
+
+  it('a check whose step fails (out of memory) puts the state back and keeps nothing as good', async () => {
+    const restored: number[] = [];
+    const ck: TrainerCheckpoint = {
+      step: 7, online: [new Float32Array([1])], target: null, evalEma: [new Float32Array([1])],
+      optimizer: { t: 7, m: new Float32Array(1), v: new Float32Array(1) }, rng: { data: [], train: [] },
+    };
+    const trainer = {
+      step: 7,
+      checkpoint: async () => ck,
+      restore: (c: TrainerCheckpoint) => void restored.push(c.step),
+      trainStep: (): { loss: tf.Scalar } => {
+        throw new Error('out of memory');
+      },
+    };
+    const good = new KnownGoodCheckpoints();
+    await expect(good.verifyCurrent(trainer)).rejects.toThrow('out of memory');
+    expect(restored).toEqual([7]);
+    expect(good.lastGood).toBeNull();
   });
 
   it('names the first non-finite tensor of a checkpoint, including the optimizer moments', () => {
