@@ -105,8 +105,11 @@ export class Session {
       useRun.setState({ training: false });
       notify({
         kind: 'error', topic: 'nan',
-        title: 'The loss became NaN, so training was paused',
-        lines: [e.message, 'Lower the learning rate, add gradient clipping or a warm-up, then start over from step 0.'],
+        title: 'The loss became NaN or infinite, so training was paused',
+        lines: [e.message, e.recoverable
+          // The restored state includes the random streams: training on repeats the very same steps.
+          ? 'Training on from there repeats the same random draws, so the same steps would diverge again. Lower the learning rate, add gradient clipping or a warm-up (a changed setting starts the run over from step 0).'
+          : 'Lower the learning rate, add gradient clipping or a warm-up, then start over from step 0.'],
         action: { label: 'Start over', run: () => void this.reset() },
       });
     } else if (e.code === 'out-of-memory') {
