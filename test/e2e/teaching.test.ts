@@ -66,7 +66,8 @@ const focusInsideDialog = (page: Page) => page.evaluate(() => !!document.activeE
 
 describe('teaching and access', () => {
   it('the tour is offered on a first visit, walks its stops by keyboard over a live run, and is remembered; axe finds nothing serious', async () => {
-    const page = await h.open(TINY);
+    // Few evaluations: each stalls the run for many seconds on this loaded 2-core machine.
+    const page = await h.open(`${TINY}&ev=1000`);
     await page.evaluate(() => localStorage.removeItem('cm:tour-seen'));
     await page.reload();
     await waitForReady(page);
