@@ -62,4 +62,33 @@ describe('worker training loop', () => {
     s.dispose();
     context.w.session = null;
   });
+
+  it('the "diverge" hook exists in development builds only', async () => {
+    const { runDebug } = await import('../../../src/worker/debugHooks');
+    const s = new TrainingSession(tiny);
+    context.w.session = s;
+    vi.stubEnv('DEV', false);
+    try {
+      expect(() => runDebug('diverge')).toThrow(/development builds only/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const losses: number[] = [];
+    for (let k = 0; k < 2; k++) {
+      const r = await s.trainStep();
+      losses.push((await r.loss.data())[0]);
+      r.loss.dispose();
+    }
+    expect(losses.every(Number.isFinite)).toBe(true); // refused: nothing was armed
+    runDebug('diverge');
+    for (let k = 0; k < 2; k++) {
+      const r = await s.trainStep();
+      losses.push((await r.loss.data())[0]);
+      r.loss.dispose();
+    }
+    expect(Number.isFinite(losses[2])).toBe(true); // computed before the exploding update
+    expect(Number.isFinite(losses[3])).toBe(false);
+    s.dispose();
+    context.w.session = null;
+  });
 });
