@@ -2,7 +2,9 @@
 
   /usr/bin/python3 scripts/torch/continue.py --bundle run.safetensors --out bigger.safetensors --steps 5000
   torchrun --standalone --nproc_per_node=8 scripts/torch/continue.py --bundle run.safetensors --out bigger.safetensors --steps 100000
-  (Debian's torch 1.13: /usr/bin/python3 -m torch.distributed.run --standalone --nproc_per_node=2 ...)
+  (Debian's torch 1.13 under Python 3.11 needs `--redirects 2 --tee 2`, its default "0" does not parse:
+   /usr/bin/python3 -m torch.distributed.run --standalone --nproc_per_node=2 --redirects 2 --tee 2 scripts/torch/continue.py ...;
+   --standalone always listens on port 29400, so two runs at once need --nnodes=1 --master_port=<free port> instead)
 
 Same method (CD or CT), schedule (N(k), mu(k), grid, interval sampling and weights), metric (l2, l1,
 pseudo-Huber), optimiser (FlatAdam: warm-up, clipping, Adam / RAdam, the bundle's moments and step count) and
@@ -310,9 +312,15 @@ def main(argv):
             run.save(time.time() - started)
             log(d, json.dumps({'event': 'checkpoint', 'step': run.step, 'path': a.out}) if a.json else f'wrote {a.out} at step {run.step}')
     if d.world > 1:
+        dist.barrier()
         dist.destroy_process_group()
     return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Everything is written and closed by now. Skipping the interpreter's teardown avoids a hang seen with
+    # torch 1.13 + gloo, where a rank whose peer had exited waited forever in a futex while shutting down.
+    os._exit(code)

@@ -34,7 +34,9 @@ describe('Export run / Import run', () => {
       return !!b && !b.disabled;
     });
     const trained = await oneStepSamples(page);
+    const t0 = Date.now();
     const [download] = await Promise.all([page.waitForEvent('download'), button(page, 'Export run').click()]);
+    const exportMs = Date.now() - t0;
     expect(download.suggestedFilename()).toMatch(/^run-ct-moons-step2\.safetensors$/);
     const bytes = await readFile(await download.path());
     const { tensors, metadata } = readSafetensors(new Uint8Array(bytes));
@@ -46,9 +48,11 @@ describe('Export run / Import run', () => {
     const other = await h.open('_p=64&_tr=4');
     await waitForReady(other);
     const v = await snapshotVersion(other);
+    const t1 = Date.now();
     await other.getByLabel('Import run', { exact: true }).setInputFiles({ name: 'run.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
     await expect.poll(() => stepCount(other).textContent(), { timeout: 120_000 }).toBe('2');
     await other.waitForFunction((after) => (window as unknown as { __playground: { snapshotVersion(): number } }).__playground.snapshotVersion() > after, v, { timeout: 120_000 });
+    console.log(`Export run took ${exportMs} ms (${bytes.length} bytes); Import run to the restored samples ${Date.now() - t1} ms`);
     expect(other.url()).toContain('m=ct');
     expect(maxAbsDiff(trained, await oneStepSamples(other))).toBeLessThan(1e-6);
 

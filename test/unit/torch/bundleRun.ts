@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import { TrainingSession } from '../../../src/core/run/session';
 import { loadImageResources } from '../../../src/cli/imageResources';
+import { initNodeBackend } from '../../../src/cli/nodeBackend';
 
 export interface ExportedRun {
   bundle: Uint8Array;
@@ -15,8 +16,10 @@ export interface ExportedRun {
   after: Uint8Array;
 }
 
-export async function exportAfter(overrides: Partial<Config>, stepsBefore: number): Promise<ExportedRun> {
-  await tf.setBackend('cpu');
+/** `backend`: cpu (the default) or wasm (the CLI's; much faster for the U-Net's convolutions). */
+export async function exportAfter(overrides: Partial<Config>, stepsBefore: number, backend: 'cpu' | 'wasm' = 'cpu'): Promise<ExportedRun> {
+  if (backend === 'wasm') await initNodeBackend('wasm');
+  else await tf.setBackend('cpu');
   const config = { ...DEFAULTS, ...overrides } as Config;
   const resources = config.dataset === 'mnist' ? loadImageResources(config, undefined, 20) : {};
   const session = new TrainingSession(config, resources, 20);

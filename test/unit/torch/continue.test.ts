@@ -1,12 +1,12 @@
 // scripts/torch/continue.py against the TypeScript trainer: a bundle exported from the core is continued in
 // PyTorch (Debian's python3-torch at /usr/bin/python3; .ci/run installs it), its first step replayed from the
 // bundle's draws must match our next step, and what it writes must load back into the core and the CLI.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../../../src/core/config';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../../src/core/io/safetensors';
 import { createNetwork } from '../../../src/core/models/index';
@@ -31,15 +31,40 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'cm-continue-'));
 
 interface PyResult { code: number | null; stderr: string; events: Array<Record<string, unknown>> }
 
-/** continue.py on one process, or on `world` processes through torchrun (gloo on the CPU). */
-function continuePy(args: string[], world = 1): PyResult {
+/**
+ * continue.py on one process, or on `world` processes through torchrun (gloo on the CPU). Asynchronous, so
+ * independent runs overlap their start-up (importing torch, the rendezvous) on a 2-core machine.
+ */
+async function continuePy(args: string[], world = 1): Promise<PyResult> {
+  // A free port of our own: --standalone always takes 29400, so two runs at once would meet in one rendezvous.
   // torch 1.13 under Python 3.11 cannot parse torchrun's default --redirects/--tee "0"; 2 (stderr) works.
-  const launcher = world > 1 ? ['-m', 'torch.distributed.run', '--standalone', `--nproc_per_node=${world}`, '--redirects', '2', '--tee', '2'] : [];
-  const r = spawnSync(PYTHON, [...launcher, CONTINUE, '--json', '--threads', '1', ...args], {
-    encoding: 'utf8', timeout: 120_000, env: { ...process.env, OMP_NUM_THREADS: '1' },
+  const launcher = world > 1
+    ? ['-m', 'torch.distributed.run', '--nnodes=1', `--nproc_per_node=${world}`, '--master_addr=127.0.0.1', `--master_port=${await freePort()}`, '--redirects', '2', '--tee', '2']
+    : [];
+  const child = spawn(PYTHON, [...launcher, CONTINUE, '--json', '--threads', '1', '--dist-timeout', '150', ...args], {
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
   });
-  const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { code: r.status, stderr: r.stderr, events };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b) => (stdout += b));
+  child.stderr.on('data', (b) => (stderr += b));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
+  return new Promise((done) => child.on('close', (code) => {
+    clearTimeout(timer);
+    const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    done({ code, stderr, events });
+  }));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => done(port));
+    });
+  });
 }
 
 function write(dir: string, name: string, bytes: Uint8Array): string {
@@ -91,6 +116,9 @@ function firstStep(r: PyResult): Record<string, unknown> {
   return s!;
 }
 
+// Generous: each test takes about 5-30 s on an idle 2-core machine, several times that when it is shared.
+const SLOW = 240_000;
+
 const relClose = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.max(Math.abs(b), 1e-3);
 
 const MOONS_CD: Partial<Config> = {
@@ -106,27 +134,27 @@ suite('continue.py on a 2D run (MLP)', () => {
     run = await exportAfter(MOONS_CD, 3);
     dir = tmp();
     bundlePath = write(dir, 'moons.safetensors', run.bundle);
-  });
+  }, SLOW);
 
-  it('replays our next step: the same loss (1e-4) and, after it, the same weights, target, EMA and Adam state', () => {
+  it('replays our next step: the same loss (1e-4) and, after it, the same weights, target, EMA and Adam state', async () => {
     const out = join(dir, 'one.safetensors');
-    const s = firstStep(continuePy(['--bundle', bundlePath, '--out', out, '--steps', '1']));
+    const s = firstStep(await continuePy(['--bundle', bundlePath, '--out', out, '--steps', '1']));
     expect(s.step).toBe(run.step + 1);
     expect(relClose(s.loss as number, run.nextLoss), `${s.loss} vs ${run.nextLoss}`).toBe(true);
     expectSameState(new Uint8Array(readFileSync(out)), run.after);
-  });
+  }, SLOW);
 
   it('the same for l1, RAdam and a learned teacher taken through Heun steps', async () => {
     const other = await exportAfter({ ...MOONS_CD, dataset: 'eight-gaussians', teacher: 'learned', teacherSteps: 3, solver: 'heun', metric: 'l1', optimizer: 'radam' }, 5);
     const out = join(dir, 'l1.safetensors');
-    const s = firstStep(continuePy(['--bundle', write(dir, 'l1-in.safetensors', other.bundle), '--out', out, '--steps', '1']));
+    const s = firstStep(await continuePy(['--bundle', write(dir, 'l1-in.safetensors', other.bundle), '--out', out, '--steps', '1']));
     expect(relClose(s.loss as number, other.nextLoss), `${s.loss} vs ${other.nextLoss}`).toBe(true);
     expectSameState(new Uint8Array(readFileSync(out)), other.after);
-  });
+  }, SLOW);
 
-  it('runs 10 steps on 2 ranks (torchrun, gloo), and the result loads into the core and `cm sample`', () => {
+  it('runs 10 steps on 2 ranks (torchrun, gloo), and the result loads into the core and `cm sample`', async () => {
     const out = join(dir, 'ddp.safetensors');
-    const r = continuePy(['--bundle', bundlePath, '--out', out, '--steps', '10', '--log-every', '5'], 2);
+    const r = await continuePy(['--bundle', bundlePath, '--out', out, '--steps', '10', '--log-every', '5'], 2);
     const s = firstStep(r);
     expect(relClose(s.loss as number, run.nextLoss), `DDP first step ${s.loss} vs ${run.nextLoss}`).toBe(true);
     expect(r.events.find((e) => e.event === 'start')?.world).toBe(2);
@@ -145,45 +173,63 @@ suite('continue.py on a 2D run (MLP)', () => {
     const csv = readFileSync(join(sampleDir, 'samples-1step.csv'), 'utf8').trim().split('\n');
     expect(csv.length).toBeGreaterThanOrEqual(200);
     expect(csv.slice(1).every((l) => l.split(',').every((v) => Number.isFinite(Number(v))))).toBe(true);
-  });
+  }, SLOW);
 
-  it('refuses, with a message and nothing written: another format version (python and the core), another method, a weights file', () => {
+  it('--resume picks up from its own output: an interrupted run ends where an uninterrupted one does', async () => {
+    const out = join(dir, 'resumed.safetensors');
+    const first = await continuePy(['--bundle', bundlePath, '--out', out, '--steps', '4']);
+    expect(first.code, first.stderr).toBe(0);
+    const again = await continuePy(['--bundle', bundlePath, '--out', out, '--steps', '8', '--resume']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.events.find((e) => e.event === 'start')).toMatchObject({ step: run.step + 4, until: run.step + 8, resumed: true, replayFirstStep: false });
+    const whole = join(dir, 'whole.safetensors');
+    expect((await continuePy(['--bundle', bundlePath, '--out', whole, '--steps', '8'])).code).toBe(0);
+    // Same draws (the generator state is in the bundle), so the same weights, to float32 rounding.
+    expectSameState(new Uint8Array(readFileSync(out)), new Uint8Array(readFileSync(whole)));
+  }, SLOW);
+
+  it('refuses, with a message and nothing written: another format version (python and the core), another method, a weights file', async () => {
     const v3 = withMetadata(run.bundle, (m) => (m.format = 'cm-playground/run@3'));
     expect(() => peekRunFile(v3)).toThrow(/format version 3.*reads versions 1 and 2/);
+    const meanflow = withMetadata(run.bundle, (m) => (m.config = JSON.stringify({ ...JSON.parse(m.config), mode: 'meanflow' })));
+    const weights = withMetadata(run.bundle, (m) => (m.format = 'cm-playground/weights@1'));
     const out = join(dir, 'never.safetensors');
-    const r = continuePy(['--bundle', write(dir, 'v3.safetensors', v3), '--out', out]);
+    const [r, r2, r3] = await Promise.all([
+      continuePy(['--bundle', write(dir, 'v3.safetensors', v3), '--out', out]),
+      continuePy(['--bundle', write(dir, 'mf.safetensors', meanflow), '--out', out]),
+      continuePy(['--bundle', write(dir, 'w.safetensors', weights), '--out', out]),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/format version 3.*reads versions 1 and 2 only/);
-    const meanflow = withMetadata(run.bundle, (m) => (m.config = JSON.stringify({ ...JSON.parse(m.config), mode: 'meanflow' })));
-    const r2 = continuePy(['--bundle', write(dir, 'mf.safetensors', meanflow), '--out', out]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/method "meanflow" is not supported by continue.py \(supported: cd, ct\)/);
-    const weights = withMetadata(run.bundle, (m) => (m.format = 'cm-playground/weights@1'));
-    const r3 = continuePy(['--bundle', write(dir, 'w.safetensors', weights), '--out', out]);
     expect(r3.code).toBe(2);
     expect(r3.stderr).toMatch(/weights file, not a run/);
     expect(() => readFileSync(out)).toThrow();
-  });
+  }, SLOW);
 });
 
 suite('continue.py on a tiny U-Net run (MNIST CT, pseudo-Huber)', () => {
   it('replays our next step, then 10 steps on 2 ranks load back into the core and sample digits', async () => {
     const overrides: Partial<Config> = { dataset: 'mnist', mode: 'ct', model: 'unet-tiny', metric: 'pseudo-huber', batchSize: 8, steps: 100 };
-    const run = await exportAfter(overrides, 2);
+    const run = await exportAfter(overrides, 2, 'wasm');
     const dir = tmp();
     const bundlePath = write(dir, 'digits.safetensors', run.bundle);
     const one = join(dir, 'one.safetensors');
-    const s = firstStep(continuePy(['--bundle', bundlePath, '--out', one, '--steps', '1']));
+    const out = join(dir, 'ddp.safetensors');
+    const [single, r] = await Promise.all([
+      continuePy(['--bundle', bundlePath, '--out', one, '--steps', '1']),
+      continuePy(['--bundle', bundlePath, '--out', out, '--steps', '10', '--checkpoint-every', '5'], 2),
+    ]);
+    const s = firstStep(single);
     expect(relClose(s.loss as number, run.nextLoss), `${s.loss} vs ${run.nextLoss}`).toBe(true);
     expectSameState(new Uint8Array(readFileSync(one)), run.after);
-
-    const out = join(dir, 'ddp.safetensors');
-    const r = continuePy(['--bundle', bundlePath, '--out', out, '--steps', '10', '--checkpoint-every', '5'], 2);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.events.filter((e) => e.event === 'checkpoint').map((e) => e.step)).toEqual([run.step + 5, run.step + 10]);
+    expect(relClose(firstStep(r).loss as number, run.nextLoss)).toBe(true);
+    // Checkpoints at every multiple of 5 (the run's own step count) and at the end.
+    const expected = [...Array.from({ length: 10 }, (_, i) => run.step + 1 + i).filter((k) => k % 5 === 0), run.step + 10];
+    expect(r.events.filter((e) => e.event === 'checkpoint').map((e) => e.step)).toEqual([...new Set(expected)]);
     const bytes = new Uint8Array(readFileSync(out));
     const config = peekRunFile(bytes).config!;
-    await tf.setBackend('cpu');
     const session = new TrainingSession(config, loadImageResources(config, undefined, 20), 20);
     try {
       const { step } = await session.importRunFile(bytes);
@@ -195,5 +241,5 @@ suite('continue.py on a tiny U-Net run (MNIST CT, pseudo-Huber)', () => {
     } finally {
       session.dispose();
     }
-  });
+  }, SLOW);
 });
