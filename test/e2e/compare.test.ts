@@ -72,12 +72,27 @@ describe('teaching tools', () => {
     await expect.poll(() => stageTitle(page)).toContain('Stage 1 of 8');
     await panel.getByRole('button', { name: 'Pick 3 data points' }).click();
     await expect.poll(() => panel.getByRole('rowheader', { name: 'pick 1' }).count()).toBe(1);
+    // Apply keeps exactly the step shown.
+    const picked = await inModule<number>(page, '/src/state/teach/anatomy.ts', 'return m.useAnatomy.getState().result.loss;');
+    await panel.getByRole('button', { name: 'Apply this step' }).click();
+    await waitForStep(page, 2);
+    await expect.poll(async () => (await lossesByStep(page))[2]).toBe(picked);
     await page.close();
   });
 
-  it('Stop at a step pauses there and says why; Rewind returns to an earlier checkpoint, cuts the curves, and training repeats the same steps', async () => {
+  it('Stop at a target quality and at a step pause there and say why; Rewind returns to an earlier checkpoint, cuts the curves, and training repeats the same steps', async () => {
     const page = await h.open(`v=1&b=wasm&ev=10&${TINY}`);
     await waitForReady(page);
+    // A target quality any model meets: training pauses at the first evaluation, and says so.
+    const stopSwd = page.getByLabel('Stop at one-step SWD ≤');
+    await stopSwd.fill('1000');
+    await stopSwd.press('Enter');
+    await button(page, 'Train').click();
+    await expect.poll(() => page.getByText(/stopped at step 10: one-step SWD [\d.]+ reached the target 1000/).count(), { timeout: 240_000 }).toBeGreaterThan(0);
+    await expect.poll(() => button(page, 'Train').count()).toBe(1);
+    expect(await readStep(page)).toBe(10);
+    await stopSwd.fill('');
+    await stopSwd.press('Enter');
     const stopAt = page.getByLabel('Stop at step');
     await stopAt.fill('60');
     await stopAt.press('Enter');
@@ -87,6 +102,10 @@ describe('teaching tools', () => {
     await expect.poll(() => page.getByText('stopped at step 60, as set').count()).toBeGreaterThan(0);
     const before = await lossesByStep(page);
     expect(Object.keys(before).length).toBe(60);
+    // A bad value is refused where it was typed and changes nothing.
+    await stopAt.fill('-3');
+    await stopAt.press('Enter');
+    expect(await stopAt.getAttribute('aria-invalid')).toBe('true');
 
     const select = page.getByLabel('Rewind to');
     const options = await select.locator('option').evaluateAll((os) => os.map((o) => Number((o as HTMLOptionElement).value)));
