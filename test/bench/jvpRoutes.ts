@@ -3,7 +3,15 @@
 // time-feature frequencies a method might use. The numbers behind jvpChoice() (README "JVP").
 //   npx tsx test/bench/jvpRoutes.ts [--quick]
 import * as tf from '@tensorflow/tfjs';
+import { DEFAULTS, type Config } from '../../src/core/config';
+import { presetDataset } from '../../src/core/data/dataset2d';
 import { doubleVjpJvp, finiteDifferenceJvp, relativeRms, type TensorFn } from '../../src/core/methods/jvp';
+import { meanflowMethod } from '../../src/core/methods/meanflow';
+import { MethodTrainer } from '../../src/core/methods/methodTrainer';
+import { sctMethod } from '../../src/core/methods/scm';
+import type { MethodContext, TrainingMethod } from '../../src/core/methods/types';
+import { createNetwork } from '../../src/core/models/index';
+import { MixtureDenoiser } from '../../src/core/teacher/mixtureDenoiser';
 import { createMlp } from '../../src/core/models/mlp';
 import type { Activation } from '../../src/core/models/types';
 import { Rng } from '../../src/core/rng';
@@ -76,8 +84,38 @@ for (const backend of ['cpu', 'wasm'] as NodeBackend[]) {
     dispose();
   }
 }
+// Whole training steps (moons, the page's defaults: 4x256 SiLU, batch 256) with either route.
+const stepRows: string[] = [];
+for (const backend of (quick ? ['wasm'] : ['wasm', 'cpu']) as NodeBackend[]) {
+  await useBackend(backend);
+  for (const method of [sctMethod, meanflowMethod] as TrainingMethod[]) {
+    for (const jvpRoute of ['fd', 'exact'] as const) {
+      const c = { ...DEFAULTS, mode: method.id, jvpRoute, scmPretrain: 0, steps: 100 } as Config;
+      const ds = presetDataset('moons', c.sigmaData);
+      const data = { dataShape: [2], sample: (n: number, r: Rng) => ds.sample(n, r) };
+      const exactD = new MixtureDenoiser(ds.mixture);
+      const ctx: MethodContext = { config: c, net: createNetwork(c, [2], method.timeInputs), dataShape: [2], data, teacher: null, exact: exactD };
+      const trainer = new MethodTrainer({ method, ctx });
+      const ms: number[] = [];
+      for (let k = 0; k < 2 + reps; k++) {
+        const t0 = performance.now();
+        const r = trainer.trainStep();
+        r.loss.dataSync();
+        r.loss.dispose();
+        if (k >= 2) ms.push(performance.now() - t0);
+      }
+      trainer.dispose();
+      ms.sort((a, b) => a - b);
+      stepRows.push(`| ${backend} | ${method.id} | ${jvpRoute} | ${ms[ms.length >> 1].toFixed(1)} |`);
+    }
+  }
+}
 console.log(`MLP 4x256, 16 time features in every layer, batch ${B}, ${reps} calls each; FD error = relative RMS against the double VJP`);
 console.log(`| backend | network | forward ms | central FD ms | double VJP ms | ${hs.map((h) => `FD h=${h}`).join(' | ')} | tensors leaked |`);
 console.log(`|---|---|---|---|---|${hs.map(() => '---').join('|')}|---|`);
 for (const r of rows) console.log(r);
+console.log(`\nTraining step (moons, 4x256 SiLU, batch 256, consistency loss from step 0), median of ${reps} after 2 warm-up steps`);
+console.log('| backend | method | JVP route | ms per step |');
+console.log('|---|---|---|---|');
+for (const r of stepRows) console.log(r);
 process.exit(0);

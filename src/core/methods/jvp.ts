@@ -59,7 +59,8 @@ export type JvpRoute = 'fd' | 'double-vjp';
  * The route the trainers use, and the step h for the finite difference. Measured with
  * test/bench/jvpRoutes.ts (MLP 4x256, batch 256, Node): with SiLU and time inputs of at most 2 rad per unit
  * t, the central difference at h = 0.01 is within 7e-5 relative RMS of the exact product and costs 2
- * forward passes (wasm: 30 ms against 135 ms for the double VJP, forward 7 ms; cpu 0.9 s against 2.0 s).
+ * forward passes (wasm: 30 ms against 135 ms for the double VJP, forward 7 ms; cpu 0.9 s against 2.0 s);
+ * a whole sCT or MeanFlow training step takes 2.8x as long with the double VJP (wasm, shared machine).
  * ReLU keeps the exact route: there a finite difference is 3-24 % wrong at any h from 0.001 to 0.1.
  * `setting` is the run's jvpRoute ('auto' = this rule). The U-Net (SiLU) always takes the difference: tfjs
  * cannot differentiate its average pooling twice (no gradient for AvgPoolGrad).
