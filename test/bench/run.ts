@@ -20,6 +20,7 @@ import { nodeSection } from './sections/node';
 import { pageSection, type PageRun } from './sections/page';
 import { headlineSection, type HeadlineRun } from './sections/headline';
 import { learningSection, type LearningResult } from './sections/learning';
+import { methodsSection, type MethodsResult } from './sections/methods';
 import { pytorchSection } from './sections/pytorch';
 import { qualitySection, type QualityResult } from './sections/quality';
 
@@ -63,6 +64,7 @@ if (memory) {
 }
 sections.quality = await section('quality', () => qualitySection(opts.quick));
 sections.learning = await section('learning', () => learningSection(opts.quick));
+sections.methods = await section('methods', () => methodsSection(opts.quick));
 sections.mnist = await section('mnist', () => mnistSection(opts.quick));
 
 let browser: BenchBrowser | null = null;
@@ -146,6 +148,11 @@ const learning = sections.learning as LearningResult | undefined;
 for (const row of learning?.summary ?? []) {
   headline[`steps to one-step SWD <= 1.5x teacher, ${row.dataset} ${row.mode} (Node wasm, median of seeds)`] = row.medianSteps === null
     ? `not reached within ${learning!.setup.budget} steps (${row.reached} seeds)` : `${row.medianSteps} steps (${row.reached} seeds reached; ${row.medianTrainSeconds} s of training)`;
+}
+const methods = sections.methods as MethodsResult | undefined;
+for (const row of methods?.summary ?? []) {
+  headline[`method ${row.method} on ${row.dataset}: steps to one-/two-step SWD <= 1.5x teacher, one-step FME, ms/step`] =
+    `${row.steps1 ?? `not within ${methods!.setup.budget}`} / ${row.steps2 ?? `not within ${methods!.setup.budget}`} (${row.reached1}, ${row.reached2} seeds), FME ${row.fme1 ?? '-'}, ${row.msPerStep} ms`;
 }
 const headlineRuns = sections.headline as HeadlineRun[] | undefined;
 for (const r of headlineRuns ?? []) {

@@ -1,5 +1,6 @@
 // The Markdown summary of a bench report (results/latest.md, linked from the README).
 import type { MemoryRun } from '../sections/memory';
+import { methodsTable, type MethodsResult } from '../sections/methods';
 import type { MnistQuality } from '../sections/mnist';
 import type { PageRun } from '../sections/page';
 import type { QualityResult } from '../sections/quality';
@@ -21,7 +22,7 @@ function measurementTable(ms: Measurement[], withMode: boolean): string[] {
 
 export function renderMarkdown(r: BenchReport): string {
   const s = r.sections as {
-    memory?: MemoryRun[]; quality?: QualityResult; mnist?: MnistQuality[]; page?: PageRun[]; pytorch?: Record<string, unknown>; notes?: string[];
+    memory?: MemoryRun[]; quality?: QualityResult; methods?: MethodsResult; mnist?: MnistQuality[]; page?: PageRun[]; pytorch?: Record<string, unknown>; notes?: string[];
   };
   const L: string[] = [];
   const m = r.machine;
@@ -75,6 +76,7 @@ export function renderMarkdown(r: BenchReport): string {
     for (const o of q.orderings) L.push(row([o.dataset, o.claim, `${o.better.name} ${o.better.value}`, `${o.worse.name} ${o.worse.value}`, o.verdict === 'disagrees' ? '**disagrees**' : o.verdict, o.note]));
     L.push('');
   }
+  if (s.methods) L.push('## Few-step methods side by side (2D, issue 13)', '', methodsTable(s.methods), '');
   if (s.mnist?.length) {
     L.push('## MNIST: shipped pretrained models (Frechet distance in the digit classifier\'s features)', '');
     L.push(row(['model', 'samples', 'FD 1-step', 'FD 2-step', 'floor (train vs held-out)', 'ceiling (noise)', 'confidence 1/2', 'label entropy 1/2 (nats)']));

@@ -1,0 +1,46 @@
+// Joins the `methods` sections of several bench reports (e.g. one run per method with CM_BENCH_METHODS, to keep
+// each run short on a shared machine) into one table and one JSON file:
+//   npx tsx test/bench/methodsTable.ts <out.md> <report.json>...
+// The .json next to <out.md> holds the joined section (setup, rows, summary) and the source reports' dates.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { BenchReport } from './lib/report';
+import { methodsTable, type MethodsResult } from './sections/methods';
+
+const [out, ...inputs] = process.argv.slice(2);
+if (!out || !out.endsWith('.md') || inputs.length === 0) throw new Error('usage: npx tsx test/bench/methodsTable.ts <out.md> <report.json>...');
+const reports = inputs.map((f) => JSON.parse(readFileSync(f, 'utf8')) as BenchReport);
+const parts = reports.map((r, i) => {
+  const m = (r.sections as { methods?: MethodsResult }).methods;
+  if (!m) throw new Error(`${inputs[i]} has no methods section`);
+  return m;
+});
+const setup = parts[0].setup;
+for (const [i, p] of parts.entries()) {
+  if (p.setup.budget !== setup.budget || p.setup.evalEvery !== setup.evalEvery || p.setup.evalCount !== setup.evalCount || p.setup.seeds.join() !== setup.seeds.join()) {
+    throw new Error(`${inputs[i]} was run with another setup (budget, evaluation or seeds) than ${inputs[0]}`);
+  }
+}
+const joined: MethodsResult = {
+  setup, rows: parts.flatMap((p) => p.rows), summary: parts.flatMap((p) => p.summary), skipped: parts.flatMap((p) => p.skipped),
+};
+const loads = reports.map((r) => [...r.machine.loadAverageAtStart, ...r.loadAverageAtEnd]).flat();
+const m = reports[0].machine;
+const md = [
+  `# Few-step methods side by side${reports[0].quick ? ' (--quick)' : ''}`,
+  '',
+  `${reports.map((r) => r.date.slice(0, 16)).join(', ')}: \`npm run bench -- ${reports[0].quick ? '--quick ' : ''}--only=methods\`, one run per method (CM_BENCH_METHODS), `
+    + `joined by \`test/bench/methodsTable.ts\`; ${m.cpuModel} (${m.cores} cores), Node ${m.node}, tfjs ${m.tfjs}. `
+    + `Load average ${Math.min(...loads).toFixed(0)}-${Math.max(...loads).toFixed(0)} on ${m.cores} cores during the runs: the machine was shared, so ms per step is several times what an idle machine gives (compare within this table only).`,
+  '',
+  methodsTable(joined),
+  '',
+  setup.note,
+  '',
+  '| dataset | method | seed | final one-step SWD | final two-step SWD | teacher ODE SWD | one-step FME | mean FME |',
+  '|---|---|---|---|---|---|---|---|',
+  ...joined.rows.map((r) => `| ${r.dataset} | ${r.method} | ${r.seed} | ${r.finalSwd1} | ${r.finalSwd2} | ${r.swdTeacher} | ${r.fme1 ?? '-'} | ${r.fmeMean ?? '-'} |`),
+  '',
+].join('\n');
+writeFileSync(out, md);
+writeFileSync(out.replace(/\.md$/, '.json'), `${JSON.stringify({ sources: reports.map((r) => r.date), methods: joined }, null, 1)}\n`);
+console.log(`wrote ${out} and ${out.replace(/\.md$/, '.json')}`);
