@@ -47,7 +47,7 @@ export function anatomyStages(a: AnatomyReply): Stage[] {
     { id: 'distance', title: 'The distance d', sentence: 'The loss is the weighted distance between the two outputs, averaged over the whole batch.',
       tex: '\\mathcal L = \\frac1B \\sum_i \\lambda(t_{n_i})\\, d\\big(f_\\theta(x_{t_{n+1}}, t_{n+1}),\\, f_{\\theta^-}(\\hat x_{t_n}, t_n)\\big)',
       shows: [], focus: ['fOnline', 'fTarget'] },
-    { id: 'update', title: 'The optimiser step', sentence: `One ${a.lr > 0 ? `step (learning rate ${fmt(a.lr)})` : 'step'} of the optimiser on theta moves every online output; the arrow shows where f_theta(x_{t_{n+1}}, t_{n+1}) went.`,
+    { id: 'update', title: 'The optimiser step', sentence: `One step of the optimiser (learning rate ${a.lr}) on theta moves every online output; the arrow shows where f_theta(x_{t_{n+1}}, t_{n+1}) went.`,
       tex: '\\theta \\leftarrow \\theta - \\eta\\, \\operatorname{Adam}(\\nabla_\\theta \\mathcal L)', shows: ['fAfter'], focus: ['fOnline', 'fTarget', 'fAfter'] },
   ];
 }
