@@ -49,15 +49,26 @@ def read_safetensors_any(path):
         header = json.loads(raw[8:8 + n])
     except ValueError as e:
         raise BundleError(f'{path} has an unreadable header: {e}')
+    if not isinstance(header, dict):
+        raise BundleError(f'{path} has a header that is not a JSON object')
     meta = header.pop('__metadata__', {}) or {}
+    if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
+        raise BundleError(f'{path}: __metadata__ must map names to strings')
     out = {}
+    body = len(raw) - 8 - n
     for name, info in header.items():
-        code = info.get('dtype')
-        if code not in _DTYPES:
-            raise BundleError(f'tensor "{name}" has dtype {code}, which a run bundle never uses')
-        a, b = info['data_offsets']
-        dt = np.dtype(_DTYPES[code])
-        out[name] = np.frombuffer(raw, dt, (b - a) // dt.itemsize, 8 + n + a).reshape(info['shape']).copy()
+        try:
+            code = info.get('dtype')
+            if code not in _DTYPES:
+                raise BundleError(f'tensor "{name}" has dtype {code}, which a run bundle never uses')
+            a, b = (int(v) for v in info['data_offsets'])
+            shape = [int(v) for v in info['shape']]
+            dt = np.dtype(_DTYPES[code])
+            if not 0 <= a <= b <= body or b - a != int(np.prod(shape)) * dt.itemsize:
+                raise BundleError(f'tensor "{name}": offsets [{a}, {b}] do not fit shape {shape} of {code} inside the file')
+            out[name] = np.frombuffer(raw, dt, (b - a) // dt.itemsize, 8 + n + a).reshape(shape).copy()
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise BundleError(f'tensor "{name}" has a malformed header entry ({e})')
     return out, meta
 
 

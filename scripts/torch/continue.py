@@ -156,8 +156,11 @@ class Run:
         resume = a.resume and os.path.exists(a.out)
         tensors, meta = read_bundle(a.out) if resume else (src_tensors, src_meta)
         self.tensors, self.meta = tensors, meta
-        self.c = c = json.loads(meta['config'])
-        self.spec = json.loads(meta['spec'])
+        try:
+            self.c = c = json.loads(meta['config'])
+            self.spec = json.loads(meta['spec'])
+        except ValueError as e:
+            raise BundleError(f'the bundle\'s config or spec is not JSON ({e})')
         check_supported(c, meta)
         if c['batchSize'] % d.world:
             raise BundleError(f'batch size {c["batchSize"]} does not split over {d.world} ranks')
@@ -280,7 +283,10 @@ def main(argv):
         torch.set_num_threads(a.threads)
     try:
         d = Dist(a.device, a.dist_timeout)
-        run = Run(a, d)
+        try:
+            run = Run(a, d)
+        except KeyError as e:  # a config or tensor an older writer did not know
+            raise BundleError(f'the bundle lacks {e} (an older file? load it with `npm run cm -- export --run FILE --out NEW` first)')
     except BundleError as e:
         print(f'continue.py: {e}', file=sys.stderr, flush=True)
         return 2

@@ -188,17 +188,20 @@ suite('continue.py on a 2D run (MLP)', () => {
     expectSameState(new Uint8Array(readFileSync(out)), new Uint8Array(readFileSync(whole)));
   }, SLOW);
 
-  it('refuses, with a message and nothing written: another format version (python and the core), another method, a weights file', async () => {
+  it('refuses, with a message and nothing written: another format version (python and the core), another method, a weights file, a truncated file', async () => {
     const v3 = withMetadata(run.bundle, (m) => (m.format = 'cm-playground/run@3'));
     expect(() => peekRunFile(v3)).toThrow(/format version 3.*reads versions 1 and 2/);
     const meanflow = withMetadata(run.bundle, (m) => (m.config = JSON.stringify({ ...JSON.parse(m.config), mode: 'meanflow' })));
     const weights = withMetadata(run.bundle, (m) => (m.format = 'cm-playground/weights@1'));
     const out = join(dir, 'never.safetensors');
-    const [r, r2, r3] = await Promise.all([
+    const [r, r2, r3, r4] = await Promise.all([
       continuePy(['--bundle', write(dir, 'v3.safetensors', v3), '--out', out]),
       continuePy(['--bundle', write(dir, 'mf.safetensors', meanflow), '--out', out]),
       continuePy(['--bundle', write(dir, 'w.safetensors', weights), '--out', out]),
+      continuePy(['--bundle', write(dir, 'cut.safetensors', run.bundle.subarray(0, run.bundle.length - 100)), '--out', out]),
     ]);
+    expect(r4.code).toBe(2);
+    expect(r4.stderr).toMatch(/do not fit shape .* inside the file/);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/format version 3.*reads versions 1 and 2 only/);
     expect(r2.code).toBe(2);
