@@ -34,6 +34,6 @@ export function resolveEmbed(raw: string, dataset: DatasetName): EmbedChoice {
   if (kind === '2d' && (EMBED_VIEWS_IMAGE as readonly string[]).includes(name)) {
     return { ok: false, message: `The view "${name}" is drawn for MNIST digits: add d=mnist to the link. Views for 2D data: ${list2d}.` };
   }
-  const shown = name === '' ? 'an empty name' : `"${raw.slice(0, 40)}"`;
-  return { ok: false, message: `There is no view called ${shown}. Valid views for 2D data: ${list2d}; for MNIST (with d=mnist): ${listImage}.` };
+  const what = name === '' ? 'The embed parameter names no view.' : `There is no view called "${raw.slice(0, 40)}".`;
+  return { ok: false, message: `${what} Valid views for 2D data: ${list2d}; for MNIST (with d=mnist): ${listImage}.` };
 }

@@ -23,6 +23,11 @@ describe('embed view names', () => {
     }
   });
 
+  it('says what was wrong with the name', () => {
+    expect(resolveEmbed('', 'moons')).toMatchObject({ ok: false, message: expect.stringMatching(/^The embed parameter names no view\./) });
+    expect(resolveEmbed('sample', 'moons')).toMatchObject({ ok: false, message: expect.stringMatching(/^There is no view called "sample"\./) });
+  });
+
   it('says when a view belongs to the other kind of data', () => {
     const onMnist = resolveEmbed('schedule', 'mnist');
     expect(onMnist.ok).toBe(false);
