@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/core/config';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../../src/core/io/safetensors';
+import { scheduledMu, scheduledN } from '../../../src/core/cm/scheduleState';
 import { createNetwork } from '../../../src/core/models/index';
 import { decodeRunFile, peekRunFile } from '../../../src/core/run/runFile';
 import { TrainingSession } from '../../../src/core/run/session';
@@ -186,6 +187,25 @@ suite('continue.py on a 2D run (MLP)', () => {
     expect((await continuePy(['--bundle', bundlePath, '--out', whole, '--steps', '8'])).code).toBe(0);
     // Same draws (the generator state is in the bundle), so the same weights, to float32 rounding.
     expectSameState(new Uint8Array(readFileSync(out)), new Uint8Array(readFileSync(whole)));
+  }, SLOW);
+
+  it('follows N(k) and mu(k) as the TypeScript schedule does, also past the step budget (K is pinned)', async () => {
+    const adaptive = await exportAfter({ ...MOONS_CD, mode: 'ct', nSchedule: 'ct-adaptive', s0: 2, s1: 40, mu0: 0.9, K: 0, steps: 8 }, 3);
+    const out = join(dir, 'adaptive.safetensors');
+    const r = await continuePy(['--bundle', write(dir, 'adaptive-in.safetensors', adaptive.bundle), '--out', out, '--steps', '12', '--log-every', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const original = peekRunFile(adaptive.bundle).config!;
+    const written = peekRunFile(new Uint8Array(readFileSync(out))).config!;
+    expect(written).toMatchObject({ K: 8, steps: 15 });
+    const steps = r.events.filter((e) => e.event === 'step');
+    expect(steps.length).toBe(12);
+    for (const e of steps) {
+      const k = (e.step as number) - 1;
+      expect(e.N, `N at k = ${k}`).toBe(scheduledN(original, k));
+      expect(e.mu as number).toBeCloseTo(scheduledMu(original, scheduledN(original, k)), 12);
+      expect(scheduledN(written, k)).toBe(scheduledN(original, k));
+    }
+    expect(new Set(steps.map((e) => e.N)).size).toBeGreaterThan(2); // the curriculum really moved
   }, SLOW);
 
   it('refuses, with a message and nothing written: another format version (python and the core), another method, a weights file, a truncated file', async () => {
