@@ -204,10 +204,14 @@ export class TrainingSession {
     if (c.mode !== 'cd' && c.mode !== 'ct') {
       this.phase = 'student';
       this.good.reset();
-      // ECT (and sCD) start from the teacher's weights: learned (passed in) or pretrained.
+      // ECT starts from the teacher's weights: learned (passed in) or pretrained. sCD does not: its network
+      // sees TrigFlow time (t/32), not EDM's c_noise, so EDM weights mean nothing to it; it pre-trains on the
+      // teacher's velocity instead (scmPretrain). Restoring a run file assigns its weights afterwards.
+      const method = trainingMethodFor(c.mode);
+      const fromTeacher = method.needsTeacher === 'init';
       this.trainer = new MethodTrainer({
-        method: trainingMethodFor(c.mode), ctx: this.methodContext(),
-        initialParams: initial ?? (this.usesTeacher() && c.teacher === 'pretrained' ? this.resources.pretrainedTeacher : undefined),
+        method, ctx: this.methodContext(),
+        initialParams: fromTeacher ? initial ?? (c.teacher === 'pretrained' ? this.resources.pretrainedTeacher : undefined) : undefined,
       });
       return;
     }

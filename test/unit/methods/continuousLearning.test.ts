@@ -109,3 +109,25 @@ describe('continuous-time methods learn moons in 300 steps', () => {
     expect(two).toBeLessThan(0.1);
   }, 300_000);
 });
+
+describe('sCD with a learned teacher', () => {
+  it('does not copy the EDM teacher\'s weights (its network sees TrigFlow time): a fresh start with F = 0', async () => {
+    const { TrainingSession } = await import('../../../src/core/run/session');
+    const c = { ...DEFAULTS, ...SMALL, mode: 'scd', teacher: 'learned', teacherSteps: 3, width: 16, depth: 2 } as Config;
+    const session = new TrainingSession(c, {}, 100);
+    try {
+      while (session.phase === 'teacher') {
+        const s = await session.trainStep();
+        s.loss.dispose();
+      }
+      const online = await session.trainer!.online.read();
+      const outWeight = online[online.length - 2];
+      expect(outWeight.every((v) => v === 0)).toBe(true); // the MLP's zero-initialised output layer
+      // ...while the teacher it distils from has trained its output layer.
+      const teacher = session.teacher();
+      expect(teacher).not.toBeNull();
+    } finally {
+      session.dispose();
+    }
+  }, 120_000);
+});
