@@ -277,7 +277,7 @@ describe('keyboard', () => {
 });
 
 describe('teaching tools', () => {
-  it('anatomy of a step and compare mode have nothing serious for axe', async () => {
+  it('anatomy of a step and compare mode have nothing serious for axe and fit a laptop and a tablet', async () => {
     const page = await h.open(TINY);
     await waitForReady(page);
     await button(page, 'Anatomy of a step').click();
@@ -285,13 +285,15 @@ describe('teaching tools', () => {
     await anatomy.first().waitFor();
     await page.getByRole('table', { name: 'Numbers of this stage' }).waitFor({ timeout: 120_000 });
     expect(await seriousViolations(page)).toEqual([]);
+    await checkSizes(page, 'anatomy');
+    await page.setViewportSize({ width: 1280, height: 720 });
     await anatomy.first().getByRole('button', { name: 'Close', exact: true }).click();
 
     await button(page, 'Compare').click();
     await page.getByRole('region', { name: 'Run A', exact: true }).waitFor({ timeout: 120_000 });
     await page.getByRole('region', { name: 'Run B', exact: true }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}compare-laptop.png`, fullPage: true });
+    await checkSizes(page, 'compare');
     await button(page, 'Close comparison').click();
     await page.close();
   });
