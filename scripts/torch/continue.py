@@ -7,7 +7,7 @@
    --standalone always listens on port 29400, so two runs at once need --nnodes=1 --master_port=<free port> instead)
 
 Same method (CD or CT), schedule (N(k), mu(k), grid, interval sampling and weights), metric (l2, l1,
-pseudo-Huber), optimiser (FlatAdam: warm-up, clipping, Adam / RAdam, the bundle's moments and step count) and
+pseudo-Huber, or LPIPS with --lpips-weights), optimiser (FlatAdam: warm-up, clipping, Adam / RAdam, the bundle's moments and step count) and
 EMAs (target mu(k), evaluation EMA with its warm-up) as the TypeScript trainer. Under torchrun each rank
 draws its own data and noise (its own generator) for batchSize / world samples; DDP averages the gradients,
 so every rank applies the same update and keeps identical online, target and evaluation-EMA weights.
@@ -31,6 +31,7 @@ import torch.distributed as dist
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bundle import FORMAT_VERSION, RUN_FORMAT, BundleError, project_version, read_bundle, write_bundle  # noqa: E402
 from cmlib import ASSET, load_mnist, split_indices  # noqa: E402
+from lpips_torch import Lpips, load_lpips_weights  # noqa: E402
 from cmstep import (SUPPORTED_METRICS, SUPPORTED_MODES, EdmDenoiser, FlatAdam, FlatNet,  # noqa: E402
                     MixtureDenoiser, Schedule, consistency_loss, ema_update, inputs, noisy, ode_step,
                     param_names, schedule_length)
@@ -48,6 +49,7 @@ def parse_args(argv):
     p.add_argument('--no-replay', action='store_true', help='draw the first step afresh instead of replaying the bundle\'s next/* draws')
     p.add_argument('--mnist-asset', default=ASSET, help='MNIST asset for image runs (default public/data/mnist.bin)')
     p.add_argument('--json', action='store_true', help='progress as JSON lines (one per logged step)')
+    p.add_argument('--lpips-weights', help='LPIPS runs: a directory or comma-separated files with the lin layers and the backbone (as for cm)')
     p.add_argument('--threads', type=int, default=0, help='CPU threads per rank (0: torch default)')
     p.add_argument('--dist-timeout', type=float, default=1800, help='seconds a rank waits for the others before failing (torchrun)')
     return p.parse_args(argv)
@@ -103,13 +105,15 @@ def flat_of(tensors, prefix, names, required):
     return torch.from_numpy(np.concatenate([tensors[k].astype(np.float32).reshape(-1) for k in keys]))
 
 
-def check_supported(c, meta):
+def check_supported(c, meta, lpips_weights):
     if meta.get('phase') == 'teacher':
         raise BundleError('the bundle is still in its teacher phase: train the learned teacher to the end first')
     if c['mode'] not in SUPPORTED_MODES:
         raise BundleError(f'method "{c["mode"]}" is not supported by continue.py (supported: {", ".join(SUPPORTED_MODES)})')
-    if c['metric'] not in SUPPORTED_METRICS:
-        raise BundleError(f'metric "{c["metric"]}" is not supported by continue.py (supported: {", ".join(SUPPORTED_METRICS)})')
+    if c['metric'] == 'lpips' and not lpips_weights:
+        raise BundleError('metric "lpips" needs --lpips-weights (the lin layers and the backbone files the page or cm used)')
+    if c['metric'] not in SUPPORTED_METRICS + ('lpips',):
+        raise BundleError(f'metric "{c["metric"]}" is not supported by continue.py (supported: {", ".join(SUPPORTED_METRICS)}, lpips)')
 
 
 class Data:
@@ -161,7 +165,7 @@ class Run:
             self.spec = json.loads(meta['spec'])
         except ValueError as e:
             raise BundleError(f'the bundle\'s config or spec is not JSON ({e})')
-        check_supported(c, meta)
+        check_supported(c, meta, a.lpips_weights)
         if c['batchSize'] % d.world:
             raise BundleError(f'batch size {c["batchSize"]} does not split over {d.world} ranks')
         self.b = c['batchSize'] // d.world
@@ -191,6 +195,10 @@ class Run:
             else:
                 tflat = flat_of(tensors, 'teacher', self.names, True)
                 self.teacher = EdmDenoiser(self.net, tflat.to(d.device), c)
+        self.lpips = None
+        if c['metric'] == 'lpips':
+            backbone, lin = load_lpips_weights(a.lpips_weights, c['lpipsNet'])
+            self.lpips = Lpips(backbone, lin, c['lpipsNet'], int(c['lpipsResolution']), d.device)
         self.replay = None
         if not a.no_replay and 'next/x0' in tensors and int(meta.get('nextStep', -1)) == self.step:
             sl = slice(d.rank * self.b, (d.rank + 1) * self.b)
@@ -233,7 +241,10 @@ class Run:
             tflat = self.target if self.target is not None else self.net.flat.detach()
             f_target = ti[1] + ti[2] * self.net.apply(tflat, ti[0], ti[3])
         f = skip_x + out * self.ddp(x_in, noise)
-        loss = consistency_loss(c['metric'], f, f_target, lam, c)
+        if self.lpips is not None:
+            loss = (torch.from_numpy(lam.astype(np.float32)).to(f.device) * self.lpips(f, f_target)).mean()
+        else:
+            loss = consistency_loss(c['metric'], f, f_target, lam, c)
         self.net.flat.grad = None
         loss.backward()  # DDP: the gradient is the mean over ranks, i.e. of the global batch's mean loss
         self.opt.step(self.net.flat.data, self.net.flat.grad)

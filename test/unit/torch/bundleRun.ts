@@ -2,7 +2,7 @@
 // that next step, so a test can compare continue.py's first step against it.
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULTS, type Config } from '../../../src/core/config';
-import { TrainingSession } from '../../../src/core/run/session';
+import { TrainingSession, type SessionResources } from '../../../src/core/run/session';
 import { loadImageResources } from '../../../src/cli/imageResources';
 import { initNodeBackend } from '../../../src/cli/nodeBackend';
 
@@ -17,11 +17,13 @@ export interface ExportedRun {
 }
 
 /** `backend`: cpu (the default) or wasm (the CLI's; much faster for the U-Net's convolutions). */
-export async function exportAfter(overrides: Partial<Config>, stepsBefore: number, backend: 'cpu' | 'wasm' = 'cpu'): Promise<ExportedRun> {
+export async function exportAfter(
+  overrides: Partial<Config>, stepsBefore: number, backend: 'cpu' | 'wasm' = 'cpu', extra: (c: Config) => SessionResources = () => ({}),
+): Promise<ExportedRun> {
   if (backend === 'wasm') await initNodeBackend('wasm');
   else await tf.setBackend('cpu');
   const config = { ...DEFAULTS, ...overrides } as Config;
-  const resources = config.dataset === 'mnist' ? loadImageResources(config, undefined, 20) : {};
+  const resources = { ...(config.dataset === 'mnist' ? loadImageResources(config, undefined, 20) : {}), ...extra(config) };
   const session = new TrainingSession(config, resources, 20);
   try {
     for (let i = 0; i < stepsBefore; i++) {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/core/config';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../../src/core/io/safetensors';
 import { scheduledMu, scheduledN } from '../../../src/core/cm/scheduleState';
+import { createLpipsForConfig, lpipsDistanceFn, syntheticLpipsWeights, syntheticWeightFiles } from '../../../src/core/lpips/index';
 import { createNetwork } from '../../../src/core/models/index';
 import { decodeRunFile, peekRunFile } from '../../../src/core/run/runFile';
 import { TrainingSession } from '../../../src/core/run/session';
@@ -264,5 +265,28 @@ suite('continue.py on a tiny U-Net run (MNIST CT, pseudo-Huber)', () => {
     } finally {
       session.dispose();
     }
+  }, SLOW);
+
+  it('LPIPS (SqueezeNet at 64 px, hash-generated weights given as files): same first loss and state; refused without the files', async () => {
+    const overrides = { dataset: 'mnist', mode: 'ct', model: 'unet-tiny', metric: 'lpips', lpipsNet: 'squeeze', lpipsResolution: '64', batchSize: 4, steps: 100 } as Partial<Config>;
+    const run = await exportAfter(overrides, 2, 'wasm', (c) => ({ lpips: lpipsDistanceFn(createLpipsForConfig(syntheticLpipsWeights('squeeze'), c)) }));
+    const dir = tmp();
+    const files = syntheticWeightFiles('squeeze');
+    write(dir, 'squeeze-backbone.safetensors', files.backbone);
+    const lin = write(dir, 'squeeze-lin.safetensors', files.lin);
+    const bundlePath = write(dir, 'lpips.safetensors', run.bundle);
+    const out = join(dir, 'one.safetensors');
+    const [ok, without, linOnly] = await Promise.all([
+      continuePy(['--bundle', bundlePath, '--out', out, '--steps', '1', '--lpips-weights', dir]),
+      continuePy(['--bundle', bundlePath, '--out', join(dir, 'never.safetensors')]),
+      continuePy(['--bundle', bundlePath, '--out', join(dir, 'never.safetensors'), '--lpips-weights', lin]),
+    ]);
+    const s = firstStep(ok);
+    expect(relClose(s.loss as number, run.nextLoss), `${s.loss} vs ${run.nextLoss}`).toBe(true);
+    expectSameState(new Uint8Array(readFileSync(out)), run.after);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/metric "lpips" needs --lpips-weights/);
+    expect(linOnly.code).toBe(2);
+    expect(linOnly.stderr).toMatch(/the squeeze backbone lacks 0\.weight/);
   }, SLOW);
 });
