@@ -2,7 +2,7 @@
 // PyTorch (Debian's python3-torch at /usr/bin/python3; .ci/run installs it), its first step replayed from the
 // bundle's draws must match our next step, and what it writes must load back into the core and the CLI.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -288,5 +288,21 @@ suite('continue.py on a tiny U-Net run (MNIST CT, pseudo-Huber)', () => {
     expect(without.stderr).toMatch(/metric "lpips" needs --lpips-weights/);
     expect(linOnly.code).toBe(2);
     expect(linOnly.stderr).toMatch(/the squeeze backbone lacks 0\.weight/);
+  }, SLOW);
+
+  const REAL_LPIPS = join('..', 'shared', 'lpips');
+  it.skipIf(!existsSync(REAL_LPIPS))('lpips_torch.py with the real SqueezeNet v0.1 files (.pth) gives the reference distances (lpips.md)', async () => {
+    const code = [
+      'import sys, numpy as np, torch', "sys.path.insert(0, 'scripts/torch')", 'from lpips_torch import load_lpips_weights, Lpips',
+      `b, l = load_lpips_weights('${REAL_LPIPS}/backbone,${REAL_LPIPS}/lin-v0.1/squeeze.pth', 'squeeze')`,
+      "L = Lpips(b, l, 'squeeze', 64, torch.device('cpu'))",
+      `im = lambda n: torch.from_numpy(np.fromfile(f'${REAL_LPIPS}/imgs/{n}.rgb8-64x64.raw', np.uint8).reshape(1, 64, 64, 3).astype(np.float32) / 127.5 - 1)`,
+      "print(float(L(im('ex_ref'), im('ex_p0'))), float(L(im('ex_ref'), im('ex_p1'))))",
+    ].join('\n');
+    const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const [p0, p1] = r.stdout.trim().split(' ').map(Number);
+    expect(Math.abs(p0 - 0.7110476) / 0.7110476).toBeLessThan(1e-5);
+    expect(Math.abs(p1 - 0.1479016) / 0.1479016).toBeLessThan(1e-5);
   }, SLOW);
 });
