@@ -1,8 +1,9 @@
-// One-pass updates of whole flat buffers on cpu/wasm: Adam (m, v and the parameters together) and up to two
+// One-pass updates of whole flat buffers on cpu/wasm (and webgpu: flatUpdateKernelsWebgpu.ts): Adam (m, v and the parameters together) and up to two
 // EMAs of the same source. As plain ops (what GPU backends run) they are 9 and 3 launches per EMA.
 // On wasm the loops run in WebAssembly SIMD (simdOps.ts); on cpu, and for tails, in JavaScript.
 import * as tf from '@tensorflow/tfjs';
-import { hostBackend, registerHostKernel, runHostKernel } from '../models/hostKernel';
+import { fusedBackend, registerHostKernel, runHostKernel } from '../models/hostKernel';
+import { registerFlatUpdateWebgpu } from './flatUpdateKernelsWebgpu';
 import { simdOps } from '../models/simdOps';
 
 const ADAM = 'FlatAdamUpdate';
@@ -83,13 +84,16 @@ function ema(src: Float32Array, t: Float32Array, out: Float32Array, mu: number):
 
 let registered = false;
 function ensure(): void {
-  if (!registered) registerOnce();
+  if (!registered) {
+    registerOnce();
+    registerFlatUpdateWebgpu(ADAM, EMA);
+  }
   registered = true;
 }
 
 /** [params, m, v] after one Adam update with gradient g. */
 export function adamUpdate(p: tf.Tensor1D, g: tf.Tensor1D, m: tf.Tensor1D, v: tf.Tensor1D, c: AdamCoefs): tf.Tensor1D[] {
-  if (!hostBackend()) return adamUpdateByOps(p, g, m, v, c);
+  if (!fusedBackend()) return adamUpdateByOps(p, g, m, v, c);
   ensure();
   return runHostKernel(ADAM, { p, g, m, v }, c) as tf.Tensor1D[];
 }
@@ -105,7 +109,7 @@ export function adamUpdateByOps(p: tf.Tensor1D, g: tf.Tensor1D, m: tf.Tensor1D, 
 
 /** mu_k t_k + (1 - mu_k) src for each target (one or two); mu = 0 gives a copy of src. */
 export function emaUpdates(src: tf.Tensor1D, targets: tf.Tensor1D[], mus: number[]): tf.Tensor1D[] {
-  if (!hostBackend()) return emaUpdatesByOps(src, targets, mus);
+  if (!fusedBackend()) return emaUpdatesByOps(src, targets, mus);
   ensure();
   return runHostKernel(EMA, { src, t0: targets[0], t1: targets[1] }, { mus }) as tf.Tensor1D[];
 }

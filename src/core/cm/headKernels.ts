@@ -1,7 +1,8 @@
 // The consistency function's output f = c_skip x + c_out F, and the l2 loss with its gradient with respect
-// to F, each as one fused kernel on cpu/wasm (two and five launches as plain ops, which GPU backends run).
+// to F, each as one fused kernel on cpu/wasm (webgpu: headKernelsWebgpu.ts; two and five launches as plain ops, which GPU backends run).
 import * as tf from '@tensorflow/tfjs';
-import { hostBackend, registerHostKernel, runHostKernel } from '../models/hostKernel';
+import { fusedBackend, registerHostKernel, runHostKernel } from '../models/hostKernel';
+import { registerHeadWebgpu } from './headKernelsWebgpu';
 
 const OUT = 'ConsistencyOut';
 const L2 = 'ConsistencyL2Head';
@@ -43,13 +44,16 @@ function registerOnce(): void {
 
 let registered = false;
 function ensure(): void {
-  if (!registered) registerOnce();
+  if (!registered) {
+    registerOnce();
+    registerHeadWebgpu(OUT, L2);
+  }
   registered = true;
 }
 
 /** f = skipX + cOut F; cOut is [B, 1, ...] (one value per sample). */
 export function consistencyOut(F: tf.Tensor, skipX: tf.Tensor, cOut: tf.Tensor): tf.Tensor {
-  if (!hostBackend()) return consistencyOutByOps(F, skipX, cOut);
+  if (!fusedBackend()) return consistencyOutByOps(F, skipX, cOut);
   ensure();
   return runHostKernel(OUT, { F, skipX, cOut }, {})[0];
 }
@@ -60,7 +64,7 @@ export function consistencyOutByOps(F: tf.Tensor, skipX: tf.Tensor, cOut: tf.Ten
 
 /** The loss (scalar) and d loss / dF for per-sample coefficients coef and dCoef (both [B, 1, ...]). */
 export function l2Head(F: tf.Tensor, skipX: tf.Tensor, cOut: tf.Tensor, target: tf.Tensor, coef: tf.Tensor, dCoef: tf.Tensor): { loss: tf.Scalar; dF: tf.Tensor } {
-  if (!hostBackend()) return l2HeadByOps(F, skipX, cOut, target, coef, dCoef);
+  if (!fusedBackend()) return l2HeadByOps(F, skipX, cOut, target, coef, dCoef);
   ensure();
   const [loss, dF] = runHostKernel(L2, { F, skipX, cOut, target, coef, dCoef }, {});
   return { loss: loss as tf.Scalar, dF };

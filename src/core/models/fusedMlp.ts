@@ -6,7 +6,7 @@
 // Same function as mlp.ts's forward (tested against autodiff of it); silu and relu only.
 import * as tf from '@tensorflow/tfjs';
 import { FLATTEN_KERNEL } from './unflattenKernel';
-import { hostBackend } from './hostKernel';
+import { fusedBackend } from './hostKernel';
 import { activation, paramBlocks, type Block } from './mlpKernels';
 import { ParamLayout } from './flatLayout';
 import type { MlpSpec, NetworkDef } from './types';
@@ -138,7 +138,8 @@ export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCac
 }
 
 function flattenBlocks(plan: FusedMlp, parts: tf.Tensor2D[]): tf.Tensor1D {
-  if (hostBackend()) {
+  // cpu/wasm register FlattenParams through flatLayout.ts, webgpu through mlpKernels.ts (cutBlocks ran first).
+  if (fusedBackend()) {
     const inputs: tf.NamedTensorMap = {};
     parts.forEach((p, i) => (inputs[`p${i}`] = p));
     const attrs = { offsets: plan.blocks.map((b) => b[0]), total: plan.layout.total };

@@ -83,3 +83,18 @@ export function hostBackend(): boolean {
   const b = tf.getBackend();
   return b === 'cpu' || b === 'wasm';
 }
+
+let webgpuFused = true;
+
+/**
+ * Whether the webgpu backend runs the fused kernels' WGSL twins (webgpuKernel.ts) or the plain-op twins.
+ * On by default; the parity tests and the bench switch it to compare both paths from the same state.
+ */
+export function setWebgpuFusedKernels(on: boolean): void {
+  webgpuFused = on;
+}
+
+/** Backends where the fused kernels run: the host backends, and webgpu unless switched off. */
+export function fusedBackend(): boolean {
+  return hostBackend() || (webgpuFused && tf.getBackend() === 'webgpu');
+}

@@ -1,12 +1,14 @@
 // Two fused kernels of the hand-differentiated MLP (fusedMlp.ts), each with a plain-tfjs twin that GPU
-// backends run (a later issue gives them WGSL kernels) and that the tests compare against:
+// backends without fused kernels run (webgpu has WGSL twins: mlpKernelsWebgpu.ts) and that the tests compare against:
 // - MlpParamBlocks: cuts [W; b] blocks (contiguous in the flat layout, so bias folds into the product
 //   through a ones column) and the transposed weight blocks the backward needs, from the flat buffer at once.
 // - MlpActivation: y = act(z) with extra columns appended (time features, ones) and, for training, y's
 //   transpose (for the next weight gradient) and act'(z): one pass instead of about five launches.
 // On wasm the SiLU and the transposes run in WebAssembly (simdOps.ts), elsewhere as JavaScript loops.
 import * as tf from '@tensorflow/tfjs';
-import { hostBackend, registerHostKernel, runHostKernel } from './hostKernel';
+import { fusedBackend, registerHostKernel, runHostKernel } from './hostKernel';
+import { registerMlpWebgpu } from './mlpKernelsWebgpu';
+import { FLATTEN_KERNEL } from './unflattenKernel';
 import { simdOps, type SimdOps } from './simdOps';
 
 /** [offset in the flat buffer, rows, cols] of a row-major block. */
@@ -123,13 +125,16 @@ function transpose(x: Float32Array, out: Float32Array, rows: number, cols: numbe
 
 let registered = false;
 function ensure(): void {
-  if (!registered) registerOnce();
+  if (!registered) {
+    registerOnce();
+    registerMlpWebgpu(BLOCKS, ACTIVATION, FLATTEN_KERNEL);
+  }
   registered = true;
 }
 
 /** The blocks (shaped [rows, cols]) followed by the transposed blocks ([cols, rows]). */
 export function paramBlocks(flat: tf.Tensor1D, blocks: Block[], transposed: Block[]): tf.Tensor2D[] {
-  if (hostBackend()) {
+  if (fusedBackend()) {
     ensure();
     return runHostKernel(BLOCKS, { x: flat }, { blocks, transposed }) as tf.Tensor2D[];
   }
@@ -157,7 +162,7 @@ export interface ActivationOut {
 
 /** `s` = sigmoid(z) for silu (computed by the backend's own kernel: wasm's is far faster than a JS exp loop). */
 export function activation(z: tf.Tensor2D, s: tf.Tensor2D | null, ext: tf.Tensor2D | null, attrs: ActAttrs): ActivationOut {
-  if (!hostBackend()) return activationByOps(z, s, ext, attrs);
+  if (!fusedBackend()) return activationByOps(z, s, ext, attrs);
   ensure();
   const [y, yT, deriv] = runHostKernel(ACTIVATION, { z, s, ext }, attrs) as tf.Tensor2D[];
   return attrs.train ? { y, yT, deriv } : { y };

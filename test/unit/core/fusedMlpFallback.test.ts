@@ -7,6 +7,7 @@ import { base, compareWithAutodiff } from './fusedMlpCompare';
 vi.mock('../../../src/core/models/hostKernel', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../../src/core/models/hostKernel')>()),
   hostBackend: () => false,
+  fusedBackend: () => false,
 }));
 
 beforeAll(async () => {

@@ -1,0 +1,46 @@
+// WGSL twins of headKernels.ts for the webgpu backend: f = skipX + c_out F in one dispatch, the l2 head in
+// two (dF elementwise; the loss summed by one workgroup, since the heads are small: batch x data dims).
+// Same float32 operation order as the plain-op chains; only the loss's summation order differs.
+import { elementwise, i32, REDUCE_THREADS, registerWebgpuKernel, singleWorkgroup } from '../models/webgpuKernel';
+
+const sizeOf = (s: number[]) => s.reduce((a, b) => a * b, 1);
+// Sample i's value of a per-sample [B, 1, ...] input for flat element `e`, with `d` elements per sample.
+const F_OF = (e: string) => `(SKIP[${e}] + C[${e} / uniforms.d] * FF[${e}])`;
+
+export function registerHeadWebgpu(outName: string, l2Name: string): void {
+  registerWebgpuKernel<object>({
+    name: outName,
+    inputs: ['F', 'skipX', 'cOut'],
+    run([F, skipX, cOut], _a, gpu) {
+      const d = sizeOf(F!.shape) / sizeOf(cOut!.shape);
+      return [gpu.run(elementwise('cmOut', ['FF', 'SKIP', 'C'], F!.shape, `result[index] = ${F_OF('index')};`, 'd : i32,'), [F, skipX, cOut], i32(d))];
+    },
+  });
+  registerWebgpuKernel<object>({
+    name: l2Name,
+    inputs: ['F', 'skipX', 'cOut', 'target', 'coef', 'dCoef'],
+    run([F, skipX, cOut, target, coef, dCoef], _a, gpu) {
+      const n = sizeOf(F!.shape);
+      const d = n / sizeOf(cOut!.shape);
+      const dF = gpu.run(
+        elementwise('cmL2Grad', ['FF', 'SKIP', 'C', 'TGT', 'DC'], F!.shape, `result[index] = (${F_OF('index')} - TGT[index]) * DC[index / uniforms.d];`, 'd : i32,'),
+        [F, skipX, cOut, target, dCoef], i32(d),
+      );
+      const body = `
+        var acc = 0.0;
+        for (var e = lid; e < uniforms.n; e = e + ${REDUCE_THREADS}) {
+          let r = ${F_OF('e')} - TGT[e];
+          acc = acc + (r * r) * W[e / uniforms.d];
+        }
+        partial[lid] = acc;
+        workgroupBarrier();
+        for (var s = ${REDUCE_THREADS / 2}; s > 0; s = s / 2) {
+          if (lid < s) { partial[lid] = partial[lid] + partial[lid + s]; }
+          workgroupBarrier();
+        }
+        if (lid == 0) { result[0] = partial[0]; }`;
+      const loss = gpu.run(singleWorkgroup('cmL2Loss', ['FF', 'SKIP', 'C', 'TGT', 'W'], body, 'n : i32, d : i32,'), [F, skipX, cOut, target, coef], i32(n, d));
+      return [{ ...loss, shape: [] }, dF];
+    },
+  });
+}

@@ -1,0 +1,72 @@
+// Runs the same training steps on the webgpu backend twice from the same seed (same weights and draws):
+// with the fused WGSL kernels and with the plain-op twins, and reports the largest relative difference
+// of the losses and of every state buffer, and the dispatches of the last step of each path.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { DEFAULTS, type Config } from '../../../src/core/config';
+import { setWebgpuFusedKernels } from '../../../src/core/models/hostKernel';
+import { webgpuDispatches } from '../../../src/core/models/webgpuDispatches';
+import { TrainingSession } from '../../../src/core/run/session';
+import { ConsistencyTrainer, type TrainerCheckpoint } from '../../../src/core/cm/consistencyTrainer';
+
+interface PathResult {
+  losses: number[];
+  state: Record<string, Float32Array>;
+  lastStepDispatches: number;
+}
+
+async function runPath(c: Config, steps: number, fused: boolean): Promise<PathResult> {
+  setWebgpuFusedKernels(fused);
+  const s = new TrainingSession(c, {}, 16);
+  const losses: number[] = [];
+  let lastStepDispatches = 0;
+  for (let k = 0; k < steps; k++) {
+    const before = webgpuDispatches()!;
+    const r = await s.trainStep();
+    lastStepDispatches = webgpuDispatches()! - before;
+    losses.push((await r.loss.data())[0]);
+    r.loss.dispose();
+  }
+  if (!(s.trainer instanceof ConsistencyTrainer)) throw new Error('expected the consistency trainer');
+  const ck: TrainerCheckpoint = await s.trainer.checkpoint();
+  s.dispose();
+  const state: Record<string, Float32Array> = { m: ck.optimizer.m, v: ck.optimizer.v };
+  ck.online.forEach((t, i) => (state[`online${i}`] = t));
+  ck.evalEma.forEach((t, i) => (state[`ema${i}`] = t));
+  ck.target?.forEach((t, i) => (state[`target${i}`] = t));
+  return { losses, state, lastStepDispatches };
+}
+
+/** max |a - b| / max |a| (per buffer: entries near zero are judged on the buffer's scale). */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(a[i]));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+async function compare(overrides: Partial<Config>, steps: number) {
+  if (!(await tf.setBackend('webgpu')) || tf.getBackend() !== 'webgpu') throw new Error('webgpu backend not available');
+  const c = { ...DEFAULTS, ...overrides };
+  const fused = await runPath(c, steps, true);
+  const plain = await runPath(c, steps, false);
+  setWebgpuFusedKernels(true);
+  const lossErr = Math.max(...fused.losses.map((l, i) => Math.abs(l - plain.losses[i]) / Math.max(Math.abs(plain.losses[i]), 1e-30)));
+  const names = Object.keys(plain.state);
+  const weightErrs = Object.fromEntries(names.map((n) => [n, fused.state[n] ? relErr(plain.state[n], fused.state[n]) : Infinity]));
+  return {
+    lossErr,
+    weightErr: Math.max(...Object.values(weightErrs)),
+    weightErrs,
+    buffers: names.length,
+    losses: [fused.losses[0], fused.losses[steps - 1]],
+    dispatches: { fused: fused.lastStepDispatches, plain: plain.lastStepDispatches },
+  };
+}
+
+(window as unknown as { fusedParity: typeof compare }).fusedParity = compare;
+(window as unknown as { parityReady: boolean }).parityReady = true;
