@@ -89,6 +89,32 @@ describe('saved runs', () => {
     await page.close();
   });
 
+  it('a tab that crashes while training leaves its latest autosave, offered on the next page', async () => {
+    const page = await h.open(`se=11&${TINY}`);
+    await waitForReady(page);
+    await button(page, 'Train').click();
+    // Saved while training (no pause): the entry appears once a timed checkpoint was written.
+    const mine = savedRuns(page).filter({ hasText: '(this run)' });
+    await mine.waitFor({ timeout: 120_000 });
+    const saved = Number(/step (\d+) /.exec((await mine.textContent()) ?? '')?.[1]);
+    expect(saved).toBeGreaterThan(0);
+    const cdp = await h.context.newCDPSession(page);
+    const crashed = page.waitForEvent('crash', { timeout: 30_000 });
+    void cdp.send('Page.crash').catch(() => undefined); // the renderer dies, so this call never answers
+    await crashed;
+    const next = await h.open(TINY);
+    await waitForReady(next);
+    const entry = savedRuns(next).filter({ hasText: 'seed 11' });
+    await entry.waitFor({ timeout: 30_000 });
+    const kept = Number(/step (\d+) /.exec((await entry.textContent()) ?? '')?.[1]);
+    expect(kept).toBeGreaterThanOrEqual(saved);
+    await entry.getByRole('button', { name: /^Load / }).click();
+    await expect.poll(() => readStep(next), { timeout: 60_000 }).toBe(kept);
+    expect(await next.getByLabel('Seed', { exact: true }).inputValue()).toBe('11');
+    await page.close().catch(() => undefined);
+    await next.close();
+  });
+
   it('deletes a saved run; it stays deleted after a reload', async () => {
     const page = await h.open(`se=7&${TINY}`);
     await waitForReady(page);
