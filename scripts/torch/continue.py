@@ -87,6 +87,10 @@ class Dist:
         return out
 
 
+def left_text(seconds):
+    return f'{seconds:.0f} s' if seconds < 90 else f'{seconds / 60:.0f} min' if seconds < 5400 else f'{seconds / 3600:.1f} h'
+
+
 def log(d, msg):
     if d.rank == 0:
         print(msg, flush=True)
@@ -205,8 +209,11 @@ class Run:
             self.replay = tuple(tensors[f'next/{k}'][sl] for k in ('x0', 'z', 'n'))
         self.gen = torch.Generator().manual_seed(int(c['seed']) * 1_000_003 + 7919 * d.rank + self.step)
         states = tensors.get(f'continue/rng/rank{d.rank}')
+        self.fresh_streams = None
         if resume and states is not None and int(meta.get('continueWorld', 0)) == d.world:
             self.gen.set_state(torch.from_numpy(states.astype(np.uint8)))
+        elif resume:
+            self.fresh_streams = f'the checkpoint was written by {meta.get("continueWorld", "?")} ranks, this run has {d.world}: each rank draws from a fresh stream'
         if d.world > 1:
             self.ddp = torch.nn.parallel.DistributedDataParallel(
                 self.net, device_ids=[d.device.index] if d.device.type == 'cuda' else None, broadcast_buffers=False)
@@ -307,6 +314,8 @@ def main(argv):
                        'replayFirstStep': run.replay is not None}) if a.json else
         f'continuing {c["mode"].upper()} ({c["metric"]}) from step {run.step} to {run.until} on {d.world} x {d.device.type}, '
         f'{run.b} samples per rank{" (resumed from --out)" if run.resumed else ""}')
+    if run.fresh_streams:
+        log(d, f'note: {run.fresh_streams}')
     started = time.time()
     last_log, last_t = run.step, started
     while run.step < run.until:
@@ -321,6 +330,7 @@ def main(argv):
             last_log, last_t = run.step, now
             log(d, json.dumps({'event': 'step', **r, 'stepsPerSecond': round(sps, 2)}) if a.json else
                 f'step {r["step"]:>8}  loss {r["loss"]:.6g}  N {r["N"]}  mu {r["mu"]:.4f}  lr {r["lr"]:.3g}  {sps:.1f} steps/s'
+                + (f'  ~{left_text((run.until - run.step) / sps)} left' if sps > 0 and not done else '')
                 + ('  (replayed the bundle\'s draws)' if r['replayed'] else ''))
         if done or (a.checkpoint_every > 0 and run.step % a.checkpoint_every == 0):
             if not run.weights_agree():
