@@ -1,6 +1,7 @@
 // Runs kept across reloads, in Chromium with the real IndexedDB: train, reload, Resume at the same
 // step with the run's own settings and train on; delete a saved run; a full or missing store gives one
 // message and training goes on.
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { button, readStep, startHarness, TINY, waitForReady, waitForStep, type Harness } from './harness';
@@ -14,6 +15,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations inside the saved-runs panel and the resume offer. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async () => {
+    type Axe = { run(ctx: object, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> };
+    const axe = (window as unknown as { axe: Axe }).axe;
+    const result = await axe.run({ include: [['.saved-runs'], ['.resume-offer']] }, { resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 const savedRuns = (page: Page) => page.getByRole('list', { name: 'Saved runs' }).getByRole('listitem');
 
@@ -115,23 +129,30 @@ describe('saved runs', () => {
     await next.close();
   });
 
-  it('deletes a saved run; it stays deleted after a reload', async () => {
+  it('deletes a saved run; it stays deleted after a reload; the list has nothing serious for axe', async () => {
     const page = await h.open(`se=7&${TINY}`);
     await waitForReady(page);
     await button(page, 'Advance 10').click();
-    const mine = savedRuns(page).filter({ hasText: '(this run)' });
-    await expect.poll(() => mine.textContent(), { timeout: 30_000 }).toContain('step 10 ');
+    const seven = savedRuns(page).filter({ hasText: 'seed 7' });
+    await expect.poll(() => seven.textContent(), { timeout: 30_000 }).toContain('step 10 ');
+    // A second run (another seed) on the same page gets its own entry.
+    await button(page, 'New seed').click();
+    await waitForReady(page);
+    await button(page, 'Advance 10').click();
+    const current = savedRuns(page).filter({ hasText: '(this run)' });
+    await expect.poll(() => current.textContent(), { timeout: 30_000 }).toContain('step 10 ');
+    expect(await seven.textContent()).not.toContain('(this run)');
     const before = await savedRuns(page).count();
-    const name = await mine.getAttribute('aria-label');
-    expect(name).toContain('seed 7');
-    await mine.getByRole('button', { name: /^Delete saved run/ }).click();
+    const name = (await seven.getAttribute('aria-label'))!;
+    await seven.getByRole('button', { name: /^Delete saved run/ }).click();
     await expect.poll(() => savedRuns(page).count()).toBe(before - 1);
     await page.reload();
     await waitForReady(page);
-    await expect.poll(() => page.getByRole('heading', { name: 'Saved runs' }).count()).toBe(1);
-    await page.waitForTimeout(500); // the list is read at start-up
-    expect(await savedRuns(page).count()).toBe(before - 1);
-    expect(await page.getByRole('listitem', { name: name! }).count()).toBe(0);
+    await expect.poll(() => savedRuns(page).count(), { timeout: 30_000 }).toBe(before - 1);
+    expect(await page.getByRole('listitem', { name }).count()).toBe(0);
+    // The list and the resume offer, with entries and thumbnails, have nothing serious for axe.
+    await expect.poll(() => page.getByRole('button', { name: /^Resume run from step/ }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.close();
   });
 
