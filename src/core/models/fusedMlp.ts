@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FLATTEN_KERNEL } from './unflattenKernel';
 import { fusedBackend } from './hostKernel';
-import { activation, paramBlocks, type Block } from './mlpKernels';
+import { activation, activationNeedsSigmoid, paramBlocks, type Block } from './mlpKernels';
 import { ParamLayout } from './flatLayout';
 import type { MlpSpec, NetworkDef } from './types';
 
@@ -113,7 +113,7 @@ export function fusedForward(
   let X = x0;
   for (let l = 0; l < spec.depth; l++) {
     const z = tf.matMul(X, blocks[l]) as tf.Tensor2D;
-    const s = spec.activation === 'silu' ? (tf.sigmoid(z) as tf.Tensor2D) : null;
+    const s = spec.activation === 'silu' && activationNeedsSigmoid() ? (tf.sigmoid(z) as tf.Tensor2D) : null;
     const next = l < spec.depth - 1 && spec.timeConditioning === 'every-layer' ? cols.ext : cols.ones;
     const a = activation(z, s, next, { act: spec.activation as 'silu' | 'relu', train });
     X = a.y;

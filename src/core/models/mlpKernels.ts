@@ -6,7 +6,7 @@
 //   transpose (for the next weight gradient) and act'(z): one pass instead of about five launches.
 // On wasm the SiLU and the transposes run in WebAssembly (simdOps.ts), elsewhere as JavaScript loops.
 import * as tf from '@tensorflow/tfjs';
-import { fusedBackend, registerHostKernel, runHostKernel } from './hostKernel';
+import { fusedBackend, hostBackend, registerHostKernel, runHostKernel } from './hostKernel';
 import { registerMlpWebgpu } from './mlpKernelsWebgpu';
 import { FLATTEN_KERNEL } from './unflattenKernel';
 import { simdOps, type SimdOps } from './simdOps';
@@ -160,7 +160,15 @@ export interface ActivationOut {
   deriv?: tf.Tensor2D;
 }
 
-/** `s` = sigmoid(z) for silu (computed by the backend's own kernel: wasm's is far faster than a JS exp loop). */
+/** Whether `activation` needs s = sigmoid(z) for silu: the host kernels do, the WGSL twin computes it itself. */
+export function activationNeedsSigmoid(): boolean {
+  return !fusedBackend() || hostBackend();
+}
+
+/**
+ * `s` = sigmoid(z) for silu (computed by the backend's own kernel: wasm's is far faster than a JS exp loop);
+ * may be null for silu where activationNeedsSigmoid() is false.
+ */
 export function activation(z: tf.Tensor2D, s: tf.Tensor2D | null, ext: tf.Tensor2D | null, attrs: ActAttrs): ActivationOut {
   if (!fusedBackend()) return activationByOps(z, s, ext, attrs);
   ensure();

@@ -28,13 +28,16 @@ export function registerMlpWebgpu(blocksName: string, activationName: string, fl
       const E = ext ? ext.shape[1] : 0;
       const C = W + E;
       const silu = a.act === 'silu';
-      const names = ['Z', ...(silu ? ['S'] : []), ...(ext ? ['X'] : [])];
-      const ins = [z, ...(silu ? [s] : []), ...(ext ? [ext] : [])];
+      // Without s, the sigmoid is computed here with tfjs's own formula (one dispatch less per layer).
+      const withS = silu && !!s;
+      const names = ['Z', ...(withS ? ['S'] : []), ...(ext ? ['X'] : [])];
+      const ins = [z, ...(withS ? [s] : []), ...(ext ? [ext] : [])];
+      const sig = (k: string) => (withS ? `S[${k}]` : `(1.0 / (1.0 + exp(-1.0 * Z[${k}])))`);
       // h(i, j) for j < W, else the extra column; `i`, `j` are set by the caller's prologue.
-      const h = silu ? 'Z[i * uniforms.w + j] * S[i * uniforms.w + j]' : 'max(Z[i * uniforms.w + j], 0.0)';
+      const h = silu ? `Z[i * uniforms.w + j] * ${sig('i * uniforms.w + j')}` : 'max(Z[i * uniforms.w + j], 0.0)';
       const value = ext ? `select(X[i * uniforms.e + j - uniforms.w], ${h}, j < uniforms.w)` : h;
       const u = 'w : i32, e : i32, b : i32,';
-      const key = `mlpAct_${a.act}_${!!ext}`;
+      const key = `mlpAct_${a.act}_${withS}_${!!ext}`;
       // select() reads both sides: clamp the indices the unused side would take out of range.
       const guard = ext ? 'let jc = min(j, uniforms.w - 1); let jx = max(j, uniforms.w);' : '';
       const safe = (v: string) => (ext ? v.replace(/i \* uniforms\.w \+ j/g, 'i * uniforms.w + jc').replace('uniforms.e + j', 'uniforms.e + jx') : v);
@@ -43,11 +46,11 @@ export function registerMlpWebgpu(blocksName: string, activationName: string, fl
       if (!a.train) return [y];
       const colMajor = `let j = index / uniforms.b; let i = index - j * uniforms.b; ${guard} result[index] = ${safe(value)};`;
       const yT = gpu.run(elementwise(`${key}T`, names, [C, B], colMajor, u), ins, i32(W, E, B));
-      const dNames = silu ? ['Z', 'S'] : ['Z'];
+      const dNames = withS ? ['Z', 'S'] : ['Z'];
       const dBody = silu
-        ? 'let s = S[index]; let hh = Z[index] * s; result[index] = s + hh * (1.0 - s);'
+        ? `let s = ${sig('index')}; let hh = Z[index] * s; result[index] = s + hh * (1.0 - s);`
         : 'let v = Z[index]; result[index] = select(select(0.0, 1.0, v > 0.0), v, v != v);';
-      const d = gpu.run(elementwise(`mlpActD_${a.act}`, dNames, [B, W], dBody, 'w : i32,'), silu ? [z, s] : [z], i32(W));
+      const d = gpu.run(elementwise(`mlpActD_${a.act}_${withS}`, dNames, [B, W], dBody, 'w : i32,'), withS ? [z, s] : [z], i32(W));
       return [y, yT, d];
     },
   });

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import { setWebgpuFusedKernels } from '../../../src/core/models/hostKernel';
-import { webgpuDispatches } from '../../../src/core/models/webgpuDispatches';
+import { webgpuDispatches, webgpuDispatchesByProgram } from '../../../src/core/models/webgpuDispatches';
 import { TrainingSession } from '../../../src/core/run/session';
 import { ConsistencyTrainer, type TrainerCheckpoint } from '../../../src/core/cm/consistencyTrainer';
 
@@ -70,3 +70,24 @@ async function compare(overrides: Partial<Config>, steps: number) {
 
 (window as unknown as { fusedParity: typeof compare }).fusedParity = compare;
 (window as unknown as { parityReady: boolean }).parityReady = true;
+
+/** Dispatches of the `steps`-th step (fused or plain path) and their histogram by program. */
+async function profileStep(overrides: Partial<Config>, steps: number, fused: boolean) {
+  if (!(await tf.setBackend('webgpu')) || tf.getBackend() !== 'webgpu') throw new Error('webgpu backend not available');
+  setWebgpuFusedKernels(fused);
+  const s = new TrainingSession({ ...DEFAULTS, ...overrides }, {}, 16);
+  let total = 0;
+  let hist: Record<string, number> = {};
+  for (let k = 0; k < steps; k++) {
+    const [n0, h0] = [webgpuDispatches()!, webgpuDispatchesByProgram()];
+    const r = await s.trainStep();
+    await r.loss.data();
+    r.loss.dispose();
+    total = webgpuDispatches()! - n0;
+    hist = Object.fromEntries([...webgpuDispatchesByProgram()].map(([k2, v]) => [k2, v - (h0.get(k2) ?? 0)]).filter(([, v]) => (v as number) > 0));
+  }
+  s.dispose();
+  setWebgpuFusedKernels(true);
+  return { total, hist };
+}
+(window as unknown as { profileStep: typeof profileStep }).profileStep = profileStep;
