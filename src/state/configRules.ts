@@ -1,13 +1,18 @@
 // What else must change when one setting changes, so the UI never offers a dead end: picking MNIST
 // switches the MLP to the shipped U-Net (the pretrained models are for it) with an image-sized batch and
 // learning rate, leaving it switches back, and image-only options fall away.
-import { crossFieldErrors, DEFAULTS, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
+import { crossFieldErrors, DEFAULTS, ECT_LR_2D, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
 
 const IMAGE = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set());
 
 export function withCompanions(next: Config, changed: ConfigKey): Config {
   const image = next.dataset === 'mnist';
   if (changed === 'model' && image && next.model !== 'unet' && next.teacher === 'pretrained') return { ...next, teacher: 'learned' };
+  // ECT diverges at the 2D default learning rate once Delta t is small: switch an untouched rate over and back.
+  if (changed === 'mode' && !image) {
+    if (next.mode === 'ect' && next.lr === DEFAULTS.lr) return { ...next, lr: ECT_LR_2D };
+    if (next.mode !== 'ect' && next.lr === ECT_LR_2D) return { ...next, lr: DEFAULTS.lr };
+  }
   if (changed !== 'dataset') return next;
   const c = { ...next };
   if (image && c.model === 'mlp') {

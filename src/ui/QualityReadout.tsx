@@ -1,13 +1,23 @@
-// The latest one-step SWD as a plain number, readable by screen readers and tests ("One-step SWD").
+// The latest one-step SWD as a plain number, readable by screen readers and tests ("One-step SWD"), and
+// in 2D the flow-map error against the exact ODE map (few-step-methods.md section 8).
 import { useRun } from '../state/runStore';
 
 export function QualityReadout() {
   const q = useRun((s) => s.latestQuality);
   if (!q || q.image) return null; // digits report FD in their own panel
   return (
-    <div className="counter" title="Sliced Wasserstein distance of one-step samples to the data (lower is better)">
-      <label className="counter-label" htmlFor="one-step-swd">one-step SWD</label>
-      <output id="one-step-swd" aria-label="One-step SWD" className="counter-value">{q.swd1.toPrecision(3)}</output>
-    </div>
+    <>
+      <div className="counter" title="Sliced Wasserstein distance of one-step samples to the data (lower is better)">
+        <label className="counter-label" htmlFor="one-step-swd">one-step SWD</label>
+        <output id="one-step-swd" aria-label="One-step SWD" className="counter-value">{q.swd1.toPrecision(3)}</output>
+      </div>
+      {q.fme1 !== undefined && Number.isFinite(q.fme1) && (
+        <div className="counter"
+          title={`Flow-map error: RMS distance / sigma_data between the model's map and the exact ODE map of the data mixture, on fixed points. One step from sigma = T to the data end: ${q.fme1.toPrecision(3)}; mean over sigma in {T, 10, 2, 0.5} to the data end${q.fmeMean !== undefined ? ` (and to sigma/4 for methods with maps between any times): ${q.fmeMean.toPrecision(3)}` : ''}. Lower is better; 0 is the exact flow map.`}>
+          <label className="counter-label" htmlFor="flow-map-error">flow-map error</label>
+          <output id="flow-map-error" aria-label="Flow-map error" className="counter-value">{q.fme1.toPrecision(3)}</output>
+        </div>
+      )}
+    </>
   );
 }

@@ -42,7 +42,7 @@ describe('flow matching', () => {
     const ctx = fakeContext(exactField, DEFAULTS);
     const z = tf.tensor2d([1, 1], [1, 2]);
     // From t = 1: v*(z, 1) = z, so one step to 0 gives 0 (the data mean): FM fails at one step.
-    expect(Array.from(flowMethod.jump(ctx, [], z, [1], [0]).dataSync())).toEqual([0, 0]);
-    expect(Array.from(flowMethod.jump(ctx, [], z, [0.4], [0.4]).dataSync())).toEqual([1, 1]);
+    expect(Array.from(flowMethod.jump(ctx, [], z, Float64Array.of(1), Float64Array.of(0)).dataSync())).toEqual([0, 0]);
+    expect(Array.from(flowMethod.jump(ctx, [], z, Float64Array.of(0.4), Float64Array.of(0.4)).dataSync())).toEqual([1, 1]);
   });
 });

@@ -15,7 +15,7 @@ export const ECT_DEFAULTS: EctSettings = { ectQ: 2, ectK: 8, ectB: 1, ectStageSt
 
 export const ECT_FIELDS: { [K in keyof EctSettings]: NumberField<K> } = {
   ectQ: { key: 'ectQ', kind: 'number', min: 1, max: 4096, minExclusive: true, step: 1, label: 'ECT q', group: 'method', url: 'eq',
-    help: 'Delta t shrinks by q each stage. q = 2 with 8 stages over the run is the paper\'s CIFAR-10 schedule squeezed into the step budget; q = 256 with one stage is the authors\' one-hour recipe (Delta t = t n(t)/256 from the start).',
+    help: 'Delta t shrinks by q each stage. q = 2 with 8 stages over the run is the paper\'s CIFAR-10 schedule squeezed into the step budget; q = 256 with one stage (set the steps per stage to the budget) is the authors\' one-hour recipe (Delta t = t n(t)/256 from the start). Measured on 2D: q = 256 over 8 stages diverges; lr 3e-4 (the ECT default here) learns.',
     formula: 'r = \\max\\!\\big(0,\\ t\\,(1 - n(t)/q^{s+1})\\big)', paper: 'ECT code training/loss.py:45-50' },
   ectK: { key: 'ectK', kind: 'number', min: 0, max: 1000, step: 1, label: 'ECT k', group: 'method', url: 'ek',
     help: 'Delta t / t = n(t)/q^(s+1) with n(t) = 1 + k sigmoid(-b t): larger at small t (up to 1 + k/2).',
