@@ -23,6 +23,11 @@ for (const [i, p] of parts.entries()) {
 const joined: MethodsResult = {
   setup, rows: parts.flatMap((p) => p.rows), summary: parts.flatMap((p) => p.summary), skipped: parts.flatMap((p) => p.skipped),
 };
+// The machine's load when the run that holds a method started (ms per step depends on it).
+const loadOf = (method: string) => {
+  const i = parts.findIndex((p) => p.rows.some((r) => r.method === method));
+  return reports[i].machine.loadAverageAtStart[0].toFixed(1);
+};
 const loads = reports.map((r) => [...r.machine.loadAverageAtStart, ...r.loadAverageAtEnd]).flat();
 const m = reports[0].machine;
 const md = [
@@ -36,9 +41,9 @@ const md = [
   '',
   setup.note,
   '',
-  '| dataset | method | seed | final one-step SWD | final two-step SWD | teacher ODE SWD | one-step FME | mean FME |',
-  '|---|---|---|---|---|---|---|---|',
-  ...joined.rows.map((r) => `| ${r.dataset} | ${r.method} | ${r.seed} | ${r.finalSwd1} | ${r.finalSwd2} | ${r.swdTeacher} | ${r.fme1 ?? '-'} | ${r.fmeMean ?? '-'} |`),
+  '| dataset | method | seed | final one-step SWD | final two-step SWD | teacher ODE SWD | one-step FME | mean FME | load at its run\'s start (1 min) |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...joined.rows.map((r) => `| ${r.dataset} | ${r.method} | ${r.seed} | ${r.finalSwd1} | ${r.finalSwd2} | ${r.swdTeacher} | ${r.fme1 ?? '-'} | ${r.fmeMean ?? '-'} | ${loadOf(r.method)} |`),
   '',
 ].join('\n');
 writeFileSync(out, md);

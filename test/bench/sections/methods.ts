@@ -2,7 +2,7 @@
 // eight-gaussians (Node WASM, the CLI's backend), with the same evaluation noise and data per seed: the first
 // evaluated step at which the one-step and the two-step SWD reach 1.5x the teacher ODE's SWD (the exact
 // teacher's PF-ODE samples from the same noise), the flow-map error against the exact ODE map at the end,
-// and the median milliseconds per training step. Full: 3 seeds; --quick: 1 seed and a small budget.
+// and the median milliseconds per training step. Full: 3 seeds; --quick: 1 seed and a small budget (600 steps).
 import { DEFAULTS, type Config, type DatasetName } from '../../../src/core/config';
 import { METHOD_INFO, type MethodId } from '../../../src/core/methods/settings/index';
 import { TrainingSession } from '../../../src/core/run/session';
@@ -85,7 +85,7 @@ export async function methodsSection(quick: boolean): Promise<MethodsResult> {
   await useBackend('wasm');
   const datasets: DatasetName[] = quick ? ['moons'] : ['moons', 'eight-gaussians'];
   const seeds = quick ? [1] : [1, 2, 3];
-  const budget = Number(process.env.CM_BENCH_METHODS_BUDGET ?? (quick ? 300 : 1500));
+  const budget = Number(process.env.CM_BENCH_METHODS_BUDGET ?? (quick ? 600 : 1500));
   const evalEvery = quick ? 50 : 100;
   const evalCount = quick ? 1000 : 2000;
   const { run, skipped } = methodsToRun();
