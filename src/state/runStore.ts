@@ -2,7 +2,7 @@
 // arrays and read by the render loop; React components subscribe only to the small scalars they show.
 import { create } from 'zustand';
 import type {
-  BackendName, ErrorCode, Phase, ProgressEvent, QualityEvent, SnapshotEvent, StaticEvent,
+  BackendName, ErrorCode, GpuStepReadout, Phase, ProgressEvent, QualityEvent, SnapshotEvent, StaticEvent,
 } from '../worker/protocol';
 import { DecimatingSeries } from './series';
 
@@ -33,6 +33,8 @@ export interface RunState {
   lr: number;
   stepsPerSecond: number;
   msPerStep: number;
+  /** webgpu: dispatches and GPU time per step (null on other backends or before the first step). */
+  gpuStep: GpuStepReadout | null;
   backend: BackendName | null;
   adapter: string | null;
   fallbackReasons: string[];
@@ -77,6 +79,7 @@ export const useRun = create<RunState>(() => ({
   lr: 0,
   stepsPerSecond: 0,
   msPerStep: 0,
+  gpuStep: null,
   backend: null,
   adapter: null,
   fallbackReasons: [],
@@ -121,6 +124,7 @@ export function applyProgress(e: ProgressEvent): void {
     lr: e.lr,
     stepsPerSecond: e.stepsPerSecond,
     msPerStep: e.msPerStep,
+    gpuStep: e.gpu ?? null,
     seriesVersion: s.seriesVersion + 1,
   });
 }

@@ -3,6 +3,7 @@ import { useConfig } from '../state/configStore';
 import { useRun } from '../state/runStore';
 import { session } from '../state/session';
 import { FieldControl } from './FieldControl';
+import { GpuStepReadout } from './GpuStepReadout';
 
 const PHASE_LABEL: Record<string, string> = {
   idle: 'idle',
@@ -30,6 +31,7 @@ export function StatusBar() {
         <span className="counter-label">backend</span>
         <span role="status" aria-label="Active backend" className="backend-name">{backend ?? '…'}</span>
       </div>
+      <GpuStepReadout />
       <div className="status-item adapter" title={adapter ?? undefined}>
         <span className="counter-label">adapter</span>
         <span>{adapter ?? '–'}</span>

@@ -131,6 +131,17 @@ export interface ProgressEvent {
   lr: number;
   stepsPerSecond: number;
   msPerStep: number;
+  /** webgpu only: what the last step asked of the GPU (absent on other backends). */
+  gpu?: GpuStepReadout;
+}
+
+export interface GpuStepReadout {
+  /** Compute dispatches of the last training step (exact count). */
+  dispatchesPerStep: number;
+  /** GPU time of a recently timed step (timestamp queries); null when not measured. */
+  gpuMsPerStep: number | null;
+  /** Why there is no GPU time (null when timestamp queries are available). */
+  gpuTimeNote: string | null;
 }
 
 /** Sample quality at a step (the core's report: SWD and energy distance for 2D, classifier scores for digits). */

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { post, requireSession, status, w } from './context';
 import { classify } from './errors';
+import { GpuStepMeter } from './gpuStepMeter';
 import { sendCheckpoint, sendQuality, sendSnapshot, sendStatic } from './publish';
 import { stopRuleHit } from './stopRules';
 
@@ -48,6 +49,7 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
     if (await s.verifyCurrentState()) await sendGoodCheckpoint();
   };
   let msPerStep = 0;
+  const gpu = new GpuStepMeter();
   let windowStart = performance.now();
   let windowSteps = 0;
 
@@ -64,7 +66,7 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
       type: 'progress', step: s.step, teacherStep: s.teacherStep, phase: last.phase,
       lossSteps: Float64Array.from(good, (p) => p.step), losses: Float32Array.from(good, (_, i) => values[i][0]),
       N: last.N, mu: last.mu, lr: last.lr,
-      stepsPerSecond: msPerStep > 0 ? 1000 / msPerStep : 0, msPerStep,
+      stepsPerSecond: msPerStep > 0 ? 1000 / msPerStep : 0, msPerStep, gpu: gpu.readout(),
     });
     if (bad >= 0) {
       w.running = false;
@@ -107,7 +109,7 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
       }
       const t0 = performance.now();
       const phaseBefore = s.phase;
-      const r = await s.trainStep();
+      const r = await gpu.step(() => s.trainStep());
       pending.push(r);
       done++;
       windowSteps++;
