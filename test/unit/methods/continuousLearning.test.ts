@@ -131,3 +131,17 @@ describe('sCD with a learned teacher', () => {
     }
   }, 120_000);
 });
+
+describe('no tensors left behind by a step', () => {
+  it.each([
+    ['sct', 'fd'], ['sct', 'exact'], ['scd', 'fd'], ['meanflow', 'fd'], ['meanflow', 'exact'],
+  ] as const)('%s with the %s JVP route', (mode, jvpRoute) => {
+    const method = { sct: sctMethod, scd: scdMethod, meanflow: meanflowMethod }[mode] as TrainingMethod;
+    const { trainer } = setup(method, { width: 16, depth: 2, batchSize: 16, scmPretrain: 1, jvpRoute });
+    train(trainer, 3);
+    const before = tf.memory().numTensors;
+    train(trainer, 3);
+    expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+  });
+});
