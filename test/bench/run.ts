@@ -14,6 +14,7 @@ import { computeGoals, isReferenceBlas, type TorchBlas } from './lib/goals';
 import type { BenchReport, Measurement } from './lib/report';
 import { round } from './lib/stats';
 import { browserSection } from './sections/browser';
+import { webgpuFusedSection, type WebgpuFusedResult } from './sections/webgpuFused';
 import { memorySection, type MemoryRun } from './sections/memory';
 import { mnistSection } from './sections/mnist';
 import { nodeSection } from './sections/node';
@@ -68,7 +69,7 @@ sections.methods = await section('methods', () => methodsSection(opts.quick));
 sections.mnist = await section('mnist', () => mnistSection(opts.quick));
 
 let browser: BenchBrowser | null = null;
-if (opts.sections.has('browser') || opts.sections.has('page') || opts.sections.has('headline')) {
+if (['browser', 'webgpu', 'page', 'headline'].some((n) => opts.sections.has(n as Section))) {
   try {
     browser = await startBenchBrowser();
   } catch (e) {
@@ -83,6 +84,7 @@ if (browser) {
     measurements.push(...br.measurements);
     sections.chromium = { version: b.version, webgpuAdapter: br.adapter };
   }
+  sections.webgpu = await section('webgpu', () => webgpuFusedSection(b, opts.quick));
   sections.page = await section('page', () => pageSection(b, opts.quick));
   sections.headline = await section('headline', () => headlineSection(b, opts.quick));
   await b.close();
@@ -162,7 +164,7 @@ for (const r of headlineRuns ?? []) {
 }
 sections.notes = notes;
 
-const goals = computeGoals(measurements, pyInfo?.blas, headlineRuns);
+const goals = computeGoals(measurements, pyInfo?.blas, headlineRuns, sections.webgpu as WebgpuFusedResult | undefined);
 const report: BenchReport = {
   version: 1, date: new Date().toISOString(), quick: opts.quick, machine, goals,
   loadAverageAtEnd: loadavg().map((x) => round(x, 2)), seconds: round(elapsedSeconds(), 1), sections, measurements, headline,

@@ -2,6 +2,7 @@
 // Every value is null where it was not measured; a ratio to PyTorch is null when that PyTorch calls the
 // reference (netlib) BLAS, which is no peer for dense layers.
 import type { HeadlineRun } from '../sections/headline';
+import type { WebgpuFusedResult } from '../sections/webgpuFused';
 import type { Measurement } from './report';
 
 export interface Goals {
@@ -14,6 +15,14 @@ export interface Goals {
   secondsToQualityCt: number | null;
   unetStepRatioToTorch: number | null;
   autoBackendHere: string | null;
+  /** Issue 11, software adapter (exact counts): dispatches per default 2D step on the fused path. */
+  dispatchesCtStepWebgpu: number | null;
+  dispatchesCdHeunStepWebgpu: number | null;
+  /** Largest relative difference, fused vs plain-op path, over the parity cases (losses and state). */
+  fusedParityMaxRelErr: number | null;
+  /** Real-GPU throughput: null until measured on a machine with a GPU (the results file names it). */
+  realGpuCtStepsPerSecond: number | null;
+  realGpuUnetStepsPerSecond: number | null;
 }
 
 export interface TorchBlas {
@@ -28,7 +37,9 @@ export function isReferenceBlas(blas: TorchBlas | undefined): boolean {
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export function computeGoals(measurements: Measurement[], blas: TorchBlas | undefined, headline: HeadlineRun[] | undefined): Goals {
+export function computeGoals(
+  measurements: Measurement[], blas: TorchBlas | undefined, headline: HeadlineRun[] | undefined, webgpu?: WebgpuFusedResult,
+): Goals {
   const ok = (f: (m: Measurement) => boolean) => measurements.filter((m) => m.status === 'ok' && m.medianMs !== undefined && f(m));
   const fastest = (xs: Measurement[]) => [...xs].sort((a, b) => a.medianMs! - b.medianMs!)[0];
   const torchPeer = blas !== undefined && !isReferenceBlas(blas);
@@ -51,5 +62,11 @@ export function computeGoals(measurements: Measurement[], blas: TorchBlas | unde
     secondsToQualityCt: autoCt?.secondsToQuality ?? null,
     unetStepRatioToTorch: ratio((m) => m === 'unet', 'CT'),
     autoBackendHere: autoCd?.backend ?? null,
+    dispatchesCtStepWebgpu: webgpu?.dispatches.find((d) => d.mode === 'CT')?.fused ?? null,
+    dispatchesCdHeunStepWebgpu: webgpu?.dispatches.find((d) => d.mode === 'CD-Heun')?.fused ?? null,
+    fusedParityMaxRelErr: webgpu?.parityMaxRelErr ?? null,
+    // No session here has had a GPU; a run on one fills these (see NOTES.md, "Real-GPU measurement").
+    realGpuCtStepsPerSecond: null,
+    realGpuUnetStepsPerSecond: null,
   };
 }
