@@ -48,6 +48,7 @@ export class TrainerClient {
   private readonly lpipsCached = new Map<LpipsNet, LpipsSourceOverride | undefined>();
   private readonly lpipsStatus = new Map<LpipsNet, LpipsStatusEvent>();
   private wasTraining = false;
+  private lastPhase: string | null = null;
   private respawns = 0;
   private recovering = false;
   private disposed = false;
@@ -172,7 +173,11 @@ export class TrainerClient {
   }
   /** Zero-shot editing with the current model (the worker pauses training first, and resumes it afterwards). */
   async edit(request: EditRequest): Promise<EditReply> {
-    const r = await this.send({ type: 'edit', request });
+    const training = this.wasTraining;
+    const r = await this.send({ type: 'edit', request }).finally(() => {
+      // The worker went on training by itself before it answered: a crash from now on resumes training too.
+      if (training && this.lastPhase === 'training') this.wasTraining = true;
+    });
     if (!r.edit) throw new Error('the worker sent no edit result');
     return r.edit;
   }
@@ -243,6 +248,7 @@ export class TrainerClient {
     } else if (e.type === 'status' && (e.phase === 'paused' || e.phase === 'done' || e.phase === 'failed')) {
       this.wasTraining = false;
     }
+    if (e.type === 'status') this.lastPhase = e.phase;
     this.handlers.get(e.type)?.forEach((h) => h(e));
   }
 

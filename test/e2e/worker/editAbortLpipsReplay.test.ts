@@ -102,6 +102,33 @@ describe('edits can be aborted, and training goes on', () => {
   });
 });
 
+describe('a crash after an edit', () => {
+  it('training that went on after an edit also goes on after a crash (the client knows it was training)', async () => {
+    const r = await page.evaluate(async (run) => {
+      const h = (window as unknown as { harness: H }).harness;
+      const quick = { task: 'fix2d', seeds: [1, 2], steps: 2, constraint: { kind: 'fix', axis: 0, value: 0.1 } };
+      await h.client.init('wasm');
+      await h.client.configure(h.config(run));
+      await h.client.start();
+      for (let i = 0; i < 600 && h.lastOf('status')?.phase !== 'training'; i++) await new Promise((res) => setTimeout(res, 50));
+      await h.client.edit(quick as never);
+      const afterEdit = h.lastOf('progress').step;
+      // Past the next timed checkpoint (every 5 s), so the crash has a recent state to restore.
+      for (let i = 0; i < 600 && !(h.lastOf('checkpoint')?.step > afterEdit); i++) await new Promise((res) => setTimeout(res, 50));
+      const crashesBefore = h.crashes.length;
+      h.client.send({ type: 'debug', action: 'crash' }).catch(() => {});
+      for (let i = 0; i < 600 && h.crashes.length === crashesBefore; i++) await new Promise((res) => setTimeout(res, 100));
+      const restored = h.crashes[h.crashes.length - 1].restoredStep ?? -1;
+      for (let i = 0; i < 300 && !(h.lastOf('progress')?.step >= restored + 5); i++) await new Promise((res) => setTimeout(res, 100));
+      const moved = h.lastOf('progress').step - restored;
+      await h.client.pause();
+      return { restored, afterEdit, moved };
+    }, RUN);
+    expect(r.restored).toBeGreaterThan(r.afterEdit);
+    expect(r.moved).toBeGreaterThanOrEqual(5);
+  });
+});
+
 describe('LPIPS files after a worker crash', () => {
   it('the files the user gave are given again to the respawned worker (both parts loaded, unverified)', async () => {
     const r = await page.evaluate(async () => {
