@@ -2,7 +2,7 @@
 // network's output f_theta^-(x_hat, t_n) (no gradient), the online forward with what its backward needs,
 // the fused l2 head (loss and dLoss/dF), and the hand-written backward (models/fusedMlp.ts).
 import * as tf from '@tensorflow/tfjs';
-import { cutBlocks, extraColumns, fusedBackward, fusedForward, hostFirstInput, type FusedMlp } from '../models/fusedMlp';
+import { cutBlocks, extraColumns, fusedBackward, fusedForward, hostFirstInput, transposeFreeBackward, type FusedMlp } from '../models/fusedMlp';
 import { consistencyOut, l2Head } from './headKernels';
 import type { NetInputs } from './netInputs';
 
@@ -27,16 +27,18 @@ export function fusedOutput(plan: FusedMlp, blocks: tf.Tensor2D[], inp: NetInput
 export function fusedL2LossAndGrad(
   plan: FusedMlp, online: tf.Tensor1D, target: tf.Tensor1D | null, inp: NetInputs, targetInp: NetInputs, lambda: Float64Array,
 ): { value: tf.Scalar; grad: tf.Tensor1D } {
-  const on = cutBlocks(plan, online, true);
+  // webgpu's fused path reads operands transposed inside the products: no transposed copies to make.
+  const free = transposeFreeBackward();
+  const on = cutBlocks(plan, online, !free);
   const fTarget = fusedOutput(plan, target ? cutBlocks(plan, target, false).blocks : on.blocks, targetInp);
   const B = lambda.length;
   const d = inp.skipX.size / B;
   const cols = extraColumns(plan, inp.host!.noise);
-  const { x0, x0T } = hostFirstInput(inp.host!.xIn!, cols.extHost, B, true);
-  const { F, cache } = fusedForward(plan, on.blocks, x0, cols, x0T);
+  const { x0, x0T } = hostFirstInput(inp.host!.xIn!, cols.extHost, B, !free);
+  const { F, cache } = fusedForward(plan, on.blocks, x0, cols, x0T, true);
   // loss = sum_i lambda_i / (B d) |r_i|^2, dLoss/dF = 2 lambda_i c_out,i r_i / (B d) (as l2Loss.ts).
   const coef = tf.tensor2d(Float32Array.from(lambda, (l) => l / (B * d)), [B, 1]);
   const dCoef = tf.tensor2d(Float32Array.from(lambda, (l, i) => (2 * l * inp.outValues[i]) / (B * d)), [B, 1]);
   const { loss, dF } = l2Head(F, as2d(inp.skipX, B), as2d(inp.out, B), as2d(fTarget, B), coef, dCoef);
-  return { value: loss, grad: fusedBackward(plan, dF as tf.Tensor2D, cache!, on.tBlocks) };
+  return { value: loss, grad: fusedBackward(plan, dF as tf.Tensor2D, cache!, on.tBlocks, on.blocks) };
 }

@@ -6,8 +6,8 @@
 // Same function as mlp.ts's forward (tested against autodiff of it); silu and relu only.
 import * as tf from '@tensorflow/tfjs';
 import { FLATTEN_KERNEL } from './unflattenKernel';
-import { fusedBackend } from './hostKernel';
-import { activation, activationNeedsSigmoid, paramBlocks, type Block } from './mlpKernels';
+import { fusedBackend, hostBackend } from './hostKernel';
+import { activation, activationBackward, activationNeedsSigmoid, paramBlocks, type Block } from './mlpKernels';
 import { ParamLayout } from './flatLayout';
 import type { MlpSpec, NetworkDef } from './types';
 
@@ -97,27 +97,42 @@ export function hostFirstInput(xIn: Float32Array, ext: Float32Array, B: number, 
 }
 
 export interface ForwardCache {
-  /** Transposed input of each layer (hidden 0..L-1, out). */
+  /** Transposed input of each layer (hidden 0..L-1, out); empty on the transpose-free path. */
   inputsT: tf.Tensor2D[];
-  /** act'(z) of each hidden layer. */
+  /** act'(z) of each hidden layer; empty on the transpose-free path. */
   derivs: tf.Tensor2D[];
+  /** Transpose-free path (webgpu): each layer's input as is, and each hidden layer's z. */
+  inputs?: tf.Tensor2D[];
+  zs?: tf.Tensor2D[];
 }
 
-/** F = the network's raw output [B, d]; with x0T given, also what the backward needs. */
+/**
+ * Whether the backward reads operands transposed inside tfjs's products (matMul's transpose flags) and
+ * applies act' to z in one fused kernel, instead of using transposed copies: webgpu's fused path, where
+ * every copy is a dispatch. The host backends keep the copies (XNNPACK has no transposed operands).
+ */
+export function transposeFreeBackward(): boolean {
+  return fusedBackend() && !hostBackend();
+}
+
+/** F = the network's raw output [B, d]; for training (x0T given, or train), also what the backward needs. */
 export function fusedForward(
-  plan: FusedMlp, blocks: tf.Tensor2D[], x0: tf.Tensor2D, cols: { ext: tf.Tensor2D; ones: tf.Tensor2D }, x0T?: tf.Tensor2D,
+  plan: FusedMlp, blocks: tf.Tensor2D[], x0: tf.Tensor2D, cols: { ext: tf.Tensor2D; ones: tf.Tensor2D }, x0T?: tf.Tensor2D, train = !!x0T,
 ): { F: tf.Tensor2D; cache?: ForwardCache } {
   const { spec } = plan;
-  const train = !!x0T;
-  const cache: ForwardCache = { inputsT: train ? [x0T!] : [], derivs: [] };
+  const free = train && transposeFreeBackward();
+  const cache: ForwardCache = free ? { inputsT: [], derivs: [], inputs: [x0], zs: [] } : { inputsT: train ? [x0T!] : [], derivs: [] };
   let X = x0;
   for (let l = 0; l < spec.depth; l++) {
     const z = tf.matMul(X, blocks[l]) as tf.Tensor2D;
     const s = spec.activation === 'silu' && activationNeedsSigmoid() ? (tf.sigmoid(z) as tf.Tensor2D) : null;
     const next = l < spec.depth - 1 && spec.timeConditioning === 'every-layer' ? cols.ext : cols.ones;
-    const a = activation(z, s, next, { act: spec.activation as 'silu' | 'relu', train });
+    const a = activation(z, s, next, { act: spec.activation as 'silu' | 'relu', train: train && !free });
     X = a.y;
-    if (train) {
+    if (free) {
+      cache.inputs!.push(a.y);
+      cache.zs!.push(z);
+    } else if (train) {
       cache.inputsT.push(a.yT!);
       cache.derivs.push(a.deriv!);
     }
@@ -125,14 +140,24 @@ export function fusedForward(
   return { F: tf.matMul(X, blocks[spec.depth]), cache: train ? cache : undefined };
 }
 
-/** d loss / d(flat parameters) from d loss / dF; `tBlocks` are the transposed blocks (plan.transposed order). */
-export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCache, tBlocks: tf.Tensor2D[]): tf.Tensor1D {
+/**
+ * d loss / d(flat parameters) from d loss / dF; `tBlocks` are the transposed blocks (plan.transposed order),
+ * `blocks` the [W; b] blocks (the transpose-free path reads those instead).
+ */
+export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCache, tBlocks: tf.Tensor2D[], blocks: tf.Tensor2D[] = []): tf.Tensor1D {
   const L = plan.spec.depth;
   const grads: tf.Tensor2D[] = new Array(L + 1);
+  const act = plan.spec.activation as 'silu' | 'relu';
   let dz = dF;
   for (let l = L; l >= 0; l--) {
-    grads[l] = tf.matMul(cache.inputsT[l], dz);
-    if (l > 0) dz = tf.mul(tf.matMul(dz, tBlocks[l - 1]), cache.derivs[l - 1]) as tf.Tensor2D;
+    if (cache.zs) {
+      grads[l] = tf.matMul(cache.inputs![l], dz, true, false);
+      // dz W^T over all the block's rows; the kernel keeps the h columns and multiplies by act'(z).
+      if (l > 0) dz = activationBackward(tf.matMul(dz, blocks[l], false, true), cache.zs[l - 1], act);
+    } else {
+      grads[l] = tf.matMul(cache.inputsT[l], dz);
+      if (l > 0) dz = tf.mul(tf.matMul(dz, tBlocks[l - 1]), cache.derivs[l - 1]) as tf.Tensor2D;
+    }
   }
   return flattenBlocks(plan, grads);
 }
