@@ -36,3 +36,12 @@ describe('exact Gaussian-mixture denoiser and flow map (sheet section 8)', () =>
     close(exactFlowMap(one, [1, 2], 2, 0.002), [0.5 + 0.5 * k, -0.5 + 2.5 * k], 1e-6);
   });
 });
+
+describe('batched exact flow map (what the flow-map error uses)', () => {
+  it('agrees with the one-point RK4 at 400 steps per unit to 1e-5 with 12 steps per unit', async () => {
+    const { exactFlowMapBatch } = await import('../../../src/core/methods/exactFlowMap');
+    const xs = [0.2, -0.1, 20, -10, 1.5, 0.4];
+    const got = exactFlowMapBatch(mix, xs, 2, 0.002, 12);
+    for (let i = 0; i < 3; i++) close(got.subarray(2 * i, 2 * i + 2), Array.from(exactFlowMap(mix, xs.slice(2 * i, 2 * i + 2), 2, 0.002, 400)), 1e-5);
+  });
+});
