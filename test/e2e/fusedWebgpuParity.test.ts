@@ -47,4 +47,22 @@ describe('fused WebGPU kernels against the plain-op path (software adapter)', ()
     expect(r.weightErr, JSON.stringify(r.weightErrs)).toBeLessThanOrEqual(1e-5);
     expect(r.dispatches.fused).toBeLessThan(r.dispatches.plain);
   }, 300_000);
+
+  // The count depends on the method and the depth (default 4), not on width or batch: a tiny width keeps
+  // it quick. History (issue 11): plain-op path 109 / 138; fused 70 / 99 -> 62 / 91 (sigmoid in the
+  // activation kernel) -> 50 / 79 (transpose-free backward). The bounds are today's counts.
+  it.each([
+    ['CT', 50, 109, { mode: 'ct' }],
+    ['CD-Heun', 79, 138, { mode: 'cd', solver: 'heun' }],
+  ] as const)('dispatches per default-depth 2D %s step: at most %i fused (plain-op path %i)', async (_m, bound, plainCount, o) => {
+    const count = (fused: boolean) => page.evaluate(([c, f]) => (window as any).profileStep(c, 2, f), [{ ...o, width: 16, batchSize: 16 }, fused] as const);
+    const fused = await count(true);
+    const plain = await count(false);
+    expect(fused.total).toBeLessThanOrEqual(bound);
+    expect(plain.total).toBe(plainCount);
+    // Parameters are cut once per buffer and per layer; no transposed copies, no transposes.
+    expect(fused.hist.mlpBlockT ?? 0).toBe(0);
+    expect(fused.hist.TransposeSharedProgram ?? 0).toBe(0);
+    expect(fused.hist.flatAdamM).toBe(1);
+  }, 300_000);
 });
