@@ -42,8 +42,9 @@ const samplesPixels = (page: Page) => page.locator('canvas[data-view="samples"]'
 
 describe('hidden tab', () => {
   it('training goes on while hidden, snapshots slow down, and the views catch up when shown', async () => {
-    // No quality evaluations in the window measured (each one pauses the steps for a while on a loaded machine).
-    const page = await h.open(`ev=100000&${TINY}`);
+    // No quality evaluations in the window measured (each one pauses the steps for a while on a loaded machine),
+    // and a budget the run does not reach during the test.
+    const page = await h.open(`ev=100000&st=100000&${TINY}`);
     await waitForReady(page);
     await button(page, 'Train').click();
     await waitForStep(page, 10);
