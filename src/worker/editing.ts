@@ -2,7 +2,7 @@
 // the editing core with the session's current model, and the result into a reply of transferable arrays.
 // The worker only dispatches here; every check of the user's input happens in the core (EditError).
 import {
-  addNoise, conditionalSample2d, denoise, editImage, editTimes, EditError, evenAlphas, interpolate, networkConsistencyFn,
+  addNoise, conditionalSample2d, denoise, editImage, editTimes, EditError, evenAlphas, interpolate,
   paintedMask, seededEditNoise, seededLatent, validateEditTimes, type ConsistencyFn, type EditRange, type EditResult, type ImageEdit,
 } from '../core/edit/index';
 import { mnistSignedPixels } from '../core/data/mnist';
@@ -117,7 +117,7 @@ async function dispatch(s: TrainingSession, req: EditRequest, signal: AbortSigna
     const { y, digit } = referenceDigit(s, req.digit);
     return { task: req.task, dataShape: [...shape], batch: 1, reference: y, digit, start: y.slice(), iterates: [], times: [], result: y.slice(), ms: 0 };
   }
-  const f = abortable(networkConsistencyFn(s.net, s.samplingParams(req.weights ?? 'ema'), shape, s.scalings(), image), signal);
+  const f = abortable(s.consistencyFn(req.weights ?? 'ema'), signal);
 
   if (req.task === 'fix2d' || req.task === 'line2d') {
     const k = req.constraint;

@@ -1,5 +1,5 @@
 // `cm edit` on 2D runs: keep one coordinate (inpaint --fix) or a projection (project), as scatter PNGs and CSV.
-import { conditionalSample2d, networkConsistencyFn, normaliseConstraint2d, type Constraint2d, type EditRange } from '../../core/edit/index';
+import { conditionalSample2d, normaliseConstraint2d, type Constraint2d, type EditRange } from '../../core/edit/index';
 import type { TrainingSession } from '../../core/run/session';
 import { Rng } from '../../core/rng';
 import { UsageError, type ParsedArgs } from '../args';
@@ -29,7 +29,7 @@ export async function edit2d(args: ParsedArgs, session: TrainingSession, task: s
   const config = session.config;
   const count = intFlag(args, 'count', 2000, 100_000);
   const times = editTimesFlag(args, range, config.rho, range.T, DEFAULT_STEPS_2D);
-  const f = networkConsistencyFn(session.net, session.samplingParams('ema'), [2], session.scalings(), false);
+  const f = session.consistencyFn('ema');
   const seeds = Array.from({ length: count }, (_, i) => (config.seed * 65_536 + i) >>> 0);
   const r = await conditionalSample2d({ f, constraint: normaliseConstraint2d(constraint, session.dataset2d!.normalisation), seeds, times, range });
 

@@ -1,7 +1,7 @@
 // `cm edit` on MNIST runs: inpaint | superres | denoise | interpolate | stroke, written as PNG strips.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addNoise, blockMeans, denoise, editImage, evenAlphas, interpolate, isMaskPreset, maskPreset, networkConsistencyFn, paintedMask, seededEditNoise, seededLatent, type EditRange, type EditResult, type ImageEdit } from '../../core/edit/index';
+import { addNoise, blockMeans, denoise, editImage, evenAlphas, interpolate, isMaskPreset, maskPreset, paintedMask, seededEditNoise, seededLatent, type EditRange, type EditResult, type ImageEdit } from '../../core/edit/index';
 import { MNIST_ASSET_PATH, mnistSignedPixels, parseMnistAsset } from '../../core/data/mnist';
 import type { TrainingSession } from '../../core/run/session';
 import { UsageError, type ParsedArgs } from '../args';
@@ -16,7 +16,7 @@ export async function editImages(args: ParsedArgs, session: TrainingSession, tas
   const shape = session.data.dataShape;
   const dim = shape.reduce((a, b) => a * b, 1);
   if (shape[0] !== SIDE || shape[1] !== SIDE || dim !== SIDE * SIDE) throw new UsageError(`image edits need 28x28x1 data; this run has [${shape}]`);
-  const f = networkConsistencyFn(session.net, session.samplingParams('ema'), shape, session.scalings(), true);
+  const f = session.consistencyFn('ema');
   const config = session.config;
 
   if (task === 'interpolate') {

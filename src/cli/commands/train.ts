@@ -87,7 +87,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     const line: Record<string, number | string | null> = { phase: 'student', step: r.step, loss, N: r.N, mu: r.mu, lr: r.lr };
     if (k % config.evalEvery === 0 || k === config.steps) {
       const q = await session.evaluate();
-      last = is2d ? { swd1: q.swd1, swd2: q.swd2, swdTeacher: q.swdTeacher, swdFloor: q.swdFloor, energy1: q.energy1, energy2: q.energy2 } : { ...q.image! };
+      last = is2d ? { swd1: q.swd1, swd2: q.swd2, swdTeacher: q.swdTeacher, swdFloor: q.swdFloor, energy1: q.energy1, energy2: q.energy2, fme1: q.fme1 ?? null, fmeMean: q.fmeMean ?? null } : { ...q.image! };
       Object.assign(line, last);
     }
     appendFileSync(metricsPath, `${JSON.stringify(line)}\n`);

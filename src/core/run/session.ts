@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { ConsistencyTrainer, type TrainerCheckpoint } from '../cm/consistencyTrainer';
 import { defaultHuberC, l1Distance, l2Distance, pseudoHuberDistance, type DistanceFn } from '../cm/distance';
 import { multistepSample, type SamplingNoise } from '../cm/sampling';
+import { networkConsistencyFn, type ConsistencyFn } from '../edit/consistencyFn';
 import { flowMapEdm } from '../methods/flowMap';
 import { FlowMapProbe, flowMapError, type FlowMapErrorReport } from '../methods/flowMapError';
 import { MethodTrainer, type StudentTrainer } from '../methods/methodTrainer';
@@ -357,6 +358,21 @@ export class TrainingSession {
     } finally {
       y.dispose();
     }
+  }
+
+  /**
+   * The model's map to the data end as editing's ConsistencyFn (Algorithm 4 needs only f(x, t)): CD/CT's
+   * network function as before, every other method through its own flow map. Images are clamped to [-1, 1].
+   */
+  consistencyFn(which: 'ema' | 'online' = 'ema'): ConsistencyFn {
+    const image = !this.dataset2d;
+    if (this.config.mode === 'cd' || this.config.mode === 'ct') {
+      return networkConsistencyFn(this.net, this.samplingParams(which), this.data.dataShape, this.scalings(), image);
+    }
+    return async (x, t, batch) => {
+      const y = await this.mapToData(this.samplingParams(which), x, new Float64Array(batch).fill(t));
+      return image ? y.map((v) => Math.min(1, Math.max(-1, v))) : y;
+    };
   }
 
   /** Flow-map error against the exact ODE map of the 2D mixture (null for images). */
