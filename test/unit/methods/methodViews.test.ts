@@ -1,0 +1,43 @@
+// The views the worker sends (samples from fixed probe noise, the map of trajectory points and of the time
+// cursor to the data end) and run files work for every method, through its own flow map.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS, type Config } from '../../../src/core/config';
+import { METHOD_IDS, METHOD_INFO } from '../../../src/core/methods/settings/index';
+import { TrainingSession } from '../../../src/core/run/session';
+import { computeSnapshot, ProbeSet, teacherTrajectories } from '../../../src/core/run/views';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const small: Config = { ...DEFAULTS, width: 16, depth: 2, timeFeatures: 8, batchSize: 32, taus: [1, 0.3], ectPrefitSteps: 2 };
+const modes = METHOD_IDS.filter((id) => METHOD_INFO[id].available && !METHOD_INFO[id].consistency || id === 'ect');
+
+describe('views and run files for every method', () => {
+  it.each(modes)('%s: snapshot after a few steps, and a run file that restores the same samples and the next step', async (mode) => {
+    const s = new TrainingSession({ ...small, mode }, {}, 50);
+    for (let i = 0; i < 3; i++) (await s.trainStep()).loss.dispose();
+    const probes = new ProbeSet(s, 20, 3);
+    const traj = await teacherTrajectories(s, probes, 12);
+    const snap = await computeSnapshot(s, probes, traj, { probeCount: 20, trajectoryCount: 3, consistencyTimes: [0.5, 5], cursorT: 1, weights: 'ema' });
+    expect(snap.samples).toHaveLength(3); // one per budget: 1 + one per tau
+    for (const a of [...snap.samples, ...snap.consistencyOutputs, snap.cursorMapped]) {
+      expect(a.every(Number.isFinite)).toBe(true);
+    }
+    expect(snap.consistencyOutputs).toHaveLength(2);
+    expect(snap.cursorMapped).toHaveLength(40);
+    const bytes = await s.exportRunFile();
+    const again = new TrainingSession({ ...small, mode }, {}, 50);
+    await again.importRunFile(bytes);
+    expect(again.step).toBe(3);
+    const a = await s.sample(probes.noise);
+    const b = await again.sample(probes.noise);
+    expect(Array.from(b[0])).toEqual(Array.from(a[0]));
+    // Resume is exact: the next step from the file gives the same loss as the original run's.
+    const [la, lb] = [await s.trainStep(), await again.trainStep()];
+    expect((await lb.loss.data())[0]).toBe((await la.loss.data())[0]);
+    s.dispose();
+    again.dispose();
+  }, 120_000);
+});
