@@ -9,6 +9,7 @@ import { FLATTEN_KERNEL } from './unflattenKernel';
 import { fusedBackend, hostBackend } from './hostKernel';
 import { activation, activationBackward, activationNeedsSigmoid, paramBlocks, type Block } from './mlpKernels';
 import { ParamLayout } from './flatLayout';
+import { flatMatMul } from './flatMatMulWebgpu';
 import type { MlpSpec, NetworkDef } from './types';
 
 export interface FusedMlp {
@@ -117,14 +118,14 @@ export function transposeFreeBackward(): boolean {
 
 /** F = the network's raw output [B, d]; for training (x0T given, or train), also what the backward needs. */
 export function fusedForward(
-  plan: FusedMlp, blocks: tf.Tensor2D[], x0: tf.Tensor2D, cols: { ext: tf.Tensor2D; ones: tf.Tensor2D }, x0T?: tf.Tensor2D, train = !!x0T,
+  plan: FusedMlp, weights: MlpWeights, x0: tf.Tensor2D, cols: { ext: tf.Tensor2D; ones: tf.Tensor2D }, x0T?: tf.Tensor2D, train = !!x0T,
 ): { F: tf.Tensor2D; cache?: ForwardCache } {
   const { spec } = plan;
   const free = train && transposeFreeBackward();
   const cache: ForwardCache = free ? { inputsT: [], derivs: [], inputs: [x0], zs: [] } : { inputsT: train ? [x0T!] : [], derivs: [] };
   let X = x0;
   for (let l = 0; l < spec.depth; l++) {
-    const z = tf.matMul(X, blocks[l]) as tf.Tensor2D;
+    const z = layerProduct(plan, weights, l, X);
     const s = spec.activation === 'silu' && activationNeedsSigmoid() ? (tf.sigmoid(z) as tf.Tensor2D) : null;
     const next = l < spec.depth - 1 && spec.timeConditioning === 'every-layer' ? cols.ext : cols.ones;
     const a = activation(z, s, next, { act: spec.activation as 'silu' | 'relu', train: train && !free });
@@ -137,14 +138,12 @@ export function fusedForward(
       cache.derivs.push(a.deriv!);
     }
   }
-  return { F: tf.matMul(X, blocks[spec.depth]), cache: train ? cache : undefined };
+  return { F: layerProduct(plan, weights, spec.depth, X), cache: train ? cache : undefined };
 }
 
-/**
- * d loss / d(flat parameters) from d loss / dF; `tBlocks` are the transposed blocks (plan.transposed order),
- * `blocks` the [W; b] blocks (the transpose-free path reads those instead).
- */
-export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCache, tBlocks: tf.Tensor2D[], blocks: tf.Tensor2D[] = []): tf.Tensor1D {
+/** d loss / d(flat parameters) from d loss / dF (the transpose-free path reads the [W; b] blocks transposed). */
+export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCache, weights: MlpWeights): tf.Tensor1D {
+  const tBlocks = weights.tBlocks;
   const L = plan.spec.depth;
   const grads: tf.Tensor2D[] = new Array(L + 1);
   const act = plan.spec.activation as 'silu' | 'relu';
@@ -153,7 +152,7 @@ export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCac
     if (cache.zs) {
       grads[l] = tf.matMul(cache.inputs![l], dz, true, false);
       // dz W^T over all the block's rows; the kernel keeps the h columns and multiplies by act'(z).
-      if (l > 0) dz = activationBackward(tf.matMul(dz, blocks[l], false, true), cache.zs[l - 1], act);
+      if (l > 0) dz = activationBackward(layerProduct(plan, weights, l, dz, true), cache.zs[l - 1], act);
     } else {
       grads[l] = tf.matMul(cache.inputsT[l], dz);
       if (l > 0) dz = tf.mul(tf.matMul(dz, tBlocks[l - 1]), cache.derivs[l - 1]) as tf.Tensor2D;
@@ -173,8 +172,23 @@ function flattenBlocks(plan: FusedMlp, parts: tf.Tensor2D[]): tf.Tensor1D {
   return tf.concat(parts.map((p) => tf.reshape(p, [-1]))) as tf.Tensor1D;
 }
 
-/** Cuts the [W; b] blocks (and, for training, the transposed h-rows) from a flat buffer. */
-export function cutBlocks(plan: FusedMlp, flat: tf.Tensor1D, train: boolean): { blocks: tf.Tensor2D[]; tBlocks: tf.Tensor2D[] } {
+/** A network's weights for the fused step: cut blocks, or (webgpu) the flat buffer its products read. */
+export interface MlpWeights {
+  blocks: tf.Tensor2D[];
+  tBlocks: tf.Tensor2D[];
+  /** Set where products read the blocks out of the flat buffer (flatMatMulWebgpu.ts): nothing is cut. */
+  flat?: tf.Tensor1D;
+}
+
+/** Cuts the [W; b] blocks (and, for training, the transposed h-rows) from a flat buffer (webgpu: none). */
+export function cutBlocks(plan: FusedMlp, flat: tf.Tensor1D, train: boolean): MlpWeights {
+  if (transposeFreeBackward()) return { blocks: [], tBlocks: [], flat };
   const all = paramBlocks(flat, plan.blocks, train ? plan.transposed : []);
   return { blocks: all.slice(0, plan.blocks.length), tBlocks: all.slice(plan.blocks.length) };
+}
+
+/** X times layer l's [W; b] block (or its transpose). */
+function layerProduct(plan: FusedMlp, w: MlpWeights, l: number, X: tf.Tensor2D, transposeB = false): tf.Tensor2D {
+  if (w.flat) return flatMatMul(X, w.flat, plan.blocks[l], transposeB);
+  return tf.matMul(X, w.blocks[l], false, transposeB);
 }

@@ -1,0 +1,81 @@
+// "MlpFlatMatMul" (webgpu only): out = A B where B is a [W; b] block read straight out of the flat parameter
+// buffer, as is or transposed, so the MLP step cuts no parameter blocks (each cut was a dispatch). A 16 x 16
+// tiled product in workgroup memory; each output sums its k terms in order, one multiply-add at a time.
+import * as tf from '@tensorflow/tfjs';
+import type { TensorInfoLike } from './hostKernel';
+import { registerWebgpuKernel, type WebgpuProgram } from './webgpuKernel';
+import type { Block } from './mlpKernels';
+
+export const FLAT_MATMUL = 'MlpFlatMatMul';
+const T = 16;
+
+interface Attrs {
+  /** The block [offset, rows, cols] in the flat buffer. */
+  block: Block;
+  /** false: B = block ([rows, cols]); true: B = block^T ([cols, rows]). */
+  transposeB: boolean;
+}
+
+function program(M: number, N: number): WebgpuProgram {
+  return {
+    variableNames: ['A', 'W'],
+    outputShape: [M, N],
+    shaderKey: 'mlpFlatMatMul',
+    dispatchLayout: { x: [1], y: [0] } as unknown as { x: number[] },
+    dispatch: [Math.ceil(N / T), Math.ceil(M / T), 1],
+    workgroupSize: [T, T, 1],
+    size: false,
+    uniforms: 'm : i32, n : i32, k : i32, off : i32, sk : i32, sn : i32,',
+    getUserCode: () => `
+      var<workgroup> tileA : array<array<f32, ${T}>, ${T}>;
+      var<workgroup> tileB : array<array<f32, ${T}>, ${T}>;
+      fn main() {
+        let row = i32(globalId.y);
+        let col = i32(globalId.x);
+        let lr = i32(localId.y);
+        let lc = i32(localId.x);
+        var acc = 0.0;
+        let tiles = (uniforms.k + ${T - 1}) / ${T};
+        for (var t = 0; t < tiles; t = t + 1) {
+          let ka = t * ${T} + lc;
+          var a = 0.0;
+          if (row < uniforms.m && ka < uniforms.k) { a = A[row * uniforms.k + ka]; }
+          tileA[lr][lc] = a;
+          let kb = t * ${T} + lr;
+          var b = 0.0;
+          if (kb < uniforms.k && col < uniforms.n) { b = W[uniforms.off + kb * uniforms.sk + col * uniforms.sn]; }
+          tileB[lr][lc] = b;
+          workgroupBarrier();
+          let kmax = min(${T}, uniforms.k - t * ${T});
+          for (var k = 0; k < kmax; k = k + 1) { acc = acc + tileA[lr][k] * tileB[k][lc]; }
+          workgroupBarrier();
+        }
+        if (row < uniforms.m && col < uniforms.n) { result[row * uniforms.n + col] = acc; }
+      }`,
+  };
+}
+
+let registered = false;
+function ensure(): void {
+  if (registered) return;
+  registered = true;
+  registerWebgpuKernel<Attrs>({
+    name: FLAT_MATMUL,
+    inputs: ['a', 'flat'],
+    run([a, flat], { block: [off, rows, cols], transposeB }, gpu) {
+      const [M, K] = a!.shape;
+      const [bk, N] = transposeB ? [cols, rows] : [rows, cols];
+      if (bk !== K) throw new Error(`MlpFlatMatMul: A has ${K} columns, the block ${bk} rows`);
+      // B(k, n) = flat[off + k sk + n sn].
+      const [sk, sn] = transposeB ? [1, cols] : [cols, 1];
+      const u = [M, N, K, off, sk, sn].map((x) => ({ type: 'int32' as const, data: [x] }));
+      return [gpu.run(program(M, N), [a, flat] as TensorInfoLike[], u)];
+    },
+  });
+}
+
+/** a [M, K] times the block (or its transpose) of `flat`: [M, cols] (or [M, rows]). webgpu only. */
+export function flatMatMul(a: tf.Tensor2D, flat: tf.Tensor1D, block: Block, transposeB: boolean): tf.Tensor2D {
+  ensure();
+  return tf.engine().runKernel(FLAT_MATMUL, { a, flat }, { block, transposeB } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
