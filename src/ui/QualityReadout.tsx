@@ -2,6 +2,9 @@
 // in 2D the flow-map error against the exact ODE map (few-step-methods.md section 8).
 import { useRun } from '../state/runStore';
 
+const cells = (list?: { sigmaFrom: number; sigmaTo: number; error: number }[]) =>
+  list ? `\nPer map, sigma -> sigma': ${list.map((c) => `${+c.sigmaFrom.toPrecision(3)} -> ${+c.sigmaTo.toPrecision(3)}: ${c.error.toPrecision(3)}`).join('; ')}` : '';
+
 export function QualityReadout() {
   const q = useRun((s) => s.latestQuality);
   if (!q || q.image) return null; // digits report FD in their own panel
@@ -13,7 +16,7 @@ export function QualityReadout() {
       </div>
       {q.fme1 !== undefined && Number.isFinite(q.fme1) && (
         <div className="counter"
-          title={`Flow-map error: RMS distance / sigma_data between the model's map and the exact ODE map of the data mixture, on fixed points. One step from sigma = T to the data end: ${q.fme1.toPrecision(3)}; mean over sigma in {T, 10, 2, 0.5} to the data end${q.fmeMean !== undefined ? ` (and to sigma/4 for methods with maps between any times): ${q.fmeMean.toPrecision(3)}` : ''}. Lower is better; 0 is the exact flow map.`}>
+          title={`Flow-map error: RMS distance / sigma_data between the model's map and the exact ODE map of the data mixture, on fixed points. One step from sigma = T to the data end: ${q.fme1.toPrecision(3)}; mean over sigma in {T, 10, 2, 0.5} to the data end${q.fmeMean !== undefined ? ` (and to sigma/4 for methods with maps between any times): ${q.fmeMean.toPrecision(3)}` : ''}. Lower is better; 0 is the exact flow map.${cells(q.fmeCells)}`}>
           <label className="counter-label" htmlFor="flow-map-error">flow-map error</label>
           <output id="flow-map-error" aria-label="Flow-map error" className="counter-value">{q.fme1.toPrecision(3)}</output>
         </div>

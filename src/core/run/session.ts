@@ -69,6 +69,8 @@ export interface QualityReport {
   /** Flow-map error against the exact ODE map (2D only): one-step (T -> data) and the mean over its grid. */
   fme1?: number;
   fmeMean?: number;
+  /** Every cell of the flow-map error grid (sigma -> sigma', error). */
+  fmeCells?: { sigmaFrom: number; sigmaTo: number; error: number }[];
   image?: ImageQuality;
 }
 
@@ -418,7 +420,7 @@ export class TrainingSession {
       energy2: energyDistance(twoStep, this.evalTruth, dim),
       swdTeacher: this.cachedTeacherSwd ?? null,
       swdFloor: this.cachedFloor,
-      ...(fme ? { fme1: fme.oneStep, fmeMean: fme.mean } : {}),
+      ...(fme ? { fme1: fme.oneStep, fmeMean: fme.mean, fmeCells: fme.cells } : {}),
     };
   }
 
