@@ -41,3 +41,20 @@ describe('views and run files for every method', () => {
     again.dispose();
   }, 120_000);
 });
+
+describe('ECT starts from the learned teacher', () => {
+  it('after the teacher phase, the student\'s weights are the teacher\'s', async () => {
+    const s = new TrainingSession({ ...small, mode: 'ect', teacher: 'learned', teacherSteps: 3 }, {}, 50);
+    expect(s.phase).toBe('teacher');
+    for (let i = 0; i < 3; i++) (await s.trainStep()).loss.dispose();
+    expect(s.phase).toBe('student');
+    const online = await s.trainer!.online.read();
+    const bundle = await s.exportRunFile();
+    expect(bundle.length).toBeGreaterThan(0);
+    const teacherParams = (s as unknown as { frozenTeacher: tf.Tensor[] }).frozenTeacher;
+    const teacher = await Promise.all(teacherParams.map((t) => t.data()));
+    online.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(teacher[i])));
+    expect(online.some((p) => p.some((v) => v !== 0))).toBe(true);
+    s.dispose();
+  }, 60_000);
+});
