@@ -5,6 +5,7 @@ import type { ViewState } from '../state/viewStore';
 import { drawImageGrid } from './imageGrid';
 import { timeColour, type Palette } from './palette';
 import { clear, clipTo, drawArrow, drawFrame, drawPoints, legend, message, px, py, squareFrame, type Frame } from './plot2d';
+import { METHOD_INFO } from '../core/methods/settings/index';
 
 export interface ViewInput {
   run: RunState;
@@ -49,8 +50,12 @@ export function drawSamplesView(ctx: CanvasRenderingContext2D, w: number, h: num
   ctx.restore();
   const items = [];
   if (view.layers.data) items.push({ colour: pal.data, label: 'data' });
-  if (view.layers.oneStep) items.push({ colour: pal.oneStep, label: 'one step f(x_T, T)' });
-  if (view.layers.multistep && samples.length > 1) items.push({ colour: pal.multistep, label: `${samples.length} steps, taus ${snap!.taus.join(', ')}` });
+  // Consistency models re-noise at the taus; the flow methods take 1, 2, 4, ... uniform steps (one per tau).
+  const consistency = METHOD_INFO[config.mode].consistency;
+  if (view.layers.oneStep) items.push({ colour: pal.oneStep, label: consistency ? 'one step f(x_T, T)' : 'one step from noise' });
+  if (view.layers.multistep && samples.length > 1) {
+    items.push({ colour: pal.multistep, label: consistency ? `${samples.length} steps, taus ${snap!.taus.join(', ')}` : `${2 ** (samples.length - 1)} uniform steps` });
+  }
   legend(ctx, items, f.x + 8, f.y + 12, pal);
   if (snap) {
     ctx.fillStyle = pal.muted;
