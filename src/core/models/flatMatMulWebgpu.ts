@@ -14,13 +14,26 @@ interface Attrs {
   block: Block;
   /** false: B = block ([rows, cols]); true: B = block^T ([cols, rows]). */
   transposeB: boolean;
+  /**
+   * With input z [M, n]: only B's first n columns, each output multiplied by act'(z) (the backward
+   * through a hidden layer: dz_prev = (dz W_h^T) * act'(z), as the activation kernels compute act').
+   */
+  deriv?: 'silu' | 'relu';
 }
 
-function program(M: number, N: number): WebgpuProgram {
+const DERIV: Record<'silu' | 'relu', string> = {
+  silu: 'let s = 1.0 / (1.0 + exp(-1.0 * v)); let hh = v * s; let d = s + hh * (1.0 - s);',
+  relu: 'let d = select(select(0.0, 1.0, v > 0.0), v, v != v);',
+};
+
+function program(M: number, N: number, deriv?: 'silu' | 'relu'): WebgpuProgram {
+  const store = deriv
+    ? `let v = Z[row * uniforms.n + col]; ${DERIV[deriv]} result[row * uniforms.n + col] = acc * d;`
+    : 'result[row * uniforms.n + col] = acc;';
   return {
-    variableNames: ['A', 'W'],
+    variableNames: deriv ? ['A', 'W', 'Z'] : ['A', 'W'],
     outputShape: [M, N],
-    shaderKey: 'mlpFlatMatMul',
+    shaderKey: `mlpFlatMatMul_${deriv ?? 'none'}`,
     dispatchLayout: { x: [1], y: [0] } as unknown as { x: number[] },
     dispatch: [Math.ceil(N / T), Math.ceil(M / T), 1],
     workgroupSize: [T, T, 1],
@@ -50,7 +63,7 @@ function program(M: number, N: number): WebgpuProgram {
           for (var k = 0; k < kmax; k = k + 1) { acc = acc + tileA[lr][k] * tileB[k][lc]; }
           workgroupBarrier();
         }
-        if (row < uniforms.m && col < uniforms.n) { result[row * uniforms.n + col] = acc; }
+        if (row < uniforms.m && col < uniforms.n) { ${store} }
       }`,
   };
 }
@@ -61,21 +74,26 @@ function ensure(): void {
   registered = true;
   registerWebgpuKernel<Attrs>({
     name: FLAT_MATMUL,
-    inputs: ['a', 'flat'],
-    run([a, flat], { block: [off, rows, cols], transposeB }, gpu) {
+    inputs: ['a', 'flat', 'z'],
+    run([a, flat, z], { block: [off, rows, cols], transposeB, deriv }, gpu) {
       const [M, K] = a!.shape;
-      const [bk, N] = transposeB ? [cols, rows] : [rows, cols];
+      const [bk, bn] = transposeB ? [cols, rows] : [rows, cols];
+      const N = deriv ? z!.shape[1] : bn;
       if (bk !== K) throw new Error(`MlpFlatMatMul: A has ${K} columns, the block ${bk} rows`);
       // B(k, n) = flat[off + k sk + n sn].
       const [sk, sn] = transposeB ? [1, cols] : [cols, 1];
       const u = [M, N, K, off, sk, sn].map((x) => ({ type: 'int32' as const, data: [x] }));
-      return [gpu.run(program(M, N), [a, flat] as TensorInfoLike[], u)];
+      return [gpu.run(program(M, N, deriv), (deriv ? [a, flat, z] : [a, flat]) as TensorInfoLike[], u)];
     },
   });
 }
 
-/** a [M, K] times the block (or its transpose) of `flat`: [M, cols] (or [M, rows]). webgpu only. */
-export function flatMatMul(a: tf.Tensor2D, flat: tf.Tensor1D, block: Block, transposeB: boolean): tf.Tensor2D {
+/**
+ * a [M, K] times the block (or its transpose) of `flat`: [M, cols] (or [M, rows]); with `z` [M, n] and its
+ * activation, only the first n columns, times act'(z). webgpu only.
+ */
+export function flatMatMul(a: tf.Tensor2D, flat: tf.Tensor1D, block: Block, transposeB: boolean, z?: tf.Tensor2D, deriv?: 'silu' | 'relu'): tf.Tensor2D {
   ensure();
-  return tf.engine().runKernel(FLAT_MATMUL, { a, flat }, { block, transposeB } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  const inputs: tf.NamedTensorMap = z ? { a, flat, z } : { a, flat };
+  return tf.engine().runKernel(FLAT_MATMUL, inputs, { block, transposeB, deriv } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }

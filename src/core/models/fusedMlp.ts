@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FLATTEN_KERNEL } from './unflattenKernel';
 import { fusedBackend, hostBackend } from './hostKernel';
-import { activation, activationBackward, activationNeedsSigmoid, paramBlocks, type Block } from './mlpKernels';
+import { activation, activationNeedsSigmoid, paramBlocks, type Block } from './mlpKernels';
 import { ParamLayout } from './flatLayout';
 import { flatMatMul } from './flatMatMulWebgpu';
 import type { MlpSpec, NetworkDef } from './types';
@@ -108,9 +108,10 @@ export interface ForwardCache {
 }
 
 /**
- * Whether the backward reads operands transposed inside tfjs's products (matMul's transpose flags) and
- * applies act' to z in one fused kernel, instead of using transposed copies: webgpu's fused path, where
- * every copy is a dispatch. The host backends keep the copies (XNNPACK has no transposed operands).
+ * webgpu's fused path, where every copy is a dispatch: products read the [W; b] blocks straight out of the
+ * flat buffer (flatMatMulWebgpu.ts; transposed in the backward, which also applies act'(z) as it stores),
+ * and the weight gradients use matMul's transposeA, so nothing is cut or transposed. The host backends cut
+ * blocks and keep transposed copies (XNNPACK has no transposed or offset operands).
  */
 export function transposeFreeBackward(): boolean {
   return fusedBackend() && !hostBackend();
@@ -152,7 +153,8 @@ export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCac
     if (cache.zs) {
       grads[l] = tf.matMul(cache.inputs![l], dz, true, false);
       // dz W^T over all the block's rows; the kernel keeps the h columns and multiplies by act'(z).
-      if (l > 0) dz = activationBackward(layerProduct(plan, weights, l, dz, true), cache.zs[l - 1], act);
+      // dz_prev = (dz W_h^T) * act'(z): the product reads the block transposed and applies act' as it stores.
+      if (l > 0) dz = flatMatMul(dz, weights.flat!, plan.blocks[l], true, cache.zs[l - 1], act);
     } else {
       grads[l] = tf.matMul(cache.inputsT[l], dz);
       if (l > 0) dz = tf.mul(tf.matMul(dz, tBlocks[l - 1]), cache.derivs[l - 1]) as tf.Tensor2D;
@@ -187,8 +189,7 @@ export function cutBlocks(plan: FusedMlp, flat: tf.Tensor1D, train: boolean): Ml
   return { blocks: all.slice(0, plan.blocks.length), tBlocks: all.slice(plan.blocks.length) };
 }
 
-/** X times layer l's [W; b] block (or its transpose). */
-function layerProduct(plan: FusedMlp, w: MlpWeights, l: number, X: tf.Tensor2D, transposeB = false): tf.Tensor2D {
-  if (w.flat) return flatMatMul(X, w.flat, plan.blocks[l], transposeB);
-  return tf.matMul(X, w.blocks[l], false, transposeB);
+/** X times layer l's [W; b] block. */
+function layerProduct(plan: FusedMlp, w: MlpWeights, l: number, X: tf.Tensor2D): tf.Tensor2D {
+  return w.flat ? flatMatMul(X, w.flat, plan.blocks[l], false) : tf.matMul(X, w.blocks[l]);
 }

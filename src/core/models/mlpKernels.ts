@@ -21,7 +21,6 @@ interface BlockAttrs {
 
 const BLOCKS = 'MlpParamBlocks';
 const ACTIVATION = 'MlpActivation';
-const ACTIVATION_BACKWARD = 'MlpActivationBackward';
 
 function registerOnce(): void {
   registerHostKernel<BlockAttrs>({
@@ -128,7 +127,7 @@ let registered = false;
 function ensure(): void {
   if (!registered) {
     registerOnce();
-    registerMlpWebgpu(BLOCKS, ACTIVATION, FLATTEN_KERNEL, ACTIVATION_BACKWARD);
+    registerMlpWebgpu(BLOCKS, ACTIVATION, FLATTEN_KERNEL);
   }
   registered = true;
 }
@@ -185,19 +184,3 @@ export function activationByOps(z: tf.Tensor2D, s: tf.Tensor2D | null, ext: tf.T
   return { y, yT: tf.transpose(y), deriv: deriv as tf.Tensor2D };
 }
 
-/**
- * g[:, :W] * act'(z) for g = dz [W; b]^T ([B, C], C >= W) and z [B, W]: the transpose-free backward through
- * a hidden layer (fusedMlp.ts). One WGSL kernel on webgpu, plain ops elsewhere.
- */
-export function activationBackward(g: tf.Tensor2D, z: tf.Tensor2D, act: 'silu' | 'relu'): tf.Tensor2D {
-  if (fusedBackend() && tf.getBackend() === 'webgpu') {
-    ensure();
-    return runHostKernel(ACTIVATION_BACKWARD, { g, z }, { act })[0] as tf.Tensor2D;
-  }
-  return tf.tidy(() => {
-    const gh = tf.slice(g, [0, 0], z.shape);
-    if (act === 'relu') return tf.mul(gh, tf.step(z)) as tf.Tensor2D;
-    const s = tf.sigmoid(z);
-    return tf.mul(gh, tf.add(s, tf.mul(tf.mul(z, s), tf.sub(1, s)))) as tf.Tensor2D;
-  });
-}

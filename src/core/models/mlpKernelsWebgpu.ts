@@ -8,7 +8,7 @@ import { elementwise, i32, registerWebgpuKernel } from './webgpuKernel';
 const MAX_PARTS = 64;
 const BLOCK_U = 'off : i32, rows : i32, cols : i32,';
 
-export function registerMlpWebgpu(blocksName: string, activationName: string, flattenName: string, backwardName: string): void {
+export function registerMlpWebgpu(blocksName: string, activationName: string, flattenName: string): void {
   registerWebgpuKernel<{ blocks: Block[]; transposed: Block[] }>({
     name: blocksName,
     inputs: ['x'],
@@ -66,19 +66,6 @@ export function registerMlpWebgpu(blocksName: string, activationName: string, fl
       const branches = parts.map((_, i) => `if (index >= ${a.offsets[i]} && index < ${ends[i]}) { v = P${i}[index - ${a.offsets[i]}]; }`).join(' else ');
       const key = `flattenParams_${a.offsets.join('_')}_${ends.join('_')}`;
       return [gpu.run(elementwise(key, names, [a.total], `var v = 0.0; ${branches} result[index] = v;`), parts)];
-    },
-  });
-  registerWebgpuKernel<{ act: 'silu' | 'relu' }>({
-    name: backwardName,
-    inputs: ['g', 'z'],
-    run([g, z], a, gpu) {
-      const [B, W] = z!.shape;
-      // act'(z) exactly as the activation kernel's derivative output, then one product (as tf.mul did).
-      const deriv = a.act === 'silu'
-        ? 'let s = 1.0 / (1.0 + exp(-1.0 * v)); let hh = v * s; let d = s + hh * (1.0 - s);'
-        : 'let d = select(select(0.0, 1.0, v > 0.0), v, v != v);';
-      const body = `let i = index / uniforms.w; let j = index - i * uniforms.w; let v = Z[index]; ${deriv} result[index] = GG[i * uniforms.c + j] * d;`;
-      return [gpu.run(elementwise(`mlpActBack_${a.act}`, ['GG', 'Z'], [B, W], body, 'w : i32, c : i32,'), [g, z], i32(W, g!.shape[1]))];
     },
   });
 }
