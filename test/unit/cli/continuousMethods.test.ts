@@ -1,5 +1,6 @@
-// sCD, sCT and MeanFlow on the command line: sCD past its diffusion pre-training (so the JVP, the tangent and
-// the exact teacher's velocity all run) writes its files; bad combinations of their settings exit 2 and write nothing.
+// sCD, sCT and MeanFlow on the command line: each trains (sCM past its diffusion pre-training, so the JVP, the
+// tangent and for sCD the exact teacher's velocity all run), writes its files and samples from its run file;
+// bad combinations of their settings exit 2 and write nothing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,19 +17,27 @@ function cm(args: string[]) {
 const tmp = () => mkdtempSync(join(tmpdir(), 'cm-continuous-'));
 
 describe('cm train with the continuous-time methods', () => {
-  it('sCD with the exact teacher trains past its pre-training and writes its files', () => {
-    const out = join(tmp(), 'run');
-    const r = cm(['train', '--out', out, '--mode', 'scd', '--scm-pretrain', '4', '--scm-warmup', '4', '--steps', '12', '--eval-every', '12', '--seed', '3', ...TINY]);
+  it.each(['scd', 'sct', 'meanflow'])('%s trains (sCM past its pre-training), writes its files, evaluates (with the flow-map error) and samples', (mode) => {
+    const dir = tmp();
+    const out = join(dir, 'run');
+    const r = cm(['train', '--out', out, '--mode', mode, '--scm-pretrain', '4', '--scm-warmup', '4', '--steps', '12', '--eval-every', '12', '--seed', '3', ...TINY]);
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
     for (const f of ['config.json', 'metrics.jsonl', 'samples-1step.csv', 'samples-2step.csv', 'summary.json', 'run.safetensors']) expect(existsSync(join(out, f)), f).toBe(true);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-    expect([config.mode, config.scmPretrain, config.jvpRoute]).toEqual(['scd', 4, 'auto']);
+    expect([config.mode, config.jvpRoute]).toEqual([mode, 'auto']);
     const losses = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss as number);
     expect(losses).toHaveLength(12);
     expect(losses.every(Number.isFinite)).toBe(true);
-    // After the pre-training the loss is |F - F^- - g|^2 / D with |g| / (|g| + c) < 1: at most 1/2 per coordinate.
-    expect(Math.max(...losses.slice(5))).toBeLessThan(0.5);
+    // sCM after its pre-training: the loss is |F - F^- - g|^2 / D with |g| / (|g| + c) < 1, so below 1/D = 0.5.
+    if (mode !== 'meanflow') expect(Math.max(...losses.slice(5))).toBeLessThan(0.5);
+    const e = cm(['eval', '--run', out, '--count', '200']);
+    expect(e.code).toBe(0);
+    const q = JSON.parse(e.stdout.trim());
+    for (const k of ['swd1', 'swd2', 'fme1', 'fmeMean']) expect(Number.isFinite(q[k]), k).toBe(true);
+    const s = cm(['sample', '--run', out, '--out', join(dir, 'sampled'), '--count', '50']);
+    expect(s.code).toBe(0);
+    expect(readFileSync(join(dir, 'sampled', 'samples-1step.csv'), 'utf8').trim().split('\n')).toHaveLength(50);
   }, 300_000);
 
   it.each([
