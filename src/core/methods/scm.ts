@@ -4,10 +4,11 @@
 //   L = 1/D |F_theta(x_t/sd, t) - F^- - g|^2   (Algorithm 1 with w_phi = 0, see below)
 // dx_t/dt is cos t z - sin t x_0 for sCT and the teacher's velocity (cos t x_t - D(x_t/cos t, sd tan t))/sin t
 // for sCD (§4.3). The JVP sd cos t sin t dF^-/dt is a Jacobian-vector product of the network (jvp.ts).
-// Simplifications for short runs, both from the sheet: no learned adaptive weight w_phi (the normalised
-// tangent already makes every sample's loss at most ~1, and w_phi only rescales per t); the consistency loss
+// Two simplifications: no learned adaptive weight w_phi (the sheet proposes a zero-initialised linear head on
+// the time features, but the generic trainer only trains the network's own parameters; the normalised tangent
+// already bounds every sample's loss by 1/D, and w_phi only rescales it per t); and the consistency loss
 // starts after `scmPretrain` steps of TrigFlow diffusion training (Eq. 4) on the same target velocity, which
-// stands in for the paper's initialisation from a trained teacher.
+// stands in for the paper's initialisation from a trained teacher (sheet §4.5 suggests it for sCT).
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config';
 import type { Rng } from '../rng';
@@ -19,7 +20,7 @@ import type { MethodContext, MethodDraws, TrainingMethod, UnitNoise } from './ty
 /** The network sees c = t / 32: its features then have at most 2 rad per unit t (sheet §4.8: low frequencies). */
 export const SCM_TIME_SCALE = 1 / 32;
 
-/** Quantile p of the proposal t = arctan(e^tau / sd), tau ~ N(Pm, Ps^2) (for the golden values, §4.7). */
+/** TrigFlow time of tau = ln sigma: t = arctan(e^tau / sd); with tau ~ N(Pm, Ps^2) it is the proposal of §4.2. */
 export function scmTimeOfTau(tau: number, sigmaData: number): number {
   return Math.atan(Math.exp(tau) / sigmaData);
 }
