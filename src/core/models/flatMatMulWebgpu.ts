@@ -19,6 +19,11 @@ interface Attrs {
    * through a hidden layer: dz_prev = (dz W_h^T) * act'(z), as the activation kernels compute act').
    */
   deriv?: 'silu' | 'relu';
+  /**
+   * With inputs a = z [M, W] and ext [M, E]: A = [act(z), ext], made as the tiles load (the activation
+   * kernel's formula), so a forward that needs no gradient never stores a layer's output.
+   */
+  actA?: 'silu' | 'relu';
 }
 
 const DERIV: Record<'silu' | 'relu', string> = {
@@ -26,19 +31,28 @@ const DERIV: Record<'silu' | 'relu', string> = {
   relu: 'let d = select(select(0.0, 1.0, v > 0.0), v, v != v);',
 };
 
-function program(M: number, N: number, deriv?: 'silu' | 'relu'): WebgpuProgram {
+const ACT: Record<'silu' | 'relu', (v: string) => string> = {
+  silu: (v) => `${v} * (1.0 / (1.0 + exp(-1.0 * ${v})))`,
+  relu: (v) => `max(${v}, 0.0)`,
+};
+
+function program(M: number, N: number, deriv?: 'silu' | 'relu', actA?: 'silu' | 'relu'): WebgpuProgram {
   const store = deriv
     ? `let v = Z[row * uniforms.n + col]; ${DERIV[deriv]} result[row * uniforms.n + col] = acc * d;`
     : 'result[row * uniforms.n + col] = acc;';
+  // A(row, ka): a plain operand, or [act(z), ext] (z has uniforms.wa columns, ext the rest).
+  const loadA = actA
+    ? `if (ka < uniforms.wa) { a = ${ACT[actA]('A[row * uniforms.wa + ka]')}; } else { a = X[row * (uniforms.k - uniforms.wa) + ka - uniforms.wa]; }`
+    : 'a = A[row * uniforms.k + ka];';
   return {
-    variableNames: deriv ? ['A', 'W', 'Z'] : ['A', 'W'],
+    variableNames: deriv ? ['A', 'W', 'Z'] : actA ? ['A', 'W', 'X'] : ['A', 'W'],
     outputShape: [M, N],
-    shaderKey: `mlpFlatMatMul_${deriv ?? 'none'}`,
+    shaderKey: `mlpFlatMatMul_${deriv ?? 'none'}_${actA ?? 'none'}`,
     dispatchLayout: { x: [1], y: [0] } as unknown as { x: number[] },
     dispatch: [Math.ceil(N / T), Math.ceil(M / T), 1],
     workgroupSize: [T, T, 1],
     size: false,
-    uniforms: 'm : i32, n : i32, k : i32, off : i32, sk : i32, sn : i32,',
+    uniforms: 'm : i32, n : i32, k : i32, off : i32, sk : i32, sn : i32, wa : i32,',
     getUserCode: () => `
       var<workgroup> tileA : array<array<f32, ${T}>, ${T}>;
       var<workgroup> tileB : array<array<f32, ${T}>, ${T}>;
@@ -52,7 +66,7 @@ function program(M: number, N: number, deriv?: 'silu' | 'relu'): WebgpuProgram {
         for (var t = 0; t < tiles; t = t + 1) {
           let ka = t * ${T} + lc;
           var a = 0.0;
-          if (row < uniforms.m && ka < uniforms.k) { a = A[row * uniforms.k + ka]; }
+          if (row < uniforms.m && ka < uniforms.k) { ${loadA} }
           tileA[lr][lc] = a;
           let kb = t * ${T} + lr;
           var b = 0.0;
@@ -74,16 +88,18 @@ function ensure(): void {
   registered = true;
   registerWebgpuKernel<Attrs>({
     name: FLAT_MATMUL,
-    inputs: ['a', 'flat', 'z'],
-    run([a, flat, z], { block: [off, rows, cols], transposeB, deriv }, gpu) {
-      const [M, K] = a!.shape;
+    inputs: ['a', 'flat', 'z', 'ext'],
+    run([a, flat, z, ext], { block: [off, rows, cols], transposeB, deriv, actA }, gpu) {
+      const M = a!.shape[0];
+      const K = a!.shape[1] + (actA ? ext!.shape[1] : 0);
       const [bk, bn] = transposeB ? [cols, rows] : [rows, cols];
       const N = deriv ? z!.shape[1] : bn;
       if (bk !== K) throw new Error(`MlpFlatMatMul: A has ${K} columns, the block ${bk} rows`);
       // B(k, n) = flat[off + k sk + n sn].
       const [sk, sn] = transposeB ? [1, cols] : [cols, 1];
-      const u = [M, N, K, off, sk, sn].map((x) => ({ type: 'int32' as const, data: [x] }));
-      return [gpu.run(program(M, N, deriv), (deriv ? [a, flat, z] : [a, flat]) as TensorInfoLike[], u)];
+      const u = [M, N, K, off, sk, sn, a!.shape[1]].map((x) => ({ type: 'int32' as const, data: [x] }));
+      const ins = deriv ? [a, flat, z] : actA ? [a, flat, ext] : [a, flat];
+      return [gpu.run(program(M, N, deriv, actA), ins as TensorInfoLike[], u)];
     },
   });
 }
@@ -96,4 +112,10 @@ export function flatMatMul(a: tf.Tensor2D, flat: tf.Tensor1D, block: Block, tran
   ensure();
   const inputs: tf.NamedTensorMap = z ? { a, flat, z } : { a, flat };
   return tf.engine().runKernel(FLAT_MATMUL, inputs, { block, transposeB, deriv } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
+/** [act(z), ext] [M, W + E] times the block of `flat`, without storing [act(z), ext]. webgpu only. */
+export function flatMatMulOfActivation(z: tf.Tensor2D, ext: tf.Tensor2D, act: 'silu' | 'relu', flat: tf.Tensor1D, block: Block): tf.Tensor2D {
+  ensure();
+  return tf.engine().runKernel(FLAT_MATMUL, { a: z, flat, ext }, { block, transposeB: false, actA: act } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }

@@ -9,7 +9,7 @@ import { FLATTEN_KERNEL } from './unflattenKernel';
 import { fusedBackend, hostBackend } from './hostKernel';
 import { activation, activationNeedsSigmoid, paramBlocks, type Block } from './mlpKernels';
 import { ParamLayout } from './flatLayout';
-import { flatMatMul } from './flatMatMulWebgpu';
+import { flatMatMul, flatMatMulOfActivation } from './flatMatMulWebgpu';
 import type { MlpSpec, NetworkDef } from './types';
 
 export interface FusedMlp {
@@ -122,6 +122,7 @@ export function fusedForward(
   plan: FusedMlp, weights: MlpWeights, x0: tf.Tensor2D, cols: { ext: tf.Tensor2D; ones: tf.Tensor2D }, x0T?: tf.Tensor2D, train = !!x0T,
 ): { F: tf.Tensor2D; cache?: ForwardCache } {
   const { spec } = plan;
+  if (!train && weights.flat) return { F: flatForward(plan, weights.flat, x0, cols) };
   const free = train && transposeFreeBackward();
   const cache: ForwardCache = free ? { inputsT: [], derivs: [], inputs: [x0], zs: [] } : { inputsT: train ? [x0T!] : [], derivs: [] };
   let X = x0;
@@ -140,6 +141,17 @@ export function fusedForward(
     }
   }
   return { F: layerProduct(plan, weights, spec.depth, X), cache: train ? cache : undefined };
+}
+
+/** webgpu, no gradient: each product makes its input [act(z), extra columns] as it loads (one dispatch per layer). */
+function flatForward(plan: FusedMlp, flat: tf.Tensor1D, x0: tf.Tensor2D, cols: { ext: tf.Tensor2D; ones: tf.Tensor2D }): tf.Tensor2D {
+  const { spec } = plan;
+  let z = flatMatMul(x0, flat, plan.blocks[0], false);
+  for (let l = 1; l <= spec.depth; l++) {
+    const extra = l - 1 < spec.depth - 1 && spec.timeConditioning === 'every-layer' ? cols.ext : cols.ones;
+    z = flatMatMulOfActivation(z, extra, spec.activation as 'silu' | 'relu', flat, plan.blocks[l]);
+  }
+  return z;
 }
 
 /** d loss / d(flat parameters) from d loss / dF (the transpose-free path reads the [W; b] blocks transposed). */
