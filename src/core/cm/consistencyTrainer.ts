@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import type { DataSource } from '../data/source';
 import { ParamLayout } from '../models/flatLayout';
 import { fusedMlpPlan, type FusedMlp } from '../models/fusedMlp';
-import { FlatParams } from '../models/paramSet';
+import type { FlatParams } from '../models/paramSet';
 import type { NetworkDef } from '../models/types';
 import { runStreams, type Rng, type RunStreams } from '../rng';
 import type { Denoiser } from '../teacher/denoiser';
@@ -18,8 +18,9 @@ import { emaUpdate } from './ema';
 import { fusedL2LossAndGrad } from './fusedL2Step';
 import { l2LossOfF } from './l2Loss';
 import { applyNet, deviceInputs, hostInputs, hostNoisy, type NetInputs } from './netInputs';
-import { FlatAdam } from './optimizer';
+import type { FlatAdam } from './optimizer';
 import { ScheduleCache, type ScheduleAt } from './scheduleState';
+import { disposeTrainerWeights, makeTrainerWeights, readCheckpoint, restoreCheckpoint } from './trainerState';
 
 export interface TrainerParts {
   config: Config;
@@ -83,13 +84,9 @@ export class ConsistencyTrainer {
     this.streams = runStreams(c.seed);
     const init = parts.initialParams ?? net.init(this.streams.init);
     this.layout = new ParamLayout(net.params);
-    this.online = new FlatParams(this.layout, init, 'online/');
     const targetAlwaysOnline = c.nSchedule !== 'ct-adaptive' && c.mu === 0;
-    this.target = targetAlwaysOnline ? null : new FlatParams(this.layout, init, 'target/');
-    this.evalEma = new FlatParams(this.layout, init, 'ema/');
-    this.optimizer = new FlatAdam(this.layout.total, {
-      kind: c.optimizer, lr: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.adamEps, warmupSteps: c.warmupSteps, gradClip: c.gradClip,
-    });
+    ({ online: this.online, target: this.target, evalEma: this.evalEma, optimizer: this.optimizer } =
+      makeTrainerWeights(c, this.layout, init, !targetAlwaysOnline));
     this.schedule = new ScheduleCache(c);
     this.scalings = { eps: c.eps, sigmaData: c.sigmaData, cNoiseConvention: c.cNoiseConvention };
     this.fused = parts.distance === l2Distance ? fusedMlpPlan(net, this.layout) : null;
@@ -185,33 +182,15 @@ export class ConsistencyTrainer {
     return which === 'ema' ? this.evalEma.params() : this.online.params();
   }
 
-  async checkpoint(): Promise<TrainerCheckpoint> {
-    const [online, target, evalEma, optimizer] = await Promise.all([
-      this.online.read(),
-      this.target ? this.target.read() : Promise.resolve(null),
-      this.evalEma.read(),
-      this.optimizer.getState(),
-    ]);
-    return {
-      step: this.step, online, target, evalEma, optimizer,
-      rng: { data: this.streams.data.getState(), train: this.streams.train.getState() },
-    };
+  checkpoint(): Promise<TrainerCheckpoint> {
+    return readCheckpoint(this);
   }
 
   restore(c: TrainerCheckpoint): void {
-    this.online.assign(c.online);
-    if (this.target) this.target.assign(c.target ?? c.online);
-    this.evalEma.assign(c.evalEma);
-    this.optimizer.setState(c.optimizer);
-    this.streams.data.setState(c.rng.data);
-    this.streams.train.setState(c.rng.train);
-    this.step = c.step;
+    restoreCheckpoint(this, c);
   }
 
   dispose(): void {
-    this.online.dispose();
-    this.target?.dispose();
-    this.evalEma.dispose();
-    this.optimizer.dispose();
+    disposeTrainerWeights(this);
   }
 }

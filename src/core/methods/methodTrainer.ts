@@ -6,10 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config';
 import type { StepResult, TrainerCheckpoint } from '../cm/consistencyTrainer';
 import { emaUpdate } from '../cm/ema';
-import { FlatAdam } from '../cm/optimizer';
+import type { FlatAdam } from '../cm/optimizer';
 import type { ScheduleAt } from '../cm/scheduleState';
+import { disposeTrainerWeights, makeTrainerWeights, readCheckpoint, restoreCheckpoint } from '../cm/trainerState';
 import { ParamLayout } from '../models/flatLayout';
-import { FlatParams } from '../models/paramSet';
+import type { FlatParams } from '../models/paramSet';
 import { runStreams, type RunStreams } from '../rng';
 import type { MethodContext, MethodDraws, TrainingMethod } from './types';
 
@@ -56,12 +57,8 @@ export class MethodTrainer implements StudentTrainer {
     this.streams = runStreams(c.seed);
     const init = parts.initialParams ?? ctx.net.init(this.streams.init);
     this.layout = new ParamLayout(ctx.net.params);
-    this.online = new FlatParams(this.layout, init, 'online/');
-    this.target = method.targetDecay(c) > 0 ? new FlatParams(this.layout, init, 'target/') : null;
-    this.evalEma = new FlatParams(this.layout, init, 'ema/');
-    this.optimizer = new FlatAdam(this.layout.total, {
-      kind: c.optimizer, lr: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.adamEps, warmupSteps: c.warmupSteps, gradClip: c.gradClip,
-    });
+    ({ online: this.online, target: this.target, evalEma: this.evalEma, optimizer: this.optimizer } =
+      makeTrainerWeights(c, this.layout, init, method.targetDecay(c) > 0));
   }
 
   get config(): Config {
@@ -102,33 +99,15 @@ export class MethodTrainer implements StudentTrainer {
     return which === 'ema' ? this.evalEma.params() : this.online.params();
   }
 
-  async checkpoint(): Promise<TrainerCheckpoint> {
-    const [online, target, evalEma, optimizer] = await Promise.all([
-      this.online.read(),
-      this.target ? this.target.read() : Promise.resolve(null),
-      this.evalEma.read(),
-      this.optimizer.getState(),
-    ]);
-    return {
-      step: this.step, online, target, evalEma, optimizer,
-      rng: { data: this.streams.data.getState(), train: this.streams.train.getState() },
-    };
+  checkpoint(): Promise<TrainerCheckpoint> {
+    return readCheckpoint(this);
   }
 
   restore(c: TrainerCheckpoint): void {
-    this.online.assign(c.online);
-    if (this.target) this.target.assign(c.target ?? c.online);
-    this.evalEma.assign(c.evalEma);
-    this.optimizer.setState(c.optimizer);
-    this.streams.data.setState(c.rng.data);
-    this.streams.train.setState(c.rng.train);
-    this.step = c.step;
+    restoreCheckpoint(this, c);
   }
 
   dispose(): void {
-    this.online.dispose();
-    this.target?.dispose();
-    this.evalEma.dispose();
-    this.optimizer.dispose();
+    disposeTrainerWeights(this);
   }
 }
