@@ -40,6 +40,8 @@ describe('fused WebGPU kernels against the plain-op path (software adapter)', ()
     ['CD-Heun, ReLU, pseudo-Huber', { mode: 'cd', solver: 'heun', activation: 'relu', metric: 'pseudo-huber' }],
     // Sizes that fill no 16 x 16 tile of the flat-operand product evenly, input-only time features.
     ['CT, SiLU, l2, width 40, batch 37, depth 3', { mode: 'ct', width: 40, batchSize: 37, depth: 3, timeConditioning: 'input' }],
+    // More layers than one dispatch can bind (the gradient flatten runs in passes of 6 parts).
+    ['CT, ReLU, l2, depth 8', { mode: 'ct', activation: 'relu', depth: 8 }],
   ])('%s: same losses and weights to 1e-5, fewer dispatches', async (_name, o) => {
     const r = await parity(o);
     console.log(_name, JSON.stringify({ lossErr: r.lossErr, weightErr: r.weightErr, losses: r.losses, dispatches: r.dispatches }));

@@ -3,9 +3,11 @@
 // copies) out of the flat buffer; the activation writes act(z) with the extra columns, its transpose and
 // act'(z) with the plain-op chain's float32 operations in the same order.
 import type { ActAttrs, Block } from './mlpKernels';
+import type { TensorInfoLike } from './hostKernel';
 import { elementwise, i32, registerWebgpuKernel } from './webgpuKernel';
 
 const MAX_PARTS = 64;
+const PER_PASS = 6;
 const BLOCK_U = 'off : i32, rows : i32, cols : i32,';
 
 export function registerMlpWebgpu(blocksName: string, activationName: string, flattenName: string): void {
@@ -59,13 +61,25 @@ export function registerMlpWebgpu(blocksName: string, activationName: string, fl
     inputs: Array.from({ length: MAX_PARTS }, (_, i) => `p${i}`),
     run(ins, a, gpu) {
       if (a.offsets.length > MAX_PARTS) throw new Error(`FlattenParams on webgpu takes at most ${MAX_PARTS} parts (got ${a.offsets.length})`);
-      const parts = ins.slice(0, a.offsets.length);
-      const names = parts.map((_, i) => `P${i}`);
-      // Parts in layout order; a gap between them (none in an MLP's layout) reads as zero.
-      const ends = parts.map((p, i) => a.offsets[i] + p!.shape.reduce((x, y) => x * y, 1));
-      const branches = parts.map((_, i) => `if (index >= ${a.offsets[i]} && index < ${ends[i]}) { v = P${i}[index - ${a.offsets[i]}]; }`).join(' else ');
-      const key = `flattenParams_${a.offsets.join('_')}_${ends.join('_')}`;
-      return [gpu.run(elementwise(key, names, [a.total], `var v = 0.0; ${branches} result[index] = v;`), parts)];
+      const all = ins.slice(0, a.offsets.length);
+      const ends = all.map((p, i) => a.offsets[i] + p!.shape.reduce((x, y) => x * y, 1));
+      // WebGPU grants 8 storage buffers per stage by default (tfjs asks for no more): the output and up to 7
+      // inputs. So at most PER_PASS parts per dispatch, each later dispatch copying the earlier result through.
+      let out: TensorInfoLike | null = null;
+      for (let from = 0; from < all.length; from += PER_PASS) {
+        const parts = all.slice(from, from + PER_PASS);
+        const names = parts.map((_, i) => `P${i}`);
+        const range = (i: number) => `index >= ${a.offsets[from + i]} && index < ${ends[from + i]}`;
+        // Parts in layout order; the rest is the previous pass's result (or zero: no gaps in an MLP's layout).
+        const branches = parts.map((_, i) => `if (${range(i)}) { v = P${i}[index - ${a.offsets[from + i]}]; }`).join(' else ');
+        const key = `flattenParams_${a.offsets.slice(from, from + PER_PASS).join('_')}_${ends.slice(from, from + PER_PASS).join('_')}_${!!out}`;
+        const prev = out ? 'v = PREV[index];' : '';
+        const body = `var v = 0.0; ${prev} ${branches} result[index] = v;`;
+        const next: TensorInfoLike = gpu.run(elementwise(key, out ? [...names, 'PREV'] : names, [a.total], body), out ? [...parts, out] : parts);
+        if (out) gpu.dispose(out);
+        out = next;
+      }
+      return [out!];
     },
   });
 }

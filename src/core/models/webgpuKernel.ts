@@ -26,6 +26,7 @@ export interface WebgpuProgram {
 
 export interface WebgpuBackendLike {
   runWebGPUProgram(p: WebgpuProgram, inputs: TensorInfoLike[], dtype: tf.DataType, uniforms?: UniformValue[]): TensorInfoLike;
+  disposeData(dataId: object): void;
 }
 
 const WORKGROUP = 64;
@@ -79,6 +80,8 @@ export const REDUCE_THREADS = WORKGROUP;
 
 export interface GpuRunner {
   run(p: WebgpuProgram, inputs: (TensorInfoLike | null)[], uniforms?: UniformValue[]): TensorInfoLike;
+  /** Frees an intermediate result of `run` that the kernel does not return. */
+  dispose(t: TensorInfoLike): void;
 }
 
 export interface WebgpuKernel<A> {
@@ -96,6 +99,7 @@ export function registerWebgpuKernel<A>(k: WebgpuKernel<A>): void {
     const b = backend as WebgpuBackendLike;
     const gpu: GpuRunner = {
       run: (p, ins, uniforms) => b.runWebGPUProgram(p, ins.filter((t): t is TensorInfoLike => !!t), 'float32', uniforms),
+      dispose: (t) => b.disposeData(t.dataId),
     };
     const ins = k.inputs.map((n) => (inputs[n] as unknown as TensorInfoLike | undefined) ?? null);
     const outs = k.run(ins, attrs as unknown as A, gpu);
