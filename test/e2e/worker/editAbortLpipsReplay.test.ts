@@ -2,32 +2,19 @@
 // afterwards if it was running; LPIPS files the user gave come back in a worker respawned after a crash.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startHarness, type Harness } from '../harness';
+import type { Harness } from '../harness';
+import { openWorkerHarness, type WorkerHarness as H } from './workerPage';
 
 let env: Harness;
 let page: Page;
 
 beforeAll(async () => {
-  env = await startHarness();
-  page = await env.context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${env.baseUrl}test/e2e/worker/harness.html`);
-  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+  ({ env, page } = await openWorkerHarness());
 });
 
 afterAll(async () => {
   await env?.close();
 });
-
-type H = {
-  client: import('../../../src/worker/client').TrainerClient;
-  events: import('../../../src/worker/protocol').WorkerEvent[];
-  crashes: { restoredStep: number | null; message: string }[];
-  config(o: object): import('../../../src/core/config').Config;
-  lastOf(t: string): any;
-  count(t: string): number;
-  syntheticLpips(net: string): { lin: Uint8Array; backbone: Uint8Array };
-};
 
 /** The default 4x256 MLP: an edit of 4,096 samples over 40 steps takes seconds on WASM, long enough to abort. */
 const RUN = { batchSize: 32, evalEvery: 100000, steps: 100000 };

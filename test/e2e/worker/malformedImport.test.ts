@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../../src/core/io/safetensors';
-import { startHarness, type Harness } from '../harness';
+import type { Harness } from '../harness';
+import { openWorkerHarness } from './workerPage';
 
 let env: Harness;
 let page: Page;
@@ -13,11 +14,7 @@ let page: Page;
 const TINY = { width: 16, depth: 2, batchSize: 32, timeFeatures: 8, N: 8, evalEvery: 1000, steps: 1000, mode: 'ct' };
 
 beforeAll(async () => {
-  env = await startHarness();
-  page = await env.context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${env.baseUrl}test/e2e/worker/harness.html`);
-  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+  ({ env, page } = await openWorkerHarness());
 });
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
 // The real training worker, driven through its real client in Chromium with WebGPU enabled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startHarness, type Harness } from '../harness';
+import type { Harness } from '../harness';
+import { openWorkerHarness, type WorkerHarness as H } from './workerPage';
 
 let env: Harness;
 let page: Page;
@@ -9,25 +10,12 @@ let page: Page;
 const TINY = { width: 16, depth: 2, batchSize: 32, timeFeatures: 8, N: 8, evalEvery: 1000, steps: 1000 };
 
 beforeAll(async () => {
-  env = await startHarness();
-  page = await env.context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${env.baseUrl}test/e2e/worker/harness.html`);
-  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+  ({ env, page } = await openWorkerHarness());
 });
 
 afterAll(async () => {
   await env?.close();
 });
-
-type H = {
-  client: import('../../../src/worker/client').TrainerClient;
-  events: import('../../../src/worker/protocol').WorkerEvent[];
-  crashes: unknown[];
-  config(o: object): import('../../../src/core/config').Config;
-  lastOf(t: string): any;
-  count(t: string): number;
-};
 
 describe('training worker through its client', () => {
   it('starts on WebGPU when chosen and reports the adapter', async () => {
