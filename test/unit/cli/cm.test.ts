@@ -1,18 +1,11 @@
 // The cm command line, run as a user would (a child process), on tiny settings.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cm, expectTrainRefused, tempDir, tinyArgs } from './cmProcess';
 
-const TINY = ['--width', '16', '--depth', '2', '--time-features', '8', '--batch-size', '32', '--eval-count', '200', '--count', '300', '--quiet'];
-
-function cm(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/cm.ts', ...args], { encoding: 'utf8', timeout: 180_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'cm-test-'));
+const TINY = tinyArgs(300);
+const tmp = () => tempDir('cm-test-');
 
 describe('cm train: bad input', () => {
   it.each([
@@ -26,11 +19,7 @@ describe('cm train: bad input', () => {
     [['--data', '/nonexistent/points.csv'], /--data: cannot read/],
     [['--frobnicate', '3'], /unknown flag --frobnicate/],
   ])('%j exits 2 with a message and writes nothing', (args, message) => {
-    const out = join(tmp(), 'run');
-    const r = cm(['train', '--out', out, '--steps', '5', ...(args as string[])]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message as RegExp);
-    expect(existsSync(out)).toBe(false);
+    expectTrainRefused(args as string[], message as RegExp, 'cm-test-');
   });
 
   it('an unreadable points file names the line', () => {

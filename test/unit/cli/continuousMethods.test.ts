@@ -1,26 +1,19 @@
 // sCD, sCT and MeanFlow on the command line: each trains (sCM past its diffusion pre-training, so the JVP, the
 // tangent and for sCD the exact teacher's velocity all run), writes its files and samples from its run file;
 // bad combinations of their settings exit 2 and write nothing.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cm, expectEvalAndSample, expectTrainRefused, tempDir, tinyArgs } from './cmProcess';
 
-const TINY = ['--width', '16', '--depth', '2', '--time-features', '8', '--batch-size', '32', '--eval-count', '200', '--count', '200', '--quiet'];
-
-function cm(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/cm.ts', ...args], { encoding: 'utf8', timeout: 240_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'cm-continuous-'));
+const TINY = tinyArgs(200);
+const tmp = () => tempDir('cm-continuous-');
 
 describe('cm train with the continuous-time methods', () => {
   it.each(['scd', 'sct', 'meanflow'])('%s trains (sCM past its pre-training), writes its files, evaluates (with the flow-map error) and samples', (mode) => {
     const dir = tmp();
     const out = join(dir, 'run');
-    const r = cm(['train', '--out', out, '--mode', mode, '--scm-pretrain', '4', '--scm-warmup', '4', '--steps', '12', '--eval-every', '12', '--seed', '3', ...TINY]);
+    const r = cm(['train', '--out', out, '--mode', mode, '--scm-pretrain', '4', '--scm-warmup', '4', '--steps', '12', '--eval-every', '12', '--seed', '3', ...TINY], 240_000);
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
     for (const f of ['config.json', 'metrics.jsonl', 'samples-1step.csv', 'samples-2step.csv', 'summary.json', 'run.safetensors']) expect(existsSync(join(out, f)), f).toBe(true);
@@ -31,13 +24,7 @@ describe('cm train with the continuous-time methods', () => {
     expect(losses.every(Number.isFinite)).toBe(true);
     // sCM after its pre-training: the loss is |F - F^- - g|^2 / D with |g| / (|g| + c) < 1, so below 1/D = 0.5.
     if (mode !== 'meanflow') expect(Math.max(...losses.slice(5))).toBeLessThan(0.5);
-    const e = cm(['eval', '--run', out, '--count', '200']);
-    expect(e.code).toBe(0);
-    const q = JSON.parse(e.stdout.trim());
-    for (const k of ['swd1', 'swd2', 'fme1', 'fmeMean']) expect(Number.isFinite(q[k]), k).toBe(true);
-    const s = cm(['sample', '--run', out, '--out', join(dir, 'sampled'), '--count', '50']);
-    expect(s.code).toBe(0);
-    expect(readFileSync(join(dir, 'sampled', 'samples-1step.csv'), 'utf8').trim().split('\n')).toHaveLength(50);
+    expectEvalAndSample(out, dir);
   }, 300_000);
 
   it.each([
@@ -46,10 +33,6 @@ describe('cm train with the continuous-time methods', () => {
     [['--mode', 'meanflow', '--dataset', 'mnist', '--model', 'unet-tiny', '--teacher', 'learned', '--jvp-route', 'exact'], /the exact route \(double VJP\) needs the MLP/],
     [['--mode', 'sct', '--jvp-route', 'forward'], /is not one of auto, exact, fd/],
   ])('%j exits 2 with a message and writes nothing', (args, message) => {
-    const out = join(tmp(), 'run');
-    const r = cm(['train', '--out', out, '--steps', '5', ...(args as string[])]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message as RegExp);
-    expect(existsSync(out)).toBe(false);
+    expectTrainRefused(args as string[], message as RegExp, 'cm-continuous-');
   });
 });
