@@ -1,5 +1,6 @@
 // Minimal PNG encoder (8-bit RGBA, no interlace) on node:zlib, for the CLI's images.
 import { deflateSync } from 'node:zlib';
+import { concatBytes } from '../core/io/bytes';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -18,7 +19,8 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
+/** One chunk: length, type, data and the CRC over type and data. */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
@@ -40,17 +42,10 @@ export function encodePng(rgba: Uint8Array | Uint8ClampedArray, width: number, h
   hv.setUint32(0, width);
   hv.setUint32(4, height);
   header.set([8, 6, 0, 0, 0], 8); // 8-bit, RGBA
-  const parts = [
+  return concatBytes(
     Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', new Uint8Array(0)),
-  ];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IEND', new Uint8Array(0)),
+  );
 }

@@ -1,19 +1,13 @@
 // Builds PNGs by hand for the decoder's tests: any colour type, any row filters, chunks with correct CRCs.
 import { deflateSync } from 'node:zlib';
-import { crc32 } from '../../../src/cli/png';
-import { concat } from '../fuzz/fuzzKit';
+import { pngChunk as chunk } from '../../../src/cli/png';
+import { concatBytes as concat } from '../../../src/core/io/bytes';
 
 export const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
-export function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  v.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
+// The product's chunk writer: pngDecode.test.ts pins it to the PNG standard's bytes, so the decoder's
+// tests do not rest on the encoder agreeing with itself.
+export { chunk };
 
 /** A PNG whose rows use the given filter types (all 0-4), so the decoder's unfiltering is exercised. */
 export function filteredPng(px: Uint8Array, width: number, height: number, colour: 0 | 2 | 4 | 6, filters: number[],
