@@ -18,6 +18,7 @@ import type { MethodContext, MethodDraws, TrainingMethod } from '../../../src/co
 import { createMlp } from '../../../src/core/models/mlp';
 import { MixtureDenoiser } from '../../../src/core/teacher/mixtureDenoiser';
 import type { Denoiser } from '../../../src/core/teacher/denoiser';
+import { relativeError } from '../relativeError';
 
 let fixture: Map<string, HostTensor>;
 beforeAll(async () => {
@@ -36,17 +37,6 @@ function network(prefix: string, timeInputs: 1 | 2) {
   const net = createMlp({ kind: 'mlp', dataShape: [2], width: 16, depth: 2, activation: 'silu', timeFeatures: 8, timeConditioning: 'every-layer', ...(timeInputs === 2 ? { timeInputs: 2 as const } : {}) });
   const params = net.params.map((p) => tf.tensor(f32(`${prefix}.param.${p.name}`), p.shape));
   return { net, params };
-}
-
-/** max |a - b| / max |b|. */
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    err = Math.max(err, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return err / scale;
 }
 
 const exactTeacher = () => new MixtureDenoiser({ weights: Float64Array.of(0.3, 0.7), means: Float64Array.of(-1, 0, 1, 0.5), stds: Float64Array.of(0.1, 0.3), dim: 2 });

@@ -7,6 +7,7 @@ import { toFloat32, type HostTensor } from '../../../src/core/io/tensor';
 import { loadDigitClassifier } from '../../../src/core/metrics/digitClassifier';
 import { createUnet, unetPresets } from '../../../src/core/models/unet';
 import { paramsFromTensors, readNetworkWeights } from '../../../src/core/models/weights';
+import { relativeError } from '../relativeError';
 import { repoFile } from './helpers';
 
 let fixture: Map<string, HostTensor>;
@@ -19,17 +20,6 @@ const input = (name: string) => {
   const t = fixture.get(name)!;
   return tf.tensor(toFloat32(t), t.shape);
 };
-
-/** max |a - b| relative to max |b|. */
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    err = Math.max(err, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return err / scale;
-}
 
 describe('PyTorch export parity', () => {
   it('tiny U-Net with random parameters gives the PyTorch output to 1e-4', () => {
