@@ -2,18 +2,12 @@
 // colours are defined here (theme.ts writes them into those properties): Okabe & Ito's colour-blind-safe
 // set, with a dark magenta / pale lilac for the teacher line. test/unit/render/palette.test.ts simulates
 // protanopia, deuteranopia and tritanopia and requires every pair shown together to stay apart.
-export interface Palette {
+/** What a canvas draws with: the page's colours and every series colour but dataStrong (the CSS's own). */
+export interface Palette extends Omit<SeriesColours, 'dataStrong'> {
   background: string;
   foreground: string;
   muted: string;
   grid: string;
-  data: string;
-  oneStep: string;
-  multistep: string;
-  teacher: string;
-  floor: string;
-  loss: string;
-  smoothed: string;
   accent: string;
   font: string;
 }
@@ -49,19 +43,14 @@ export const SERIES_VARS: Record<keyof SeriesColours, string> = {
   floor: '--c-floor', loss: '--c-loss', smoothed: '--c-smooth',
 };
 
+const { dataStrong: _cssOnly, ...CANVAS_SERIES_VARS } = SERIES_VARS;
 const VARS: Record<Exclude<keyof Palette, 'font'>, string> = {
   background: '--canvas-bg',
   foreground: '--fg',
   muted: '--muted',
   grid: '--grid',
-  data: '--c-data',
-  oneStep: '--c-one',
-  multistep: '--c-multi',
-  teacher: '--c-teacher',
-  floor: '--c-floor',
-  loss: '--c-loss',
-  smoothed: '--c-smooth',
   accent: '--accent',
+  ...CANVAS_SERIES_VARS,
 };
 
 export function readPalette(root: Element = document.documentElement): Palette {

@@ -3,8 +3,8 @@
 // time ramp keeps its order in lightness. The page's previous palette fails the same check.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { SERIES_COLOURS, TIME_STOPS, timeColour, type SeriesColours } from '../../../src/render/palette';
+import { describe, expect, it, vi } from 'vitest';
+import { readPalette, SERIES_COLOURS, SERIES_VARS, TIME_STOPS, timeColour, type SeriesColours } from '../../../src/render/palette';
 import { deltaE, parseColour, simulate, toLab, type Deficiency, type Rgb } from './colourVision';
 
 /** CIE76 units; about 2 is a just-noticeable difference, so 20 keeps small markers and thin lines apart. */
@@ -59,6 +59,20 @@ describe('colour-blind-safe palette', () => {
       const lightness = ts.map((t) => toLab(simulate(parseColour(timeColour(t, 0.002, 80)), vision))[0]);
       for (let i = 1; i < lightness.length; i++) expect(lightness[i], `${vision} at t = ${ts[i]}`).toBeLessThan(lightness[i - 1]);
       expect(lightness[0] - lightness[lightness.length - 1]).toBeGreaterThan(50);
+    }
+  });
+
+  it('a canvas reads every series colour but dataStrong from the same CSS property theme.ts writes', () => {
+    const props: Record<string, string> = { '--canvas-bg': '#fff', '--fg': '#111', '--muted': '#666', '--grid': '#eee', '--accent': '#00f' };
+    for (const [k, v] of Object.entries(SERIES_VARS)) props[v] = SERIES_COLOURS.light[k as keyof SeriesColours];
+    vi.stubGlobal('getComputedStyle', () => ({ getPropertyValue: (name: string) => props[name] ?? '' }));
+    try {
+      const p = readPalette({} as Element);
+      for (const k of ['data', 'oneStep', 'multistep', 'teacher', 'floor', 'loss', 'smoothed'] as const) expect(p[k], k).toBe(SERIES_COLOURS.light[k]);
+      expect([p.background, p.foreground, p.muted, p.grid, p.accent]).toEqual(['#fff', '#111', '#666', '#eee', '#00f']);
+      expect('dataStrong' in p).toBe(false);
+    } finally {
+      vi.unstubAllGlobals();
     }
   });
 });
