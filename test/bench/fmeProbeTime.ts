@@ -6,6 +6,6 @@ import { FlowMapProbe } from '../../src/core/methods/flowMapError';
 for (const name of ['moons', 'eight-gaussians', 'moons'] as const) {
   const ds = presetDataset(name, 0.5);
   const t0 = performance.now();
-  new FlowMapProbe(ds.mixture, ds, 0, 80);
+  new FlowMapProbe(ds.mixture, { dataShape: [2], sample: ds.sample }, 0, 80);
   console.log(JSON.stringify({ dataset: name, components: ds.mixture.weights.length, ms: Math.round(performance.now() - t0) }));
 }
