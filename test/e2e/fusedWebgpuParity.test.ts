@@ -32,23 +32,25 @@ async function parity(overrides: Record<string, unknown>): Promise<Result> {
 
 describe('fused WebGPU kernels against the plain-op path (software adapter)', () => {
   it.each([
-    ['CT, SiLU, l2', { mode: 'ct', activation: 'silu', metric: 'l2' }],
-    ['CT, ReLU, l2', { mode: 'ct', activation: 'relu', metric: 'l2' }],
-    ['CD-Heun, SiLU, l2', { mode: 'cd', solver: 'heun', activation: 'silu', metric: 'l2' }],
-    ['CD-Heun, ReLU, l2', { mode: 'cd', solver: 'heun', activation: 'relu', metric: 'l2' }],
-    ['CT, SiLU, l1', { mode: 'ct', activation: 'silu', metric: 'l1' }],
-    ['CD-Heun, ReLU, pseudo-Huber', { mode: 'cd', solver: 'heun', activation: 'relu', metric: 'pseudo-huber' }],
+    ['CT, SiLU, l2', 1e-5, { mode: 'ct', activation: 'silu', metric: 'l2' }],
+    ['CT, ReLU, l2', 1e-5, { mode: 'ct', activation: 'relu', metric: 'l2' }],
+    ['CD-Heun, SiLU, l2', 1e-5, { mode: 'cd', solver: 'heun', activation: 'silu', metric: 'l2' }],
+    ['CD-Heun, ReLU, l2', 1e-5, { mode: 'cd', solver: 'heun', activation: 'relu', metric: 'l2' }],
+    ['CT, SiLU, l1', 1e-5, { mode: 'ct', activation: 'silu', metric: 'l1' }],
+    ['CD-Heun, ReLU, pseudo-Huber', 1e-5, { mode: 'cd', solver: 'heun', activation: 'relu', metric: 'pseudo-huber' }],
     // Sizes that fill no 16 x 16 tile of the flat-operand product evenly, input-only time features.
-    ['CT, SiLU, l2, width 40, batch 37, depth 3', { mode: 'ct', width: 40, batchSize: 37, depth: 3, timeConditioning: 'input' }],
-    // More layers than one dispatch can bind (the gradient flatten runs in passes of 6 parts).
-    ['CT, ReLU, l2, depth 8', { mode: 'ct', activation: 'relu', depth: 8 }],
-  ])('%s: same losses and weights to 1e-5, fewer dispatches', async (_name, o) => {
+    ['CT, SiLU, l2, width 40, batch 37, depth 3', 1e-5, { mode: 'ct', width: 40, batchSize: 37, depth: 3, timeConditioning: 'input' }],
+    // More layers than one dispatch can bind (the gradient flatten runs in passes of 6 parts). Looser: the
+    // own weight-gradient product sums the batch in order, tfjs's (MatMulReduceProgram for outputs of <= 128
+    // values) in a tree; over 8 layers and 20 Adam steps that reaches ~1.1e-5 in the first layer's bias.
+    ['CT, ReLU, l2, depth 8', 5e-5, { mode: 'ct', activation: 'relu', depth: 8 }],
+  ] as const)('%s: same losses and weights to %s relative, fewer dispatches', async (_name, tol, o) => {
     const r = await parity(o);
     console.log(_name, JSON.stringify({ lossErr: r.lossErr, weightErr: r.weightErr, losses: r.losses, dispatches: r.dispatches }));
     expect(r.buffers).toBeGreaterThanOrEqual(4);
     expect(Number.isFinite(r.losses[1])).toBe(true);
-    expect(r.lossErr).toBeLessThanOrEqual(1e-5);
-    expect(r.weightErr, JSON.stringify(r.weightErrs)).toBeLessThanOrEqual(1e-5);
+    expect(r.lossErr).toBeLessThanOrEqual(tol);
+    expect(r.weightErr, JSON.stringify(r.weightErrs)).toBeLessThanOrEqual(tol);
     expect(r.dispatches.fused).toBeLessThan(r.dispatches.plain);
   }, 300_000);
 
@@ -56,10 +58,11 @@ describe('fused WebGPU kernels against the plain-op path (software adapter)', ()
   // it quick. History (issue 11): plain-op path 109 / 138; fused 70 / 99 -> 62 / 91 (sigmoid in the
   // activation kernel) -> 50 / 79 (transpose-free backward) -> 40 / 69 (products read the blocks out of
   // the flat buffer) -> 36 / 65 (act' applied by the backward product) -> 32 / 61 (the target network's
-  // products make [act(z), extra columns] as they load). The bounds are today's counts.
+  // products make [act(z), extra columns] as they load) -> 28 / 57 (so do the online network's products and
+  // weight gradients). The bounds are today's counts.
   it.each([
-    ['CT', 32, 109, { mode: 'ct' }],
-    ['CD-Heun', 61, 138, { mode: 'cd', solver: 'heun' }],
+    ['CT', 28, 109, { mode: 'ct' }],
+    ['CD-Heun', 57, 138, { mode: 'cd', solver: 'heun' }],
   ] as const)('dispatches per default-depth 2D %s step: at most %i fused (plain-op path %i)', async (_m, bound, plainCount, o) => {
     const count = (fused: boolean) => page.evaluate(([c, f]) => (window as any).profileStep(c, 2, f), [{ ...o, width: 16, batchSize: 16 }, fused] as const);
     const fused = await count(true);
@@ -70,6 +73,8 @@ describe('fused WebGPU kernels against the plain-op path (software adapter)', ()
     expect(fused.hist.mlpBlock ?? 0).toBe(0);
     expect(fused.hist.mlpBlockT ?? 0).toBe(0);
     expect(fused.hist.mlpFlatMatMul).toBe(14);
+    expect(fused.hist.mlpAct ?? 0).toBe(0);
+    expect(fused.hist.mlpWeightGrad).toBe(5);
     expect(fused.hist.TransposeSharedProgram ?? 0).toBe(0);
     expect(fused.hist.flatAdamM).toBe(1);
   }, 300_000);

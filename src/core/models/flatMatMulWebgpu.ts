@@ -31,7 +31,7 @@ const DERIV: Record<'silu' | 'relu', string> = {
   relu: 'let d = select(select(0.0, 1.0, v > 0.0), v, v != v);',
 };
 
-const ACT: Record<'silu' | 'relu', (v: string) => string> = {
+export const ACT: Record<'silu' | 'relu', (v: string) => string> = {
   silu: (v) => `${v} * (1.0 / (1.0 + exp(-1.0 * ${v})))`,
   relu: (v) => `max(${v}, 0.0)`,
 };

@@ -7,9 +7,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { FLATTEN_KERNEL } from './unflattenKernel';
 import { fusedBackend, hostBackend } from './hostKernel';
-import { activation, activationNeedsSigmoid, paramBlocks, type Block } from './mlpKernels';
+import { activation, activationNeedsSigmoid, ensureMlpKernels, paramBlocks, type Block } from './mlpKernels';
 import { ParamLayout } from './flatLayout';
 import { flatMatMul, flatMatMulOfActivation } from './flatMatMulWebgpu';
+import { weightGrad, weightGradOfActivation } from './weightGradWebgpu';
 import type { MlpSpec, NetworkDef } from './types';
 
 export interface FusedMlp {
@@ -102,15 +103,20 @@ export interface ForwardCache {
   inputsT: tf.Tensor2D[];
   /** act'(z) of each hidden layer; empty on the transpose-free path. */
   derivs: tf.Tensor2D[];
-  /** Transpose-free path (webgpu): each layer's input as is, and each hidden layer's z. */
-  inputs?: tf.Tensor2D[];
+  /**
+   * webgpu's path: the first layer's input, each hidden layer's z, and the extra columns; a later layer's
+   * input [act(z), extra columns] is never stored, the products make it as they load.
+   */
+  x0?: tf.Tensor2D;
   zs?: tf.Tensor2D[];
+  cols?: { ext: tf.Tensor2D; ones: tf.Tensor2D };
 }
 
 /**
- * webgpu's fused path, where every copy is a dispatch: products read the [W; b] blocks straight out of the
- * flat buffer (flatMatMulWebgpu.ts; transposed in the backward, which also applies act'(z) as it stores),
- * and the weight gradients use matMul's transposeA, so nothing is cut or transposed. The host backends cut
+ * webgpu's fused path, where every copy or elementwise pass is a dispatch: products read the [W; b] blocks
+ * straight out of the flat buffer (flatMatMulWebgpu.ts; transposed in the backward, which applies act'(z) as
+ * it stores), make a layer's input [act(z), extra columns] as their tiles load, and so do the weight
+ * gradients (weightGradWebgpu.ts): nothing is cut, transposed or activated on its own. The host backends cut
  * blocks and keep transposed copies (XNNPACK has no transposed or offset operands).
  */
 export function transposeFreeBackward(): boolean {
@@ -122,36 +128,38 @@ export function fusedForward(
   plan: FusedMlp, weights: MlpWeights, x0: tf.Tensor2D, cols: { ext: tf.Tensor2D; ones: tf.Tensor2D }, x0T?: tf.Tensor2D, train = !!x0T,
 ): { F: tf.Tensor2D; cache?: ForwardCache } {
   const { spec } = plan;
-  if (!train && weights.flat) return { F: flatForward(plan, weights.flat, x0, cols) };
-  const free = train && transposeFreeBackward();
-  const cache: ForwardCache = free ? { inputsT: [], derivs: [], inputs: [x0], zs: [] } : { inputsT: train ? [x0T!] : [], derivs: [] };
+  if (weights.flat) {
+    const { F, zs } = flatForward(plan, weights.flat, x0, cols);
+    return { F, cache: train ? { inputsT: [], derivs: [], x0, zs, cols } : undefined };
+  }
+  const cache: ForwardCache = { inputsT: train ? [x0T!] : [], derivs: [] };
   let X = x0;
   for (let l = 0; l < spec.depth; l++) {
-    const z = layerProduct(plan, weights, l, X);
+    const z = tf.matMul(X, weights.blocks[l]) as tf.Tensor2D;
     const s = spec.activation === 'silu' && activationNeedsSigmoid() ? (tf.sigmoid(z) as tf.Tensor2D) : null;
     const next = l < spec.depth - 1 && spec.timeConditioning === 'every-layer' ? cols.ext : cols.ones;
-    const a = activation(z, s, next, { act: spec.activation as 'silu' | 'relu', train: train && !free });
+    const a = activation(z, s, next, { act: spec.activation as 'silu' | 'relu', train });
     X = a.y;
-    if (free) {
-      cache.inputs!.push(a.y);
-      cache.zs!.push(z);
-    } else if (train) {
+    if (train) {
       cache.inputsT.push(a.yT!);
       cache.derivs.push(a.deriv!);
     }
   }
-  return { F: layerProduct(plan, weights, spec.depth, X), cache: train ? cache : undefined };
+  return { F: tf.matMul(X, weights.blocks[spec.depth]), cache: train ? cache : undefined };
 }
 
-/** webgpu, no gradient: each product makes its input [act(z), extra columns] as it loads (one dispatch per layer). */
-function flatForward(plan: FusedMlp, flat: tf.Tensor1D, x0: tf.Tensor2D, cols: { ext: tf.Tensor2D; ones: tf.Tensor2D }): tf.Tensor2D {
-  const { spec } = plan;
-  let z = flatMatMul(x0, flat, plan.blocks[0], false);
-  for (let l = 1; l <= spec.depth; l++) {
-    const extra = l - 1 < spec.depth - 1 && spec.timeConditioning === 'every-layer' ? cols.ext : cols.ones;
-    z = flatMatMulOfActivation(z, extra, spec.activation as 'silu' | 'relu', flat, plan.blocks[l]);
+/** The extra columns appended to layer l's input (l >= 1): time features and 1, or 1. */
+function extraOf(plan: FusedMlp, l: number, cols: { ext: tf.Tensor2D; ones: tf.Tensor2D }): tf.Tensor2D {
+  return l - 1 < plan.spec.depth - 1 && plan.spec.timeConditioning === 'every-layer' ? cols.ext : cols.ones;
+}
+
+/** webgpu: each product makes its input [act(z), extra columns] as it loads (one dispatch per layer). */
+function flatForward(plan: FusedMlp, flat: tf.Tensor1D, x0: tf.Tensor2D, cols: { ext: tf.Tensor2D; ones: tf.Tensor2D }): { F: tf.Tensor2D; zs: tf.Tensor2D[] } {
+  const zs = [flatMatMul(x0, flat, plan.blocks[0], false)];
+  for (let l = 1; l <= plan.spec.depth; l++) {
+    zs.push(flatMatMulOfActivation(zs[l - 1], extraOf(plan, l, cols), plan.spec.activation as 'silu' | 'relu', flat, plan.blocks[l]));
   }
-  return z;
+  return { F: zs.pop()!, zs };
 }
 
 /** d loss / d(flat parameters) from d loss / dF (the transpose-free path reads the [W; b] blocks transposed). */
@@ -163,8 +171,7 @@ export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCac
   let dz = dF;
   for (let l = L; l >= 0; l--) {
     if (cache.zs) {
-      grads[l] = tf.matMul(cache.inputs![l], dz, true, false);
-      // dz W^T over all the block's rows; the kernel keeps the h columns and multiplies by act'(z).
+      grads[l] = l === 0 ? weightGrad(cache.x0!, dz) : weightGradOfActivation(cache.zs[l - 1], extraOf(plan, l, cache.cols!), act, dz);
       // dz_prev = (dz W_h^T) * act'(z): the product reads the block transposed and applies act' as it stores.
       if (l > 0) dz = flatMatMul(dz, weights.flat!, plan.blocks[l], true, cache.zs[l - 1], act);
     } else {
@@ -176,8 +183,9 @@ export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCac
 }
 
 function flattenBlocks(plan: FusedMlp, parts: tf.Tensor2D[]): tf.Tensor1D {
-  // cpu/wasm register FlattenParams through flatLayout.ts, webgpu through mlpKernels.ts (cutBlocks ran first).
+  // cpu/wasm register FlattenParams through flatLayout.ts too; webgpu only through mlpKernels.ts.
   if (fusedBackend()) {
+    ensureMlpKernels();
     const inputs: tf.NamedTensorMap = {};
     parts.forEach((p, i) => (inputs[`p${i}`] = p));
     const attrs = { offsets: plan.blocks.map((b) => b[0]), total: plan.layout.total };
@@ -199,9 +207,4 @@ export function cutBlocks(plan: FusedMlp, flat: tf.Tensor1D, train: boolean): Ml
   if (transposeFreeBackward()) return { blocks: [], tBlocks: [], flat };
   const all = paramBlocks(flat, plan.blocks, train ? plan.transposed : []);
   return { blocks: all.slice(0, plan.blocks.length), tBlocks: all.slice(plan.blocks.length) };
-}
-
-/** X times layer l's [W; b] block. */
-function layerProduct(plan: FusedMlp, w: MlpWeights, l: number, X: tf.Tensor2D): tf.Tensor2D {
-  return w.flat ? flatMatMul(X, w.flat, plan.blocks[l], false) : tf.matMul(X, w.blocks[l]);
 }

@@ -124,6 +124,10 @@ function transpose(x: Float32Array, out: Float32Array, rows: number, cols: numbe
 }
 
 let registered = false;
+/** Registers the kernels (host and WGSL twins, FlattenParams's too); idempotent. */
+export function ensureMlpKernels(): void {
+  ensure();
+}
 function ensure(): void {
   if (!registered) {
     registerOnce();
