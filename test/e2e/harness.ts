@@ -83,6 +83,22 @@ export async function waitForStep(page: Page, n: number, timeout = 120_000): Pro
   return readStep(page);
 }
 
+/**
+ * Steps the run `n` times with the Step button (each step waited for), then waits until Step is enabled
+ * again: the page has finished with the last step's snapshot.
+ */
+export async function stepWithButton(page: Page, n: number, timeout = 120_000): Promise<void> {
+  const start = await readStep(page);
+  for (let i = 1; i <= n; i++) {
+    await button(page, 'Step').click();
+    await waitForStep(page, start + i, timeout);
+  }
+  await page.waitForFunction(() => {
+    const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Step');
+    return !!b && !b.disabled;
+  }, undefined, { timeout });
+}
+
 /** Version of the latest snapshot the page holds (from the run store), or -1. */
 export async function snapshotVersion(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __playground: { snapshotVersion(): number } }).__playground.snapshotVersion());

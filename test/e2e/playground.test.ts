@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  activeBackend, button, oneStepSamples, readStep, snapshotVersion, startHarness, stepCount, TINY,
+  activeBackend, button, oneStepSamples, readStep, snapshotVersion, startHarness, stepCount, stepWithButton, TINY,
   waitForReady, waitForStep, type Harness,
 } from './harness';
 
@@ -176,15 +176,7 @@ describe('playground in Chromium with software WebGPU', () => {
   it('exported weights import back to the same samples', async () => {
     const page = await h.open(`m=ct&${TINY}`);
     await waitForReady(page);
-    await button(page, 'Step').click();
-    await waitForStep(page, 1);
-    await button(page, 'Step').click();
-    await waitForStep(page, 2);
-    await button(page, 'Step').waitFor();
-    await page.waitForFunction(() => {
-      const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Step');
-      return !!b && !b.disabled;
-    });
+    await stepWithButton(page, 2);
     const trained = await oneStepSamples(page);
 
     const [download] = await Promise.all([page.waitForEvent('download'), button(page, 'Export weights').click()]);

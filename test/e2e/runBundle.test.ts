@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSafetensors } from '../../src/core/io/safetensors';
-import { button, oneStepSamples, snapshotVersion, startHarness, stepCount, TINY, waitForReady, waitForStep, type Harness } from './harness';
+import { button, oneStepSamples, snapshotVersion, startHarness, stepCount, stepWithButton, TINY, waitForReady, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -25,14 +25,7 @@ describe('Export run / Import run', () => {
   it('a run exported from one page imports into a page with other settings: its settings, step and samples come back', async () => {
     const page = await h.open(`m=ct&${TINY}`);
     await waitForReady(page);
-    await button(page, 'Step').click();
-    await waitForStep(page, 1);
-    await button(page, 'Step').click();
-    await waitForStep(page, 2);
-    await page.waitForFunction(() => {
-      const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Step');
-      return !!b && !b.disabled;
-    });
+    await stepWithButton(page, 2);
     const trained = await oneStepSamples(page);
     const t0 = Date.now();
     const [download] = await Promise.all([page.waitForEvent('download'), button(page, 'Export run').click()]);
