@@ -14,6 +14,38 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
+interface FileRowProps {
+  noun: string;
+  ready: boolean;
+  /** Shared by the rows: one export at a time. */
+  busy: boolean;
+  setBusy(b: boolean): void;
+  exportFile(): Promise<{ bytes: ArrayBuffer; fileName: string } | null>;
+  importFile(f: File): Promise<boolean>;
+}
+
+/** "Export <noun>" downloads the file the session makes; "Import <noun>" hands a chosen file to the session. */
+function FileRow({ noun, ready, busy, setBusy, exportFile, importFile }: FileRowProps) {
+  return (
+    <div className="row">
+      <button type="button" disabled={!ready || busy} onClick={async () => {
+        setBusy(true);
+        const r = await exportFile();
+        setBusy(false);
+        if (r) downloadBlob(new Blob([r.bytes], { type: 'application/octet-stream' }), r.fileName);
+      }}>Export {noun}</button>
+      <label className={`file-button${!ready ? ' disabled' : ''}`}>
+        Import {noun}
+        <input type="file" accept=".safetensors,application/octet-stream" disabled={!ready} aria-label={`Import ${noun}`} onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) void importFile(f);
+        }} />
+      </label>
+    </div>
+  );
+}
+
 export function SharePanel() {
   const [copied, setCopied] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -29,38 +61,10 @@ export function SharePanel() {
         }}>Copy link</button>
         {copied && <span className="muted copied" role="status">{copied === 'Link copied.' ? copied : <>Copy this link: <input readOnly value={copied} aria-label="Link to these settings" onFocus={(e) => e.target.select()} /></>}</span>}
       </div>
-      <div className="row">
-        <button type="button" disabled={!ready || busy} onClick={async () => {
-          setBusy(true);
-          const r = await session().exportWeights();
-          setBusy(false);
-          if (r) downloadBlob(new Blob([r.bytes], { type: 'application/octet-stream' }), r.fileName);
-        }}>Export weights</button>
-        <label className={`file-button${!ready ? ' disabled' : ''}`}>
-          Import weights
-          <input type="file" accept=".safetensors,application/octet-stream" disabled={!ready} aria-label="Import weights" onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) void session().importWeights(f);
-          }} />
-        </label>
-      </div>
-      <div className="row">
-        <button type="button" disabled={!ready || busy} onClick={async () => {
-          setBusy(true);
-          const r = await session().exportRun();
-          setBusy(false);
-          if (r) downloadBlob(new Blob([r.bytes], { type: 'application/octet-stream' }), r.fileName);
-        }}>Export run</button>
-        <label className={`file-button${!ready ? ' disabled' : ''}`}>
-          Import run
-          <input type="file" accept=".safetensors,application/octet-stream" disabled={!ready} aria-label="Import run" onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) void session().importRun(f);
-          }} />
-        </label>
-      </div>
+      <FileRow noun="weights" ready={ready} busy={busy} setBusy={setBusy}
+        exportFile={() => session().exportWeights()} importFile={(f) => session().importWeights(f)} />
+      <FileRow noun="run" ready={ready} busy={busy} setBusy={setBusy}
+        exportFile={() => session().exportRun()} importFile={(f) => session().importRun(f)} />
       <p className="hint">Weights are a .safetensors file for the current settings; importing them into the same settings reproduces the same samples.
         A run carries its settings, optimiser and random streams too: continue it with PyTorch on GPUs
         (<code>scripts/torch/continue.py</code>) and import the result here.</p>
