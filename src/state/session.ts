@@ -397,10 +397,15 @@ export class Session {
   }
 
   async exportWeights(): Promise<{ bytes: ArrayBuffer; fileName: string } | null> {
+    return this.exportFile(false, 'consistency');
+  }
+
+  /** The worker's weight file (or whole run), named `<prefix>-<mode>-<dataset>-step<k>.safetensors`; null after a notice. */
+  private async exportFile(wholeRun: boolean, prefix: string): Promise<{ bytes: ArrayBuffer; fileName: string } | null> {
     try {
-      const bytes = await this.client.exportWeights();
+      const bytes = await this.client.exportWeights(wholeRun);
       const { config } = useConfig.getState();
-      return { bytes, fileName: `consistency-${config.mode}-${config.dataset}-step${useRun.getState().step}.safetensors` };
+      return { bytes, fileName: `${prefix}-${config.mode}-${config.dataset}-step${useRun.getState().step}.safetensors` };
     } catch (err) {
       notify({ kind: 'error', topic: 'weights', title: 'Export failed', lines: [message(err)] });
       return null;
@@ -424,14 +429,7 @@ export class Session {
 
   /** The whole run as a bundle (docs/run-bundle.md) with the next step's draws, for scripts/torch/continue.py. */
   async exportRun(): Promise<{ bytes: ArrayBuffer; fileName: string } | null> {
-    try {
-      const bytes = await this.client.exportWeights(true);
-      const { config } = useConfig.getState();
-      return { bytes, fileName: `run-${config.mode}-${config.dataset}-step${useRun.getState().step}.safetensors` };
-    } catch (err) {
-      notify({ kind: 'error', topic: 'weights', title: 'Export failed', lines: [message(err)] });
-      return null;
-    }
+    return this.exportFile(true, 'run');
   }
 
   /**

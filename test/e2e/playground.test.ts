@@ -180,6 +180,7 @@ describe('playground in Chromium with software WebGPU', () => {
     const trained = await oneStepSamples(page);
 
     const [download] = await Promise.all([page.waitForEvent('download'), button(page, 'Export weights').click()]);
+    expect(download.suggestedFilename()).toBe('consistency-ct-moons-step2.safetensors');
     const path = await download.path();
     const bytes = await readFile(path);
     expect(bytes.length).toBeGreaterThan(100);
