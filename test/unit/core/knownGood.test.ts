@@ -7,6 +7,7 @@ import { DEFAULTS, type Config } from '../../../src/core/config';
 import type { TrainerCheckpoint } from '../../../src/core/cm/consistencyTrainer';
 import { KnownGoodCheckpoints, nonFinitePart } from '../../../src/core/run/knownGood';
 import { SessionError, TrainingSession } from '../../../src/core/run/session';
+import { stepLosses } from '../stepLosses';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -76,12 +77,7 @@ describe('known-good checkpoints', () => {
     expect(s.lastGoodCheckpoint()!.step).toBe(2); // state 3 waits for the loss of step 4
     s.forceDivergenceNextStep();
     // Steps 4 (finite loss from state 3; the explosion) and 5 (non-finite) read together, as the worker does.
-    const losses: number[] = [];
-    for (let k = 0; k < 2; k++) {
-      const r = await s.trainStep();
-      losses.push((await r.loss.data())[0]);
-      r.loss.dispose();
-    }
+    const losses = await stepLosses(s, 2);
     expect(Number.isFinite(losses[0])).toBe(true);
     expect(Number.isFinite(losses[1])).toBe(false);
     expect(s.recoverFromNonFinite(5)).toBe(3);

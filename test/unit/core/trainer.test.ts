@@ -11,6 +11,7 @@ import type { Rng } from '../../../src/core/rng';
 import { MixtureDenoiser } from '../../../src/core/teacher/mixtureDenoiser';
 import { heunStep } from '../../../src/core/teacher/ode';
 import { perSample } from '../../../src/core/tensorUtil';
+import { stepLosses } from '../stepLosses';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -115,12 +116,7 @@ describe('one training step', () => {
 describe('reproducibility', () => {
   const run = async (seed: number) => {
     const tr = makeTrainer({ mode: 'ct', seed, mu: 0.9 });
-    const losses: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const r = tr.trainStep();
-      losses.push((await r.loss.data())[0]);
-      r.loss.dispose();
-    }
+    const losses = await stepLosses(tr, 5);
     tr.dispose();
     return losses;
   };

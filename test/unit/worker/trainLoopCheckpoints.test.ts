@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import { TrainingSession } from '../../../src/core/run/session';
 import type { WorkerEvent } from '../../../src/worker/protocol';
+import { stepLosses } from '../stepLosses';
 
 const events: WorkerEvent[] = [];
 let loop: typeof import('../../../src/worker/trainLoop');
@@ -73,19 +74,10 @@ describe('worker training loop', () => {
     } finally {
       vi.unstubAllEnvs();
     }
-    const losses: number[] = [];
-    for (let k = 0; k < 2; k++) {
-      const r = await s.trainStep();
-      losses.push((await r.loss.data())[0]);
-      r.loss.dispose();
-    }
+    const losses = await stepLosses(s, 2);
     expect(losses.every(Number.isFinite)).toBe(true); // refused: nothing was armed
     runDebug('diverge');
-    for (let k = 0; k < 2; k++) {
-      const r = await s.trainStep();
-      losses.push((await r.loss.data())[0]);
-      r.loss.dispose();
-    }
+    losses.push(...(await stepLosses(s, 2)));
     expect(Number.isFinite(losses[2])).toBe(true); // computed before the exploding update
     expect(Number.isFinite(losses[3])).toBe(false);
     s.dispose();
