@@ -78,4 +78,12 @@ describe('fused WebGPU kernels against the plain-op path (software adapter)', ()
     expect(fused.hist.TransposeSharedProgram ?? 0).toBe(0);
     expect(fused.hist.flatAdamM).toBe(1);
   }, 300_000);
+
+  it('each fused kernel matches its plain-op twin on random inputs (incl. those the step no longer calls)', async () => {
+    const errs: Record<string, number> = await page.evaluate(() => (window as any).kernelParity());
+    console.log('kernel parity', JSON.stringify(errs));
+    expect(Object.keys(errs).length).toBe(9);
+    // Values are O(1): an absolute bound a few float32 roundings wide.
+    for (const [name, e] of Object.entries(errs)) expect(e, name).toBeLessThanOrEqual(1e-6);
+  }, 120_000);
 });

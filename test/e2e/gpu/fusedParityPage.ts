@@ -7,6 +7,9 @@ import { DEFAULTS, type Config } from '../../../src/core/config';
 import { setWebgpuFusedKernels } from '../../../src/core/models/hostKernel';
 import { webgpuDispatches, webgpuDispatchesByProgram } from '../../../src/core/models/webgpuDispatches';
 import { TrainingSession } from '../../../src/core/run/session';
+import { activation, paramBlocks } from '../../../src/core/models/mlpKernels';
+import { consistencyOut, l2Head } from '../../../src/core/cm/headKernels';
+import { adamUpdate, emaUpdates } from '../../../src/core/cm/flatUpdateKernels';
 import { ConsistencyTrainer, type TrainerCheckpoint } from '../../../src/core/cm/consistencyTrainer';
 
 interface PathResult {
@@ -91,3 +94,54 @@ async function profileStep(overrides: Partial<Config>, steps: number, fused: boo
   return { total, hist };
 }
 (window as unknown as { profileStep: typeof profileStep }).profileStep = profileStep;
+
+/**
+ * Each fused kernel that the step no longer calls on webgpu (parameter blocks, activation + derivative +
+ * transpose), and the heads and updates, against its plain-op twin on the same random inputs: max |diff|.
+ */
+async function kernelParity(): Promise<Record<string, number>> {
+  if (!(await tf.setBackend('webgpu')) || tf.getBackend() !== 'webgpu') throw new Error('webgpu backend not available');
+  const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+  const both = async (f: () => tf.Tensor[]): Promise<number> => {
+    setWebgpuFusedKernels(true);
+    const a = f();
+    setWebgpuFusedKernels(false);
+    const b = f();
+    setWebgpuFusedKernels(true);
+    let m = a.length === b.length ? 0 : Infinity;
+    for (let i = 0; i < a.length; i++) {
+      const [x, y] = [await a[i].data(), await b[i].data()];
+      if (x.length !== y.length) m = Infinity;
+      for (let j = 0; j < x.length; j++) m = Math.max(m, Math.abs(x[j] - y[j]));
+    }
+    [...a, ...b].forEach((t) => t.dispose());
+    return m;
+  };
+  const flat = rnd([700], 1) as tf.Tensor1D;
+  const z = rnd([13, 20], 2) as tf.Tensor2D;
+  const s = tf.sigmoid(z) as tf.Tensor2D;
+  const ext = rnd([13, 5], 3) as tf.Tensor2D;
+  const out: Record<string, number> = {};
+  out.paramBlocks = await both(() => paramBlocks(flat, [[3, 21, 20], [450, 6, 7]], [[3, 20, 20], [450, 5, 7]]));
+  for (const act of ['silu', 'relu'] as const) {
+    for (const withExt of [true, false]) {
+      out[`activation ${act}${withExt ? ' + columns' : ''}`] = await both(() => {
+        const r = activation(z, act === 'silu' ? s : null, withExt ? ext : null, { act, train: true });
+        return [r.y, r.yT!, r.deriv!];
+      });
+    }
+  }
+  const [F, skipX, target] = [rnd([13, 2], 4), rnd([13, 2], 5), rnd([13, 2], 6)];
+  const [cOut, coef, dCoef] = [rnd([13, 1], 7), tf.abs(rnd([13, 1], 8)), rnd([13, 1], 9)];
+  out.consistencyOut = await both(() => [consistencyOut(F, skipX, cOut)]);
+  out.l2Head = await both(() => {
+    const r = l2Head(F, skipX, cOut, target, coef, dCoef);
+    return [r.loss, r.dF];
+  });
+  const [p, g, m, v] = [rnd([300], 10), rnd([300], 11), rnd([300], 12), tf.square(rnd([300], 13))] as tf.Tensor1D[];
+  out.adam = await both(() => adamUpdate(p, g, m, v, { beta1: 0.9, beta2: 0.999, scale: 1e-3, eps: 1e-8, adaptive: true }));
+  out.ema = await both(() => emaUpdates(p, [g, m], [0.9, 0]));
+  [flat, z, s, ext, F, skipX, target, cOut, coef, dCoef, p, g, m, v].forEach((t) => t.dispose());
+  return out;
+}
+(window as unknown as { kernelParity: typeof kernelParity }).kernelParity = kernelParity;
