@@ -3,7 +3,7 @@
 // is untrained, so its completions are not digits; what is checked is the projection of Algorithm 4.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { button, startHarness, TINY, waitForReady, type Harness } from './harness';
+import { button, drag, startHarness, TINY, waitForReady, type Harness } from './harness';
 
 let h: Harness;
 
@@ -45,16 +45,6 @@ async function waitForEdit(page: Page, task: string, timeout = 90_000): Promise<
     const s = (window as unknown as { __edit: { state(): { busy: boolean; reply: { task: string } | null; error: string | null } } }).__edit.state();
     return !s.busy && (s.error !== null || s.reply?.task === t);
   }, task, { timeout, polling: 100 });
-}
-
-/** Presses at `from` and drags to `to` (fractions of the element's box) in small moves. */
-async function drag(page: Page, selector: string, from: [number, number], to: [number, number]): Promise<void> {
-  const box = (await page.locator(selector).boundingBox())!;
-  const at = (p: [number, number]) => [box.x + p[0] * box.width, box.y + p[1] * box.height] as const;
-  await page.mouse.move(...at(from));
-  await page.mouse.down();
-  await page.mouse.move(...at(to), { steps: 12 });
-  await page.mouse.up();
 }
 
 describe('zero-shot editing in the page', () => {

@@ -1,8 +1,7 @@
 // Cancelling an edit in the page: while a long 2D edit runs, "Cancel edit" stops it, the page says so, and
 // the training that the edit interrupted goes on by itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { button, readStep, startHarness, waitForReady, waitForStep, type Harness } from './harness';
+import { button, drag, readStep, startHarness, waitForReady, waitForStep, type Harness } from './harness';
 
 let h: Harness;
 
@@ -13,15 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-async function drag(page: Page, selector: string, from: [number, number], to: [number, number]): Promise<void> {
-  const box = (await page.locator(selector).boundingBox())!;
-  const at = (p: [number, number]) => [box.x + p[0] * box.width, box.y + p[1] * box.height] as const;
-  await page.mouse.move(...at(from));
-  await page.mouse.down();
-  await page.mouse.move(...at(to), { steps: 8 });
-  await page.mouse.up();
-}
 
 describe('cancelling an edit', () => {
   it('Cancel edit stops a running edit; training that was running goes on', async () => {

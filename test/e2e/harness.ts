@@ -99,6 +99,16 @@ export async function stepWithButton(page: Page, n: number, timeout = 120_000): 
   }, undefined, { timeout });
 }
 
+/** Presses at `from` and drags to `to` (fractions of the element's box) in small moves. */
+export async function drag(page: Page, selector: string, from: [number, number], to: [number, number]): Promise<void> {
+  const box = (await page.locator(selector).boundingBox())!;
+  const at = (p: [number, number]) => [box.x + p[0] * box.width, box.y + p[1] * box.height] as const;
+  await page.mouse.move(...at(from));
+  await page.mouse.down();
+  await page.mouse.move(...at(to), { steps: 12 });
+  await page.mouse.up();
+}
+
 /** Version of the latest snapshot the page holds (from the run store), or -1. */
 export async function snapshotVersion(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __playground: { snapshotVersion(): number } }).__playground.snapshotVersion());
