@@ -4,11 +4,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config';
 import type { DataSource } from '../data/source';
-import { ParamLayout } from '../models/flatLayout';
 import { fusedMlpPlan, type FusedMlp } from '../models/fusedMlp';
-import type { FlatParams } from '../models/paramSet';
 import type { NetworkDef } from '../models/types';
-import { runStreams, type Rng, type RunStreams } from '../rng';
+import type { Rng } from '../rng';
 import type { Denoiser } from '../teacher/denoiser';
 import { odeStep } from '../teacher/ode';
 import { sampleSize } from '../tensorUtil';
@@ -18,9 +16,8 @@ import { emaUpdate } from './ema';
 import { fusedL2LossAndGrad } from './fusedL2Step';
 import { l2LossOfF } from './l2Loss';
 import { applyNet, deviceInputs, hostInputs, hostNoisy, type NetInputs } from './netInputs';
-import type { FlatAdam } from './optimizer';
 import { ScheduleCache, type ScheduleAt } from './scheduleState';
-import { disposeTrainerWeights, makeTrainerWeights, readCheckpoint, restoreCheckpoint } from './trainerState';
+import { TrainerState } from './trainerState';
 
 export interface TrainerParts {
   config: Config;
@@ -61,32 +58,19 @@ export interface TrainerCheckpoint {
   rng: { data: number[]; train: number[] };
 }
 
-export class ConsistencyTrainer {
-  readonly layout: ParamLayout;
-  /** The online weights theta, one flat buffer (layout order). */
-  readonly online: FlatParams;
-  /** theta^-; null while mu = 0 for the whole run, when the target is the online net itself. */
-  readonly target: FlatParams | null;
-  /** The separate evaluation EMA used for sampling (reference section 8). */
-  readonly evalEma: FlatParams;
-  readonly optimizer: FlatAdam;
-  readonly streams: RunStreams;
+/** The weights, streams, checkpoints and step counter are TrainerState's; theta^- is null while mu = 0 for the whole run. */
+export class ConsistencyTrainer extends TrainerState {
   readonly schedule: ScheduleCache;
   readonly scalings: Scalings;
   /** The tape-free path (MLP with silu/relu and the l2 distance), or null: automatic differentiation. */
   readonly fused: FusedMlp | null;
-  step = 0;
   lastDraws: StepDraws | null = null;
 
   constructor(readonly parts: TrainerParts) {
     const { config: c, net } = parts;
     if (c.mode === 'cd' && !parts.teacher) throw new Error('consistency distillation needs a teacher');
-    this.streams = runStreams(c.seed);
-    const init = parts.initialParams ?? net.init(this.streams.init);
-    this.layout = new ParamLayout(net.params);
     const targetAlwaysOnline = c.nSchedule !== 'ct-adaptive' && c.mu === 0;
-    ({ online: this.online, target: this.target, evalEma: this.evalEma, optimizer: this.optimizer } =
-      makeTrainerWeights(c, this.layout, init, !targetAlwaysOnline));
+    super(c, net, parts.initialParams, !targetAlwaysOnline);
     this.schedule = new ScheduleCache(c);
     this.scalings = { eps: c.eps, sigmaData: c.sigmaData, cNoiseConvention: c.cNoiseConvention };
     this.fused = parts.distance === l2Distance ? fusedMlpPlan(net, this.layout) : null;
@@ -177,20 +161,4 @@ export class ConsistencyTrainer {
     return { value: value as tf.Scalar, grad: this.layout.concat(grads) };
   }
 
-  /** Parameters for sampling (the evaluation EMA, or the raw online weights), valid until dispose(). */
-  samplingParams(which: 'ema' | 'online' = 'ema'): tf.Tensor[] {
-    return which === 'ema' ? this.evalEma.params() : this.online.params();
-  }
-
-  checkpoint(): Promise<TrainerCheckpoint> {
-    return readCheckpoint(this);
-  }
-
-  restore(c: TrainerCheckpoint): void {
-    restoreCheckpoint(this, c);
-  }
-
-  dispose(): void {
-    disposeTrainerWeights(this);
-  }
 }

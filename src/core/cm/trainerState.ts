@@ -1,66 +1,74 @@
-// The weights, optimiser and random streams that every trainer carries (CD/CT's ConsistencyTrainer and
-// every other method's MethodTrainer): made, saved, restored and freed here, so run files and crash
-// recovery see one checkpoint shape whichever trainer wrote it. Nothing here runs inside a step.
+// What every trainer carries (CD/CT's ConsistencyTrainer and every other method's MethodTrainer): the
+// random streams, the flat online / target / evaluation-EMA weights, the optimiser and the step counter,
+// made, checkpointed, restored and freed here, so run files and crash recovery see one checkpoint shape
+// whichever trainer wrote it. Nothing here runs inside a step.
+import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config';
-import type { ParamLayout } from '../models/flatLayout';
+import { ParamLayout } from '../models/flatLayout';
 import { FlatParams } from '../models/paramSet';
-import type { RunStreams } from '../rng';
+import type { NetworkDef } from '../models/types';
+import { runStreams, type RunStreams } from '../rng';
 import type { TrainerCheckpoint } from './consistencyTrainer';
 import { FlatAdam } from './optimizer';
 
-export interface TrainerWeights {
+export abstract class TrainerState {
+  readonly streams: RunStreams;
+  readonly layout: ParamLayout;
+  /** The online weights theta, one flat buffer (layout order). */
   readonly online: FlatParams;
-  /** theta^-, or null when the target is the online network itself. */
+  /** theta^-, or null when the target is the online network itself for the whole run. */
   readonly target: FlatParams | null;
+  /** The separate evaluation EMA used for sampling (reference section 8). */
   readonly evalEma: FlatParams;
   readonly optimizer: FlatAdam;
-}
+  step = 0;
 
-/** What a checkpoint reads and a restore writes: the weights, the streams and the step counter. */
-export interface TrainerState extends TrainerWeights {
-  readonly streams: RunStreams;
-  step: number;
-}
-
-/** Online, (optional) target and evaluation EMA all start at `init`; the optimiser from the config. */
-export function makeTrainerWeights(c: Config, layout: ParamLayout, init: readonly Float32Array[], withTarget: boolean): TrainerWeights {
-  return {
-    online: new FlatParams(layout, init, 'online/'),
-    target: withTarget ? new FlatParams(layout, init, 'target/') : null,
-    evalEma: new FlatParams(layout, init, 'ema/'),
-    optimizer: new FlatAdam(layout.total, {
+  /** Starts from `initialParams`, or from weights drawn from the init stream of `c.seed`. */
+  protected constructor(c: Config, net: NetworkDef, initialParams: Float32Array[] | undefined, withTarget: boolean) {
+    this.streams = runStreams(c.seed);
+    const init = initialParams ?? net.init(this.streams.init);
+    this.layout = new ParamLayout(net.params);
+    this.online = new FlatParams(this.layout, init, 'online/');
+    this.target = withTarget ? new FlatParams(this.layout, init, 'target/') : null;
+    this.evalEma = new FlatParams(this.layout, init, 'ema/');
+    this.optimizer = new FlatAdam(this.layout.total, {
       kind: c.optimizer, lr: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.adamEps, warmupSteps: c.warmupSteps, gradClip: c.gradClip,
-    }),
-  };
-}
+    });
+  }
 
-export async function readCheckpoint(t: TrainerState): Promise<TrainerCheckpoint> {
-  const [online, target, evalEma, optimizer] = await Promise.all([
-    t.online.read(),
-    t.target ? t.target.read() : Promise.resolve(null),
-    t.evalEma.read(),
-    t.optimizer.getState(),
-  ]);
-  return {
-    step: t.step, online, target, evalEma, optimizer,
-    rng: { data: t.streams.data.getState(), train: t.streams.train.getState() },
-  };
-}
+  /** Parameters for sampling (the evaluation EMA, or the raw online weights), valid until dispose(). */
+  samplingParams(which: 'ema' | 'online' = 'ema'): tf.Tensor[] {
+    return which === 'ema' ? this.evalEma.params() : this.online.params();
+  }
 
-/** A checkpoint without a target (written while the target was the online net) restores it from online. */
-export function restoreCheckpoint(t: TrainerState, c: TrainerCheckpoint): void {
-  t.online.assign(c.online);
-  if (t.target) t.target.assign(c.target ?? c.online);
-  t.evalEma.assign(c.evalEma);
-  t.optimizer.setState(c.optimizer);
-  t.streams.data.setState(c.rng.data);
-  t.streams.train.setState(c.rng.train);
-  t.step = c.step;
-}
+  async checkpoint(): Promise<TrainerCheckpoint> {
+    const [online, target, evalEma, optimizer] = await Promise.all([
+      this.online.read(),
+      this.target ? this.target.read() : Promise.resolve(null),
+      this.evalEma.read(),
+      this.optimizer.getState(),
+    ]);
+    return {
+      step: this.step, online, target, evalEma, optimizer,
+      rng: { data: this.streams.data.getState(), train: this.streams.train.getState() },
+    };
+  }
 
-export function disposeTrainerWeights(t: TrainerWeights): void {
-  t.online.dispose();
-  t.target?.dispose();
-  t.evalEma.dispose();
-  t.optimizer.dispose();
+  /** A checkpoint without a target (written while the target was the online net) restores it from online. */
+  restore(c: TrainerCheckpoint): void {
+    this.online.assign(c.online);
+    if (this.target) this.target.assign(c.target ?? c.online);
+    this.evalEma.assign(c.evalEma);
+    this.optimizer.setState(c.optimizer);
+    this.streams.data.setState(c.rng.data);
+    this.streams.train.setState(c.rng.train);
+    this.step = c.step;
+  }
+
+  dispose(): void {
+    this.online.dispose();
+    this.target?.dispose();
+    this.evalEma.dispose();
+    this.optimizer.dispose();
+  }
 }

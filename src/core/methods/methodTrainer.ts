@@ -8,10 +8,10 @@ import type { StepResult, TrainerCheckpoint } from '../cm/consistencyTrainer';
 import { emaUpdate } from '../cm/ema';
 import type { FlatAdam } from '../cm/optimizer';
 import type { ScheduleAt } from '../cm/scheduleState';
-import { disposeTrainerWeights, makeTrainerWeights, readCheckpoint, restoreCheckpoint } from '../cm/trainerState';
-import { ParamLayout } from '../models/flatLayout';
+import { TrainerState } from '../cm/trainerState';
+import type { ParamLayout } from '../models/flatLayout';
 import type { FlatParams } from '../models/paramSet';
-import { runStreams, type RunStreams } from '../rng';
+import type { RunStreams } from '../rng';
 import type { MethodContext, MethodDraws, TrainingMethod } from './types';
 
 /** What a session needs of a trainer: ConsistencyTrainer and MethodTrainer both have it. */
@@ -40,25 +40,12 @@ export interface MethodTrainerParts {
 
 const EMPTY = new Float64Array(0);
 
-export class MethodTrainer implements StudentTrainer {
-  readonly layout: ParamLayout;
-  readonly online: FlatParams;
-  /** A target EMA theta^- where the method asks for one (targetDecay > 0); otherwise null. */
-  readonly target: FlatParams | null;
-  readonly evalEma: FlatParams;
-  readonly optimizer: FlatAdam;
-  readonly streams: RunStreams;
-  step = 0;
+/** The weights, streams, checkpoints and step counter are TrainerState's; theta^- exists where the method's targetDecay > 0. */
+export class MethodTrainer extends TrainerState implements StudentTrainer {
   lastDraws: MethodDraws | null = null;
 
   constructor(readonly parts: MethodTrainerParts) {
-    const { ctx, method } = parts;
-    const c = ctx.config;
-    this.streams = runStreams(c.seed);
-    const init = parts.initialParams ?? ctx.net.init(this.streams.init);
-    this.layout = new ParamLayout(ctx.net.params);
-    ({ online: this.online, target: this.target, evalEma: this.evalEma, optimizer: this.optimizer } =
-      makeTrainerWeights(c, this.layout, init, method.targetDecay(c) > 0));
+    super(parts.ctx.config, parts.ctx.net, parts.initialParams, parts.method.targetDecay(parts.ctx.config) > 0);
   }
 
   get config(): Config {
@@ -95,19 +82,4 @@ export class MethodTrainer implements StudentTrainer {
     return { step: this.step, loss, N: s.N, mu: s.mu, lr };
   }
 
-  samplingParams(which: 'ema' | 'online' = 'ema'): tf.Tensor[] {
-    return which === 'ema' ? this.evalEma.params() : this.online.params();
-  }
-
-  checkpoint(): Promise<TrainerCheckpoint> {
-    return readCheckpoint(this);
-  }
-
-  restore(c: TrainerCheckpoint): void {
-    restoreCheckpoint(this, c);
-  }
-
-  dispose(): void {
-    disposeTrainerWeights(this);
-  }
 }
