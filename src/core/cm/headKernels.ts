@@ -6,6 +6,7 @@ import { registerHeadWebgpu } from './headKernelsWebgpu';
 
 const OUT = 'ConsistencyOut';
 const L2 = 'ConsistencyL2Head';
+const L2_TARGET = 'ConsistencyL2HeadOfTarget';
 
 function registerOnce(): void {
   // f = skipX + cOut_i F, per sample i (cOut has one value per sample).
@@ -46,7 +47,7 @@ let registered = false;
 function ensure(): void {
   if (!registered) {
     registerOnce();
-    registerHeadWebgpu(OUT, L2);
+    registerHeadWebgpu(OUT, L2, L2_TARGET);
   }
   registered = true;
 }
@@ -75,4 +76,19 @@ export function l2HeadByOps(F: tf.Tensor, skipX: tf.Tensor, cOut: tf.Tensor, tar
     const r = tf.sub(tf.add(skipX, tf.mul(cOut, F)), target);
     return { loss: tf.sum(tf.mul(tf.square(r), coef)), dF: tf.mul(r, dCoef) };
   });
+}
+
+/** The target network's raw output and its c_skip x and c_out (per sample), from which f = skipX + cOut F. */
+export interface RawTarget {
+  F: tf.Tensor;
+  skipX: tf.Tensor;
+  cOut: tf.Tensor;
+}
+
+/** l2Head against the target's f made from its raw output: on webgpu inside the head's two dispatches. */
+export function l2HeadOfTarget(F: tf.Tensor, skipX: tf.Tensor, cOut: tf.Tensor, t: RawTarget, coef: tf.Tensor, dCoef: tf.Tensor): { loss: tf.Scalar; dF: tf.Tensor } {
+  if (!(fusedBackend() && tf.getBackend() === 'webgpu')) return l2Head(F, skipX, cOut, consistencyOut(t.F, t.skipX, t.cOut), coef, dCoef);
+  ensure();
+  const [loss, dF] = runHostKernel(L2_TARGET, { F, skipX, cOut, tF: t.F, tSkipX: t.skipX, tCOut: t.cOut, coef, dCoef }, {});
+  return { loss: loss as tf.Scalar, dF };
 }

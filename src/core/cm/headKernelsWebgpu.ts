@@ -6,8 +6,10 @@ import { elementwise, i32, REDUCE_THREADS, registerWebgpuKernel, singleWorkgroup
 const sizeOf = (s: number[]) => s.reduce((a, b) => a * b, 1);
 // Sample i's value of a per-sample [B, 1, ...] input for flat element `e`, with `d` elements per sample.
 const F_OF = (e: string) => `(SKIP[${e}] + C[${e} / uniforms.d] * FF[${e}])`;
+// The target's f from its raw output, as ConsistencyOut computes it.
+const T_OF = (e: string) => `(ST[${e}] + CT[${e} / uniforms.d] * FT[${e}])`;
 
-export function registerHeadWebgpu(outName: string, l2Name: string): void {
+export function registerHeadWebgpu(outName: string, l2Name: string, l2TargetName: string): void {
   registerWebgpuKernel<object>({
     name: outName,
     inputs: ['F', 'skipX', 'cOut'],
@@ -40,6 +42,35 @@ export function registerHeadWebgpu(outName: string, l2Name: string): void {
         }
         if (lid == 0) { result[0] = partial[0]; }`;
       const loss = gpu.run(singleWorkgroup('cmL2Loss', ['FF', 'SKIP', 'C', 'TGT', 'W'], body, 'n : i32, d : i32,'), [F, skipX, cOut, target, coef], i32(n, d));
+      return [{ ...loss, shape: [] }, dF];
+    },
+  });
+  // The l2 head with the target's f made inside (one dispatch less than ConsistencyOut + the head).
+  registerWebgpuKernel<object>({
+    name: l2TargetName,
+    inputs: ['F', 'skipX', 'cOut', 'tF', 'tSkipX', 'tCOut', 'coef', 'dCoef'],
+    run([F, skipX, cOut, tF, tSkipX, tCOut, coef, dCoef], _a, gpu) {
+      const n = sizeOf(F!.shape);
+      const d = n / sizeOf(cOut!.shape);
+      const names = ['FF', 'SKIP', 'C', 'FT', 'ST', 'CT'];
+      const dF = gpu.run(
+        elementwise('cmL2GradT', [...names, 'DC'], F!.shape, `result[index] = (${F_OF('index')} - ${T_OF('index')}) * DC[index / uniforms.d];`, 'd : i32,'),
+        [F, skipX, cOut, tF, tSkipX, tCOut, dCoef], i32(d),
+      );
+      const body = `
+        var acc = 0.0;
+        for (var e = lid; e < uniforms.n; e = e + ${REDUCE_THREADS}) {
+          let r = ${F_OF('e')} - ${T_OF('e')};
+          acc = acc + (r * r) * W[e / uniforms.d];
+        }
+        partial[lid] = acc;
+        workgroupBarrier();
+        for (var s = ${REDUCE_THREADS / 2}; s > 0; s = s / 2) {
+          if (lid < s) { partial[lid] = partial[lid] + partial[lid + s]; }
+          workgroupBarrier();
+        }
+        if (lid == 0) { result[0] = partial[0]; }`;
+      const loss = gpu.run(singleWorkgroup('cmL2LossT', [...names, 'W'], body, 'n : i32, d : i32,'), [F, skipX, cOut, tF, tSkipX, tCOut, coef], i32(n, d));
       return [{ ...loss, shape: [] }, dF];
     },
   });

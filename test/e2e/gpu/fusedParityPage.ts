@@ -8,7 +8,7 @@ import { setWebgpuFusedKernels } from '../../../src/core/models/hostKernel';
 import { webgpuDispatches, webgpuDispatchesByProgram } from '../../../src/core/models/webgpuDispatches';
 import { TrainingSession } from '../../../src/core/run/session';
 import { activation, paramBlocks } from '../../../src/core/models/mlpKernels';
-import { consistencyOut, l2Head } from '../../../src/core/cm/headKernels';
+import { consistencyOut, l2Head, l2HeadOfTarget } from '../../../src/core/cm/headKernels';
 import { adamUpdate, emaUpdates } from '../../../src/core/cm/flatUpdateKernels';
 import { ConsistencyTrainer, type TrainerCheckpoint } from '../../../src/core/cm/consistencyTrainer';
 
@@ -138,6 +138,12 @@ async function kernelParity(): Promise<Record<string, number>> {
     const r = l2Head(F, skipX, cOut, target, coef, dCoef);
     return [r.loss, r.dF];
   });
+  const [tF, tSkip, tC] = [rnd([13, 2], 14), rnd([13, 2], 15), rnd([13, 1], 16)];
+  out.l2HeadOfTarget = await both(() => {
+    const r = l2HeadOfTarget(F, skipX, cOut, { F: tF, skipX: tSkip, cOut: tC }, coef, dCoef);
+    return [r.loss, r.dF];
+  });
+  [tF, tSkip, tC].forEach((t) => t.dispose());
   const [p, g, m, v] = [rnd([300], 10), rnd([300], 11), rnd([300], 12), tf.square(rnd([300], 13))] as tf.Tensor1D[];
   out.adam = await both(() => adamUpdate(p, g, m, v, { beta1: 0.9, beta2: 0.999, scale: 1e-3, eps: 1e-8, adaptive: true }));
   out.ema = await both(() => emaUpdates(p, [g, m], [0.9, 0]));
