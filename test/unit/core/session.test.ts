@@ -4,6 +4,7 @@ import { DEFAULTS, type Config } from '../../../src/core/config';
 import { SessionError, TrainingSession } from '../../../src/core/run/session';
 import { Rng } from '../../../src/core/rng';
 import { EdmDenoiser } from '../../../src/core/teacher/edmTeacher';
+import { stepLosses } from '../stepLosses';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -11,48 +12,38 @@ beforeAll(async () => {
 
 const tiny: Config = { ...DEFAULTS, width: 16, depth: 2, timeFeatures: 8, batchSize: 32, dataset: 'moons' };
 
-async function steps(s: TrainingSession, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = await s.trainStep();
-    out.push((await r.loss.data())[0]);
-    r.loss.dispose();
-  }
-  return out;
-}
-
 describe('TrainingSession', () => {
   it('restores the last good checkpoint after a non-finite loss', async () => {
     const s = new TrainingSession({ ...tiny, mode: 'ct' });
-    await steps(s, 3);
+    await stepLosses(s, 3);
     // The state after step 3 is good once the loss computed from it is finite (more in knownGood.test.ts).
     expect(await s.verifyCurrentState()).toBe(true);
     const good = s.lastGoodCheckpoint()!;
     expect(good.step).toBe(3);
     // Poison the weights: the next loss is NaN.
     tf.tidy(() => s.trainer!.online.set(tf.fill([s.trainer!.layout.total], Number.NaN)));
-    const [bad] = await steps(s, 1);
+    const [bad] = await stepLosses(s, 1);
     expect(Number.isNaN(bad)).toBe(true);
     expect(s.recoverFromNonFinite(4)).toBe(3);
     const w = await s.trainer!.online.params()[0].data();
     expect(Array.from(w)).toEqual(Array.from(good.online[0]));
-    const [next] = await steps(s, 1);
+    const [next] = await stepLosses(s, 1);
     expect(Number.isFinite(next)).toBe(true);
     s.dispose();
   });
 
   it('a run file reloads to the same samples and resumes bit for bit', async () => {
     const a = new TrainingSession({ ...tiny, mode: 'cd', seed: 4 });
-    await steps(a, 5);
+    await stepLosses(a, 5);
     const bytes = await a.exportRunFile();
     const noise = { initial: new Rng(1).normals(40), perTau: [new Rng(2).normals(40)] };
     const samplesA = await a.sample(noise);
-    const nextA = await steps(a, 3);
+    const nextA = await stepLosses(a, 3);
     const b = new TrainingSession({ ...tiny, mode: 'cd', seed: 4 });
     await b.importRunFile(bytes);
     expect(b.step).toBe(5);
     expect(await b.sample(noise)).toEqual(samplesA);
-    expect(await steps(b, 3)).toEqual(nextA);
+    expect(await stepLosses(b, 3)).toEqual(nextA);
     a.dispose();
     b.dispose();
   });
@@ -72,7 +63,7 @@ describe('TrainingSession', () => {
   it('trains a learned EDM teacher first, then distils from it with the student initialised as the teacher', async () => {
     const s = new TrainingSession({ ...tiny, mode: 'cd', teacher: 'learned', teacherSteps: 4 });
     expect(s.phase).toBe('teacher');
-    const losses = await steps(s, 4);
+    const losses = await stepLosses(s, 4);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(s.phase).toBe('student');
     expect(s.teacherStep).toBe(0);
@@ -83,7 +74,7 @@ describe('TrainingSession', () => {
     }
     const exported = await s.exportRunFile();
     expect(exported.length).toBeGreaterThan(0);
-    await steps(s, 2);
+    await stepLosses(s, 2);
     expect(s.step).toBe(2);
     s.dispose();
   });
@@ -98,9 +89,9 @@ describe('TrainingSession', () => {
     warm.dispose(); // constants cached for the life of the program (time frequencies) exist from here on
     const before = tf.memory().numTensors;
     const s = new TrainingSession({ ...tiny, mode: 'cd' });
-    await steps(s, 2);
+    await stepLosses(s, 2);
     await s.importRunFile(await s.exportRunFile());
-    await steps(s, 1);
+    await stepLosses(s, 1);
     await s.noteFiniteLoss(1);
     expect(await s.verifyCurrentState()).toBe(true);
     s.recoverFromNonFinite();
