@@ -1,4 +1,4 @@
-"""Reads and writes the playground's run bundle (docs/run-bundle.md): a safetensors file whose tensors are
+"""Reads and writes the playground's run bundle (scripts/torch/run-bundle.md): a safetensors file whose tensors are
 grouped by prefix (online/, target/, ema/, teacher/, optimizer/, data/, next/) and whose __metadata__ holds
 the full config, the method, the step and the format version as strings.
 

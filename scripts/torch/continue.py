@@ -1,4 +1,4 @@
-"""Continues a playground run (a run bundle, docs/run-bundle.md) in PyTorch, on the CPU, one GPU or many.
+"""Continues a playground run (a run bundle, scripts/torch/run-bundle.md) in PyTorch, on the CPU, one GPU or many.
 
   /usr/bin/python3 scripts/torch/continue.py --bundle run.safetensors --out bigger.safetensors --steps 5000
   torchrun --standalone --nproc_per_node=8 scripts/torch/continue.py --bundle run.safetensors --out bigger.safetensors --steps 100000

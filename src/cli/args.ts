@@ -103,7 +103,7 @@ export function helpText(): string {
     '  sample  --run DIR --out DIR [--count N] [--taus ...]   draw one-step and multistep samples from a saved run',
     '  eval    --run DIR [--count N]        print quality (JSON) of a saved run',
     '  edit    --run DIR --task T --out DIR [--t1 | --times] [task flags]   zero-shot editing (Algorithm 4): PNGs of inputs, steps, results',
-    '  export  --run DIR --out FILE         one run bundle (docs/run-bundle.md) for the page or scripts/torch/continue.py',
+    '  export  --run DIR --out FILE         one run bundle (scripts/torch/run-bundle.md) for the page or scripts/torch/continue.py',
     '  import  --run FILE --out DIR         a bundle (page, continue.py) -> a run directory (config.json, run.safetensors)',
     '',
     'CLI flags:',

@@ -427,7 +427,7 @@ export class Session {
     }
   }
 
-  /** The whole run as a bundle (docs/run-bundle.md) with the next step's draws, for scripts/torch/continue.py. */
+  /** The whole run as a bundle (scripts/torch/run-bundle.md) with the next step's draws, for scripts/torch/continue.py. */
   async exportRun(): Promise<{ bytes: ArrayBuffer; fileName: string } | null> {
     return this.exportFile(true, 'run');
   }

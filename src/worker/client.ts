@@ -101,7 +101,7 @@ export class TrainerClient {
   requestSnapshot() {
     return this.send({ type: 'snapshot' });
   }
-  /** The run file; `withNextDraws` for "Export run" (docs/run-bundle.md). */
+  /** The run file; `withNextDraws` for "Export run" (scripts/torch/run-bundle.md). */
   async exportWeights(withNextDraws = false): Promise<ArrayBuffer> {
     const r = await this.send({ type: 'exportWeights', withNextDraws });
     if (!r.bytes) throw new Error('the worker sent no weights');

@@ -1,4 +1,4 @@
-// `cm export` and `cm import`: a run directory <-> one run bundle file (docs/run-bundle.md), the file that
+// `cm export` and `cm import`: a run directory <-> one run bundle file (scripts/torch/run-bundle.md), the file that
 // the page's "Export run" / "Import run" and scripts/torch/continue.py exchange. Both go through the session,
 // so whatever they write has been read and restored by the core first.
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // The run bundle: everything needed to reload a run to the same samples, to resume it bit for bit, and to
 // continue it elsewhere (scripts/torch/continue.py). A safetensors container; tensors are grouped by prefix
-// and the metadata holds JSON. The format is written down in docs/run-bundle.md; change both together.
+// and the metadata holds JSON. The format is written down in scripts/torch/run-bundle.md; change both together.
 // Reads run@1 files (written before the bundle had a version) and plain weight files
 // ("cm-playground/weights@1": one parameter list, e.g. the shipped models); refuses every other version.
 import { version as PROJECT_VERSION } from '../../../package.json';

@@ -432,7 +432,7 @@ export class TrainingSession {
   }
 
   /**
-   * The run bundle (docs/run-bundle.md). `withNextDraws`: also the draws of the next step, for another
+   * The run bundle (scripts/torch/run-bundle.md). `withNextDraws`: also the draws of the next step, for another
    * trainer to replay exactly (continue.py's first-step check); off for the periodic checkpoints.
    * `lastGood`: the last known-good state instead of the current one (crash-recovery checkpoints).
    */
