@@ -7,7 +7,9 @@ import { registerWebgpuKernel, type WebgpuProgram } from './webgpuKernel';
 import type { Block } from './mlpKernels';
 
 export const FLAT_MATMUL = 'MlpFlatMatMul';
-const T = 16;
+/** Tile edge of the tiled products (workgroup T x T). */
+export const TILE = 16;
+const T = TILE;
 
 interface Attrs {
   /** The block [offset, rows, cols] in the flat buffer. */
@@ -36,6 +38,40 @@ export const ACT: Record<'silu' | 'relu', (v: string) => string> = {
   relu: (v) => `max(${v}, 0.0)`,
 };
 
+/**
+ * The shader of a product tiled in T x T workgroup memory: acc = sum_k A(row, k) B(k, col), k in order, one
+ * multiply-add at a time. `loadA` sets `a` = A(row, ka) and `loadB` sets `b` = B(kb, col) (each with its own
+ * bounds check); `store` writes `acc`. Shared by MlpFlatMatMul and MlpWeightGrad.
+ */
+export function tiledProductCode(kLen: string, loadA: string, loadB: string, store: string): string {
+  return `
+      var<workgroup> tileA : array<array<f32, ${T}>, ${T}>;
+      var<workgroup> tileB : array<array<f32, ${T}>, ${T}>;
+      fn main() {
+        let row = i32(globalId.y);
+        let col = i32(globalId.x);
+        let lr = i32(localId.y);
+        let lc = i32(localId.x);
+        var acc = 0.0;
+        let tiles = (${kLen} + ${T - 1}) / ${T};
+        for (var t = 0; t < tiles; t = t + 1) {
+          let ka = t * ${T} + lc;
+          var a = 0.0;
+          ${loadA}
+          tileA[lr][lc] = a;
+          let kb = t * ${T} + lr;
+          var b = 0.0;
+          ${loadB}
+          tileB[lr][lc] = b;
+          workgroupBarrier();
+          let kmax = min(${T}, ${kLen} - t * ${T});
+          for (var k = 0; k < kmax; k = k + 1) { acc = acc + tileA[lr][k] * tileB[k][lc]; }
+          workgroupBarrier();
+        }
+        ${store}
+      }`;
+}
+
 function program(M: number, N: number, deriv?: 'silu' | 'relu', actA?: 'silu' | 'relu'): WebgpuProgram {
   const store = deriv
     ? `let v = Z[row * uniforms.n + col]; ${DERIV[deriv]} result[row * uniforms.n + col] = acc * d;`
@@ -53,32 +89,12 @@ function program(M: number, N: number, deriv?: 'silu' | 'relu', actA?: 'silu' | 
     workgroupSize: [T, T, 1],
     size: false,
     uniforms: 'm : i32, n : i32, k : i32, off : i32, sk : i32, sn : i32, wa : i32,',
-    getUserCode: () => `
-      var<workgroup> tileA : array<array<f32, ${T}>, ${T}>;
-      var<workgroup> tileB : array<array<f32, ${T}>, ${T}>;
-      fn main() {
-        let row = i32(globalId.y);
-        let col = i32(globalId.x);
-        let lr = i32(localId.y);
-        let lc = i32(localId.x);
-        var acc = 0.0;
-        let tiles = (uniforms.k + ${T - 1}) / ${T};
-        for (var t = 0; t < tiles; t = t + 1) {
-          let ka = t * ${T} + lc;
-          var a = 0.0;
-          if (row < uniforms.m && ka < uniforms.k) { ${loadA} }
-          tileA[lr][lc] = a;
-          let kb = t * ${T} + lr;
-          var b = 0.0;
-          if (kb < uniforms.k && col < uniforms.n) { b = W[uniforms.off + kb * uniforms.sk + col * uniforms.sn]; }
-          tileB[lr][lc] = b;
-          workgroupBarrier();
-          let kmax = min(${T}, uniforms.k - t * ${T});
-          for (var k = 0; k < kmax; k = k + 1) { acc = acc + tileA[lr][k] * tileB[k][lc]; }
-          workgroupBarrier();
-        }
-        if (row < uniforms.m && col < uniforms.n) { ${store} }
-      }`,
+    getUserCode: () => tiledProductCode(
+      'uniforms.k',
+      `if (row < uniforms.m && ka < uniforms.k) { ${loadA} }`,
+      'if (kb < uniforms.k && col < uniforms.n) { b = W[uniforms.off + kb * uniforms.sk + col * uniforms.sn]; }',
+      `if (row < uniforms.m && col < uniforms.n) { ${store} }`,
+    ),
   };
 }
 

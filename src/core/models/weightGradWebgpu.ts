@@ -4,11 +4,11 @@
 // workgroup memory; each output sums over the batch in order, one multiply-add at a time.
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfoLike } from './hostKernel';
-import { ACT } from './flatMatMulWebgpu';
+import { ACT, TILE, tiledProductCode } from './flatMatMulWebgpu';
 import { registerWebgpuKernel, type WebgpuProgram } from './webgpuKernel';
 
 export const WEIGHT_GRAD = 'MlpWeightGrad';
-const T = 16;
+const T = TILE;
 
 function program(K: number, N: number, act?: 'silu' | 'relu'): WebgpuProgram {
   // A(i, c): row i of the layer's input, column c.
@@ -24,34 +24,13 @@ function program(K: number, N: number, act?: 'silu' | 'relu'): WebgpuProgram {
     workgroupSize: [T, T, 1],
     size: false,
     uniforms: 'm : i32, n : i32, b : i32, wa : i32,',
-    getUserCode: () => `
-      var<workgroup> tileA : array<array<f32, ${T}>, ${T}>;
-      var<workgroup> tileB : array<array<f32, ${T}>, ${T}>;
-      fn main() {
-        let row = i32(globalId.y);
-        let col = i32(globalId.x);
-        let lr = i32(localId.y);
-        let lc = i32(localId.x);
-        var acc = 0.0;
-        let tiles = (uniforms.b + ${T - 1}) / ${T};
-        for (var t = 0; t < tiles; t = t + 1) {
-          // tileA[lr][lc] = A^T(row, t T + lc) = A(t T + lc, row).
-          let i = t * ${T} + lc;
-          let c = row;
-          var a = 0.0;
-          if (i < uniforms.b && c < uniforms.m) { ${load} }
-          tileA[lr][lc] = a;
-          let ib = t * ${T} + lr;
-          var d = 0.0;
-          if (ib < uniforms.b && col < uniforms.n) { d = D[ib * uniforms.n + col]; }
-          tileB[lr][lc] = d;
-          workgroupBarrier();
-          let kmax = min(${T}, uniforms.b - t * ${T});
-          for (var k = 0; k < kmax; k = k + 1) { acc = acc + tileA[lr][k] * tileB[k][lc]; }
-          workgroupBarrier();
-        }
-        if (row < uniforms.m && col < uniforms.n) { result[row * uniforms.n + col] = acc; }
-      }`,
+    // tileA[lr][lc] = A^T(row, ka) = A(ka, row): input row i = ka, column c = row.
+    getUserCode: () => tiledProductCode(
+      'uniforms.b',
+      `let i = ka; let c = row; if (i < uniforms.b && c < uniforms.m) { ${load} }`,
+      'if (kb < uniforms.b && col < uniforms.n) { b = D[kb * uniforms.n + col]; }',
+      'if (row < uniforms.m && col < uniforms.n) { result[row * uniforms.n + col] = acc; }',
+    ),
   };
 }
 
