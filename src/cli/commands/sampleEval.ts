@@ -55,7 +55,7 @@ export async function evalCommand(args: ParsedArgs): Promise<number> {
   // SWD, energy distance and the flow-map error (fme1: one step from T; fmeMean: its grid) in 2D; FD,
   // confidence and label entropy for digits.
   const q = await session.evaluate();
-  const { image, ...swd } = q;
+  const { image, fmeView: _view, ...swd } = q; // the view's point arrays are for the page
   process.stdout.write(`${JSON.stringify({ ...(image ? { step: q.step, ...image } : swd), backend, count })}\n`);
   session.dispose();
   return 0;

@@ -8,7 +8,7 @@ import { defaultHuberC, l1Distance, l2Distance, pseudoHuberDistance, type Distan
 import { multistepSample, type SamplingNoise } from '../cm/sampling';
 import { networkConsistencyFn, type ConsistencyFn } from '../edit/consistencyFn';
 import { flowMapEdm } from '../methods/flowMap';
-import { FlowMapProbe, flowMapError, type FlowMapErrorReport } from '../methods/flowMapError';
+import { FlowMapProbe, flowMapError, type FlowMapErrorReport, type FlowMapView } from '../methods/flowMapError';
 import { MethodTrainer, type StudentTrainer } from '../methods/methodTrainer';
 import { methodFor, trainingMethodFor } from '../methods/registry';
 import { METHOD_INFO } from '../methods/settings/index';
@@ -71,6 +71,8 @@ export interface QualityReport {
   fmeMean?: number;
   /** Every cell of the flow-map error grid (sigma -> sigma', error). */
   fmeCells?: { sigmaFrom: number; sigmaTo: number; error: number }[];
+  /** What the flow-map view draws (the same evaluation: its one-step cell is fme1). */
+  fmeView?: FlowMapView;
   image?: ImageQuality;
 }
 
@@ -420,7 +422,7 @@ export class TrainingSession {
       energy2: energyDistance(twoStep, this.evalTruth, dim),
       swdTeacher: this.cachedTeacherSwd ?? null,
       swdFloor: this.cachedFloor,
-      ...(fme ? { fme1: fme.oneStep, fmeMean: fme.mean, fmeCells: fme.cells } : {}),
+      ...(fme ? { fme1: fme.oneStep, fmeMean: fme.mean, fmeCells: fme.cells, fmeView: fme.view } : {}),
     };
   }
 
