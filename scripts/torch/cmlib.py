@@ -71,7 +71,7 @@ def unet_blocks(spec):
 
 
 def unet_param_list(spec):
-    F_, E = spec['timeFeatures'], spec['timeEmbedDim']
+    F_, E = spec['timeFeatures'] * spec.get('timeInputs', 1), spec['timeEmbedDim']
     c0 = spec['channels'][0]
     p = [('time.fc0.w', [F_, E]), ('time.fc0.b', [E]), ('time.fc1.w', [E, E]), ('time.fc1.b', [E]),
          ('stem.w', [3, 3, 1, c0]), ('stem.b', [c0])]
@@ -128,8 +128,10 @@ def res_block(P, prefix, x, temb, groups):
 def unet_forward(P, spec, x, c_noise):
     """F(x_in, c_noise): x [B,1,28,28] NCHW, c_noise [B] -> [B,1,28,28]."""
     g = spec['groups']
-    ang = c_noise[:, None] * time_frequencies(spec).to(c_noise.device)[None, :]
-    feat = torch.cat([torch.sin(ang), torch.cos(ang)], dim=1)
+    freqs = time_frequencies(spec).to(c_noise.device)[None, :]
+    # Two conditioning times (timeInputs 2, c_noise [B, 2]): [sin, cos] per column, side by side (unet.ts).
+    cols = c_noise.unbind(1) if c_noise.dim() == 2 else (c_noise,)
+    feat = torch.cat([torch.cat([torch.sin(c[:, None] * freqs), torch.cos(c[:, None] * freqs)], dim=1) for c in cols], dim=1)
     temb = F.silu(feat @ P['time.fc0.w'] + P['time.fc0.b'])
     temb = F.silu(temb @ P['time.fc1.w'] + P['time.fc1.b'])
     h0 = conv(x, P['stem.w'], P['stem.b'])
@@ -245,7 +247,7 @@ def save_params(path, param_list, P, metadata):
 
 def mlp_param_list(spec):
     """Same names, shapes (dense [in, out]) and order as mlpParams() in mlp.ts."""
-    d, width, tf_ = spec['dataShape'][0], spec['width'], spec['timeFeatures']
+    d, width, tf_ = spec['dataShape'][0], spec['width'], spec['timeFeatures'] * spec.get('timeInputs', 1)
     every = spec.get('timeConditioning') == 'every-layer'
     p, fan_in = [], d + tf_
     for l in range(spec['depth']):
@@ -263,7 +265,10 @@ def mlp_time_frequencies(features, convention='jax'):
 
 
 def sinusoidal_features(c_noise, freqs):
-    """[sin(w c), cos(w c)] as sin(c [w, w] + [0, pi/2]) in float32, as the TF.js ops round."""
+    """[sin(w c), cos(w c)] as sin(c [w, w] + [0, pi/2]) in float32, as the TF.js ops round. c_noise [B, k]
+    (two-time networks, timeInputs 2): the features of each column, side by side (mlp.ts)."""
+    if c_noise.dim() == 2:
+        return torch.cat([sinusoidal_features(c, freqs) for c in c_noise.unbind(1)], dim=1)
     h = freqs.shape[0]
     doubled = torch.cat([freqs, freqs]).to(c_noise.device)
     phase = torch.cat([torch.zeros(h), torch.full((h,), math.pi / 2)]).to(c_noise.device)

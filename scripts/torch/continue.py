@@ -6,9 +6,11 @@
    /usr/bin/python3 -m torch.distributed.run --standalone --nproc_per_node=2 --redirects 2 --tee 2 scripts/torch/continue.py ...;
    --standalone always listens on port 29400, so two runs at once need --nnodes=1 --master_port=<free port> instead)
 
-Same method (CD or CT), schedule (N(k), mu(k), grid, interval sampling and weights), metric (l2, l1,
-pseudo-Huber, or LPIPS with --lpips-weights), optimiser (FlatAdam: warm-up, clipping, Adam / RAdam, the bundle's moments and step count) and
-EMAs (target mu(k), evaluation EMA with its warm-up) as the TypeScript trainer. Under torchrun each rank
+Same method (every mode: CD and CT with their schedule N(k), mu(k), grid, interval sampling and weights and
+metric l2, l1, pseudo-Huber or LPIPS with --lpips-weights; ECT, sCT, sCD, MeanFlow, shortcut models and flow
+matching with their own draws, targets and losses from methodstep.py, JVPs exact), optimiser (FlatAdam:
+warm-up, clipping, Adam / RAdam, the bundle's moments and step count) and EMAs (target theta^- where the method
+has one, evaluation EMA with its warm-up) as the TypeScript trainer. Under torchrun each rank
 draws its own data and noise (its own generator) for batchSize / world samples; DDP averages the gradients,
 so every rank applies the same update and keeps identical online, target and evaluation-EMA weights.
 
@@ -20,6 +22,7 @@ the same command with --resume continues from it. Exit codes: 0 done, 2 bad inpu
 import argparse
 import datetime
 import json
+import math
 import os
 import sys
 import time
@@ -35,6 +38,9 @@ from lpips_torch import Lpips, load_lpips_weights  # noqa: E402
 from cmstep import (SUPPORTED_METRICS, SUPPORTED_MODES, EdmDenoiser, FlatAdam, FlatNet,  # noqa: E402
                     MixtureDenoiser, Schedule, consistency_loss, ema_update, inputs, noisy, ode_step,
                     param_names, schedule_length)
+from methodstep import METHOD_MODES, make_method  # noqa: E402
+
+ALL_MODES = SUPPORTED_MODES + METHOD_MODES
 
 
 def parse_args(argv):
@@ -112,8 +118,10 @@ def flat_of(tensors, prefix, names, required):
 def check_supported(c, meta, lpips_weights):
     if meta.get('phase') == 'teacher':
         raise BundleError('the bundle is still in its teacher phase: train the learned teacher to the end first')
-    if c['mode'] not in SUPPORTED_MODES:
-        raise BundleError(f'method "{c["mode"]}" is not supported by continue.py (supported: {", ".join(SUPPORTED_MODES)})')
+    if c['mode'] not in ALL_MODES:
+        raise BundleError(f'method "{c["mode"]}" is not supported by continue.py (supported: {", ".join(ALL_MODES)})')
+    if c['mode'] in METHOD_MODES:
+        return  # the metric setting is CD/CT's; the other methods have their own losses
     if c['metric'] == 'lpips' and not lpips_weights:
         raise BundleError('metric "lpips" needs --lpips-weights (the lin layers and the backbone files the page or cm used)')
     if c['metric'] not in SUPPORTED_METRICS + ('lpips',):
@@ -155,6 +163,18 @@ def draw_intervals(s, b, gen):
     return torch.clamp(torch.searchsorted(cum, u, right=True), max=len(cum) - 1).numpy()
 
 
+def pin_schedules(c):
+    """Before the budget `steps` grows: schedules sized by it keep their length (CD/CT's curricula over K, ECT's
+    stage length, sCM's tangent warm-up), so a longer run goes on as scheduled instead of being stretched."""
+    if c['K'] == 0:
+        c['K'] = schedule_length(c)
+    if c['mode'] == 'ect' and c.get('ectStageSteps') == 0:
+        pre = c['ectPrefitSteps'] if c['dataset'] != 'mnist' and c['teacher'] == 'exact' else 0
+        c['ectStageSteps'] = max(1, math.ceil((c['steps'] - pre) / 8))
+    if c['mode'] in ('sct', 'scd') and c.get('scmWarmup') == 0:
+        c['scmWarmup'] = max(1, math.floor(c['steps'] / 10 + 0.5))
+
+
 class Run:
     def __init__(self, a, d):
         self.a, self.d = a, d
@@ -191,7 +211,18 @@ class Run:
         self.schedule = Schedule(c)
         self.data = Data(c, tensors, a.mnist_asset, d.device)
         self.teacher = None
-        if c['mode'] == 'cd':
+        self.method = None
+        if c['mode'] in METHOD_MODES:
+            tflat = flat_of(tensors, 'teacher', self.names, c['mode'] == 'scd' and c['teacher'] != 'exact')
+            if c['mode'] == 'scd' and c['teacher'] == 'exact' and self.data.mixture is None:
+                raise BundleError('teacher "exact" needs the bundle\'s data/mixture/*')
+            self.method = make_method(c, self.net, self.data, tflat.to(d.device) if tflat is not None else None, d.device)
+            # theta^- exists where the method's targetDecay > 0 (MethodTrainer); otherwise the online net is the target.
+            if self.method.target_decay() > 0 and self.target is None:
+                self.target = online.clone().to(d.device)
+            elif self.method.target_decay() == 0:
+                self.target = None
+        elif c['mode'] == 'cd':
             if c['teacher'] == 'exact':
                 if self.data.mixture is None:
                     raise BundleError('teacher "exact" needs the bundle\'s data/mixture/*')
@@ -204,9 +235,20 @@ class Run:
             backbone, lin = load_lpips_weights(a.lpips_weights, c['lpipsNet'])
             self.lpips = Lpips(backbone, lin, c['lpipsNet'], int(c['lpipsResolution']), d.device)
         self.replay = None
-        if not a.no_replay and 'next/x0' in tensors and int(meta.get('nextStep', -1)) == self.step:
+        fields = self.method.fields if self.method else ('x0', 'z', 'n')
+        if not a.no_replay and all(f'next/{k}' in tensors for k in fields) and int(meta.get('nextStep', -1)) == self.step:
             sl = slice(d.rank * self.b, (d.rank + 1) * self.b)
-            self.replay = tuple(tensors[f'next/{k}'][sl] for k in ('x0', 'z', 'n'))
+            if self.method:
+                try:
+                    scalars = json.loads(meta.get('nextScalars', '{}'))
+                except ValueError as e:
+                    raise BundleError(f'the bundle\'s nextScalars is not JSON ({e})')
+                missing = [k for k in self.method.scalars if k not in scalars]
+                if missing:
+                    raise BundleError(f'the bundle\'s next/* draws lack "{missing[0]}" in nextScalars')
+                self.replay = self.method.replay(tensors, scalars, sl, d.rank, self.b)
+            else:
+                self.replay = tuple(tensors[f'next/{k}'][sl] for k in fields)
         self.gen = torch.Generator().manual_seed(int(c['seed']) * 1_000_003 + 7919 * d.rank + self.step)
         states = tensors.get(f'continue/rng/rank{d.rank}')
         self.fresh_streams = None
@@ -232,7 +274,28 @@ class Run:
         z = torch.randn(self.b, *self.data.shape, generator=self.gen).to(self.d.device)
         return x0, z, n, False
 
+    def method_step(self):
+        """One step of ECT, sCT, sCD, MeanFlow, shortcut or flow matching (methodTrainer.ts)."""
+        c, k, m = self.c, self.step, self.method
+        lr = self.opt.current_lr()
+        replayed = self.replay is not None
+        dr = self.replay if replayed else m.draw(self.b, self.gen, k)
+        self.replay = None
+        tflat = self.target if self.target is not None else self.net.flat.detach()
+        loss = m.loss(k, dr, self.ddp, tflat)
+        self.net.flat.grad = None
+        loss.backward()
+        self.opt.step(self.net.flat.data, self.net.flat.grad)
+        if self.target is not None:
+            ema_update(self.target, self.net.flat.data, m.target_decay())
+        ema_update(self.ema, self.net.flat.data, min(c['evalEma'], (1 + k) / (10 + k)))
+        self.step += 1
+        N, mu = m.progress(k)
+        return {'step': self.step, 'loss': self.d.mean(loss.detach()), 'N': N, 'mu': mu, 'lr': lr, 'replayed': replayed}
+
     def train_step(self):
+        if self.method:
+            return self.method_step()
         c, k = self.c, self.step
         s = self.schedule.at(k)
         lr = self.opt.current_lr()
@@ -273,8 +336,8 @@ class Run:
         if self.d.rank != 0:
             return
         c = dict(self.c)
-        if c['K'] == 0 and self.until > c['steps']:
-            c['K'] = schedule_length(self.c)  # the curriculum keeps its length when the budget grows
+        if self.until > c['steps']:
+            pin_schedules(c)
         c['steps'] = max(c['steps'], self.until)
         split = lambda flat: np.split(flat.detach().cpu().numpy().astype(np.float32), np.cumsum([int(np.prod(s)) for _, s in self.names])[:-1])
         out = []
@@ -309,10 +372,11 @@ def main(argv):
         print(f'continue.py: {e}', file=sys.stderr, flush=True)
         return 2
     c = run.c
+    metric_note = f' ({c["metric"]})' if c['mode'] in SUPPORTED_MODES else ''
     log(d, json.dumps({'event': 'start', 'step': run.step, 'until': run.until, 'method': c['mode'], 'metric': c['metric'],
                        'world': d.world, 'device': d.device.type, 'batchPerRank': run.b, 'resumed': run.resumed,
                        'replayFirstStep': run.replay is not None}) if a.json else
-        f'continuing {c["mode"].upper()} ({c["metric"]}) from step {run.step} to {run.until} on {d.world} x {d.device.type}, '
+        f'continuing {c["mode"].upper()}{metric_note} from step {run.step} to {run.until} on {d.world} x {d.device.type}, '
         f'{run.b} samples per rank{" (resumed from --out)" if run.resumed else ""}')
     if run.fresh_streams:
         log(d, f'note: {run.fresh_streams}')

@@ -11,6 +11,7 @@ import { toFloat32 } from '../io/tensor';
 import type { NetworkDef, NetworkSpec } from '../models/types';
 import type { StepDraws, TrainerCheckpoint } from '../cm/consistencyTrainer';
 import type { Mixture } from '../data/mixture';
+import type { MethodDraws } from '../methods/types';
 
 export const RUN_FORMAT_VERSION = 2;
 export const RUN_FORMAT = `cm-playground/run@${RUN_FORMAT_VERSION}`;
@@ -32,6 +33,8 @@ export interface RunFileContents {
   mixture?: Mixture | null;
   /** The draws of the next step (step `trainer.step`), so another trainer can replay it exactly. */
   nextDraws?: StepDraws | null;
+  /** The same for the other methods: their MethodDraws, written field by field (see encodeMethodDraws). */
+  nextMethodDraws?: MethodDraws | null;
   /** Who wrote the file (metadata `writer`), e.g. "cm-playground" or "continue.py". */
   writer?: string;
 }
@@ -68,6 +71,8 @@ export function encodeRunFile(c: RunFileContents, net: NetworkDef): Uint8Array {
     tensors.set('next/z', { shape, data: d.z });
     tensors.set('next/n', { shape: [B], data: d.n });
   }
+  const md = t && !d ? c.nextMethodDraws : null;
+  const nextScalars = md ? encodeMethodDraws(tensors, md, c.spec.dataShape) : null;
   const metadata: Record<string, string> = {
     format: RUN_FORMAT,
     formatVersion: String(RUN_FORMAT_VERSION),
@@ -80,13 +85,31 @@ export function encodeRunFile(c: RunFileContents, net: NetworkDef): Uint8Array {
     phase: c.phase,
     teacherStep: String(c.teacherStep),
   };
-  if (d) metadata.nextStep = String(t!.step);
+  if (d || md) metadata.nextStep = String(t!.step);
+  if (nextScalars && Object.keys(nextScalars).length) metadata.nextScalars = JSON.stringify(nextScalars);
   if (t) {
     metadata.step = String(t.step);
     metadata.optimizerT = String(t.optimizer.t);
     metadata.rng = JSON.stringify({ data: t.rng.data.map(String), train: t.rng.train.map(String) });
   }
   return writeSafetensors(tensors, metadata);
+}
+
+/**
+ * A method's draws as next/<field> (scripts/torch/run-bundle.md): float32 arrays of a whole batch get the
+ * batch's shape [B, ...dataShape], other arrays stay flat (float64 times as F64, int32 as I32); numbers and
+ * booleans (shortcut's flowRows, ECT's prefit) are returned for the `nextScalars` metadata.
+ */
+function encodeMethodDraws(tensors: Map<string, TensorToWrite>, d: MethodDraws, dataShape: readonly number[]): Record<string, number | boolean> {
+  const size = dataShape.reduce((a, b) => a * b, 1);
+  const B = d.x0.length / size;
+  const scalars: Record<string, number | boolean> = {};
+  for (const [key, v] of Object.entries(d)) {
+    if (typeof v === 'number' || typeof v === 'boolean') scalars[key] = v;
+    else if (v instanceof Float32Array) tensors.set(`next/${key}`, { shape: v.length === B * size ? [B, ...dataShape] : [v.length], data: v });
+    else if (v instanceof Float64Array || v instanceof Int32Array) tensors.set(`next/${key}`, { shape: [v.length], data: v });
+  }
+  return scalars;
 }
 
 function readParams(tensors: Map<string, import('../io/tensor').HostTensor>, prefix: string, net: NetworkDef, required: boolean): Float32Array[] | null {

@@ -25,7 +25,7 @@ import { MixtureDenoiser } from '../teacher/mixtureDenoiser';
 import { pfOdeSamples } from '../teacher/trajectories';
 import { energyDistance, slicedWasserstein } from '../metrics/sampleQuality2d';
 import { sampleSize } from '../tensorUtil';
-import { peekNextDraws } from './nextDraws';
+import { peekNextDraws, peekNextMethodDraws } from './nextDraws';
 import { KnownGoodCheckpoints } from './knownGood';
 import { decodeRunFile, encodeRunFile, RunFileError } from './runFile';
 import type { DigitEvaluator, ImageQuality } from './imageData';
@@ -448,6 +448,7 @@ export class TrainingSession {
       teacher, teacherStep: this.teacherStep, points: this.resources.points ?? null,
       mixture: this.dataset2d?.mixture ?? null,
       nextDraws: options.withNextDraws && !options.lastGood && this.trainer instanceof ConsistencyTrainer ? peekNextDraws(this.trainer) : null,
+      nextMethodDraws: options.withNextDraws && !options.lastGood && this.trainer instanceof MethodTrainer ? peekNextMethodDraws(this.trainer) : null,
     }, this.net);
   }
 
