@@ -9,6 +9,7 @@ import { MnistViews } from './mnist/MnistViews';
 import { SampleWeightsSelect } from './SampleWeightsSelect';
 import { TimeSlider } from './TimeSlider';
 import { ViewCanvas } from './ViewCanvas';
+import { FlowMapView } from './FlowMapView';
 
 const samplesDeps = ({ run, view, config }: ViewInput) => [run.snapshot, run.staticData, run.configuring, run.statusMessage, view.layers, config.sigmaData];
 const consistencyDeps = ({ run, view, config }: ViewInput) => [run.snapshot, run.staticData, run.configuring, view.layers, config];
@@ -93,6 +94,7 @@ export function ViewsPanel() {
         <SamplesView />
         <ConsistencyView />
         <ScrubberView />
+        <FlowMapView />
       </div>
       <ViewOptions />
       <div className="chart-grid">

@@ -8,12 +8,13 @@ import { shareUrl } from '../../state/urlSync';
 import { useShortcuts, shortcutOf } from '../actions';
 import { DenoiseView, DigitLossView, DigitQualityView, SampleGrids, TrajectoryStripView } from '../mnist/MnistViews';
 import { Notices } from '../Notices';
+import { FlowMapView } from '../FlowMapView';
 import { ConsistencyView, LossView, QualityView, SamplesView, ScheduleView, ScrubberView } from '../ViewsPanel';
 import { resolveEmbed, type EmbedName } from './embedNames';
 import { runSummary } from './runSummary';
 
 const FIGURES: Record<'2d' | 'image', Partial<Record<EmbedName, ComponentType>>> = {
-  '2d': { samples: SamplesView, consistency: ConsistencyView, scrubber: ScrubberView, loss: LossView, quality: QualityView, schedule: ScheduleView },
+  '2d': { samples: SamplesView, consistency: ConsistencyView, scrubber: ScrubberView, flowmap: FlowMapView, loss: LossView, quality: QualityView, schedule: ScheduleView },
   image: { digits: SampleGrids, 'trajectory-strip': TrajectoryStripView, denoise: DenoiseView, loss: DigitLossView, 'digit-quality': DigitQualityView },
 };
 

@@ -6,7 +6,7 @@ import { EMBED_KEY } from '../../state/pageParams';
 export type DataKind = '2d' | 'image';
 
 /** Name -> the data it is drawn for. The names are the views' own ids on the page. */
-export const EMBED_VIEWS_2D = ['samples', 'consistency', 'scrubber', 'loss', 'quality', 'schedule'] as const;
+export const EMBED_VIEWS_2D = ['samples', 'consistency', 'scrubber', 'flowmap', 'loss', 'quality', 'schedule'] as const;
 export const EMBED_VIEWS_IMAGE = ['digits', 'trajectory-strip', 'denoise', 'loss', 'digit-quality'] as const;
 export type EmbedName = (typeof EMBED_VIEWS_2D)[number] | (typeof EMBED_VIEWS_IMAGE)[number];
 
@@ -28,6 +28,9 @@ export function resolveEmbed(raw: string, dataset: DatasetName): EmbedChoice {
   if (namesFor(kind).includes(name)) return { ok: true, name: name as EmbedName };
   const list2d = EMBED_VIEWS_2D.join(', ');
   const listImage = EMBED_VIEWS_IMAGE.join(', ');
+  if (kind === 'image' && name === 'flowmap') {
+    return { ok: false, message: `The flow-map error view needs the exact PF-ODE map, which exists for the 2D mixtures (presets and drawn points) only: MNIST is not a known mixture. Views for MNIST: ${listImage}.` };
+  }
   if (kind === 'image' && (EMBED_VIEWS_2D as readonly string[]).includes(name)) {
     return { ok: false, message: `The view "${name}" is drawn for 2D data, and this link trains on MNIST. Views for MNIST: ${listImage}.` };
   }

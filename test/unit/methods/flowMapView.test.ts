@@ -10,6 +10,7 @@ import { FlowMapProbe, flowMapError, FME_DATA_END } from '../../../src/core/meth
 import { edmTime } from '../../../src/core/methods/timeConventions';
 import type { FlowMapMethod } from '../../../src/core/methods/types';
 import { TrainingSession } from '../../../src/core/run/session';
+import { drawnCell, oneStepCell } from '../../../src/state/flowMapStore';
 import type { Rng } from '../../../src/core/rng';
 import { fakeContext, fakeNet } from './fakeNets';
 
@@ -91,6 +92,24 @@ describe('flow-map view data', () => {
     // Every map that starts at sigma >= 2 moves the points by more than sigma_data.
     for (const c of identity.view.cells.filter((c) => identity.view.sigmas[c.from] >= 2)) expect(c.error).toBeGreaterThan(1);
     expect(identity.oneStep).toBe(oneStep.error);
+  });
+});
+
+describe('the cell the view draws', () => {
+  it('is the one-step map by default, the picked levels where the method has that map, else the data end', async () => {
+    const any = (await flowMapError(closedForm('any', 0.1), ctx, [], probe)).view;
+    const end = (await flowMapError(closedForm('data-end', 0.1), ctx, [], probe)).view;
+    const at = (v: typeof any, sigmaFrom: number | null, sigmaTo: number | null) => {
+      const c = drawnCell(v, { sigmaFrom, sigmaTo });
+      return [v.sigmas[c.from], v.sigmas[c.to]];
+    };
+    expect(at(any, null, null)).toEqual([80, 0.002]);
+    expect(drawnCell(any, { sigmaFrom: null, sigmaTo: null })).toBe(oneStepCell(any));
+    expect(at(any, 2, 0.5)).toEqual([2, 0.5]);
+    expect(at(any, 2.2, 0.45)).toEqual([2, 0.5]); // nearest levels on the ladder
+    expect(at(any, 0.5, 10)).toEqual([0.5, 0.1]); // an end above the start: the nearest end below it
+    expect(at(end, 2, 0.5)).toEqual([2, 0.002]); // consistency models map to the data end only
+    expect(at(end, 0.002, null)).toEqual([0.1, 0.002]); // the data end is no start
   });
 });
 

@@ -32,6 +32,9 @@ describe('embed view names', () => {
     const onMnist = resolveEmbed('schedule', 'mnist');
     expect(onMnist.ok).toBe(false);
     if (!onMnist.ok) expect(onMnist.message).toMatch(/2D data.*Views for MNIST: digits/);
+    const flowMap = resolveEmbed('flowmap', 'mnist');
+    expect(flowMap.ok).toBe(false);
+    if (!flowMap.ok) expect(flowMap.message).toMatch(/exact PF-ODE map.*2D mixtures.*MNIST is not a known mixture/);
     const on2d = resolveEmbed('digits', 'moons');
     expect(on2d.ok).toBe(false);
     if (!on2d.ok) expect(on2d.message).toContain('add d=mnist');
