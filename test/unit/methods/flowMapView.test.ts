@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import type { Mixture } from '../../../src/core/data/mixture';
 import { FlowMapProbe, flowMapError, FME_DATA_END } from '../../../src/core/methods/flowMapError';
+import { METHOD_IDS, METHOD_INFO } from '../../../src/core/methods/settings/index';
 import { edmTime } from '../../../src/core/methods/timeConventions';
 import type { FlowMapMethod } from '../../../src/core/methods/types';
 import { TrainingSession } from '../../../src/core/run/session';
@@ -124,6 +125,14 @@ describe('flow-map view from a training session', () => {
     expect(v.jumps).toBe(mode === 'ct' ? 'data-end' : 'any');
     expect(v.cells).toHaveLength(mode === 'ct' ? 5 : 15);
     expect(v.cells.find((c) => c.from === 0 && c.to === v.sigmas.length - 1)!.error).toBe(q.fme1);
+    for (const c of v.cells) expect(c.learned.every(Number.isFinite)).toBe(true);
+    s.dispose();
+  }, 60_000);
+
+  it.each(METHOD_IDS)('%s: the view has a column (consistency models) or a triangle of finite maps', async (mode) => {
+    const s = new TrainingSession({ ...tiny, mode }, {}, 20);
+    const v = (await s.flowMapError())!.view;
+    expect(v.cells).toHaveLength(METHOD_INFO[mode].consistency ? 5 : 15);
     for (const c of v.cells) expect(c.learned.every(Number.isFinite)).toBe(true);
     s.dispose();
   }, 60_000);
