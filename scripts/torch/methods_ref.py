@@ -47,11 +47,16 @@ def frequencies():
     return torch.tensor([64.0 ** (j / (half - 1)) for j in range(half)], dtype=torch.float32).double()
 
 
+def time_features(c):
+    """[B] -> [B, F]: [sin(w_j c), cos(w_j c)]."""
+    w = frequencies()
+    return torch.cat([torch.sin(c[:, None] * w), torch.cos(c[:, None] * w)], 1)
+
+
 def net(P, x_in, cond):
     """F(x_in, cond): cond [B] or [B, k]; each column gets [sin(w c), cos(w c)]."""
     cols = cond[:, None] if cond.dim() == 1 else cond
-    w = frequencies()
-    feats = torch.cat([torch.cat([torch.sin(c[:, None] * w), torch.cos(c[:, None] * w)], 1) for c in cols.unbind(1)], 1)
+    feats = torch.cat([time_features(c) for c in cols.unbind(1)], 1)
     h = torch.cat([x_in, feats], 1)
     for l in range(SPEC['depth']):
         if l > 0:
@@ -143,10 +148,13 @@ def mixture_denoiser(x, sigma, w, m, s):
     return (g[:, :, None] * comp).sum(1)
 
 
-def scm_loss(P, d, r_warm, c, teacher=None, pretrain=False):
-    """Section 4.2, Algorithm 1 with w_phi = 0:
+def scm_loss(P, d, r_warm, c, teacher=None, pretrain=False, wphi=False):
+    """Section 4.2, Algorithm 1:
     g = -cos^2 t (sd F^- - dx_t/dt) - r cos t sin t (x_t + sd dF^-/dt), g <- g / (|g| + c),
-    L = 1/D |F(x_t/sd, t) - F^- - g|^2 (mean over the batch); pre-training (Eq. 4): |sd F - dx_t/dt|^2 / sd^2 / D."""
+    L(theta, phi) = e^{w_phi(t)}/D |F(x_t/sd, t) - F^- - g|^2 - w_phi(t) (mean over the batch), with
+    w_phi(t) = features(t/32) . P['wphi.weight'] + P['wphi.bias'] when wphi (otherwise w_phi = 0);
+    pre-training (Eq. 4): |sd F - dx_t/dt|^2 / sd^2 / D, w_phi held at 0.
+    Returns (objective, the unweighted 1/D |F - F^- - g|^2 that the playground reports)."""
     x0, z, t = d['x0'], d['z'], d['t']
     cos, sin = torch.cos(t)[:, None], torch.sin(t)[:, None]
     xt = cos * x0 + sin * z
@@ -157,7 +165,8 @@ def scm_loss(P, d, r_warm, c, teacher=None, pretrain=False):
         dxdt = (cos * xt - D) / sin
     F = net(P, xt / SD, t / 32)
     if pretrain:
-        return ((F - dxdt / SD) ** 2).mean()
+        plain = ((F - dxdt / SD) ** 2).mean()
+        return plain, plain
     Pd = {k: w.detach() for k, w in P.items()}
     F_of_t = lambda tt: net(Pd, (torch.cos(tt)[:, None] * x0 + torch.sin(tt)[:, None] * z) / SD, tt / 32)
     with torch.no_grad():
@@ -168,7 +177,13 @@ def scm_loss(P, d, r_warm, c, teacher=None, pretrain=False):
         dFdt = jvp(lambda xx, tt: net(Pd, xx / SD, tt / 32), (xt, t), (dxdt, torch.ones_like(t)))
     g = -cos ** 2 * (SD * Fm - dxdt) - r_warm * cos * sin * (xt + SD * dFdt)
     g = g / (g.norm(dim=1, keepdim=True) + c)
-    return ((F - (Fm + g).detach()) ** 2).mean()
+    sq = ((F - (Fm + g).detach()) ** 2).sum(1)                                            # |F - F^- - g|^2 per sample
+    Dim = F.shape[1]
+    plain = (sq / Dim).mean()
+    if not wphi:
+        return plain, plain
+    w = (time_features(t / 32) @ P['wphi.weight'])[:, 0] + P['wphi.bias']
+    return (torch.exp(w) / Dim * sq - w).mean(), plain
 
 # ---------------------------------------------------------------- the fixture
 
@@ -193,9 +208,11 @@ def make_fixture():
             tensors.append((f'{name}.input.{k}', out[k].numpy()))
         return out
 
-    def record(name, P, loss):
+    def record(name, P, loss, shown=None):
         loss.backward()
         tensors.append((f'{name}.loss', np.array([loss.item()])))
+        if shown is not None:
+            tensors.append((f'{name}.shown', np.array([shown.item()])))
         for pname, p in P.items():
             tensors.append((f'{name}.grad.{pname}', p.grad.numpy()))
         print(f'{name}: loss {loss.item():.8f}')
@@ -244,10 +261,20 @@ def make_fixture():
     for name, teacher, pre in (('sct', None, False), ('scd', mix, False), ('sct_pretrain', None, True)):
         P = weights(name, 1)
         d = inputs(name, x0=data(), z=SD * normal(), t=ts)
-        record(name, P, scm_loss(P, d, 0.5, 0.1, teacher, pre))
+        record(name, P, scm_loss(P, d, 0.5, 0.1, teacher, pre)[0])
+
+    # The same with the learned adaptive weight w_phi, drawn away from its zero start so e^w matters.
+    for name, teacher in (('sct_wphi', None), ('scd_wphi', mix)):
+        P = weights(name, 1)
+        F = SPEC['timeFeatures']
+        for pname, shape, scale in (('wphi.weight', [F, 1], 0.4), ('wphi.bias', [1], 0.5)):
+            P[pname] = f32(scale * torch.randn(shape, generator=g, dtype=torch.float64)).requires_grad_(True)
+            tensors.append((f'{name}.param.{pname}', P[pname].detach().numpy()))
+        d = inputs(name, x0=data(), z=SD * normal(), t=ts)
+        record(name, P, *scm_loss(P, d, 0.5, 0.1, teacher, wphi=True))
     write_safetensors(FIXTURE, [(k, np.asarray(v, dtype=np.float32)) for k, v in tensors],
                       {'spec': str(SPEC), 'batch': B, 'shortcutM': M, 'shortcutFlowRows': flow_rows, 'meanflow': 'p=0.75 eta=1e-3',
-                       'scm': 'r=0.5 c=0.1 mixture w=(0.3,0.7) m=((-1,0),(1,0.5)) s=(0.1,0.3)', 'torch': torch.__version__,
+                       'scm': 'r=0.5 c=0.1 mixture w=(0.3,0.7) m=((-1,0),(1,0.5)) s=(0.1,0.3); *_wphi: learned w_phi', 'torch': torch.__version__,
                        'madeBy': 'python3 scripts/torch/methods_ref.py fixture'})
     print(f'wrote {FIXTURE}')
 

@@ -457,7 +457,7 @@ export const ECT_LR_2D = 3e-4;
  * Settings added after run files existed, with the value a file without them meant (its architecture):
  * readers of saved configs put these under the file's own values.
  */
-export const LEGACY_VALUES: Partial<Config> = { timeConditioning: 'input' };
+export const LEGACY_VALUES: Partial<Config> = { timeConditioning: 'input', scmAdaptiveWeight: 'off' };
 
 /**
  * The paper's iCT toggles in one go (iCT sections 3.1-3.5), with the doubling curriculum sized for the

@@ -41,3 +41,16 @@ export function perRow(c: ArrayLike<number>, x: tf.Tensor): tf.Tensor {
 
 /** Logistic function, for logit-normal time draws. */
 export const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/**
+ * A scalar with the value of `shown` and the gradient of `objective`: for an objective whose value is no
+ * loss to plot (sCM's adaptive weight makes its objective negative at the optimum, and the loss chart is
+ * logarithmic). The gradient is exactly the objective's; `shown` only supplies the number.
+ */
+export function showAs(objective: tf.Scalar, shown: tf.Scalar): tf.Scalar {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [, s] = args as [tf.Tensor, tf.Tensor];
+    return { value: tf.clone(s), gradFunc: (dy: tf.Tensor) => [dy, tf.zerosLike(s)] };
+  });
+  return op(objective, shown) as tf.Scalar;
+}

@@ -12,6 +12,7 @@ import { TrainerState } from '../cm/trainerState';
 import type { ParamLayout } from '../models/flatLayout';
 import type { FlatParams } from '../models/paramSet';
 import type { RunStreams } from '../rng';
+import { completeParams, methodParams, withMethodParams } from './methodParams';
 import type { MethodContext, MethodDraws, TrainingMethod } from './types';
 
 /** What a session needs of a trainer: ConsistencyTrainer and MethodTrainer both have it. */
@@ -34,18 +35,26 @@ export interface StudentTrainer {
 export interface MethodTrainerParts {
   method: TrainingMethod;
   ctx: MethodContext;
-  /** Starting weights (the teacher's for ECT); otherwise drawn from the init stream. */
+  /** Starting weights (the teacher's for ECT; the method's own pieces, if left out, start at 0); otherwise drawn from the init stream. */
   initialParams?: Float32Array[];
 }
 
 const EMPTY = new Float64Array(0);
 
-/** The weights, streams, checkpoints and step counter are TrainerState's; theta^- exists where the method's targetDecay > 0. */
+/**
+ * The weights, streams, checkpoints and step counter are TrainerState's; theta^- exists where the method's
+ * targetDecay > 0. The parameters are the network's followed by the method's own pieces (methodParams.ts).
+ */
 export class MethodTrainer extends TrainerState implements StudentTrainer {
   lastDraws: MethodDraws | null = null;
+  /** parts.ctx with the network that carries the method's own pieces: what the method's hooks see. */
+  readonly ctx: MethodContext;
 
   constructor(readonly parts: MethodTrainerParts) {
-    super(parts.ctx.config, parts.ctx.net, parts.initialParams, parts.method.targetDecay(parts.ctx.config) > 0);
+    const net = withMethodParams(parts.ctx.net, methodParams(parts.method, parts.ctx.config));
+    const initial = parts.initialParams && completeParams(parts.initialParams, net.params);
+    super(parts.ctx.config, net, initial, parts.method.targetDecay(parts.ctx.config) > 0);
+    this.ctx = net === parts.ctx.net ? parts.ctx : { ...parts.ctx, net };
   }
 
   get config(): Config {
@@ -59,7 +68,8 @@ export class MethodTrainer extends TrainerState implements StudentTrainer {
   }
 
   trainStep(): StepResult {
-    const { method, ctx } = this.parts;
+    const { method } = this.parts;
+    const ctx = this.ctx;
     const s = this.scheduleAt();
     const lr = this.optimizer.currentLr();
     const d = method.draw(ctx, this.streams, this.step);

@@ -1,19 +1,26 @@
 // sCT and sCD: continuous-time consistency models in TrigFlow (Lu & Song, ICLR 2025; few-step-methods.md §4).
 //   x_t = cos t x_0 + sin t z, z ~ N(0, sd^2 I), t in [0, pi/2];  f(x_t, t) = cos t x_t - sin t sd F(x_t/sd, t)
 //   g = -cos^2 t (sd F^- - dx_t/dt) - r (cos t sin t x_t + sd cos t sin t dF^-/dt),  g <- g / (|g| + c)
-//   L = 1/D |F_theta(x_t/sd, t) - F^- - g|^2   (Algorithm 1 with w_phi = 0, see below)
+//   L(theta, phi) = e^{w_phi(t)}/D |F_theta(x_t/sd, t) - F^- - g|^2 - w_phi(t)   (Algorithm 1)
 // dx_t/dt is cos t z - sin t x_0 for sCT and the teacher's velocity (cos t x_t - D(x_t/cos t, sd tan t))/sin t
 // for sCD (§4.3). The JVP sd cos t sin t dF^-/dt is a Jacobian-vector product of the network (jvp.ts).
-// Two simplifications: no learned adaptive weight w_phi (the sheet proposes a zero-initialised linear head on
-// the time features, but the generic trainer only trains the network's own parameters; the normalised tangent
-// already bounds every sample's loss by 1/D, and w_phi only rescales it per t); and the consistency loss
-// starts after `scmPretrain` steps of TrigFlow diffusion training (Eq. 4) on the same target velocity, which
-// stands in for the paper's initialisation from a trained teacher (sheet §4.5 suggests it for sCT).
+// w_phi(t) (setting scmAdaptiveWeight, §4.2) is a zero-initialised linear layer on sinusoidal features of
+// t/32; its two pieces ride after the network's parameters (extraParams, methodParams.ts), so Adam, the EMAs,
+// checkpoints and run files carry them. At its optimum e^{w*(t)} = D / E[|F - F^- - g|^2 | t]: every time
+// contributes about equally. The loss reported is the unweighted 1/D |F - F^- - g|^2 (the objective is
+// negative at its optimum); the gradient is the objective's. One departure from the paper: the consistency
+// loss starts after `scmPretrain` steps of TrigFlow diffusion training (Eq. 4) on the same target velocity,
+// standing in for its initialisation from a trained teacher (sheet §4.5 suggests it for sCT); w_phi is held
+// at 0 during those steps.
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config';
+import { frequencyTensor, sinusoidalFeatures, timeFrequencies } from '../models/timeFeatures';
+import type { ParamInfo } from '../models/types';
 import type { Rng } from '../rng';
 import { perSample, sampleSize } from '../tensorUtil';
+import { showAs } from './common';
 import { jvp, jvpChoice } from './jvp';
+import { paramIndex } from './methodParams';
 import { trigFlowTime } from './timeConventions';
 import type { MethodContext, MethodDraws, TrainingMethod, UnitNoise } from './types';
 
@@ -84,6 +91,30 @@ export function tangentWarmup(config: Config, step: number): number {
   return Math.min(1, Math.max(0, step - config.scmPretrain) / H);
 }
 
+/** w_phi's pieces (run-bundle tensors online/wphi.weight [F, 1], online/wphi.bias [1]) when the setting is on. */
+export function adaptiveWeightParams(c: Config): ParamInfo[] {
+  return c.scmAdaptiveWeight === 'learned' ? [{ name: 'wphi.weight', shape: [c.timeFeatures, 1] }, { name: 'wphi.bias', shape: [1] }] : [];
+}
+
+/**
+ * w_phi(t) = phi(c) W + b, [B], with phi = [sin(w_j c), cos(w_j c)] of c = t/32 (the MLP's features: F =
+ * timeFeatures, frequencies 1..64). `cond` is c; W and b are found by name among ctx.net's parameters.
+ */
+export function adaptiveWeight(ctx: MethodContext, params: readonly tf.Tensor[], cond: tf.Tensor1D): tf.Tensor1D {
+  const W = params[paramIndex(ctx.net.params, 'wphi.weight')] as tf.Tensor2D;
+  const b = params[paramIndex(ctx.net.params, 'wphi.bias')];
+  const feats = sinusoidalFeatures(cond, frequencyTensor(timeFrequencies(ctx.config.timeFeatures)));
+  return tf.add(tf.reshape(tf.matMul(feats, W), [-1]), b) as tf.Tensor1D;
+}
+
+/** Algorithm 1's objective, mean over the batch of e^w/D |F - target|^2 - w (w: [B]). */
+export function adaptiveObjective(F: tf.Tensor, target: tf.Tensor, w: tf.Tensor1D): tf.Scalar {
+  const axes = Array.from({ length: F.rank - 1 }, (_, i) => i + 1);
+  const D = F.size / F.shape[0];
+  const perRow = tf.div(tf.sum(tf.squaredDifference(F, target), axes), D);
+  return tf.mean(tf.sub(tf.mul(tf.exp(w), perRow), w));
+}
+
 function drawScm(ctx: MethodContext, rng: { data: Rng; train: Rng }): ScmDraws {
   const c = ctx.config;
   const B = c.batchSize;
@@ -132,6 +163,7 @@ function scmMethod(id: 'sct' | 'scd'): TrainingMethod<ScmDraws, ScmTarget> {
     jumps: 'data-end',
     needsTeacher: id === 'scd' ? 'distil' : 'none',
     targetDecay: () => 0,
+    extraParams: adaptiveWeightParams,
     jump(ctx, params, x, t) {
       return trigflowConsistency(ctx, params, x, t);
     },
@@ -174,8 +206,14 @@ function scmMethod(id: 'sct' | 'scd'): TrainingMethod<ScmDraws, ScmTarget> {
         return { xIn, cond, target: tf.add(Fminus, g) };
       });
     },
-    loss(ctx, params, _d, target) {
-      return tf.mean(tf.squaredDifference(ctx.net.forward(params, target.xIn, target.cond), target.target)) as tf.Scalar;
+    loss(ctx, params, _d, target, step) {
+      const F = ctx.net.forward(params, target.xIn, target.cond);
+      const plain = tf.mean(tf.squaredDifference(F, target.target)) as tf.Scalar;
+      if (ctx.config.scmAdaptiveWeight !== 'learned') return plain;
+      const w = adaptiveWeight(ctx, params, target.cond);
+      // Pre-training (Eq. 4) holds w_phi at 0: a zero multiple keeps it on the tape (tfjs refuses a parameter without gradient).
+      if (step < ctx.config.scmPretrain) return tf.add(plain, tf.mul(tf.sum(w), 0)) as tf.Scalar;
+      return showAs(adaptiveObjective(F, target.target, w), plain);
     },
   };
 }

@@ -22,7 +22,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config';
 import type { DataSource } from '../data/source';
-import type { NetworkDef } from '../models/types';
+import type { NetworkDef, ParamInfo } from '../models/types';
 import type { Rng } from '../rng';
 import type { Denoiser } from '../teacher/denoiser';
 
@@ -111,6 +111,12 @@ export interface TrainingMethod<D extends MethodDraws = MethodDraws, Target = un
   target(ctx: MethodContext, targetParams: readonly tf.Tensor[], d: D, step: number): Target;
   /** The scalar loss of the online parameters (differentiated by the trainer). */
   loss(ctx: MethodContext, params: readonly tf.Tensor[], d: D, target: Target, step: number): tf.Scalar;
+  /**
+   * Trainable pieces of the method's own (sCM's adaptive weight w_phi), appended after the network's
+   * parameters in the trainer (methodParams.ts): the flat buffers, optimiser, EMAs, checkpoints and run
+   * files carry them; they start at 0 and the network's forward ignores them. Absent or [] for none.
+   */
+  extraParams?(config: Config): readonly ParamInfo[];
   /** Shown in the progress line instead of CD/CT's N and mu (e.g. ECT's stage), or null. */
   progress?(config: Config, step: number): { N: number; mu: number } | null;
 }

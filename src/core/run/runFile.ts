@@ -8,7 +8,7 @@ import { DEFAULTS, LEGACY_VALUES, validateConfig, type Config } from '../config'
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../io/safetensors';
 import { RunFileError, checkFinite, counter, jsonObject, rngState } from './runFileChecks';
 import { toFloat32 } from '../io/tensor';
-import type { NetworkDef, NetworkSpec } from '../models/types';
+import type { NetworkDef, NetworkSpec, ParamInfo } from '../models/types';
 import type { StepDraws, TrainerCheckpoint } from '../cm/consistencyTrainer';
 import type { Mixture } from '../data/mixture';
 import type { MethodDraws } from '../methods/types';
@@ -41,21 +41,26 @@ export interface RunFileContents {
 
 export { RunFileError };
 
-function addParams(out: Map<string, TensorToWrite>, prefix: string, net: NetworkDef, values: Float32Array[]): void {
-  net.params.forEach((p, i) => out.set(`${prefix}/${p.name}`, { shape: p.shape, data: values[i] }));
+function addParams(out: Map<string, TensorToWrite>, prefix: string, params: readonly ParamInfo[], values: Float32Array[]): void {
+  if (values.length !== params.length) throw new Error(`"${prefix}": ${values.length} parameter tensors for ${params.length} parameters`);
+  params.forEach((p, i) => out.set(`${prefix}/${p.name}`, { shape: p.shape, data: values[i] }));
 }
 
-export function encodeRunFile(c: RunFileContents, net: NetworkDef): Uint8Array {
+/**
+ * `student`: the trainer's parameters, the network's followed by its method's own pieces (sCM's w_phi,
+ * methods/methodParams.ts); the network's alone by default. The teacher always has the network's.
+ */
+export function encodeRunFile(c: RunFileContents, net: NetworkDef, student: readonly ParamInfo[] = net.params): Uint8Array {
   const tensors = new Map<string, TensorToWrite>();
   const t = c.trainer;
   if (t) {
-    addParams(tensors, 'online', net, t.online);
-    if (t.target) addParams(tensors, 'target', net, t.target);
-    addParams(tensors, 'ema', net, t.evalEma);
+    addParams(tensors, 'online', student, t.online);
+    if (t.target) addParams(tensors, 'target', student, t.target);
+    addParams(tensors, 'ema', student, t.evalEma);
     tensors.set('optimizer/m', { shape: [t.optimizer.m.length], data: t.optimizer.m });
     tensors.set('optimizer/v', { shape: [t.optimizer.v.length], data: t.optimizer.v });
   }
-  if (c.teacher) addParams(tensors, 'teacher', net, c.teacher);
+  if (c.teacher) addParams(tensors, 'teacher', net.params, c.teacher);
   if (c.points) tensors.set('data/points', { shape: [c.points.length / 2, 2], data: c.points });
   if (c.mixture) {
     const K = c.mixture.weights.length;
@@ -112,13 +117,20 @@ function encodeMethodDraws(tensors: Map<string, TensorToWrite>, d: MethodDraws, 
   return scalars;
 }
 
-function readParams(tensors: Map<string, import('../io/tensor').HostTensor>, prefix: string, net: NetworkDef, required: boolean): Float32Array[] | null {
-  if (!net.params.some((p) => tensors.has(`${prefix}/${p.name}`) || tensors.has(p.name))) {
+/**
+ * The parameters `params` under `prefix`. Those from index `optionalFrom` on are a method's own pieces
+ * (sCM's w_phi): a file written without them (older runs, weights files) gives zeros, their initial value.
+ */
+function readParams(
+  tensors: Map<string, import('../io/tensor').HostTensor>, prefix: string, params: readonly ParamInfo[], required: boolean, optionalFrom = params.length,
+): Float32Array[] | null {
+  if (!params.slice(0, optionalFrom).some((p) => tensors.has(`${prefix}/${p.name}`) || tensors.has(p.name))) {
     if (required) throw new RunFileError(`the file holds no "${prefix}" parameters`);
     return null;
   }
-  return net.params.map((p) => {
+  return params.map((p, i) => {
     const t = tensors.get(`${prefix}/${p.name}`) ?? (prefix === 'online' ? tensors.get(p.name) : undefined);
+    if (!t && i >= optionalFrom) return new Float32Array(p.shape.reduce((a, b) => a * b, 1));
     if (!t) throw new RunFileError(`parameter "${p.name}" is missing from the file (expected shape [${p.shape}])`);
     if (t.shape.join('x') !== p.shape.join('x')) {
       throw new RunFileError(`parameter "${p.name}" has shape [${t.shape}] in the file, but this model needs [${p.shape}]`);
@@ -168,15 +180,19 @@ export function peekRunFile(bytes: Uint8Array): { format: string; spec: NetworkS
   return { format, spec, config, configErrors: errors };
 }
 
-/** Reads a run or weights file for `net`; refuses a different architecture with a message naming it. */
-export function decodeRunFile(bytes: Uint8Array, net: NetworkDef): RunFileContents {
+/**
+ * Reads a run or weights file for `net`; refuses a different architecture with a message naming it.
+ * `student`: the trainer's parameters (see encodeRunFile); the method's own pieces are zeros where absent.
+ */
+export function decodeRunFile(bytes: Uint8Array, net: NetworkDef, student: readonly ParamInfo[] = net.params): RunFileContents {
   const { format, spec, config, configErrors } = peekRunFile(bytes);
   const mismatch = specMismatch(spec, net.spec);
   if (mismatch) throw new RunFileError(`the weights are for a different model (${mismatch})`);
   const { tensors, metadata: meta } = readSafetensors(bytes);
+  const own = net.params.length; // student[own..]: the method's pieces
   if (format === WEIGHTS_FORMAT) {
-    const params = readParams(tensors, 'online', net, true)!;
     const role = meta.role ?? 'model';
+    const params = readParams(tensors, 'online', role === 'teacher' ? net.params : student, true, own)!;
     return {
       config: config ?? DEFAULTS, spec, phase: 'student', teacherStep: 0, points: null,
       teacher: role === 'teacher' ? params : null,
@@ -188,7 +204,7 @@ export function decodeRunFile(bytes: Uint8Array, net: NetworkDef): RunFileConten
   }
   if (!config) throw new RunFileError('the run file has no config');
   if (configErrors.length) throw new RunFileError(`the run file's config is invalid: ${configErrors.join('; ')}`);
-  const online = readParams(tensors, 'online', net, false);
+  const online = readParams(tensors, 'online', student, false, own);
   let trainer: TrainerCheckpoint | null = null;
   if (online) {
     const m = tensors.get('optimizer/m');
@@ -200,8 +216,8 @@ export function decodeRunFile(bytes: Uint8Array, net: NetworkDef): RunFileConten
     trainer = {
       step: counter(meta.step, 'step'),
       online,
-      target: readParams(tensors, 'target', net, false),
-      evalEma: readParams(tensors, 'ema', net, false) ?? online.map((p) => p.slice()),
+      target: readParams(tensors, 'target', student, false, own),
+      evalEma: readParams(tensors, 'ema', student, false, own) ?? online.map((p) => p.slice()),
       optimizer: { t: counter(meta.optimizerT, 'optimizer step count'), m: m ? toFloat32(m) : new Float32Array(0), v: v ? toFloat32(v) : new Float32Array(0) },
       rng,
     };
@@ -214,7 +230,7 @@ export function decodeRunFile(bytes: Uint8Array, net: NetworkDef): RunFileConten
   return {
     config, spec, trainer,
     phase: meta.phase === 'teacher' ? 'teacher' : 'student',
-    teacher: readParams(tensors, 'teacher', net, false),
+    teacher: readParams(tensors, 'teacher', net.params, false),
     teacherStep: counter(meta.teacherStep, 'teacher step'),
     points: pts ? Float64Array.from(pts.data as ArrayLike<number>, Number) : null,
   };

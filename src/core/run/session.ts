@@ -9,6 +9,7 @@ import { multistepSample, type SamplingNoise } from '../cm/sampling';
 import { networkConsistencyFn, type ConsistencyFn } from '../edit/consistencyFn';
 import { flowMapEdm } from '../methods/flowMap';
 import { FlowMapProbe, flowMapError, type FlowMapErrorReport, type FlowMapView } from '../methods/flowMapError';
+import { methodParams } from '../methods/methodParams';
 import { MethodTrainer, type StudentTrainer } from '../methods/methodTrainer';
 import { methodFor, trainingMethodFor } from '../methods/registry';
 import { METHOD_INFO } from '../methods/settings/index';
@@ -17,7 +18,7 @@ import { customDataset, isPreset, presetDataset, type Dataset2D } from '../data/
 import type { DataSource } from '../data/source';
 import { createNetwork } from '../models/index';
 import { readVariables } from '../models/paramSet';
-import type { NetworkDef } from '../models/types';
+import type { NetworkDef, ParamInfo } from '../models/types';
 import { Rng } from '../rng';
 import type { Denoiser } from '../teacher/denoiser';
 import { EdmDenoiser, EdmTeacherTrainer } from '../teacher/edmTeacher';
@@ -99,6 +100,8 @@ function distanceFor(c: Config, dim: number, lpips?: DistanceFn): DistanceFn {
 
 export class TrainingSession {
   readonly net: NetworkDef;
+  /** The student's parameters: the network's, then its method's own pieces (sCM's w_phi; methodParams.ts). */
+  readonly studentParams: readonly ParamInfo[];
   readonly data: DataSource;
   readonly dataset2d: Dataset2D | null;
   /** Exact teacher (2D): used for CD with teacher = exact, and always as ground truth in 2D. */
@@ -144,6 +147,8 @@ export class TrainingSession {
     if (!method || !METHOD_INFO[c.mode].available) throw new SessionError('invalid-config', `Training mode: ${METHOD_INFO[c.mode].label} is not available yet`);
     this.method = method;
     this.net = createNetwork(c, this.data.dataShape, method.timeInputs);
+    const cdct = c.mode === 'cd' || c.mode === 'ct';
+    this.studentParams = cdct ? this.net.params : [...this.net.params, ...methodParams(trainingMethodFor(c.mode), c)];
     this.exactTeacher = this.dataset2d ? new MixtureDenoiser(this.dataset2d.mixture) : null;
     this.distance = distanceFor(c, sampleSize(this.data.dataShape), resources.lpips);
     const evalRng = new Rng(c.seed, 'evaluation');
@@ -449,7 +454,7 @@ export class TrainingSession {
       mixture: this.dataset2d?.mixture ?? null,
       nextDraws: options.withNextDraws && !options.lastGood && this.trainer instanceof ConsistencyTrainer ? peekNextDraws(this.trainer) : null,
       nextMethodDraws: options.withNextDraws && !options.lastGood && this.trainer instanceof MethodTrainer ? peekNextMethodDraws(this.trainer) : null,
-    }, this.net);
+    }, this.net, this.studentParams);
   }
 
   /**
@@ -459,7 +464,7 @@ export class TrainingSession {
   async importRunFile(bytes: Uint8Array): Promise<{ step: number }> {
     let contents;
     try {
-      contents = decodeRunFile(bytes, this.net);
+      contents = decodeRunFile(bytes, this.net, this.studentParams);
     } catch (e) {
       throw new SessionError('invalid-weights', e instanceof RunFileError ? e.message : `unreadable weights file: ${(e as Error).message}`);
     }

@@ -12,7 +12,8 @@ import { toFloat32, type HostTensor } from '../../../src/core/io/tensor';
 import { ectMethod } from '../../../src/core/methods/ect';
 import { flowMethod } from '../../../src/core/methods/flow';
 import { meanflowMethod } from '../../../src/core/methods/meanflow';
-import { scdMethod, sctMethod } from '../../../src/core/methods/scm';
+import { withMethodParams } from '../../../src/core/methods/methodParams';
+import { adaptiveObjective, adaptiveWeight, adaptiveWeightParams, scdMethod, sctMethod, type ScmTarget } from '../../../src/core/methods/scm';
 import { shortcutMethod } from '../../../src/core/methods/shortcut';
 import type { MethodContext, MethodDraws, TrainingMethod } from '../../../src/core/methods/types';
 import { createMlp } from '../../../src/core/models/mlp';
@@ -33,8 +34,10 @@ const f32 = (name: string) => {
 };
 const f64 = (name: string) => Float64Array.from(f32(name));
 
-function network(prefix: string, timeInputs: 1 | 2) {
-  const net = createMlp({ kind: 'mlp', dataShape: [2], width: 16, depth: 2, activation: 'silu', timeFeatures: 8, timeConditioning: 'every-layer', ...(timeInputs === 2 ? { timeInputs: 2 as const } : {}) });
+/** The fixture's MLP (and, for `extra`, a method's own pieces after its parameters, as the trainer has them). */
+function network(prefix: string, timeInputs: 1 | 2, extra: Config | null = null) {
+  const mlp = createMlp({ kind: 'mlp', dataShape: [2], width: 16, depth: 2, activation: 'silu', timeFeatures: 8, timeConditioning: 'every-layer', ...(timeInputs === 2 ? { timeInputs: 2 as const } : {}) });
+  const net = extra ? withMethodParams(mlp, adaptiveWeightParams(extra)) : mlp;
   const params = net.params.map((p) => tf.tensor(f32(`${prefix}.param.${p.name}`), p.shape));
   return { net, params };
 }
@@ -44,17 +47,25 @@ const exactTeacher = () => new MixtureDenoiser({ weights: Float64Array.of(0.3, 0
 /** Loss and gradient errors of one method on the fixture's case `name` (weights under `weightsOf`). */
 function parity<D extends MethodDraws>(
   name: string, method: TrainingMethod<D, unknown>, draws: D, step: number, config: Partial<Config>, weightsOf = name, teacher: Denoiser | null = null,
-): { loss: number; grad: number } {
-  const { net, params } = network(weightsOf, method.timeInputs);
+): { loss: number; grad: number; objective: number } {
   const c = { ...DEFAULTS, batchSize: draws.x0.length / 2, activation: 'silu', ...config } as Config;
+  const adaptive = c.scmAdaptiveWeight === 'learned';
+  const { net, params } = network(weightsOf, method.timeInputs, adaptive ? c : null);
   const ctx: MethodContext = { config: c, net, dataShape: [2], data: { dataShape: [2], sample: () => draws.x0 }, teacher, exact: teacher };
   const result = tf.tidy(() => {
     const target = method.target(ctx, params, draws, step);
     const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => method.loss(ctx, ps, draws, target, step))(params);
-    const loss = relativeError(value.dataSync(), f32(`${name}.loss`));
+    // With w_phi the loss reported is the unweighted one; its gradient is the objective's (checked separately).
+    const loss = relativeError(value.dataSync(), f32(`${name}.${adaptive ? 'shown' : 'loss'}`));
     const got = grads.flatMap((g) => Array.from(g.dataSync()));
     const want = net.params.flatMap((p) => Array.from(f32(`${name}.grad.${p.name}`)));
-    return { loss, grad: relativeError(got, want) };
+    let objective = 0;
+    if (adaptive) {
+      const t = target as ScmTarget;
+      const obj = adaptiveObjective(net.forward(params, t.xIn, t.cond), t.target, adaptiveWeight(ctx, params, t.cond));
+      objective = relativeError(obj.dataSync(), f32(`${name}.loss`));
+    }
+    return { loss, grad: relativeError(got, want), objective };
   });
   tf.dispose(params);
   return result;
@@ -91,6 +102,22 @@ describe('MeanFlow, sCT and sCD against PyTorch (exact JVP route)', () => {
     expect(e.loss).toBeLessThan(TOL);
     expect(e.grad).toBeLessThan(TOL);
   });
+});
+
+describe('sCT and sCD with the learned adaptive weight w_phi against PyTorch', () => {
+  // w_phi drawn away from 0 (weight 0.4 N(0, 1), bias 0.5 N(0, 1)) so e^w matters; its gradient is compared too.
+  const scm = { scmPretrain: 0, scmWarmup: 100, scmC: 0.1, steps: 1000, scmAdaptiveWeight: 'learned' as const, timeFeatures: 8 };
+  const draws = (n: string) => ({ x0: f32(`${n}.input.x0`), z: f32(`${n}.input.z`), t: f64(`${n}.input.t`) });
+
+  it.each([['exact', 'sct_wphi'], ['fd', 'sct_wphi'], ['exact', 'scd_wphi'], ['fd', 'scd_wphi']] as const)(
+    '%s JVP route, %s: objective, reported loss and every gradient (w_phi\'s included) to 1e-4', (jvpRoute, name) => {
+      const method = name === 'sct_wphi' ? sctMethod : scdMethod;
+      const e = parity(name, method, draws(name), 50, { mode: method.id, ...scm, jvpRoute }, name, name === 'scd_wphi' ? exactTeacher() : null);
+      expect(f32(`${name}.grad.wphi.bias`)[0]).not.toBe(0);
+      expect(e.objective).toBeLessThan(TOL);
+      expect(e.loss).toBeLessThan(TOL);
+      expect(e.grad).toBeLessThan(TOL);
+    });
 });
 
 describe('the default (finite-difference) JVP route against PyTorch', () => {
