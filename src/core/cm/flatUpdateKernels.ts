@@ -1,13 +1,15 @@
-// One-pass updates of whole flat buffers on cpu/wasm (and webgpu: flatUpdateKernelsWebgpu.ts): Adam (m, v and the parameters together) and up to two
+// One-pass updates of whole flat buffers on cpu/wasm (and webgpu: flatUpdateKernelsWebgpu.ts, where Adam
+// may also run on packed moments [m; v]): Adam (m, v and the parameters together) and up to two
 // EMAs of the same source. As plain ops (what GPU backends run) they are 9 and 3 launches per EMA.
 // On wasm the loops run in WebAssembly SIMD (simdOps.ts); on cpu, and for tails, in JavaScript.
 import * as tf from '@tensorflow/tfjs';
-import { fusedBackend, registerHostKernel, runHostKernel } from '../models/hostKernel';
+import { fusedBackend, hostBackend, registerHostKernel, runHostKernel } from '../models/hostKernel';
 import { registerFlatUpdateWebgpu } from './flatUpdateKernelsWebgpu';
 import { simdOps } from '../models/simdOps';
 
 const ADAM = 'FlatAdamUpdate';
 const EMA = 'FlatEmaUpdate';
+const ADAM_PACKED = 'FlatAdamPackedUpdate';
 
 export interface AdamCoefs {
   beta1: number;
@@ -86,7 +88,7 @@ let registered = false;
 function ensure(): void {
   if (!registered) {
     registerOnce();
-    registerFlatUpdateWebgpu(ADAM, EMA);
+    registerFlatUpdateWebgpu(ADAM, EMA, ADAM_PACKED);
   }
   registered = true;
 }
@@ -96,6 +98,22 @@ export function adamUpdate(p: tf.Tensor1D, g: tf.Tensor1D, m: tf.Tensor1D, v: tf
   if (!fusedBackend()) return adamUpdateByOps(p, g, m, v, c);
   ensure();
   return runHostKernel(ADAM, { p, g, m, v }, c) as tf.Tensor1D[];
+}
+
+/**
+ * [params, [m; v]] after one Adam update, the moments packed in one buffer [2n] (webgpu's fused path: two
+ * dispatches instead of three). Elsewhere the plain ops on the halves, as the reference.
+ */
+export function adamUpdatePacked(p: tf.Tensor1D, g: tf.Tensor1D, mv: tf.Tensor1D, c: AdamCoefs): tf.Tensor1D[] {
+  if (!fusedBackend() || hostBackend()) {
+    return tf.tidy(() => {
+      const n = p.shape[0];
+      const [p2, m2, v2] = adamUpdateByOps(p, g, tf.slice(mv, 0, n), tf.slice(mv, n, n), c);
+      return [p2, tf.concat([m2, v2])];
+    });
+  }
+  ensure();
+  return runHostKernel(ADAM_PACKED, { p, g, mv }, c) as tf.Tensor1D[];
 }
 
 export function adamUpdateByOps(p: tf.Tensor1D, g: tf.Tensor1D, m: tf.Tensor1D, v: tf.Tensor1D, c: AdamCoefs): tf.Tensor1D[] {

@@ -1,7 +1,8 @@
 // Adam and RAdam on one flat parameter buffer: the update of every parameter is one kernel on cpu/wasm.
 // Warm-up and global-norm clipping happen here; per-step scalars are computed in float64 in JavaScript.
 import * as tf from '@tensorflow/tfjs';
-import { adamUpdate } from './flatUpdateKernels';
+import { adamUpdate, adamUpdatePacked } from './flatUpdateKernels';
+import { fusedBackend, hostBackend } from '../models/hostKernel';
 
 export interface OptimizerSettings {
   kind: 'adam' | 'radam';
@@ -15,17 +16,38 @@ export interface OptimizerSettings {
   gradClip: number;
 }
 
+/**
+ * The moments: m and v as two buffers, or (webgpu's fused path) one buffer [m; v], so the update is two
+ * dispatches instead of three (a tfjs program writes one output). Which one is picked per step, by the
+ * backend path in use; checkpoints see m and v either way.
+ */
+type Moments = { m: tf.Variable<tf.Rank.R1>; v: tf.Variable<tf.Rank.R1> } | { mv: tf.Variable<tf.Rank.R1> };
+
+const variable = (t: tf.Tensor) => tf.variable(t, false) as tf.Variable<tf.Rank.R1>;
+
+/** Whether the moments are packed: webgpu's fused kernels (not the host backends, not the plain ops). */
+const packedPath = () => fusedBackend() && !hostBackend();
+
 export class FlatAdam {
-  readonly m: tf.Variable<tf.Rank.R1>;
-  readonly v: tf.Variable<tf.Rank.R1>;
+  private moments: Moments;
   /** Number of updates applied (t in Adam's bias correction). */
   t = 0;
 
   /** `size`: the length of the flat parameter buffer this optimiser will update. */
   constructor(readonly size: number, public settings: OptimizerSettings) {
     // tf.variable shares the initial tensor's data and adds a reference, so the initial tensors are freed.
-    this.m = tf.tidy(() => tf.variable(tf.zeros([size]), false)) as tf.Variable<tf.Rank.R1>;
-    this.v = tf.tidy(() => tf.variable(tf.zeros([size]), false)) as tf.Variable<tf.Rank.R1>;
+    this.moments = tf.tidy(() => (packedPath() ? { mv: variable(tf.zeros([2 * size])) } : { m: variable(tf.zeros([size])), v: variable(tf.zeros([size])) }));
+  }
+
+  /** The moments in the layout `packed` asks for (converted once when the backend path changed). */
+  private layout(packed: boolean): Moments {
+    const cur = this.moments;
+    if (packed === 'mv' in cur) return cur;
+    this.moments = tf.tidy(() => ('mv' in cur
+      ? { m: variable(tf.slice(cur.mv, 0, this.size)), v: variable(tf.slice(cur.mv, this.size, this.size)) }
+      : { mv: variable(tf.concat([cur.m, cur.v])) }));
+    disposeMoments(cur);
+    return this.moments;
   }
 
   /** Learning rate at the next update, with linear warm-up. */
@@ -67,28 +89,54 @@ export class FlatAdam {
       const coefs = adaptive
         ? { beta1, beta2, scale: (stepScale * Math.sqrt(bc2)) / bc1, eps: epsilon * Math.sqrt(bc2), adaptive }
         : { beta1, beta2, scale: stepScale / bc1, eps: 0, adaptive };
-      const [p, m, v] = adamUpdate(params, g, this.m, this.v, coefs);
-      this.m.assign(m);
-      this.v.assign(v);
+      const mo = this.layout(packedPath());
+      if ('mv' in mo) {
+        const [p, mv] = adamUpdatePacked(params, g, mo.mv, coefs);
+        mo.mv.assign(mv);
+        return [p, ...out];
+      }
+      const [p, m, v] = adamUpdate(params, g, mo.m, mo.v, coefs);
+      mo.m.assign(m);
+      mo.v.assign(v);
       return [p, ...out];
     });
     return { params: next as tf.Tensor1D, norm: (norm as tf.Scalar | undefined) ?? null };
   }
 
-  getState(): Promise<{ t: number; m: Float32Array; v: Float32Array }> {
-    return Promise.all([this.m.data(), this.v.data()]).then(([m, v]) => ({ t: this.t, m: m as Float32Array, v: v as Float32Array }));
+  async getState(): Promise<{ t: number; m: Float32Array; v: Float32Array }> {
+    const t = this.t;
+    const mo = this.moments;
+    if ('mv' in mo) {
+      const mv = (await mo.mv.data()) as Float32Array;
+      return { t, m: mv.slice(0, this.size), v: mv.slice(this.size) };
+    }
+    const [m, v] = await Promise.all([mo.m.data(), mo.v.data()]);
+    return { t, m: m as Float32Array, v: v as Float32Array };
   }
 
   setState(s: { t: number; m: Float32Array; v: Float32Array }): void {
+    if (s.m.length !== this.size || s.v.length !== this.size) throw new Error(`optimiser state for ${s.m.length} / ${s.v.length} parameters, expected ${this.size}`);
     this.t = s.t;
+    const mo = this.moments;
     tf.tidy(() => {
-      this.m.assign(tf.tensor1d(s.m));
-      this.v.assign(tf.tensor1d(s.v));
+      if ('mv' in mo) {
+        const mv = new Float32Array(2 * this.size);
+        mv.set(s.m);
+        mv.set(s.v, this.size);
+        mo.mv.assign(tf.tensor1d(mv));
+      } else {
+        mo.m.assign(tf.tensor1d(s.m));
+        mo.v.assign(tf.tensor1d(s.v));
+      }
     });
   }
 
   dispose(): void {
-    this.m.dispose();
-    this.v.dispose();
+    disposeMoments(this.moments);
   }
+}
+
+function disposeMoments(mo: Moments): void {
+  if ('mv' in mo) mo.mv.dispose();
+  else tf.dispose([mo.m, mo.v]);
 }

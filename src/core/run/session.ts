@@ -479,7 +479,7 @@ export class TrainingSession {
     if (ck) {
       if (!this.trainer) this.startStudent(ck.online);
       const tr = this.trainer!;
-      const opt = ck.optimizer.m.length === tr.optimizer.m.size ? ck.optimizer : await tr.optimizer.getState().then((s) => ({ ...s, t: ck.optimizer.t }));
+      const opt = ck.optimizer.m.length === tr.optimizer.size ? ck.optimizer : await tr.optimizer.getState().then((s) => ({ ...s, t: ck.optimizer.t }));
       const rng = ck.rng.data.length ? ck.rng : { data: tr.streams.data.getState(), train: tr.streams.train.getState() };
       tr.restore({ ...ck, optimizer: opt, rng });
       // Loaded weights are trusted only once a loss computed from them is finite.
