@@ -10,7 +10,7 @@ import { fusedBackend, hostBackend } from './hostKernel';
 import { activation, activationNeedsSigmoid, ensureMlpKernels, paramBlocks, type Block } from './mlpKernels';
 import { ParamLayout } from './flatLayout';
 import { flatMatMul, flatMatMulOfActivation } from './flatMatMulWebgpu';
-import { weightGrad, weightGradOfActivation } from './weightGradWebgpu';
+import { MAX_FLAT_PARTS, weightGrad, weightGradIntoFlat, weightGradOfActivation } from './weightGradWebgpu';
 import type { MlpSpec, NetworkDef } from './types';
 
 export interface FusedMlp {
@@ -171,6 +171,10 @@ export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCac
   let dz = dF;
   for (let l = L; l >= 0; l--) {
     if (cache.zs) {
+      // The first layer's gradient writes the whole flat gradient (the others copied in) where they fit.
+      if (l === 0 && L <= MAX_FLAT_PARTS) {
+        return weightGradIntoFlat(cache.x0!, dz, plan.blocks[0][0], grads.slice(1), plan.blocks.slice(1).map((b) => b[0]), plan.layout.total);
+      }
       grads[l] = l === 0 ? weightGrad(cache.x0!, dz) : weightGradOfActivation(cache.zs[l - 1], extraOf(plan, l, cache.cols!), act, dz);
       // dz_prev = (dz W_h^T) * act'(z): the product reads the block transposed and applies act' as it stores.
       if (l > 0) dz = flatMatMul(dz, weights.flat!, plan.blocks[l], true, cache.zs[l - 1], act);
