@@ -2,10 +2,14 @@
 // D*(x, t) = sum_k w_k(x, t) m_k(x, t), with w = softmax_k(log pi_k - d/2 log v_k - |x - mu_k|^2 / (2 v_k)),
 // v_k = s_k^2 + t^2 and m_k = mu_k + s_k^2 / v_k (x - mu_k). The -d/2 log v_k term matters only when the
 // component stds differ; with equal stds it cancels in the softmax, as in the reference's point-set form.
-// Equal stds (every preset and point set) take a shorter path: see denoiseEqualStds.
+// Equal stds (every preset and point set) take a shorter path: see denoiseEqualStds. On webgpu's fused path
+// a whole ODE step is one WGSL kernel (mixtureOdeWebgpu.ts; fusedStep), the plain ops being its reference.
 import * as tf from '@tensorflow/tfjs';
 import type { Mixture } from '../data/mixture';
+import { fusedBackend, hostBackend } from '../models/hostKernel';
 import type { Denoiser } from './denoiser';
+import { MIXTURE_COMP_COLS, MIXTURE_ODE_MAX_DIM, mixtureOdeCoefColumns, mixtureOdeStep } from './mixtureOdeWebgpu';
+import type { Solver } from './ode';
 
 export class MixtureDenoiser implements Denoiser {
   private readonly means: tf.Tensor2D; // [K, d]
@@ -16,6 +20,9 @@ export class MixtureDenoiser implements Denoiser {
   private readonly halfSqNorm: tf.Tensor2D; // [1, K]: |mu_k|^2 / 2
   /** The common std when all components share one (null otherwise). */
   private readonly commonStd: number | null;
+  /** Per component: log pi_k, |mu_k|^2 / 2, s_k^2, |mu_k|^2 (float32, as the tensors above); for fusedStep. */
+  private readonly compHost: Float32Array;
+  private comp: tf.Tensor2D | null = null;
 
   constructor(readonly mixture: Mixture) {
     const K = mixture.weights.length;
@@ -29,6 +36,35 @@ export class MixtureDenoiser implements Denoiser {
     this.logWeights = tf.tensor2d(Float32Array.from(mixture.weights, (w) => Math.log(w)), [1, K]);
     this.halfSqNorm = tf.tensor2d(sq.map((v) => v / 2), [1, K]);
     this.commonStd = mixture.stds.every((s) => s === mixture.stds[0]) ? mixture.stds[0] : null;
+    this.compHost = new Float32Array(K * MIXTURE_COMP_COLS);
+    for (let k = 0; k < K; k++) {
+      this.compHost.set([Math.log(mixture.weights[k]), sq[k] / 2, mixture.stds[k] * mixture.stds[k], sq[k]], k * MIXTURE_COMP_COLS);
+    }
+  }
+
+  /**
+   * One ODE step from tFrom to tTo as one kernel (webgpu's fused path), with the plain path's per-sample
+   * coefficients (float64 on the host, rounded once); null elsewhere: the caller runs the plain-op solver.
+   */
+  fusedStep(solver: Solver, x: tf.Tensor, tFrom: Float64Array, tTo: Float64Array): tf.Tensor | null {
+    const d = this.mixture.dim;
+    if (!fusedBackend() || hostBackend() || x.rank !== 2 || x.shape[1] !== d || d > MIXTURE_ODE_MAX_DIM) return null;
+    const s = this.commonStd;
+    const attrs = { solver, equalStds: s !== null };
+    const B = tFrom.length;
+    const NC = mixtureOdeCoefColumns(attrs);
+    const coef = new Float32Array(B * NC);
+    for (let i = 0; i < B; i++) {
+      // Each evaluation's columns (denoiseEqualStds's, or denoise's t^2), then the step's, as ode.ts forms them.
+      const evalCols = (t: number) => (s === null ? [t * t] : [1 / (s * s + t * t), 1 - (s * s) / (s * s + t * t), (s * s) / (s * s + t * t)]);
+      const dt = tTo[i] - tFrom[i];
+      const cols = solver === 'heun'
+        ? [...evalCols(tFrom[i]), ...evalCols(tTo[i]), dt / tFrom[i], (0.5 * dt) / tFrom[i], (0.5 * dt) / tTo[i]]
+        : [...evalCols(tFrom[i]), dt / tFrom[i]];
+      coef.set(cols, i * NC);
+    }
+    this.comp ??= tf.keep(tf.tensor2d(this.compHost, [this.compHost.length / MIXTURE_COMP_COLS, MIXTURE_COMP_COLS]));
+    return tf.tidy(() => mixtureOdeStep(x as tf.Tensor2D, this.means, this.comp!, tf.tensor2d(coef, [B, NC]), attrs));
   }
 
   denoise(x: tf.Tensor, t: Float64Array): tf.Tensor {
@@ -67,6 +103,7 @@ export class MixtureDenoiser implements Denoiser {
   }
 
   dispose(): void {
-    tf.dispose([this.means, this.meansT, this.meansSqNorm, this.variances, this.logWeights, this.halfSqNorm]);
+    tf.dispose([this.means, this.meansT, this.meansSqNorm, this.variances, this.logWeights, this.halfSqNorm, ...(this.comp ? [this.comp] : [])]);
+    this.comp = null;
   }
 }

@@ -33,6 +33,9 @@ export function heunStep(D: Denoiser, x: tf.Tensor, tFrom: Float64Array, tTo: Fl
   });
 }
 
+/** One step of either solver: the denoiser's fused step where it has one (the exact mixture on webgpu). */
 export function odeStep(solver: Solver, D: Denoiser, x: tf.Tensor, tFrom: Float64Array, tTo: Float64Array): tf.Tensor {
+  const fused = D.fusedStep?.(solver, x, tFrom, tTo);
+  if (fused) return fused;
   return solver === 'heun' ? heunStep(D, x, tFrom, tTo) : eulerStep(D, x, tFrom, tTo);
 }

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { karrasSigmasAscending, type NoiseRange } from '../schedule';
 import { filled } from '../tensorUtil';
 import type { Denoiser } from './denoiser';
-import { eulerStep, heunStep } from './ode';
+import { odeStep } from './ode';
 
 export interface Trajectories {
   /** Times, descending from T to eps. */
@@ -23,7 +23,7 @@ async function integrate(
     const from = filled(times[i], B);
     const to = filled(times[i + 1], B);
     const last = i + 2 === times.length;
-    const next = last ? eulerStep(D, x, from, to) : heunStep(D, x, from, to);
+    const next = odeStep(last ? 'euler' : 'heun', D, x, from, to);
     x.dispose();
     x = next;
     if (onState) await onState(x);
