@@ -16,11 +16,14 @@ export const formatSigma = (s: number) => String(+s.toPrecision(3));
 export const formatError = (e: number) => (Number.isFinite(e) ? e.toPrecision(3) : String(e));
 
 /** What the view cannot draw, or null when there is a report to draw. */
-export function flowMapUnavailable(run: Pick<RunState, 'configuring' | 'configured' | 'latestQuality'>, config: Config): string | null {
+export function flowMapUnavailable(run: Pick<RunState, 'configuring' | 'configured' | 'latestQuality' | 'step'>, config: Config): string | null {
   if (config.dataset === 'mnist') return 'No exact flow map for digits: MNIST is not a known mixture, so its PF-ODE has no exact solution.';
   if (run.configuring || !run.configured) return 'Setting up the run…';
   const q = run.latestQuality;
-  if (!q) return `The flow-map error is computed at each evaluation (every ${config.evalEvery} steps): train to step ${config.evalEvery}.`;
+  if (!q) {
+    const next = (Math.floor(run.step / config.evalEvery) + 1) * config.evalEvery;
+    return `The flow-map error is computed at each evaluation (every ${config.evalEvery} steps): train to step ${next}.`;
+  }
   if (!q.fmeView) return 'This evaluation has no flow-map error.';
   return null;
 }

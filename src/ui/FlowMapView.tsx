@@ -13,7 +13,7 @@ import { ViewCanvas } from './ViewCanvas';
 const draw: DrawFn = (ctx, w, h, pal, input) => drawFlowMapView(ctx, w, h, pal, input, useFlowMap.getState());
 const deps: DepsFn = ({ run, config }) => {
   const sel = useFlowMap.getState();
-  return [run.latestQuality, run.staticData, run.configuring, run.configured, config, sel.sigmaFrom, sel.sigmaTo];
+  return [run.latestQuality, run.latestQuality ? 0 : run.step, run.staticData, run.configuring, run.configured, config, sel.sigmaFrom, sel.sigmaTo];
 };
 
 const FME_TEX = String.raw`\mathrm{FME}(\sigma\to\sigma') = \frac{1}{\sigma_d}\sqrt{\frac{1}{2N}\sum_{i=1}^{N}\big\lVert X_\theta(x_i,\sigma\to\sigma') - X^*(x_i,\sigma\to\sigma')\big\rVert^2},\quad \frac{dx}{d\sigma} = \frac{x - D^*(x,\sigma)}{\sigma}`;
@@ -98,8 +98,9 @@ function Caption() {
   const latestQuality = useRun((s) => s.latestQuality);
   const configuring = useRun((s) => s.configuring);
   const configured = useRun((s) => s.configured);
+  const step = useRun((s) => (s.latestQuality ? 0 : s.step)); // only the waiting message reads it
   const config = useConfig((s) => s.config);
-  const why = flowMapUnavailable({ latestQuality, configuring, configured }, config);
+  const why = flowMapUnavailable({ latestQuality, configuring, configured, step }, config);
   return (
     <>
       {why ? <span className="muted">{why}</span> : <Pickers />}
