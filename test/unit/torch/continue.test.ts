@@ -1,12 +1,11 @@
 // scripts/torch/continue.py against the TypeScript trainer: a bundle exported from the core is continued in
 // PyTorch (Debian's python3-torch at /usr/bin/python3; .ci/run installs it), its first step replayed from the
 // bundle's draws must match our next step, and what it writes must load back into the core and the CLI.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+// CD and CT here; the other methods in continueMethods.test.ts.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Config } from '../../../src/core/config';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../../src/core/io/safetensors';
 import { scheduledMu, scheduledN } from '../../../src/core/cm/scheduleState';
@@ -16,112 +15,18 @@ import { decodeRunFile, peekRunFile } from '../../../src/core/run/runFile';
 import { TrainingSession } from '../../../src/core/run/session';
 import { loadImageResources } from '../../../src/cli/imageResources';
 import { exportAfter, type ExportedRun } from './bundleRun';
-
-const PYTHON = '/usr/bin/python3';
-const CONTINUE = 'scripts/torch/continue.py';
-
-function torchMissingReason(): string | null {
-  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000 });
-  if (r.error) return `${PYTHON} cannot run (${r.error.message})`;
-  return r.status === 0 ? null : `${PYTHON} has no torch (${r.stderr.trim().split('\n').pop()})`;
-}
-const missing = torchMissingReason();
-if (missing) console.warn(`SKIPPED test/unit/torch/continue.test.ts: ${missing}. Install python3-torch libopenblas0-pthread (.ci/run does).`);
-const suite = missing ? describe.skip : describe;
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'cm-continue-'));
-
-interface PyResult { code: number | null; stderr: string; events: Array<Record<string, unknown>> }
-
-/**
- * continue.py on one process, or on `world` processes through torchrun (gloo on the CPU). Asynchronous, so
- * independent runs overlap their start-up (importing torch, the rendezvous) on a 2-core machine.
- */
-async function continuePy(args: string[], world = 1): Promise<PyResult> {
-  // A free port of our own: --standalone always takes 29400, so two runs at once would meet in one rendezvous.
-  // torch 1.13 under Python 3.11 cannot parse torchrun's default --redirects/--tee "0"; 2 (stderr) works.
-  const launcher = world > 1
-    ? ['-m', 'torch.distributed.run', '--nnodes=1', `--nproc_per_node=${world}`, '--master_addr=127.0.0.1', `--master_port=${await freePort()}`, '--redirects', '2', '--tee', '2']
-    : [];
-  const child = spawn(PYTHON, [...launcher, CONTINUE, '--json', '--threads', '1', '--dist-timeout', '150', ...args], {
-    env: { ...process.env, OMP_NUM_THREADS: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b) => (stdout += b));
-  child.stderr.on('data', (b) => (stderr += b));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
-  return new Promise((done) => child.on('close', (code) => {
-    clearTimeout(timer);
-    const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    done({ code, stderr, events });
-  }));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => done(port));
-    });
-  });
-}
-
-function write(dir: string, name: string, bytes: Uint8Array): string {
-  const p = join(dir, name);
-  writeFileSync(p, bytes);
-  return p;
-}
+import { PYTHON, SLOW, continuePy, expectSameState, firstStep, relClose, suite, tmp, write } from './pyRun';
 
 /** The same bundle with some metadata replaced (e.g. another format version). */
-function withMetadata(bytes: Uint8Array, patch: (meta: Record<string, string>) => void): Uint8Array {
+function withMetadata(bytes: Uint8Array, patch: (meta: Record<string, string>) => void, extra: Record<string, TensorToWrite> = {}): Uint8Array {
   const { tensors, metadata } = readSafetensors(bytes);
   const out = new Map<string, TensorToWrite>();
   tensors.forEach((t, k) => out.set(k, { shape: t.shape, data: t.data as Float32Array }));
+  Object.entries(extra).forEach(([k, t]) => out.set(k, t));
   const meta = { ...metadata };
   patch(meta);
   return writeSafetensors(out, meta);
 }
-
-/** Every weight, target, EMA and Adam moment of python's bundle equals ours to float32 rounding. */
-function expectSameState(pyBundle: Uint8Array, tsBundle: Uint8Array): void {
-  const py = readSafetensors(pyBundle);
-  const ts = readSafetensors(tsBundle);
-  let compared = 0;
-  for (const [name, t] of ts.tensors) {
-    if (!/^(online|target|ema|optimizer)\//.test(name)) continue;
-    const p = py.tensors.get(name);
-    expect(p, name).toBeDefined();
-    const a = t.data as Float32Array;
-    const b = p!.data as Float32Array;
-    let scale = 0;
-    let diff = 0;
-    for (let i = 0; i < a.length; i++) {
-      scale = Math.max(scale, Math.abs(a[i]));
-      diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    }
-    // float32 rounding of gradients, amplified where Adam divides small moments; a wrong update is ~1e-2 off.
-    expect(diff, name).toBeLessThanOrEqual(2e-5 * scale);
-    compared++;
-  }
-  expect(compared).toBeGreaterThan(10);
-  expect(py.metadata.step).toBe(ts.metadata.step);
-  expect(py.metadata.optimizerT).toBe(ts.metadata.optimizerT);
-}
-
-function firstStep(r: PyResult): Record<string, unknown> {
-  expect(r.code, r.stderr).toBe(0);
-  const s = r.events.find((e) => e.event === 'step');
-  expect(s?.replayed).toBe(true);
-  return s!;
-}
-
-// Generous: each test takes about 5-30 s on an idle 2-core machine, several times that when it is shared.
-const SLOW = 240_000;
-
-const relClose = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.max(Math.abs(b), 1e-3);
 
 const MOONS_CD: Partial<Config> = {
   dataset: 'moons', mode: 'cd', teacher: 'exact', solver: 'euler', metric: 'l2', width: 32, depth: 2, batchSize: 64, steps: 100,
@@ -209,24 +114,29 @@ suite('continue.py on a 2D run (MLP)', () => {
     expect(new Set(steps.map((e) => e.N)).size).toBeGreaterThan(2); // the curriculum really moved
   }, SLOW);
 
-  it('refuses, with a message and nothing written: another format version (python and the core), another method, a weights file, a truncated file', async () => {
+  it('refuses, with a message and nothing written: another format version (python and the core), an unknown method, a weights file, a truncated file, parameters beside the network', async () => {
     const v3 = withMetadata(run.bundle, (m) => (m.format = 'cm-playground/run@3'));
     expect(() => peekRunFile(v3)).toThrow(/format version 3.*reads versions 1 and 2/);
-    const meanflow = withMetadata(run.bundle, (m) => (m.config = JSON.stringify({ ...JSON.parse(m.config), mode: 'meanflow' })));
+    const unknown = withMetadata(run.bundle, (m) => (m.config = JSON.stringify({ ...JSON.parse(m.config), mode: 'consistency-pizza' })));
     const weights = withMetadata(run.bundle, (m) => (m.format = 'cm-playground/weights@1'));
+    // A method's own trainable pieces (sCM's w_phi) that continue.py does not train: refused, not dropped.
+    const extra = withMetadata(run.bundle, () => {}, { 'online/wphi.bias': { shape: [1], data: new Float32Array(1) } });
     const out = join(dir, 'never.safetensors');
-    const [r, r2, r3, r4] = await Promise.all([
+    const [r, r2, r3, r4, r5] = await Promise.all([
       continuePy(['--bundle', write(dir, 'v3.safetensors', v3), '--out', out]),
-      continuePy(['--bundle', write(dir, 'mf.safetensors', meanflow), '--out', out]),
+      continuePy(['--bundle', write(dir, 'unknown.safetensors', unknown), '--out', out]),
       continuePy(['--bundle', write(dir, 'w.safetensors', weights), '--out', out]),
       continuePy(['--bundle', write(dir, 'cut.safetensors', run.bundle.subarray(0, run.bundle.length - 100)), '--out', out]),
+      continuePy(['--bundle', write(dir, 'extra.safetensors', extra), '--out', out]),
     ]);
+    expect(r5.code).toBe(2);
+    expect(r5.stderr).toMatch(/parameters beside the network \(online\/wphi.bias\) that continue.py cannot train yet/);
     expect(r4.code).toBe(2);
     expect(r4.stderr).toMatch(/do not fit shape .* inside the file/);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/format version 3.*reads versions 1 and 2 only/);
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toMatch(/method "meanflow" is not supported by continue.py \(supported: cd, ct\)/);
+    expect(r2.stderr).toMatch(/method "consistency-pizza" is not supported by continue.py \(supported: cd, ct, ect, scd, sct, meanflow, shortcut, flow\)/);
     expect(r3.code).toBe(2);
     expect(r3.stderr).toMatch(/weights file, not a run/);
     expect(() => readFileSync(out)).toThrow();

@@ -1,0 +1,133 @@
+// continue.py on the methods of src/core/methods/ (ECT, sCT, sCD, MeanFlow, shortcut, flow matching): each run
+// is exported from the TypeScript core with its next step's own draws (next/<field>), continued one step in
+// PyTorch, and that step's loss must be ours to 1e-4 with the same weights, EMAs and Adam state afterwards.
+// The runs train 12 steps first at lr 5e-3, so the networks' outputs (and the JVP terms of sCT, sCD and
+// MeanFlow: zeroing them moves these losses by 3-10 %) are far from their zero initialisation.
+// All first steps run in ONE python process (importing torch costs seconds here); a shortcut run (target EMA,
+// flow and bootstrap rows split over the ranks) continues 10 steps on 2 torchrun ranks and comes back.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import type { Config } from '../../../src/core/config';
+import { createNetwork } from '../../../src/core/models/index';
+import { decodeRunFile, peekRunFile } from '../../../src/core/run/runFile';
+import { TrainingSession } from '../../../src/core/run/session';
+import { readSafetensors } from '../../../src/core/io/safetensors';
+import { exportAfter, type ExportedRun } from './bundleRun';
+import { PYTHON, SLOW, continuePy, expectSameState, firstStep, relClose, suite, tmp, write } from './pyRun';
+
+const BASE: Partial<Config> = {
+  dataset: 'moons', teacher: 'exact', width: 32, depth: 2, batchSize: 64, steps: 100, warmupSteps: 0, lr: 5e-3, gradClip: 1,
+};
+// jvpRoute exact: the TypeScript double VJP, against which torch's exact JVP is judged. `meanflow-fd` keeps
+// the default route (central difference at h = 0.01): measured 6e-7 relative from torch's exact JVP here.
+const RUNS: Record<string, Partial<Config>> = {
+  ect: { mode: 'ect', ectPrefitSteps: 4, ectStageSteps: 3 },
+  'ect-prefit': { mode: 'ect' },
+  flow: { mode: 'flow', flowTimeSampling: 'logit-normal' },
+  shortcut: { mode: 'shortcut', shortcutM: 8, shortcutTargetEma: 0.9 },
+  meanflow: { mode: 'meanflow', jvpRoute: 'exact' },
+  'meanflow-fd': { mode: 'meanflow', seed: 7 },
+  sct: { mode: 'sct', scmPretrain: 4, scmWarmup: 10, jvpRoute: 'exact' },
+  'sct-pretrain': { mode: 'sct', jvpRoute: 'exact' },
+  scd: { mode: 'scd', scmPretrain: 4, scmWarmup: 10, jvpRoute: 'exact' },
+  'scd-learned': { mode: 'scd', teacher: 'learned', teacherSteps: 3, scmPretrain: 4, scmWarmup: 10, jvpRoute: 'exact' },
+};
+const DIGITS: Partial<Config> = { dataset: 'mnist', mode: 'shortcut', model: 'unet-tiny', batchSize: 8, steps: 100 };
+
+/** One python process: continue.py's Run for each (bundle, out), one step each, its loss as a JSON line. */
+const FIRST_STEPS = `
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location('continue_py', 'scripts/torch/continue.py')
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+m.torch.set_num_threads(1)
+d = m.Dist('cpu', 60)
+for bundle, out in json.loads(sys.argv[1]):
+    run = m.Run(m.parse_args(['--bundle', bundle, '--out', out, '--steps', '1']), d)
+    r = run.train_step()
+    run.save(0.0)
+    print(json.dumps({'out': out, 'loss': r['loss'], 'replayed': r['replayed']}), flush=True)
+`;
+
+function firstSteps(pairs: Array<[string, string]>): Promise<{ code: number | null; stderr: string; losses: Map<string, number> }> {
+  const child = spawn(PYTHON, ['-c', FIRST_STEPS, JSON.stringify(pairs)], { env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b) => (stdout += b));
+  child.stderr.on('data', (b) => (stderr += b));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
+  return new Promise((done) => child.on('close', (code) => {
+    clearTimeout(timer);
+    const losses = new Map<string, number>();
+    for (const l of stdout.split('\n').filter((x) => x.startsWith('{'))) {
+      const e = JSON.parse(l) as { out: string; loss: number; replayed: boolean };
+      if (e.replayed) losses.set(e.out, e.loss);
+    }
+    done({ code, stderr, losses });
+  }));
+}
+
+suite('continue.py on every other method', () => {
+  const runs = new Map<string, ExportedRun>();
+  let dir: string;
+  beforeAll(async () => {
+    dir = tmp();
+    for (const [name, o] of Object.entries(RUNS)) runs.set(name, await exportAfter({ ...BASE, ...o }, name === 'scd-learned' ? 15 : 12));
+    runs.set('digits', await exportAfter(DIGITS, 2, 'wasm'));
+  }, SLOW);
+
+  it('replays our next step of each method (2D MLP and a tiny U-Net): the same loss (1e-4), then the same weights, target, EMA and Adam state', async () => {
+    for (const [name, run] of runs) {
+      const meta = readSafetensors(run.bundle).metadata;
+      expect(meta.nextStep, name).toBe(String(run.step));
+    }
+    const shortcut = readSafetensors(runs.get('shortcut')!.bundle);
+    expect(shortcut.tensors.get('next/dNet')!.shape).toEqual([64]);
+    expect(JSON.parse(shortcut.metadata.nextScalars)).toEqual({ flowRows: 48 });
+    const pairs = [...runs.keys()].map((n) => [write(dir, `${n}.safetensors`, runs.get(n)!.bundle), join(dir, `${n}-one.safetensors`)] as [string, string]);
+    // Meanwhile: the shortcut run on 2 ranks (the slower start-up of the two).
+    const [one, ddp] = await Promise.all([
+      firstSteps(pairs),
+      continuePy(['--bundle', pairs[[...runs.keys()].indexOf('shortcut')][0], '--out', join(dir, 'ddp.safetensors'), '--steps', '10', '--log-every', '5'], 2),
+    ]);
+    expect(one.code, one.stderr).toBe(0);
+    for (const [name, run] of runs) {
+      const out = join(dir, `${name}-one.safetensors`);
+      const loss = one.losses.get(out);
+      expect(loss !== undefined && relClose(loss, run.nextLoss), `${name}: ${loss} vs ${run.nextLoss}`).toBe(true);
+      expectSameState(new Uint8Array(readFileSync(out)), run.after);
+    }
+    await checkDdp(ddp, runs.get('shortcut')!, join(dir, 'ddp.safetensors'));
+  }, SLOW);
+});
+
+/** Two ranks: the first step is ours (each rank replays its rows), then 10 steps load into the core and sample. */
+async function checkDdp(r: Awaited<ReturnType<typeof continuePy>>, run: ExportedRun, out: string): Promise<void> {
+  const s = firstStep(r);
+  expect(relClose(s.loss as number, run.nextLoss), `DDP first step ${s.loss} vs ${run.nextLoss}`).toBe(true);
+  expect(r.events.find((e) => e.event === 'start')).toMatchObject({ world: 2, method: 'shortcut', batchPerRank: 32 });
+  const bytes = new Uint8Array(readFileSync(out));
+  const { config, configErrors } = peekRunFile(bytes);
+  expect(configErrors).toEqual([]);
+  const net = createNetwork(config!, [2], 2);
+  const after = decodeRunFile(bytes, net).trainer!;
+  expect(after.step).toBe(run.step + 10);
+  expect(after.target).not.toBeNull(); // shortcut's target EMA travels
+  expect(after.online[0]).not.toEqual(decodeRunFile(run.bundle, net).trainer!.online[0]);
+  const session = new TrainingSession(config!, {}, 20);
+  try {
+    expect((await session.importRunFile(bytes)).step).toBe(run.step + 10);
+    const z = Float32Array.from({ length: 2 * 200 }, (_, i) => Math.sin(i * 12.9898) * 1.3);
+    const samples = await session.sample({ initial: z, perTau: config!.taus.map(() => z) });
+    expect(samples.length).toBeGreaterThan(1);
+    for (const x of samples) {
+      expect(x.length).toBe(400);
+      expect(x.every((v) => Number.isFinite(v) && Math.abs(v) < 10)).toBe(true);
+    }
+    expect(samples[0]).not.toEqual(z); // the model moved the noise
+  } finally {
+    session.dispose();
+  }
+}

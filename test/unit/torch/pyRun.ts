@@ -1,0 +1,105 @@
+// What the continue.py tests share: Debian's python3-torch (skipped with a warning where it is missing),
+// running continue.py on one process or under torchrun, and comparing its output with the TypeScript core's.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import { readSafetensors } from '../../../src/core/io/safetensors';
+
+export const PYTHON = '/usr/bin/python3';
+export const CONTINUE = 'scripts/torch/continue.py';
+
+function torchMissingReason(): string | null {
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.error) return `${PYTHON} cannot run (${r.error.message})`;
+  return r.status === 0 ? null : `${PYTHON} has no torch (${r.stderr.trim().split('\n').pop()})`;
+}
+export const missing = torchMissingReason();
+if (missing) console.warn(`SKIPPED the continue.py tests (test/unit/torch): ${missing}. Install python3-torch libopenblas0-pthread (.ci/run does).`);
+export const suite = missing ? describe.skip : describe;
+
+export const tmp = () => mkdtempSync(join(tmpdir(), 'cm-continue-'));
+
+export interface PyResult { code: number | null; stderr: string; events: Array<Record<string, unknown>> }
+
+/**
+ * continue.py on one process, or on `world` processes through torchrun (gloo on the CPU). Asynchronous, so
+ * independent runs overlap their start-up (importing torch, the rendezvous) on a 2-core machine.
+ */
+export async function continuePy(args: string[], world = 1): Promise<PyResult> {
+  // A free port of our own: --standalone always takes 29400, so two runs at once would meet in one rendezvous.
+  // torch 1.13 under Python 3.11 cannot parse torchrun's default --redirects/--tee "0"; 2 (stderr) works.
+  const launcher = world > 1
+    ? ['-m', 'torch.distributed.run', '--nnodes=1', `--nproc_per_node=${world}`, '--master_addr=127.0.0.1', `--master_port=${await freePort()}`, '--redirects', '2', '--tee', '2']
+    : [];
+  const child = spawn(PYTHON, [...launcher, CONTINUE, '--json', '--threads', '1', '--dist-timeout', '150', ...args], {
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b) => (stdout += b));
+  child.stderr.on('data', (b) => (stderr += b));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
+  return new Promise((done) => child.on('close', (code) => {
+    clearTimeout(timer);
+    const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    done({ code, stderr, events });
+  }));
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => done(port));
+    });
+  });
+}
+
+export function write(dir: string, name: string, bytes: Uint8Array): string {
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+/** Every weight, target, EMA and Adam moment of python's bundle equals ours to float32 rounding. */
+export function expectSameState(pyBundle: Uint8Array, tsBundle: Uint8Array): void {
+  const py = readSafetensors(pyBundle);
+  const ts = readSafetensors(tsBundle);
+  let compared = 0;
+  for (const [name, t] of ts.tensors) {
+    if (!/^(online|target|ema|optimizer)\//.test(name)) continue;
+    const p = py.tensors.get(name);
+    expect(p, name).toBeDefined();
+    const a = t.data as Float32Array;
+    const b = p!.data as Float32Array;
+    let scale = 0;
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) {
+      scale = Math.max(scale, Math.abs(a[i]));
+      diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    }
+    // float32 rounding of gradients, amplified where Adam divides small moments; a wrong update is ~1e-2 off.
+    expect(diff, name).toBeLessThanOrEqual(2e-5 * scale);
+    compared++;
+  }
+  expect(compared).toBeGreaterThan(10);
+  expect(py.metadata.step).toBe(ts.metadata.step);
+  expect(py.metadata.optimizerT).toBe(ts.metadata.optimizerT);
+}
+
+export function firstStep(r: PyResult): Record<string, unknown> {
+  expect(r.code, r.stderr).toBe(0);
+  const s = r.events.find((e) => e.event === 'step');
+  expect(s?.replayed).toBe(true);
+  return s!;
+}
+
+// Generous: each test takes about 5-30 s on an idle 2-core machine, several times that when it is shared.
+export const SLOW = 240_000;
+
+export const relClose = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.max(Math.abs(b), 1e-3);
