@@ -11,8 +11,9 @@ import { deltaE, parseColour, simulate, toLab, type Deficiency, type Rgb } from 
 const MIN_DELTA_E = 20;
 const VISIONS: (Deficiency | 'normal')[] = ['normal', 'protanopia', 'deuteranopia', 'tritanopia'];
 
-/** Colours that share a view: the 2D sample plot; the quality and schedule charts; the loss chart. */
-const TOGETHER: (keyof SeriesColours)[][] = [['data', 'oneStep', 'multistep'], ['oneStep', 'multistep', 'teacher', 'floor'], ['loss', 'smoothed']];
+/** Colours that share a view: the 2D sample plot; the quality and schedule charts; the loss chart; the flow-map
+ * view (data, learned dots, error segments, exact rings). */
+const TOGETHER: (keyof SeriesColours)[][] = [['data', 'oneStep', 'multistep'], ['oneStep', 'multistep', 'teacher', 'floor'], ['loss', 'smoothed'], ['data', 'oneStep', 'multistep', 'teacher']];
 
 const css = readFileSync(resolve(__dirname, '../../../src/styles/app.css'), 'utf8');
 function canvasBackground(theme: 'light' | 'dark'): Rgb {
