@@ -9,7 +9,11 @@ import { webgpuDispatches, webgpuDispatchesByProgram } from '../../../src/core/m
 import { TrainingSession } from '../../../src/core/run/session';
 import { activation, paramBlocks } from '../../../src/core/models/mlpKernels';
 import { consistencyOut, l2Head, l2HeadOfTarget } from '../../../src/core/cm/headKernels';
-import { adamUpdate, emaUpdates } from '../../../src/core/cm/flatUpdateKernels';
+import { adamUpdate, adamUpdatePacked, emaUpdates } from '../../../src/core/cm/flatUpdateKernels';
+import { weightGradIntoFlat } from '../../../src/core/models/weightGradWebgpu';
+import { MixtureDenoiser } from '../../../src/core/teacher/mixtureDenoiser';
+import { FlatAdam } from '../../../src/core/cm/optimizer';
+import { odeStep } from '../../../src/core/teacher/ode';
 import { ConsistencyTrainer, type TrainerCheckpoint } from '../../../src/core/cm/consistencyTrainer';
 
 interface PathResult {
@@ -147,7 +151,102 @@ async function kernelParity(): Promise<Record<string, number>> {
   const [p, g, m, v] = [rnd([300], 10), rnd([300], 11), rnd([300], 12), tf.square(rnd([300], 13))] as tf.Tensor1D[];
   out.adam = await both(() => adamUpdate(p, g, m, v, { beta1: 0.9, beta2: 0.999, scale: 1e-3, eps: 1e-8, adaptive: true }));
   out.ema = await both(() => emaUpdates(p, [g, m], [0.9, 0]));
+  // Adam on packed moments [m; v] (FlatAdam's storage on the fused path), adaptive and not (RAdam's start).
+  const mv = tf.concat([m, v]) as tf.Tensor1D;
+  out.adamPacked = await both(() => adamUpdatePacked(p, g, mv, { beta1: 0.9, beta2: 0.999, scale: 1e-3, eps: 1e-8, adaptive: true }));
+  out.adamPackedNotAdaptive = await both(() => adamUpdatePacked(p, g, mv, { beta1: 0.9, beta2: 0.999, scale: 1e-3, eps: 0, adaptive: false }));
+  mv.dispose();
+  // The exact mixture teacher's whole ODE step (one kernel) against the plain-op solver: equal stds (every
+  // 2D dataset) and unequal ones (the log-variance term), both solvers. Times from 0.3 to 3.
+  const B = 37;
+  const tFrom = Float64Array.from({ length: B }, (_, i) => 0.3 + (2.7 * i) / (B - 1));
+  const tTo = tFrom.map((t, i) => t * (0.6 + 0.01 * i));
+  const xm = tf.mul(rnd([B, 2], 17), 1.5) as tf.Tensor2D;
+  const means = Float64Array.from({ length: 14 }, (_, i) => Math.sin(1.7 * i + 0.3) * 1.2);
+  const weights = Float64Array.from([0.1, 0.2, 0.05, 0.15, 0.2, 0.1, 0.2]);
+  for (const [name, stds] of [['equal', new Float64Array(7).fill(0.2)], ['unequal', Float64Array.from([0.1, 0.3, 0.05, 0.2, 0.4, 0.15, 0.25])]] as const) {
+    const D = new MixtureDenoiser({ dim: 2, means, stds, weights });
+    for (const solver of ['heun', 'euler'] as const) out[`mixture ${solver}, ${name} stds`] = await both(() => [odeStep(solver, D, xm, tFrom, tTo)]);
+    D.dispose();
+  }
+  xm.dispose();
   [flat, z, s, ext, F, skipX, target, cOut, coef, dCoef, p, g, m, v].forEach((t) => t.dispose());
+  out['weightGradIntoFlat, 5 parts'] = await intoFlatErr();
   return out;
 }
+
+/**
+ * The first layer's gradient written into the flat gradient with 5 other parts against product + concat:
+ * max |diff| / max |ref| (the products sum 21 terms in different orders).
+ */
+async function intoFlatErr(): Promise<number> {
+  const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+  const [x0, dz] = [rnd([21, 7], 20), rnd([21, 9], 21)] as tf.Tensor2D[];
+  const parts = [rnd([10, 9], 22), rnd([10, 3], 23), rnd([4, 4], 24), rnd([1, 5], 25), rnd([2, 2], 26)];
+  // Layer 0's block [7 x 9] first, then the parts in order (one gap of 3 zeros before the last).
+  const offsets: number[] = [];
+  let at = 63;
+  parts.forEach((q, i) => {
+    if (i === 4) at += 3;
+    offsets.push(at);
+    at += q.size;
+  });
+  const fused = weightGradIntoFlat(x0, dz, 0, parts, offsets, at);
+  const ref = tf.concat([tf.reshape(tf.matMul(x0, dz, true, false), [-1]), ...parts.slice(0, 4).map((q) => tf.reshape(q, [-1])), tf.zeros([3]), tf.reshape(parts[4], [-1])]);
+  const [a, b] = [await fused.data(), await ref.data()];
+  let e = a.length === b.length ? 0 : Infinity;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    e = Math.max(e, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  [x0, dz, ...parts, fused, ref].forEach((t) => t.dispose());
+  return e / scale;
+}
 (window as unknown as { kernelParity: typeof kernelParity }).kernelParity = kernelParity;
+
+/**
+ * FlatAdam's packed moments (fused path) through a checkpoint and both path changes, against the same three
+ * updates on the plain-op path: A steps fused, then plain (packed -> split), then fused again (split ->
+ * packed); B restores A's state after the first update and follows it. Max |diff| of parameters and state.
+ */
+async function optimizerLayouts(): Promise<Record<string, number>> {
+  if (!(await tf.setBackend('webgpu')) || tf.getBackend() !== 'webgpu') throw new Error('webgpu backend not available');
+  const settings = { kind: 'adam' as const, lr: 1e-2, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, warmupSteps: 0, gradClip: 0 };
+  const n = 257;
+  const p0 = tf.randomNormal([n], 0, 1, 'float32', 30) as tf.Tensor1D;
+  const gs = [31, 32, 33].map((seed) => tf.randomNormal([n], 0, 1, 'float32', seed) as tf.Tensor1D);
+  const run = async (fusedAt: boolean[], restoreAfterFirst: boolean) => {
+    setWebgpuFusedKernels(fusedAt[0]);
+    let opt = new FlatAdam(n, settings);
+    let p = tf.clone(p0) as tf.Tensor1D;
+    for (let k = 0; k < 3; k++) {
+      setWebgpuFusedKernels(fusedAt[k]);
+      const next = opt.step(p, gs[k]).params;
+      p.dispose();
+      p = next;
+      if (k === 0 && restoreAfterFirst) {
+        const state = await opt.getState();
+        opt.dispose();
+        opt = new FlatAdam(n, settings);
+        opt.setState(state);
+      }
+    }
+    const state = await opt.getState();
+    const values = [(await p.data()) as Float32Array, state.m, state.v];
+    opt.dispose();
+    p.dispose();
+    setWebgpuFusedKernels(true);
+    return values;
+  };
+  const ref = await run([false, false, false], false);
+  const maxDiff = (xs: Float32Array[]) => Math.max(...xs.map((x, i) => (x.length === ref[i].length ? Math.max(...x.map((v, j) => Math.abs(v - ref[i][j]))) : Infinity)));
+  const out = {
+    'fused, plain, fused': maxDiff(await run([true, false, true], false)),
+    'fused, restored, plain, fused': maxDiff(await run([true, false, true], true)),
+    'all fused, restored': maxDiff(await run([true, true, true], true)),
+  };
+  [p0, ...gs].forEach((t) => t.dispose());
+  return out;
+}
+(window as unknown as { optimizerLayouts: typeof optimizerLayouts }).optimizerLayouts = optimizerLayouts;
