@@ -4,8 +4,9 @@
   /usr/bin/python3 scripts/torch/train.py teacher      # public/pretrained/mnist-teacher.safetensors (EDM)
   /usr/bin/python3 scripts/torch/train.py cd           # public/pretrained/mnist-cd.safetensors (Algorithm 2)
   /usr/bin/python3 scripts/torch/train.py ct           # public/pretrained/mnist-ct.safetensors (Algorithm 3, iCT options)
+  /usr/bin/python3 scripts/torch/train.py ect          # public/pretrained/mnist-ect.safetensors (ECT from the teacher)
   /usr/bin/python3 scripts/torch/train.py fixture      # test/fixtures/mnist/parity.safetensors
-  /usr/bin/python3 scripts/torch/train.py eval         # one-step confidence / FD of the shipped CD and CT models
+  /usr/bin/python3 scripts/torch/train.py eval         # quality (FD, label entropy) of the shipped teacher, CD, CT, ECT
 
 Needs public/data/mnist.bin (node scripts/build-mnist-asset.mjs). Settings and wall times: README.md here.
 """
@@ -24,6 +25,7 @@ from cmlib import (CLASSIFIER_SPEC, EPS, ROOT, SIGMA_DATA, T_MAX, UNET_PRESETS, 
                    classifier_logits, classifier_param_list, consistency_fn, edm_denoiser, init_params,
                    karras_sigmas, load_mnist, read_safetensors, save_params, split_indices, to_signed,
                    unet_forward, unet_param_list, write_safetensors)
+from ect import add_ect_parser, ect_sample, train_ect
 
 PRE = os.path.join(ROOT, 'public', 'pretrained')
 CLASSIFIER_PATH = os.path.join(ROOT, 'public', 'models', 'digit-classifier.safetensors')
@@ -315,6 +317,8 @@ def evaluate(a):
         noise = torch.clamp(torch.randn(1000, 1, 28, 28, generator=g), -1, 1)
         log(f'floor FD(train, held-out) {frechet(ft, fh):.3f}   ceiling FD(noise) {frechet(classifier_features(C, noise).double().numpy(), fh):.3f}')
         teacher_path = a.teacher
+        if a.only_ect:
+            return evaluate_ect(a, C, fh, g)
         if os.path.exists(teacher_path):  # the teacher's own samples: Heun on the N = 18 Karras grid (35 NFE)
             Tp, meta = read_safetensors(teacher_path)
             tspec = json.loads(meta['spec'])
@@ -334,6 +338,25 @@ def evaluate(a):
             z = torch.randn(a.count, 1, 28, 28, generator=g)
             s = torch.clamp(consistency_fn(P, spec, T_MAX * z, torch.full((a.count,), T_MAX, dtype=torch.float64)), -1, 1)
             report(f'{role} one-step', s, C, fh, a)
+        if not a.only_teacher:
+            evaluate_ect(a, C, fh, g)
+
+
+def evaluate_ect(a, C, fh, g):
+    """ECT's one-step and two-step samples (f(T z, T), then f(x + tau z', tau) for each --ect-tau)."""
+    if not os.path.exists(a.ect):
+        return
+    P, meta = read_safetensors(a.ect)
+    spec = json.loads(meta['spec'])
+    steps = json.loads(meta['config']).get('stepsDone', '?')
+    z = torch.randn(a.count, 1, 28, 28, generator=g)
+    zn = torch.randn(a.count, 1, 28, 28, generator=g)
+    with torch.no_grad():
+        one = ect_sample(P, spec, z, [], [])[0]
+        report(f'ect one-step ({steps} steps)', torch.clamp(one, -1, 1), C, fh, a)
+        for tau in a.ect_tau:
+            two = ect_sample(P, spec, z, [tau], [zn])[1]
+            report(f'ect two-step tau={tau} ({steps} steps)', torch.clamp(two, -1, 1), C, fh, a)
 
 
 def report(name, s, C, fh, a):
@@ -345,7 +368,7 @@ def report(name, s, C, fh, a):
     if a.grid and len(s) >= 64:  # a quick look at 64 samples (needs PIL)
         import PIL.Image
         grid = ((s[:64, 0].numpy() + 1) * 127.5).round().astype(np.uint8).reshape(8, 8, 28, 28).transpose(0, 2, 1, 3).reshape(224, 224)
-        PIL.Image.fromarray(grid).save(f'/tmp/{name.split()[0]}-grid.png')
+        PIL.Image.fromarray(grid).save('/tmp/' + ''.join(ch if ch.isalnum() else '-' for ch in name) + '-grid.png')
 
 
 def make_fixture(a):
@@ -377,6 +400,10 @@ def make_fixture(a):
     write_safetensors(FIXTURE_PATH, tensors, {'format': 'cm-playground/fixture@1', 'tinySpec': json.dumps(tiny),
                                               'trainedBy': command_line()})
     log(f'wrote {FIXTURE_PATH}: {[n for n, _ in tensors if not n.startswith("tiny.param")]}')
+
+
+ECT_CONTEXT = {'PRE': PRE, 'train_data': train_data, 'metadata': metadata, 'log': log, 'out_of_time': out_of_time,
+               'ema_update': ema_update}
 
 
 def main():
@@ -426,13 +453,17 @@ def main():
     e.add_argument('--seed', type=int, default=0)
     e.add_argument('--grid', action='store_true')
     e.add_argument('--teacher', default=os.path.join(PRE, 'mnist-teacher.safetensors'), help='the teacher file to score')
-    e.add_argument('--only-teacher', action='store_true', help='score the teacher only (skip the CD and CT files)')
+    e.add_argument('--only-teacher', action='store_true', help='score the teacher only (skip the CD, CT and ECT files)')
+    e.add_argument('--ect', default=os.path.join(PRE, 'mnist-ect.safetensors'), help='the ECT file to score (a checkpoint too)')
+    e.add_argument('--only-ect', action='store_true', help='score the ECT file only')
+    e.add_argument('--ect-tau', type=float, nargs='*', default=[0.821], help='middle times of the two-step ECT samples')
+    add_ect_parser(sub, PRE, os.path.dirname(TEACHER_STATE))
     sub.add_parser('fixture')
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('CM_TORCH_THREADS', '1')))
     torch.manual_seed(0)
     {'classifier': train_classifier, 'teacher': train_teacher, 'cd': train_cd, 'ct': train_ct,
-     'eval': evaluate, 'fixture': make_fixture}[a.cmd](a)
+     'ect': lambda a: train_ect(a, ECT_CONTEXT), 'eval': evaluate, 'fixture': make_fixture}[a.cmd](a)
 
 
 if __name__ == '__main__':
