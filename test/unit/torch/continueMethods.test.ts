@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import type { Config } from '../../../src/core/config';
+import { ectStage } from '../../../src/core/methods/ect';
+import { tangentWarmup } from '../../../src/core/methods/scm';
 import { createNetwork } from '../../../src/core/models/index';
 import { decodeRunFile, peekRunFile } from '../../../src/core/run/runFile';
 import { TrainingSession } from '../../../src/core/run/session';
@@ -23,14 +25,15 @@ const BASE: Partial<Config> = {
 // jvpRoute exact: the TypeScript double VJP, against which torch's exact JVP is judged. `meanflow-fd` keeps
 // the default route (central difference at h = 0.01): measured 6e-7 relative from torch's exact JVP here.
 const RUNS: Record<string, Partial<Config>> = {
-  ect: { mode: 'ect', ectPrefitSteps: 4, ectStageSteps: 3 },
+  // A budget of 12 steps: the continued step goes past it, so ECT's stage length and sCM's warm-up are pinned.
+  ect: { mode: 'ect', ectPrefitSteps: 4, steps: 12 },
   'ect-prefit': { mode: 'ect' },
   flow: { mode: 'flow', flowTimeSampling: 'logit-normal' },
   shortcut: { mode: 'shortcut', shortcutM: 8, shortcutTargetEma: 0.9 },
   meanflow: { mode: 'meanflow', jvpRoute: 'exact' },
   'meanflow-fd': { mode: 'meanflow', seed: 7 },
   sct: { mode: 'sct', scmPretrain: 4, scmWarmup: 10, jvpRoute: 'exact' },
-  'sct-pretrain': { mode: 'sct', jvpRoute: 'exact' },
+  'sct-pretrain': { mode: 'sct', jvpRoute: 'exact', steps: 12 },
   scd: { mode: 'scd', scmPretrain: 4, scmWarmup: 10, jvpRoute: 'exact' },
   'scd-learned': { mode: 'scd', teacher: 'learned', teacherSteps: 3, scmPretrain: 4, scmWarmup: 10, jvpRoute: 'exact' },
 };
@@ -78,7 +81,7 @@ suite('continue.py on every other method', () => {
     runs.set('digits', await exportAfter(DIGITS, 2, 'wasm'));
   }, SLOW);
 
-  it('replays our next step of each method (2D MLP and a tiny U-Net): the same loss (1e-4), then the same weights, target, EMA and Adam state', async () => {
+  it('replays our next step of each method (2D MLP, tiny U-Net): same loss (1e-4), weights, EMAs and Adam state; schedules pinned past the budget; 2 ranks come back', async () => {
     for (const [name, run] of runs) {
       const meta = readSafetensors(run.bundle).metadata;
       expect(meta.nextStep, name).toBe(String(run.step));
@@ -99,9 +102,22 @@ suite('continue.py on every other method', () => {
       expect(loss !== undefined && relClose(loss, run.nextLoss), `${name}: ${loss} vs ${run.nextLoss}`).toBe(true);
       expectSameState(new Uint8Array(readFileSync(out)), run.after);
     }
+    // Past the budget, ECT's stages and sCM's tangent warm-up go on as scheduled (pinned, not stretched).
+    const ect = pinned(runs.get('ect')!, join(dir, 'ect-one.safetensors'));
+    expect(ect.written).toMatchObject({ ectStageSteps: 1, steps: 13 });
+    for (let k = 0; k < 40; k++) expect(ectStage(ect.written, k, 4), `stage at ${k}`).toBe(ectStage(ect.original, k, 4));
+    const sct = pinned(runs.get('sct-pretrain')!, join(dir, 'sct-pretrain-one.safetensors'));
+    expect(sct.written).toMatchObject({ scmWarmup: 1, steps: 13 });
+    for (const k of [199, 200, 201, 250]) expect(tangentWarmup(sct.written, k)).toBe(tangentWarmup(sct.original, k));
     await checkDdp(ddp, runs.get('shortcut')!, join(dir, 'ddp.safetensors'));
   }, SLOW);
 });
+
+function pinned(run: ExportedRun, out: string): { original: Config; written: Config } {
+  const original = peekRunFile(run.bundle).config!;
+  expect(original.steps).toBe(12);
+  return { original, written: peekRunFile(new Uint8Array(readFileSync(out))).config! };
+}
 
 /** Two ranks: the first step is ours (each rank replays its rows), then 10 steps load into the core and sample. */
 async function checkDdp(r: Awaited<ReturnType<typeof continuePy>>, run: ExportedRun, out: string): Promise<void> {
