@@ -38,7 +38,7 @@ from lpips_torch import Lpips, load_lpips_weights  # noqa: E402
 from cmstep import (SUPPORTED_METRICS, SUPPORTED_MODES, EdmDenoiser, FlatAdam, FlatNet,  # noqa: E402
                     MixtureDenoiser, Schedule, consistency_loss, ema_update, inputs, noisy, ode_step,
                     param_names, schedule_length)
-from methodstep import METHOD_MODES, make_method  # noqa: E402
+from methodstep import METHOD_MODES, make_method, method_params  # noqa: E402
 
 ALL_MODES = SUPPORTED_MODES + METHOD_MODES
 
@@ -193,7 +193,9 @@ class Run:
         if c['batchSize'] % d.world:
             raise BundleError(f'batch size {c["batchSize"]} does not split over {d.world} ranks')
         self.b = c['batchSize'] // d.world
-        self.names = param_names(self.spec)
+        # The flat buffers: the network's parameters, then the method's own pieces (sCM's w_phi), as the TS trainer.
+        self.net_names = param_names(self.spec)
+        self.names = self.net_names + method_params(c)
         extra = sorted(k for k in tensors if k.startswith('online/') and k[7:] not in {n for n, _ in self.names})
         if extra:
             # A method's own trainable pieces beside the network (e.g. sCM's learned weight w_phi): continuing
@@ -218,7 +220,7 @@ class Run:
         self.teacher = None
         self.method = None
         if c['mode'] in METHOD_MODES:
-            tflat = flat_of(tensors, 'teacher', self.names, c['mode'] == 'scd' and c['teacher'] != 'exact')
+            tflat = flat_of(tensors, 'teacher', self.net_names, c['mode'] == 'scd' and c['teacher'] != 'exact')
             if c['mode'] == 'scd' and c['teacher'] == 'exact' and self.data.mixture is None:
                 raise BundleError('teacher "exact" needs the bundle\'s data/mixture/*')
             self.method = make_method(c, self.net, self.data, tflat.to(d.device) if tflat is not None else None, d.device)
@@ -233,7 +235,7 @@ class Run:
                     raise BundleError('teacher "exact" needs the bundle\'s data/mixture/*')
                 self.teacher = MixtureDenoiser(*self.data.mixture, d.device)
             else:
-                tflat = flat_of(tensors, 'teacher', self.names, True)
+                tflat = flat_of(tensors, 'teacher', self.net_names, True)
                 self.teacher = EdmDenoiser(self.net, tflat.to(d.device), c)
         self.lpips = None
         if c['metric'] == 'lpips':

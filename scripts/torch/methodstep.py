@@ -12,6 +12,7 @@ import math
 import numpy as np
 import torch
 
+from cmlib import mlp_time_frequencies, sinusoidal_features
 from cmstep import EdmDenoiser, MixtureDenoiser, c_in, c_noise, noisy, per_sample
 
 METHOD_MODES = ('ect', 'scd', 'sct', 'meanflow', 'shortcut', 'flow')
@@ -49,6 +50,14 @@ def randn64(gen, n):
 
 def rand64(gen, n):
     return torch.rand(n, generator=gen, dtype=torch.float64).numpy()
+
+
+def method_params(c):
+    """A method's own trainable pieces after the network's parameters in the flat buffer (TrainingMethod.extraParams):
+    sCM's learned adaptive weight w_phi (scm.ts adaptiveWeightParams). Bundles name them online/<name>, ..."""
+    if c['mode'] in ('sct', 'scd') and c.get('scmAdaptiveWeight') == 'learned':
+        return [('wphi.weight', [c['timeFeatures'], 1]), ('wphi.bias', [1])]
+    return []
 
 
 class Method:
@@ -258,10 +267,18 @@ class Scm(Method):
     def loss(self, step, d, online, target_flat):
         return scm_loss(self, step, d, online, target_flat)
 
+    def adaptive_weight(self, cond):
+        """w_phi(t) = phi(t/32) W + b (scm.ts adaptiveWeight): W, b are the online flat's tail after the network."""
+        n, F = sum(self.net.sizes), self.c['timeFeatures']
+        W, b = self.net.flat[n:n + F].view(F, 1), self.net.flat[n + F:n + F + 1]
+        return (sinusoidal_features(cond, mlp_time_frequencies(F, 'jax').to(cond.device)) @ W)[:, 0] + b
+
 
 def scm_loss(m, step, d, online, target_flat):
-    """The sCM step of scm.ts, Algorithm 1 with w_phi = 0: g = -cos^2 t (sd F^- - dx_t/dt) - r (cos t sin t x_t
-    + sd cos t sin t dF^-/dt), normalised g / (|g| + c); L = mean |F_theta(x_t / sd, t) - F^- - g|^2."""
+    """The sCM step of scm.ts, Algorithm 1: g = -cos^2 t (sd F^- - dx_t/dt) - r (cos t sin t x_t + sd cos t sin t
+    dF^-/dt), normalised g / (|g| + c); L = mean e^w/D |F_theta(x_t / sd, t) - F^- - g|^2 - w with the learned
+    w = w_phi(t) (scmAdaptiveWeight 'learned', after the pre-training), else mean |F_theta - F^- - g|^2 / D.
+    With w_phi the value returned is the unweighted loss and its gradient the objective's, as scm.ts reports."""
     c = m.c
     sd = c['sigmaData']
     x0, z, t = d['x0'], d['z'], d['t']
@@ -281,7 +298,14 @@ def scm_loss(m, step, d, online, target_flat):
             g = -(per_sample(cos ** 2, rank, dev) * (Fm * sd - dxdt)) - m.warmup(step) * (per_sample(cs, rank, dev) * xt + jv)
             norm = torch.sqrt((g * g).sum(tuple(range(1, rank)), keepdim=True))
             target = Fm + g / (norm + c['scmC'])
-    return ((online(x_in, tt * SCM_TIME_SCALE) - target) ** 2).mean()
+    cond = tt * SCM_TIME_SCALE
+    F = online(x_in, cond)
+    plain = ((F - target) ** 2).mean()
+    if c.get('scmAdaptiveWeight') != 'learned' or step < c['scmPretrain']:
+        return plain  # w_phi held at 0 during the pre-training (zero gradient)
+    w = m.adaptive_weight(cond)
+    objective = (torch.exp(w) * row_sum((F - target) ** 2) / F[0].numel() - w).mean()
+    return objective + (plain - objective).detach()
 
 
 CLASSES = {'ect': Ect, 'flow': Flow, 'shortcut': Shortcut, 'meanflow': Meanflow, 'sct': Scm, 'scd': Scm}
