@@ -2,6 +2,7 @@
 // switches the MLP to the shipped U-Net (the pretrained models are for it) with an image-sized batch and
 // learning rate, leaving it switches back, and image-only options fall away.
 import { crossFieldErrors, DEFAULTS, ECT_LR_2D, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
+import { pretrainedModeProblem, type PretrainedRole } from '../core/run/pretrained';
 
 const IMAGE = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set());
 
@@ -32,12 +33,18 @@ export function withCompanions(next: Config, changed: ConfigKey): Config {
   return c;
 }
 
-/** Why the shipped MNIST models cannot be loaded into a run with this config, or null when they can. */
-export function pretrainedUnavailableReason(c: Config): string | null {
+/** The shipped model a run of this mode starts from on MNIST (CD, CT, ECT), or null for the other methods. */
+export function pretrainedRoleFor(mode: Config['mode']): PretrainedRole | null {
+  return mode === 'cd' || mode === 'ct' || mode === 'ect' ? mode : null;
+}
+
+/** Why the shipped MNIST model `role` (default: the mode's own) cannot be loaded into this run, or null when it can. */
+export function pretrainedUnavailableReason(c: Config, role: PretrainedRole = pretrainedRoleFor(c.mode) ?? 'cd'): string | null {
   if (c.dataset !== 'mnist') return 'the shipped models are MNIST models';
   if (c.model !== 'unet') return 'the shipped models are for the "unet" model';
-  if (c.mode !== 'cd' && c.mode !== 'ct') return 'the shipped models are CD and CT models (other methods train from the teacher or from scratch)';
-  if (c.mode === 'cd' && c.teacher === 'learned') return 'with a learned teacher the teacher trains first; choose the pretrained teacher';
+  const wrongMode = pretrainedModeProblem(c.mode, role);
+  if (wrongMode) return wrongMode;
+  if (c.mode !== 'ct' && c.teacher === 'learned') return 'with a learned teacher the teacher trains first; choose the pretrained teacher';
   return null;
 }
 

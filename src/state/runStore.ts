@@ -1,6 +1,7 @@
 // What the worker reports about the run. Large arrays (snapshot, static data, series) are kept as typed
 // arrays and read by the render loop; React components subscribe only to the small scalars they show.
 import { create } from 'zustand';
+import type { PretrainedRole } from '../core/run/pretrained';
 import type {
   BackendName, ErrorCode, GpuStepReadout, Phase, ProgressEvent, QualityEvent, SnapshotEvent, StaticEvent,
 } from '../worker/protocol';
@@ -51,7 +52,7 @@ export interface RunState {
   snapshot: SnapshotEvent | null;
   staticData: StaticEvent | null;
   /** MNIST: the shipped model the current weights started from (null: trained from scratch). */
-  pretrainedRole: 'cd' | 'ct' | null;
+  pretrainedRole: PretrainedRole | null;
   /** A command for the shipped models is in flight. */
   loadingPretrained: boolean;
 }

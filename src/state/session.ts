@@ -1,10 +1,11 @@
 // Joins the stores to the training worker: config and view changes become commands, worker events
 // become run state. The only module that talks to the TrainerClient; UI components call its actions.
-import { FIELDS, validateConfig } from '../core/config';
+import { FIELDS, validateConfig, type Config } from '../core/config';
 import { TrainerClient, WorkerCommandError } from '../worker/client';
 import type { WorkerEvent } from '../worker/protocol';
 import { useConfig } from './configStore';
-import { pretrainedUnavailableReason } from './configRules';
+import type { PretrainedRole } from '../core/run/pretrained';
+import { pretrainedRoleFor, pretrainedUnavailableReason } from './configRules';
 import { notify, useNotices } from './notices';
 import { applyProgress, applyQuality, clearRunHistory, isSoftwareRendering, useRun } from './runStore';
 import { IMAGE_PROBES_SOFTWARE, useView, viewRequest } from './viewStore';
@@ -29,7 +30,7 @@ export class Session {
   /** Dataset of the last configure: entering MNIST loads a shipped model (instant start). */
   private configuredDataset: string | null = null;
   /** MNIST: the shipped model to load after every rebuild, until the user resets or imports weights. */
-  private wantPretrained: 'cd' | 'ct' | null = null;
+  private wantPretrained: PretrainedRole | null = null;
   /** The tab is hidden: nobody sees the views, so the worker sends snapshots rarely and trains faster. */
   private pageHidden = false;
   /** A Start is on its way (it may wait behind `prepare`): the phase reports in between do not end training. */
@@ -210,13 +211,13 @@ export class Session {
     }
     const resume = this.pendingResume?.configJson === JSON.stringify(config) ? this.pendingResume : null;
     if (resume) this.wantPretrained = null;
-    else if (config.dataset === 'mnist' && this.configuredDataset !== 'mnist') this.wantPretrained = config.mode === 'ct' || config.mode === 'cd' ? config.mode : null;
+    else if (config.dataset === 'mnist' && this.configuredDataset !== 'mnist') this.wantPretrained = pretrainedRoleFor(config.mode);
     try {
       // A dataset switch changes what the view asks for: send it first, so the build computes the right probes.
       await this.sendView();
       // The worker builds the run and sends the static data and a first snapshot itself; when a shipped model
       // follows, its snapshot is the first (one U-Net evaluation saved before the digits appear).
-      const pretrained = config.dataset === 'mnist' && this.wantPretrained && !pretrainedUnavailableReason(config) ? this.wantPretrained : null;
+      const pretrained = config.dataset === 'mnist' ? this.pretrainedToShow(config) : null;
       await this.client.configure(config, config.dataset === 'custom' && points ? points.slice() : undefined, pretrained === null);
       this.configuredDataset = config.dataset;
       useRun.setState({ configured: true });
@@ -316,8 +317,21 @@ export class Session {
     }
   }
 
-  /** MNIST: load the shipped pretrained CD or CT model into the current run (to look at or fine-tune). */
-  async loadPretrained(role: 'cd' | 'ct'): Promise<void> {
+  /**
+   * The shipped model to load after a rebuild: the one asked for, or, when the mode changed to one it does not
+   * fit (CD to ECT, say), the new mode's own; null when neither fits or none was asked for.
+   */
+  private pretrainedToShow(config: Config): PretrainedRole | null {
+    if (!this.wantPretrained) return null;
+    const own = pretrainedRoleFor(config.mode);
+    const role = !pretrainedUnavailableReason(config, this.wantPretrained) ? this.wantPretrained
+      : own && !pretrainedUnavailableReason(config, own) ? own : null;
+    if (role) this.wantPretrained = role;
+    return role;
+  }
+
+  /** MNIST: load the shipped pretrained CD, CT or ECT model into the current run (to look at or fine-tune). */
+  async loadPretrained(role: PretrainedRole): Promise<void> {
     const run = useRun.getState();
     if (!run.configured || run.loadingPretrained) return;
     if (run.training) await this.pause();
@@ -326,7 +340,7 @@ export class Session {
   }
 
   /** True when the shipped model is loaded (and its snapshot sent). */
-  private async loadPretrainedNow(role: 'cd' | 'ct'): Promise<boolean> {
+  private async loadPretrainedNow(role: PretrainedRole): Promise<boolean> {
     useRun.setState({ loadingPretrained: true });
     try {
       clearRunHistory();

@@ -2,6 +2,7 @@
 // and after a crash respawns the worker and restores the last checkpoint it sent, so a user loses at
 // most the steps since that checkpoint.
 import type { Config } from '../core/config';
+import type { PretrainedRole } from '../core/run/pretrained';
 import type { LpipsNet } from '../core/lpips/index';
 import type {
   BackendChoice, BackendName, CheckpointEvent, Command, CommandBody, EditReply, EditRequest, ErrorCode, LpipsSourceOverride, LpipsStatusEvent, ReplyEvent, ViewRequest, WorkerEvent,
@@ -114,7 +115,7 @@ export class TrainerClient {
   restore(runFile: ArrayBuffer) {
     return this.send({ type: 'restore', checkpoint: runFile.slice(0) });
   }
-  loadPretrained(role: 'cd' | 'ct') {
+  loadPretrained(role: PretrainedRole) {
     return this.send({ type: 'loadPretrained', role });
   }
   /** Background work after a configure (auto backend choice, shader warm-up); a later Start waits for it. */

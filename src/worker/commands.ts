@@ -1,5 +1,6 @@
 // One handler per command: what each does to the run. The entry (trainer.worker.ts) decides the order.
 import { validateConfig } from '../core/config';
+import { pretrainedModeProblem } from '../core/run/pretrained';
 import { SessionError } from '../core/run/session';
 import { prepare } from './autoBackend';
 import { initBackend } from './backendControl';
@@ -97,6 +98,8 @@ export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | An
     case 'loadPretrained': {
       const s = requireSession();
       if (s.config.dataset !== 'mnist') throw new SessionError('invalid-config', 'pretrained models exist for mnist only');
+      const wrongMode = pretrainedModeProblem(s.config.mode, cmd.role);
+      if (wrongMode) throw new SessionError('invalid-config', wrongMode);
       await stopLoop();
       await s.importRunFile(await pretrainedModelBytes(cmd.role));
       w.lastCheckpointBytes = await s.exportRunFile();

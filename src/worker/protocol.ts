@@ -2,6 +2,7 @@
 // pulls in nothing at run time. Everything that crosses is plain data; large arrays are transferable
 // Float32Arrays. Commands carry an id; the worker answers each with exactly one `reply` (ok or error).
 import type { Config } from '../core/config';
+import type { PretrainedRole } from '../core/run/pretrained';
 import type { Snapshot } from '../core/run/views';
 import type { QualityReport } from '../core/run/session';
 import type { LpipsNet, LpipsPart, WeightSource } from '../core/lpips/index';
@@ -44,8 +45,8 @@ export type Command =
   /** Background work after a configure, queued like any command (so Start waits for it): for `auto`, choose the
    * backend by timing a step of this model (or take `remembered[key]`); on GPU backends, compile the shaders. */
   | { type: 'prepare'; id: number; remembered?: Record<string, BackendName>; remeasure?: boolean }
-  /** MNIST: load the shipped pretrained CD or CT model (instant one-step digits). */
-  | { type: 'loadPretrained'; id: number; role: 'cd' | 'ct' }
+  /** MNIST: load the shipped pretrained CD, CT or ECT model (instant one-step digits). */
+  | { type: 'loadPretrained'; id: number; role: PretrainedRole }
   /** Zero-shot editing (Algorithm 4) with the current model; pauses training first. Answered with `edit`. */
   | { type: 'edit'; id: number; request: EditRequest }
   /** Stops the running edit before its next network evaluation (answered at once; the edit fails with 'aborted'). */

@@ -3,6 +3,7 @@
 import type { Config } from '../core/config';
 import { createNetwork } from '../core/models/index';
 import { DigitEvaluator, MNIST_FILES, parseMnist, pretrainedParams, type MnistSource } from '../core/run/imageData';
+import type { PretrainedRole } from '../core/run/pretrained';
 import { SessionError, type SessionResources } from '../core/run/session';
 import { METHOD_INFO } from '../core/methods/settings/index';
 
@@ -42,7 +43,7 @@ export async function loadSessionResources(c: Config, points?: Float64Array): Pr
   return resources;
 }
 
-/** A shipped pretrained consistency model ("cd" or "ct") for instant one-step digits. */
-export async function pretrainedModelBytes(role: 'cd' | 'ct'): Promise<Uint8Array> {
+/** A shipped pretrained consistency model ("cd", "ct" or "ect") for instant one-step digits. */
+export async function pretrainedModelBytes(role: PretrainedRole): Promise<Uint8Array> {
   return fetchBytes(MNIST_FILES[role], `the pretrained ${role.toUpperCase()} model`);
 }

@@ -5,7 +5,7 @@ import { toFloat32, type HostTensor } from '../io/tensor';
 import type { ParamInfo } from './types';
 
 export const WEIGHTS_FORMAT = 'cm-playground/weights@1';
-export type WeightsRole = 'teacher' | 'cd' | 'ct' | 'classifier';
+export type WeightsRole = 'teacher' | 'cd' | 'ct' | 'ect' | 'classifier';
 
 export interface NetworkWeights {
   /** Parsed `spec` metadata (a network spec object). */

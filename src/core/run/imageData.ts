@@ -17,6 +17,7 @@ export const MNIST_FILES = {
   teacher: 'pretrained/mnist-teacher.safetensors',
   cd: 'pretrained/mnist-cd.safetensors',
   ct: 'pretrained/mnist-ct.safetensors',
+  ect: 'pretrained/mnist-ect.safetensors',
 } as const;
 
 export type MnistSource = DataSource & { digits: MnistDigits; train: Int32Array; heldOut: Int32Array };

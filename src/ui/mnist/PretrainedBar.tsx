@@ -1,29 +1,36 @@
-// Instant start: the shipped pretrained CD and CT models (U-Net), loaded into the current run to look at,
-// fine-tune (Train) or replace by training from scratch (Reset).
+// Instant start: the shipped pretrained CD, CT and ECT models (U-Net), loaded into the current run to look at,
+// fine-tune (Train) or replace by training from scratch (Reset). CD and CT load into CD/CT runs, ECT into ECT runs.
 import { useConfig } from '../../state/configStore';
 import { pretrainedUnavailableReason } from '../../state/configRules';
 import { useRun } from '../../state/runStore';
 import { session } from '../../state/session';
+import type { PretrainedRole } from '../../core/run/pretrained';
+
+/** What each shipped model is; the numbers are scripts/torch/README.md's (one-step FD on 1,000 samples). */
+const MODELS: readonly { role: PretrainedRole; label: string; about: string }[] = [
+  { role: 'cd', label: 'Load pretrained CD', about: 'Consistency distillation from the shipped EDM teacher (one-step FD 165)' },
+  { role: 'ect', label: 'Load pretrained ECT', about: 'Easy consistency tuning started from the shipped EDM teacher (ECT mode)' },
+  { role: 'ct', label: 'Load pretrained CT (undertrained: scribbles)', about: 'Consistency training from scratch, no teacher; only 417 CPU steps, so it draws scribbles, not digits (FD ~930)' },
+];
 
 export function PretrainedBar() {
   const role = useRun((s) => s.pretrainedRole);
   const loading = useRun((s) => s.loadingPretrained);
   const ready = useRun((s) => s.configured && !s.configuring);
   const step = useRun((s) => s.step);
-  const why = useConfig((s) => pretrainedUnavailableReason(s.config));
+  const config = useConfig((s) => s.config);
+  const why = pretrainedUnavailableReason(config);
   const status = loading ? 'Loading the pretrained model…'
-    : role ? `Showing the shipped pretrained ${role.toUpperCase()} model${step > 0 ? `, fine-tuned for ${step} steps` : ''}. Train fine-tunes it; Reset trains from scratch.`
+    : role ? `Showing the shipped pretrained ${role.toUpperCase()} model${role === 'ct' ? ' (undertrained: scribbles)' : ''}${step > 0 ? `, fine-tuned for ${step} steps` : ''}. Train fine-tunes it; Reset trains from scratch.`
       : 'Weights from this run (no pretrained model loaded).';
   return (
     <div className="mnist-pretrained" aria-label="Pretrained models">
-      <button type="button" disabled={!ready || loading} title={why ?? 'Consistency distillation from the shipped EDM teacher'}
-        onClick={() => void session().loadPretrained('cd')}>
-        Load pretrained CD
-      </button>
-      <button type="button" disabled={!ready || loading} title={why ?? 'Consistency training from scratch, no teacher'}
-        onClick={() => void session().loadPretrained('ct')}>
-        Load pretrained CT
-      </button>
+      {MODELS.map((m) => (
+        <button key={m.role} type="button" disabled={!ready || loading} title={pretrainedUnavailableReason(config, m.role) ?? m.about}
+          onClick={() => void session().loadPretrained(m.role)}>
+          {m.label}
+        </button>
+      ))}
       <span role="status" aria-label="Pretrained status" className="muted">{status}</span>
       {why && <span className="field-reason">{why}</span>}
     </div>

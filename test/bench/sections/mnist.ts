@@ -1,17 +1,18 @@
-// MNIST quality of the shipped pretrained CD and CT models: Frechet distance in the project's digit
+// MNIST quality of the shipped pretrained CD, CT and ECT models (each in its own mode): Frechet distance in the project's digit
 // classifier's features for one-step and two-step samples, with the floor (train vs held-out digits) and
 // the ceiling (noise), on the Node wasm backend (forward convolutions only, which WASM supports).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MNIST_FILES } from '../../../src/core/run/imageData';
 import type { ImageQuality } from '../../../src/core/run/imageData';
+import { PRETRAINED_ROLES, type PretrainedRole } from '../../../src/core/run/pretrained';
 import { log } from '../lib/log';
 import { useBackend } from '../lib/nodeBackend';
 import { mnistConfig, openSession } from '../lib/sessions';
 import { round } from '../lib/stats';
 
 export interface MnistQuality {
-  model: 'cd' | 'ct';
+  model: PretrainedRole;
   file: string;
   samples: number;
   seconds: number;
@@ -23,7 +24,7 @@ export async function mnistSection(quick: boolean): Promise<MnistQuality[]> {
   await useBackend('wasm');
   const count = quick ? 200 : 500;
   const out: MnistQuality[] = [];
-  for (const model of ['cd', 'ct'] as const) {
+  for (const model of PRETRAINED_ROLES) {
     const file = join('public', MNIST_FILES[model]);
     const t0 = performance.now();
     try {

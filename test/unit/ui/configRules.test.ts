@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crossFieldErrors, DEFAULTS, type Config } from '../../../src/core/config';
-import { newConflicts, pretrainedUnavailableReason, withCompanions } from '../../../src/state/configRules';
+import { newConflicts, pretrainedRoleFor, pretrainedUnavailableReason, withCompanions } from '../../../src/state/configRules';
 
 describe('companion settings', () => {
   it('switching to mnist picks the shipped U-Net, an image batch and learning rate, and the pretrained teacher', () => {
@@ -45,6 +45,21 @@ describe('shipped MNIST models', () => {
     expect(pretrainedUnavailableReason({ ...mnist, model: 'unet-tiny' })).toContain('"unet"');
     expect(pretrainedUnavailableReason(DEFAULTS)).toContain('MNIST');
     expect(pretrainedUnavailableReason({ ...mnist, teacher: 'learned' })).toContain('teacher trains first');
+  });
+
+  it('ECT\'s model loads into ECT runs only, and CD\'s and CT\'s never into them (unshifted vs shifted f)', () => {
+    const ect: Config = { ...mnist, mode: 'ect' };
+    expect(pretrainedRoleFor('ect')).toBe('ect');
+    expect(pretrainedRoleFor('scd')).toBeNull();
+    expect(pretrainedUnavailableReason(ect)).toBeNull();
+    expect(pretrainedUnavailableReason(ect, 'ect')).toBeNull();
+    expect(pretrainedUnavailableReason(ect, 'cd')).toContain('CD and CT modes');
+    expect(pretrainedUnavailableReason(ect, 'ct')).toContain('CD and CT modes');
+    expect(pretrainedUnavailableReason(mnist, 'ect')).toContain('ECT mode');
+    expect(pretrainedUnavailableReason({ ...mnist, mode: 'ct' }, 'ect')).toContain('ECT mode');
+    expect(pretrainedUnavailableReason({ ...ect, teacher: 'learned' })).toContain('teacher trains first');
+    expect(pretrainedUnavailableReason({ ...ect, model: 'unet-tiny' })).toContain('"unet"');
+    expect(pretrainedUnavailableReason({ ...mnist, mode: 'scd' })).toContain('other methods');
   });
 });
 

@@ -1,0 +1,17 @@
+// The shipped pretrained MNIST consistency models and the run modes they belong in (no tfjs: the page's
+// main thread reads this too).
+
+/** The shipped pretrained consistency models (U-Net, `unet` preset), by the method that trained them. */
+export type PretrainedRole = 'cd' | 'ct' | 'ect';
+export const PRETRAINED_ROLES: readonly PretrainedRole[] = ['cd', 'ct', 'ect'];
+
+/**
+ * Why a shipped model does not belong in a run of this mode, or null. CD and CT share f's shifted
+ * parameterisation (f(x, eps) = x); ECT's f is unshifted (f(x, 0) = x), so its file runs in the ECT mode only.
+ */
+export function pretrainedModeProblem(mode: string, role: PretrainedRole): string | null {
+  const fits = role === 'ect' ? mode === 'ect' : mode === 'cd' || mode === 'ct';
+  if (fits) return null;
+  const where = role === 'ect' ? 'the ECT mode (its f is unshifted: f(x, 0) = x)' : 'the CD and CT modes (their f is shifted: f(x, eps) = x)';
+  return `the shipped ${role.toUpperCase()} model runs in ${where}; other methods train from the teacher or from scratch`;
+}
