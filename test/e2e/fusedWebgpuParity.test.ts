@@ -44,8 +44,9 @@ describe('fused WebGPU kernels against the plain-op path (software adapter)', ()
     // The exact teacher's Euler step is the same fused kernel with one evaluation.
     ['CD-Euler, SiLU, l2', 1e-5, { mode: 'cd', solver: 'euler', activation: 'silu', metric: 'l2' }],
     ['CD-Euler, ReLU, pseudo-Huber', 1e-5, { mode: 'cd', solver: 'euler', activation: 'relu', metric: 'pseudo-huber' }],
-    // Depth 5: the first layer's gradient copies the 5 other layers' in (all 8 storage buffers bound).
-    ['CT, SiLU, l2, depth 5', 1e-5, { mode: 'ct', activation: 'silu', depth: 5 }],
+    // Depth 5: the first layer's gradient copies the 5 other layers' in (all 8 storage buffers bound). Held
+    // like depth 8 below (8.7e-6 here: the differing summation orders compound with depth).
+    ['CT, SiLU, l2, depth 5', 5e-5, { mode: 'ct', activation: 'silu', depth: 5 }],
     // Sizes that fill no 16 x 16 tile of the flat-operand product evenly, input-only time features.
     ['CT, SiLU, l2, width 40, batch 37, depth 3', 1e-5, { mode: 'ct', width: 40, batchSize: 37, depth: 3, timeConditioning: 'input' }],
     // More layers than one dispatch can bind (the gradient flatten runs in passes of 6 parts). Looser: the
