@@ -192,11 +192,15 @@ export function drawFlowMapView(ctx: CanvasRenderingContext2D, w: number, h: num
   }
   const view = input.run.latestQuality!.fmeView!;
   const cell = drawnCell(view, sel);
-  // Narrow canvases (phones, small iframes) stack nothing: the scatter takes the left part, the chart the rest.
-  const side = Math.min(h, w * 0.48);
-  const f = squareFrame(0, 0, side, h, extentFor(view.exact[cell.to], input.config.sigmaData));
+  // A tall canvas (phones) stacks the scatter over the chart; a wide one puts them side by side.
+  const stacked = w < 1.2 * h;
+  const side = stacked ? Math.min(w, h * 0.55) : Math.min(h, w * 0.48);
+  const f = squareFrame(0, 0, stacked ? w : side, side, extentFor(view.exact[cell.to], input.config.sigmaData));
   drawScatter(ctx, f, pal, input, view, cell);
-  const x0 = side + 14;
-  if (view.jumps === 'any') drawMatrix(ctx, x0, w - x0, h, pal, view, cell);
-  else drawCurve(ctx, x0, w - x0, h, pal, view, cell);
+  ctx.save();
+  if (stacked) ctx.translate(0, side + 10);
+  const [x0, cw, ch] = stacked ? [0, w, h - side - 10] : [side + 14, w - side - 14, h];
+  if (view.jumps === 'any') drawMatrix(ctx, x0, cw, ch, pal, view, cell);
+  else drawCurve(ctx, x0, cw, ch, pal, view, cell);
+  ctx.restore();
 }
