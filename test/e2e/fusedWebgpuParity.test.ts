@@ -82,6 +82,7 @@ describe('fused WebGPU kernels against the plain-op path (software adapter)', ()
     console.log(_m, JSON.stringify({ fused: fused.total, plain: plain.total, hist: fused.hist }));
     expect(fused.total).toBeLessThanOrEqual(bound);
     expect(plain.total).toBe(plainCount);
+    expect([fused.leaked, plain.leaked]).toEqual([0, 0]);
     // No parameter block is cut (the products read the flat buffer); no transposed copies, no transposes.
     expect(fused.hist.mlpBlock ?? 0).toBe(0);
     expect(fused.hist.mlpBlockT ?? 0).toBe(0);

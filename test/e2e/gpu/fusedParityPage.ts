@@ -85,17 +85,20 @@ async function profileStep(overrides: Partial<Config>, steps: number, fused: boo
   const s = new TrainingSession({ ...DEFAULTS, ...overrides }, {}, 16);
   let total = 0;
   let hist: Record<string, number> = {};
+  // Live tensors after each step: a later step must leave as many as the one before (nothing leaked).
+  const live: number[] = [];
   for (let k = 0; k < steps; k++) {
     const [n0, h0] = [webgpuDispatches()!, webgpuDispatchesByProgram()];
     const r = await s.trainStep();
     await r.loss.data();
     r.loss.dispose();
+    live.push(tf.memory().numTensors);
     total = webgpuDispatches()! - n0;
     hist = Object.fromEntries([...webgpuDispatchesByProgram()].map(([k2, v]) => [k2, v - (h0.get(k2) ?? 0)]).filter(([, v]) => (v as number) > 0));
   }
   s.dispose();
   setWebgpuFusedKernels(true);
-  return { total, hist };
+  return { total, hist, leaked: live[live.length - 1] - live[live.length - 2] };
 }
 (window as unknown as { profileStep: typeof profileStep }).profileStep = profileStep;
 
