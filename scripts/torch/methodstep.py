@@ -90,6 +90,7 @@ class Method:
 class Ect(Method):
     """ect.ts: f(x_t, t) against sg f(x_r, r) of the online net, r = t (1 - n(t)/q^(s+1)); the exact pre-fit in 2D."""
     fields = ('x0', 'eps', 't', 'r')
+    scalars = ('prefit',)
 
     def prefit_steps(self):
         return self.c['ectPrefitSteps'] if self.exact is not None and self.c['teacher'] == 'exact' else 0
@@ -108,7 +109,10 @@ class Ect(Method):
         t = np.minimum(c['T'], np.maximum(c['eps'], np.exp(c['Pm'] + c['Ps'] * randn64(gen, b))))
         n = 1 + c['ectK'] / (1 + np.exp(c['ectB'] * t))
         r = np.maximum(t * (1 - n / c['ectQ'] ** (self.stage(step) + 1)), 0)
-        return {'x0': x0, 'eps': self.normals(b, gen), 't': t, 'r': r}
+        return {'x0': x0, 'eps': self.normals(b, gen), 't': t, 'r': r, 'prefit': step < self.prefit_steps()}
+
+    def replay(self, tensors, scalars, rows, rank, b):
+        return {**super().replay(tensors, scalars, rows, rank, b), 'prefit': bool(scalars['prefit'])}
 
     def f(self, F, x, t):
         """f = c_skip x + c_out F(c_in x, c_noise) with EDM's unshifted scalings (ectF)."""
@@ -121,7 +125,7 @@ class Ect(Method):
 
     def loss(self, step, d, online, target_flat):
         x0, eps, t, r = d['x0'], d['eps'], d['t'], d['r']
-        prefit = step < self.prefit_steps()
+        prefit = d['prefit']
         with torch.no_grad():
             if prefit:
                 y = self.exact(noisy(x0, eps, t), t)

@@ -9,9 +9,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import type { Config } from '../../../src/core/config';
+import { DEFAULTS, type Config } from '../../../src/core/config';
 import { ectStage } from '../../../src/core/methods/ect';
+import { trainingMethodFor } from '../../../src/core/methods/registry';
 import { tangentWarmup } from '../../../src/core/methods/scm';
+import { runStreams } from '../../../src/core/rng';
 import { createNetwork } from '../../../src/core/models/index';
 import { decodeRunFile, peekRunFile } from '../../../src/core/run/runFile';
 import { TrainingSession } from '../../../src/core/run/session';
@@ -39,7 +41,10 @@ const RUNS: Record<string, Partial<Config>> = {
 };
 const DIGITS: Partial<Config> = { dataset: 'mnist', mode: 'shortcut', model: 'unet-tiny', batchSize: 8, steps: 100 };
 
-/** One python process: continue.py's Run for each (bundle, out), one step each, its loss as a JSON line. */
+/**
+ * One python process: continue.py's Run for each (bundle, out), one step each (its loss as a JSON line); then,
+ * for 2D runs, the moments of each field of 4096 of its own fresh draws, and one step on fresh draws.
+ */
 const FIRST_STEPS = `
 import importlib.util, json, sys
 spec = importlib.util.spec_from_file_location('continue_py', 'scripts/torch/continue.py')
@@ -47,14 +52,23 @@ m = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(m)
 m.torch.set_num_threads(1)
 d = m.Dist('cpu', 60)
+def moments(v):
+    a = (v.detach().double().cpu() if m.torch.is_tensor(v) else m.torch.as_tensor(m.np.asarray(v, dtype=m.np.float64))).reshape(-1)
+    return [len(a), float(a.mean()), float(a.var(unbiased=False)), float((a * a).mean()), float((a * a).var(unbiased=False))]
 for bundle, out in json.loads(sys.argv[1]):
     run = m.Run(m.parse_args(['--bundle', bundle, '--out', out, '--steps', '1']), d)
     r = run.train_step()
     run.save(0.0)
-    print(json.dumps({'out': out, 'loss': r['loss'], 'replayed': r['replayed']}), flush=True)
+    e = {'out': out, 'loss': r['loss'], 'replayed': r['replayed'], 'step': run.step}
+    if run.data.mixture is not None:
+        e['stats'] = {k: v if isinstance(v, (bool, int)) else moments(v) for k, v in run.method.draw(4096, run.gen, run.step).items()}
+        e['fresh'] = run.train_step()['loss']
+    print(json.dumps(e), flush=True)
 `;
 
-function firstSteps(pairs: Array<[string, string]>): Promise<{ code: number | null; stderr: string; losses: Map<string, number> }> {
+interface FirstStep { out: string; loss: number; replayed: boolean; step: number; stats?: Record<string, number | boolean | number[]>; fresh?: number }
+
+function firstSteps(pairs: Array<[string, string]>): Promise<{ code: number | null; stderr: string; steps: Map<string, FirstStep> }> {
   const child = spawn(PYTHON, ['-c', FIRST_STEPS, JSON.stringify(pairs)], { env: { ...process.env, OMP_NUM_THREADS: '1' } });
   let stdout = '';
   let stderr = '';
@@ -63,12 +77,12 @@ function firstSteps(pairs: Array<[string, string]>): Promise<{ code: number | nu
   const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
   return new Promise((done) => child.on('close', (code) => {
     clearTimeout(timer);
-    const losses = new Map<string, number>();
+    const steps = new Map<string, FirstStep>();
     for (const l of stdout.split('\n').filter((x) => x.startsWith('{'))) {
-      const e = JSON.parse(l) as { out: string; loss: number; replayed: boolean };
-      if (e.replayed) losses.set(e.out, e.loss);
+      const e = JSON.parse(l) as FirstStep;
+      if (e.replayed) steps.set(e.out, e);
     }
-    done({ code, stderr, losses });
+    done({ code, stderr, steps });
   }));
 }
 
@@ -98,9 +112,13 @@ suite('continue.py on every other method', () => {
     expect(one.code, one.stderr).toBe(0);
     for (const [name, run] of runs) {
       const out = join(dir, `${name}-one.safetensors`);
-      const loss = one.losses.get(out);
-      expect(loss !== undefined && relClose(loss, run.nextLoss), `${name}: ${loss} vs ${run.nextLoss}`).toBe(true);
+      const py = one.steps.get(out);
+      expect(py !== undefined && relClose(py.loss, run.nextLoss), `${name}: ${py?.loss} vs ${run.nextLoss}`).toBe(true);
       expectSameState(new Uint8Array(readFileSync(out)), run.after);
+      if (name !== 'digits') {
+        expect(Number.isFinite(py!.fresh), `${name}: a step on fresh draws`).toBe(true);
+        expectSameDraws(name, py!.stats!, py!.step);
+      }
     }
     // Past the budget, ECT's stages and sCM's tangent warm-up go on as scheduled (pinned, not stretched).
     const ect = pinned(runs.get('ect')!, join(dir, 'ect-one.safetensors'));
@@ -112,6 +130,52 @@ suite('continue.py on every other method', () => {
     await checkDdp(ddp, runs.get('shortcut')!, join(dir, 'ddp.safetensors'));
   }, SLOW);
 });
+
+/** [n, mean, variance, mean of squares, variance of squares] of an array's entries. */
+function moments(v: ArrayLike<number>): number[] {
+  const n = v.length;
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) s += v[i];
+  for (let i = 0; i < n; i++) s2 += v[i] * v[i];
+  const mean = s / n;
+  const m2 = s2 / n;
+  let v1 = 0;
+  let v2 = 0;
+  for (let i = 0; i < n; i++) {
+    v1 += (v[i] - mean) ** 2;
+    v2 += (v[i] * v[i] - m2) ** 2;
+  }
+  return [n, mean, v1 / n, m2, v2 / n];
+}
+
+/**
+ * Python's fresh draws follow the TypeScript method's distributions: every field of 4096 draws at the same step
+ * (data, noise, times, r, step sizes) has the same mean and mean square within 6 standard errors, and the
+ * numbers (shortcut's flow rows, ECT's pre-fit flag) are equal.
+ */
+function expectSameDraws(name: string, py: Record<string, number | boolean | number[]>, step: number): void {
+  const config = { ...DEFAULTS, ...BASE, ...RUNS[name], batchSize: 4096 } as Config;
+  const session = new TrainingSession(config, {}, 20);
+  try {
+    const ts = trainingMethodFor(config.mode).draw(session.methodContext(), runStreams(99), step) as unknown as Record<string, unknown>;
+    expect(Object.keys(py).sort(), name).toEqual(Object.keys(ts).sort());
+    for (const [field, p] of Object.entries(py)) {
+      const t = ts[field];
+      if (!Array.isArray(p)) {
+        expect(t, `${name}.${field}`).toBe(p);
+        continue;
+      }
+      const [n, mean, v1, m2, v2] = moments(t as ArrayLike<number>);
+      expect(p[0], `${name}.${field} count`).toBe(n);
+      const close = (a: number, b: number, va: number, vb: number) => Math.abs(a - b) <= 6 * Math.sqrt((va + vb) / n) + 1e-12;
+      expect(close(p[1], mean, p[2], v1), `${name}.${field} mean ${p[1]} vs ${mean}`).toBe(true);
+      expect(close(p[3], m2, p[4], v2), `${name}.${field} mean square ${p[3]} vs ${m2}`).toBe(true);
+    }
+  } finally {
+    session.dispose();
+  }
+}
 
 function pinned(run: ExportedRun, out: string): { original: Config; written: Config } {
   const original = peekRunFile(run.bundle).config!;
