@@ -22,7 +22,7 @@ export function flowMapUnavailable(run: Pick<RunState, 'configuring' | 'configur
   const q = run.latestQuality;
   if (!q) {
     const next = (Math.floor(run.step / config.evalEvery) + 1) * config.evalEvery;
-    return `The flow-map error is computed at each evaluation (every ${config.evalEvery} steps): train to step ${next}.`;
+    return `The flow-map error is computed at each evaluation (every ${config.evalEvery} steps): train to step ${next}, or press Evaluate now.`;
   }
   if (!q.fmeView) return 'This evaluation has no flow-map error.';
   return null;

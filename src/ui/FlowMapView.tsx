@@ -1,12 +1,15 @@
 // The flow-map view (few-step-methods.md section 8): the model's map X_theta(x, sigma -> sigma') against the
 // exact PF-ODE map of the 2D mixture, drawn on a canvas by the render loop, with the start and end pickers,
 // the numbers as text (for screen readers and tests) and what is exact here and why.
+import { useState } from 'react';
 import { METHOD_INFO } from '../core/methods/settings/index';
 import { drawFlowMapView, flowMapUnavailable, formatError, formatSigma } from '../render/flowMapView';
 import type { DepsFn, DrawFn } from '../render/loop';
 import { useConfig } from '../state/configStore';
 import { drawnCell, oneStepCell, useFlowMap } from '../state/flowMapStore';
+import { notify } from '../state/notices';
 import { useRun } from '../state/runStore';
+import { session } from '../state/session';
 import { Formula } from './Formula';
 import { ViewCanvas } from './ViewCanvas';
 
@@ -94,6 +97,32 @@ function Explanation() {
   );
 }
 
+/** Evaluates the weights as they are (step 0, a loaded run, a pause between evaluations); not while training. */
+function EvaluateNow() {
+  const latestStep = useRun((s) => s.latestQuality?.step ?? null);
+  const step = useRun((s) => s.step);
+  const training = useRun((s) => s.training);
+  const ready = useRun((s) => s.configured && !s.configuring && s.progressPhase === 'student');
+  const [busy, setBusy] = useState(false);
+  if (training || latestStep === step) return null; // training evaluates by itself; this state is evaluated
+  const run = async () => {
+    setBusy(true);
+    try {
+      await session().client.evaluate();
+    } catch (err) {
+      notify({ kind: 'error', topic: 'evaluate', title: 'The evaluation failed', lines: [err instanceof Error ? err.message : String(err)] });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button type="button" disabled={!ready || busy} onClick={() => void run()}
+      title="Compute the sample quality and the flow-map error of the current weights now">
+      {busy ? 'Evaluating…' : 'Evaluate now'}
+    </button>
+  );
+}
+
 function Caption() {
   const latestQuality = useRun((s) => s.latestQuality);
   const configuring = useRun((s) => s.configuring);
@@ -104,6 +133,7 @@ function Caption() {
   return (
     <>
       {why ? <span className="muted">{why}</span> : <Pickers />}
+      {config.dataset !== 'mnist' && <EvaluateNow />}
       <ErrorTable />
     </>
   );

@@ -102,6 +102,10 @@ export class TrainerClient {
   requestSnapshot() {
     return this.send({ type: 'snapshot' });
   }
+  /** Quality of the current weights now (and in 2D the flow-map view). */
+  evaluate() {
+    return this.send({ type: 'evaluate' });
+  }
   /** The run file; `withNextDraws` for "Export run" (scripts/torch/run-bundle.md). */
   async exportWeights(withNextDraws = false): Promise<ArrayBuffer> {
     const r = await this.send({ type: 'exportWeights', withNextDraws });

@@ -9,7 +9,7 @@ import { runAnatomy } from './anatomy';
 import { runDebug } from './debugHooks';
 import { abortEdit, runEdit } from './editing';
 import type { AnatomyReply, Command, EditReply } from './protocol';
-import { sendCheckpoint, sendSnapshot, sendStatic } from './publish';
+import { sendCheckpoint, sendQuality, sendSnapshot, sendStatic } from './publish';
 import { pretrainedModelBytes } from './resources';
 import { rebuild } from './runBuild';
 import { checkStopRules } from './stopRules';
@@ -139,6 +139,18 @@ export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | An
     case 'anatomy':
       await stopLoop();
       return runAnatomy(cmd);
+    case 'evaluate': {
+      const s = requireSession();
+      const resume = w.running;
+      const epoch = w.pauseEpoch;
+      await stopLoop();
+      try {
+        await sendQuality();
+      } finally {
+        if (resume && epoch === w.pauseEpoch && w.session === s && !w.running) void startLoop();
+      }
+      return;
+    }
     case 'setStopRules': {
       const { rules, errors } = checkStopRules(cmd.rules);
       if (errors.length) throw new SessionError('invalid-config', errors.join('; '));

@@ -60,6 +60,9 @@ export type Command =
   /** Anatomy of a step: the next training step taken apart for its first `rows` rows (`picked`: data points,
    * normalised, put into those rows). The run is unchanged unless `apply`. Pauses training. Answered with `anatomy`. */
   | { type: 'anatomy'; id: number; rows: number; picked?: Float32Array; apply?: boolean }
+  /** Evaluate the current weights now (a quality event; in 2D with the flow-map view), e.g. at step 0 or after a
+   * loaded run. Training stops for it and goes on afterwards if it was running. */
+  | { type: 'evaluate'; id: number }
   /** Pause by itself at a step, or once the one-step SWD is at most a threshold (checked at each evaluation). */
   | { type: 'setStopRules'; id: number; rules: StopRules }
   /** Test hooks: make the worker crash, destroy the WebGPU device, or (development builds only) make the next

@@ -1,7 +1,7 @@
 // The flow-map view in the page: after a short run of a consistency model (maps to the data end only) and of
 // MeanFlow (maps between any two times), the canvas is drawn (not blank), its one-step number is the quality
-// readout's flow-map error, the pickers redraw another map, and ?embed=flowmap shows the view alone (and says
-// why there is none for digits).
+// readout's flow-map error, the pickers redraw another map, and ?embed=flowmap shows the view alone, evaluates
+// on demand at step 0 (and says why there is no view for digits).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { button, readStep, startHarness, TINY, waitForReady, type Harness } from './harness';
@@ -81,6 +81,15 @@ describe('flow-map error view', () => {
     await page.locator('canvas[data-view="flowmap"]').waitFor();
     expect(await page.locator('canvas').count()).toBe(1);
     await page.getByText('train to step 100', { exact: false }).first().waitFor();
+    // On demand: the untrained model's maps at step 0, without training.
+    await waitForReady(page);
+    await button(page, 'Evaluate now').click();
+    const oneStep = page.getByLabel('One-step flow-map error in the view', { exact: true });
+    await oneStep.waitFor({ timeout: 30_000 });
+    expect(Number(await oneStep.textContent())).toBeGreaterThan(0);
+    expect(await readStep(page)).toBe(0);
+    expect(await button(page, 'Evaluate now').count()).toBe(0); // step 0 is evaluated now
+    expect((await inked(page)).share).toBeGreaterThan(0.03);
     await page.close();
     const digits = await h.open('embed=flowmap&d=mnist&bs=2&_ip=4&_tr=0');
     await expect.poll(async () => (await digits.getByRole('alert').textContent()) ?? '').toMatch(/exact PF-ODE map.*MNIST is not a known mixture/);
