@@ -238,7 +238,7 @@ class Run:
                 tflat = flat_of(tensors, 'teacher', self.net_names, True)
                 self.teacher = EdmDenoiser(self.net, tflat.to(d.device), c)
         self.lpips = None
-        if c['metric'] == 'lpips':
+        if c['metric'] == 'lpips' and self.method is None:  # CD/CT's distance; the other methods have their own losses
             backbone, lin = load_lpips_weights(a.lpips_weights, c['lpipsNet'])
             self.lpips = Lpips(backbone, lin, c['lpipsNet'], int(c['lpipsResolution']), d.device)
         self.replay = None
