@@ -132,7 +132,8 @@ function Caption() {
   const why = flowMapUnavailable({ latestQuality, configuring, configured, step }, config);
   return (
     <>
-      {why ? <span className="muted">{why}</span> : <Pickers />}
+      {/* The canvas shows the same message; screen readers get it here. */}
+      {why ? <span className="visually-hidden">{why}</span> : <Pickers />}
       {config.dataset !== 'mnist' && <EvaluateNow />}
       <ErrorTable />
     </>
