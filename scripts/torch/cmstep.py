@@ -143,7 +143,8 @@ class FlatNet(torch.nn.Module):
         P = self.pieces(flat)
         if self.spec['kind'] == 'mlp':
             return mlp_forward(P, self.spec, x_in, noise, self.freqs)
-        y = unet_forward(P, self.spec, x_in.permute(0, 3, 1, 2), noise)
+        # Standard NCHW strides (with one channel a permuted view passes for channels-last, and forward-mode group_norm fails on that).
+        y = unet_forward(P, self.spec, x_in.permute(0, 3, 1, 2).clone(memory_format=torch.contiguous_format), noise)
         return y.permute(0, 2, 3, 1)
 
     def forward(self, x_in, noise):
