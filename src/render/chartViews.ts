@@ -3,6 +3,7 @@ import type { Config } from '../core/config';
 import { scheduledMu, scheduledN } from '../core/cm/scheduleState';
 import { smoothSeries } from '../state/series';
 import { drawLineChart } from './lineChart';
+import { SCORED_MULTISTEP_INDEX, sampleLabel } from './samplerLabels';
 import type { Palette } from './palette';
 import { clear, message } from './plot2d';
 import type { ViewInput } from './sampleViews';
@@ -42,7 +43,7 @@ export function drawQualityChart(ctx: CanvasRenderingContext2D, w: number, h: nu
     xMax: Math.max(run.step, q.swd1.xs[q.swd1.length - 1], 1),
     series: [
       { xs: q.swd1.xs, ys: q.swd1.ys, length: q.swd1.length, colour: pal.oneStep, label: 'one step', dots: q.swd1.length < 3 },
-      ...(multi ? [{ xs: q.swd2.xs, ys: q.swd2.ys, length: q.swd2.length, colour: pal.multistep, label: `${config.taus.length + 1} steps`, dots: q.swd2.length < 3 }] : []),
+      ...(multi ? [{ xs: q.swd2.xs, ys: q.swd2.ys, length: q.swd2.length, colour: pal.multistep, label: sampleLabel(config, SCORED_MULTISTEP_INDEX, true), dots: q.swd2.length < 3 }] : []),
     ],
     references: [
       ...(latest?.swdTeacher != null ? [{ y: latest.swdTeacher, colour: pal.teacher, label: 'teacher ODE' }] : []),

@@ -5,7 +5,7 @@ import type { ViewState } from '../state/viewStore';
 import { drawImageGrid } from './imageGrid';
 import { timeColour, type Palette } from './palette';
 import { clear, clipTo, drawArrow, drawFrame, drawPoints, legend, message, px, py, squareFrame, type Frame } from './plot2d';
-import { METHOD_INFO } from '../core/methods/settings/index';
+import { sampleLabel } from './samplerLabels';
 
 export interface ViewInput {
   run: RunState;
@@ -37,7 +37,7 @@ export function drawSamplesView(ctx: CanvasRenderingContext2D, w: number, h: num
     ctx.font = pal.font;
     ctx.textBaseline = 'top';
     ctx.fillText('one step', 6, 4);
-    ctx.fillText(`${samples.length} steps`, half + 6, 4);
+    ctx.fillText(sampleLabel({ mode: config.mode, taus: snap?.taus ?? config.taus }, samples.length - 1, true), half + 6, 4);
     return;
   }
   const f = squareFrame(0, 0, w, h, extentFor(config));
@@ -50,12 +50,10 @@ export function drawSamplesView(ctx: CanvasRenderingContext2D, w: number, h: num
   ctx.restore();
   const items = [];
   if (view.layers.data) items.push({ colour: pal.data, label: 'data' });
-  // Consistency models re-noise at the taus; the flow methods take 1, 2, 4, ... uniform steps (one per tau).
-  const consistency = METHOD_INFO[config.mode].consistency;
-  if (view.layers.oneStep) items.push({ colour: pal.oneStep, label: consistency ? 'one step f(x_T, T)' : 'one step from noise' });
-  if (view.layers.multistep && samples.length > 1) {
-    items.push({ colour: pal.multistep, label: consistency ? `${samples.length} steps, taus ${snap!.taus.join(', ')}` : `${2 ** (samples.length - 1)} uniform steps` });
-  }
+  // Labelled with the snapshot's own taus (the settings may have changed since it was drawn).
+  const sampler = { mode: config.mode, taus: snap?.taus ?? config.taus };
+  if (view.layers.oneStep) items.push({ colour: pal.oneStep, label: sampleLabel(sampler, 0) });
+  if (view.layers.multistep && samples.length > 1) items.push({ colour: pal.multistep, label: sampleLabel(sampler, samples.length - 1) });
   legend(ctx, items, f.x + 8, f.y + 12, pal);
   if (snap) {
     ctx.fillStyle = pal.muted;

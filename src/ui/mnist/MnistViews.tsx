@@ -4,6 +4,8 @@ import { drawLossChart } from '../../render/chartViews';
 import { drawDenoiseRows, drawDigitQualityChart, drawTrajectoryStrip } from '../../render/digitViews';
 import { digitGridCanvas, imageShape } from '../../render/digitTiles';
 import { formatT } from '../../render/sampleViews';
+import { sampleStepCounts } from '../../render/samplerLabels';
+import { METHOD_INFO, type MethodId } from '../../core/methods/settings/index';
 import { useConfig } from '../../state/configStore';
 import { useRun } from '../../state/runStore';
 import { IMAGE_TRAJECTORIES, useView } from '../../state/viewStore';
@@ -20,9 +22,11 @@ import { SampleWeightsSelect } from '../SampleWeightsSelect';
 
 const PROBE_CHOICES = [4, 9, 16, 25, 36, 49, 64];
 
-function gridTitle(index: number, taus: number[]): string {
-  if (index === 0) return 'One step: f(x_T, T)';
-  return `${index + 1} steps: τ = ${taus.slice(0, index).map(formatT).join(', ')}`;
+function gridTitle(index: number, taus: number[], mode: MethodId): string {
+  const consistency = METHOD_INFO[mode].consistency;
+  if (index === 0) return consistency ? 'One step: f(x_T, T)' : 'One step from noise';
+  const steps = sampleStepCounts({ mode, taus })[index];
+  return consistency ? `${steps} steps: τ = ${taus.slice(0, index).map(formatT).join(', ')}` : `${steps} uniform steps`;
 }
 
 function downloadGrid(index: number): void {
@@ -34,10 +38,11 @@ function downloadGrid(index: number): void {
 
 export function SampleGrids() {
   const taus = useConfig((s) => s.config.taus);
+  const mode = useConfig((s) => s.config.mode);
   return (
     <div className="mnist-grids">
       {[0, ...taus.map((_, i) => i + 1)].map((index) => (
-        <ViewCanvas key={index} id={`digits-${index}`} title={gridTitle(index, taus)} draw={sampleGridDraw(index)} deps={imageViewDeps} className="digit-grid"
+        <ViewCanvas key={index} id={`digits-${index}`} title={gridTitle(index, taus, mode)} draw={sampleGridDraw(index)} deps={imageViewDeps} className="digit-grid"
           caption={<button type="button" className="secondary" onClick={() => downloadGrid(index)}>Download grid PNG</button>} />
       ))}
     </div>
