@@ -11,6 +11,7 @@ import { machineInfo } from './lib/machine';
 import { renderMarkdown } from './lib/markdown';
 import { parseOptions, type Section } from './lib/options';
 import { computeGoals, isReferenceBlas, type TorchBlas } from './lib/goals';
+import { latestRealGpu } from './lib/realGpu';
 import type { BenchReport, Measurement } from './lib/report';
 import { round } from './lib/stats';
 import { browserSection } from './sections/browser';
@@ -164,7 +165,9 @@ for (const r of headlineRuns ?? []) {
 }
 sections.notes = notes;
 
-const goals = computeGoals(measurements, pyInfo?.blas, headlineRuns, sections.webgpu as WebgpuFusedResult | undefined);
+const realGpu = latestRealGpu();
+if (realGpu) notes.push(`Real-GPU goals from ${realGpu.file} (${realGpu.gpu}; scripts/gpu/run.sh, Node + Dawn, no browser).`);
+const goals = computeGoals(measurements, pyInfo?.blas, headlineRuns, sections.webgpu as WebgpuFusedResult | undefined, realGpu);
 const report: BenchReport = {
   version: 1, date: new Date().toISOString(), quick: opts.quick, machine, goals,
   loadAverageAtEnd: loadavg().map((x) => round(x, 2)), seconds: round(elapsedSeconds(), 1), sections, measurements, headline,

@@ -3,6 +3,7 @@
 // reference (netlib) BLAS, which is no peer for dense layers.
 import type { HeadlineRun } from '../sections/headline';
 import type { WebgpuFusedResult } from '../sections/webgpuFused';
+import type { RealGpuGoals } from './realGpu';
 import type { Measurement } from './report';
 
 export interface Goals {
@@ -20,7 +21,7 @@ export interface Goals {
   dispatchesCdHeunStepWebgpu: number | null;
   /** Largest relative difference, fused vs plain-op path, over the parity cases (losses and state). */
   fusedParityMaxRelErr: number | null;
-  /** Real-GPU throughput: null until measured on a machine with a GPU (the results file names it). */
+  /** Real-GPU steps/s: from the newest test/bench/results/realgpu-<gpu>.json (scripts/gpu/run.sh); null without one. */
   realGpuCtStepsPerSecond: number | null;
   realGpuUnetStepsPerSecond: number | null;
 }
@@ -39,6 +40,7 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
 
 export function computeGoals(
   measurements: Measurement[], blas: TorchBlas | undefined, headline: HeadlineRun[] | undefined, webgpu?: WebgpuFusedResult,
+  realGpu?: RealGpuGoals | null,
 ): Goals {
   const ok = (f: (m: Measurement) => boolean) => measurements.filter((m) => m.status === 'ok' && m.medianMs !== undefined && f(m));
   const fastest = (xs: Measurement[]) => [...xs].sort((a, b) => a.medianMs! - b.medianMs!)[0];
@@ -65,8 +67,7 @@ export function computeGoals(
     dispatchesCtStepWebgpu: webgpu?.dispatches.find((d) => d.mode === 'CT')?.fused ?? null,
     dispatchesCdHeunStepWebgpu: webgpu?.dispatches.find((d) => d.mode === 'CD-Heun')?.fused ?? null,
     fusedParityMaxRelErr: webgpu?.parityMaxRelErr ?? null,
-    // No session here has had a GPU; a run on one fills these (see NOTES.md, "Real-GPU measurement").
-    realGpuCtStepsPerSecond: null,
-    realGpuUnetStepsPerSecond: null,
+    realGpuCtStepsPerSecond: realGpu?.ctStepsPerSecond ?? null,
+    realGpuUnetStepsPerSecond: realGpu?.unetStepsPerSecond ?? null,
   };
 }
