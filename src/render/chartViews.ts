@@ -1,5 +1,6 @@
 // The live charts: loss, sample quality and the N(k) / mu(k) schedules.
 import type { Config } from '../core/config';
+import { METHOD_INFO, type MethodId } from '../core/methods/settings/index';
 import { scheduledMu, scheduledN } from '../core/cm/scheduleState';
 import { smoothSeries } from '../state/series';
 import { drawLineChart } from './lineChart';
@@ -72,8 +73,49 @@ function schedulePoints(config: Config) {
   return cache;
 }
 
+/** Title of the loss chart: only the consistency models minimise a consistency loss. */
+export function lossTitle(mode: MethodId): string {
+  return `${METHOD_INFO[mode].consistency ? 'Consistency' : METHOD_INFO[mode].label} loss (raw and smoothed)`;
+}
+
+/** Title of the schedule chart: N(k) and mu(k) are CD and CT's discretisation; the others have none. */
+export function scheduleTitle(mode: MethodId): string {
+  return mode === 'cd' || mode === 'ct' ? 'Schedules N(k) and mu(k)' : `Schedule (${METHOD_INFO[mode].label})`;
+}
+
+/**
+ * What a method has instead of CD/CT's N(k) and mu(k), or null for CD and CT. `stage` is ECT's current stage
+ * (the trainer reports it in place of N) once the run has stepped.
+ */
+export function scheduleNote(c: Config, stage: number | null): string | null {
+  const label = METHOD_INFO[c.mode].label;
+  switch (c.mode) {
+    case 'cd':
+    case 'ct':
+      return null;
+    case 'ect':
+      return `ECT has no N(k) or mu(k): its pairs are (t, r = t - Δt), Δt shrinks by q = ${c.ectQ} at each stage${stage === null ? '' : ` (stage ${stage} now)`}, and the target is the online net itself (no EMA).`;
+    case 'scd':
+    case 'sct': {
+      const H = c.scmWarmup > 0 ? c.scmWarmup : Math.max(1, Math.round(c.steps / 10));
+      return `${label} has no N(k) or mu(k): time is continuous, the target is the online net (no EMA), and after ${c.scmPretrain} diffusion pre-training steps the tangent warm-up ramps over ${H} steps.`;
+    }
+    case 'meanflow':
+      return 'MeanFlow has no N(k) or mu(k): (t, r) are drawn continuously at every step and the target is the online net (no EMA).';
+    case 'shortcut':
+      return `Shortcut models have no N(k): step sizes are d = 1/${c.shortcutM}, ..., 1 (powers of 2)${c.shortcutTargetEma > 0 ? `, target EMA ${c.shortcutTargetEma}` : ' and the target is the online net (no EMA)'}.`;
+    case 'flow':
+      return 'Flow matching has no schedule: t is drawn continuously at every step and there is no target network.';
+  }
+}
+
 export function drawScheduleChart(ctx: CanvasRenderingContext2D, w: number, h: number, pal: Palette, { run, config }: ViewInput): void {
   clear(ctx, w, h, pal);
+  const note = scheduleNote(config, run.step > 0 ? run.N : null);
+  if (note) {
+    message(ctx, w, h, note, pal);
+    return;
+  }
   const p = schedulePoints(config);
   drawLineChart(ctx, w, h, pal, {
     title: `now N = ${run.N || p.ns[0]}, mu = ${(run.N ? run.mu : p.mus[0]).toFixed(3)}`,

@@ -93,11 +93,29 @@ export function legend(ctx: CanvasRenderingContext2D, items: { colour: string; l
   }
 }
 
+/** A centred note, wrapped at word boundaries to the canvas width (a long line would be cut off). */
 export function message(ctx: CanvasRenderingContext2D, w: number, h: number, text: string, pal: Palette): void {
   ctx.fillStyle = pal.muted;
   ctx.font = '13px system-ui, sans-serif';
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.fillText(text, w / 2, h / 2);
+  const lines = wrapWords(text, Math.max(40, w - 24), (s) => ctx.measureText(s).width);
+  const lineHeight = 17;
+  lines.forEach((line, i) => ctx.fillText(line, w / 2, h / 2 + (i - (lines.length - 1) / 2) * lineHeight));
   ctx.textAlign = 'left';
+}
+
+/** Greedy word wrap: lines no wider than `width` (a single longer word keeps its own line). */
+export function wrapWords(text: string, width: number, measure: (s: string) => number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && measure(next) > width) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

@@ -1,6 +1,6 @@
 // The model at work: samples from fixed noise, trajectories with the consistency arrows, the time
 // scrubber, and the live charts.
-import { drawLossChart, drawQualityChart, drawScheduleChart } from '../render/chartViews';
+import { drawLossChart, drawQualityChart, drawScheduleChart, lossTitle, scheduleTitle } from '../render/chartViews';
 import { drawConsistencyView, drawSamplesView, drawScrubberView, type ViewInput } from '../render/sampleViews';
 import { useConfig } from '../state/configStore';
 import { useRun } from '../state/runStore';
@@ -81,9 +81,15 @@ export const ScrubberView = () => (
   <ViewCanvas id="scrubber" title="Noised data p_t and where the model maps it" draw={drawScrubberView} deps={scrubberDeps} className="wide"
     caption={<><TimeScrubber /><Layer name="pt" label="p_t" /><Layer name="mapped" label="f(x_t, t)" /></>} />
 );
-export const LossView = () => <ViewCanvas id="loss" title="Consistency loss (raw and smoothed)" draw={drawLossChart} deps={lossDeps} className="chart" />;
+export const LossView = () => {
+  const mode = useConfig((s) => s.config.mode);
+  return <ViewCanvas id="loss" title={lossTitle(mode)} draw={drawLossChart} deps={lossDeps} className="chart" />;
+};
 export const QualityView = () => <ViewCanvas id="quality" title="Sample quality: sliced Wasserstein to data" draw={drawQualityChart} deps={qualityDeps} className="chart" />;
-export const ScheduleView = () => <ViewCanvas id="schedule" title="Schedules N(k) and mu(k)" draw={drawScheduleChart} deps={scheduleDeps} className="chart" />;
+export const ScheduleView = () => {
+  const mode = useConfig((s) => s.config.mode);
+  return <ViewCanvas id="schedule" title={scheduleTitle(mode)} draw={drawScheduleChart} deps={scheduleDeps} className="chart" />;
+};
 
 export function ViewsPanel() {
   const image = useConfig((s) => s.config.dataset === 'mnist');

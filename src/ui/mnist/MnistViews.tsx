@@ -1,6 +1,6 @@
 // The page's views for digits: k-step sample grids from fixed noise, the trajectory strip, denoising of
 // real digits at the time cursor, and the loss and Frechet-distance charts.
-import { drawLossChart } from '../../render/chartViews';
+import { drawLossChart, lossTitle } from '../../render/chartViews';
 import { drawDenoiseRows, drawDigitQualityChart, drawTrajectoryStrip } from '../../render/digitViews';
 import { digitGridCanvas, imageShape } from '../../render/digitTiles';
 import { formatT } from '../../render/sampleViews';
@@ -83,7 +83,10 @@ export const DenoiseView = () => (
   <ViewCanvas id="denoise" title="Denoising real digits at time t" draw={drawDenoiseRows} deps={imageViewDeps} className="wide denoise"
     caption={<TimeCursor />} />
 );
-export const DigitLossView = () => <ViewCanvas id="loss" title="Consistency loss (raw and smoothed)" draw={drawLossChart} deps={lossDeps} className="chart" />;
+export const DigitLossView = () => {
+  const mode = useConfig((s) => s.config.mode);
+  return <ViewCanvas id="loss" title={lossTitle(mode)} draw={drawLossChart} deps={lossDeps} className="chart" />;
+};
 export const DigitQualityView = () => (
   <ViewCanvas id="digit-quality" title="Sample quality: Frechet distance to held-out digits" draw={drawDigitQualityChart} deps={qualityDeps} className="chart"
     caption={<DigitQuality />} />

@@ -6,9 +6,7 @@ import { METHOD_IDS } from '../../../src/core/methods/settings/index';
 import { methodFor } from '../../../src/core/methods/registry';
 import { drawQualityChart } from '../../../src/render/chartViews';
 import { SCORED_MULTISTEP_INDEX, sampleLabel, sampleStepCounts } from '../../../src/render/samplerLabels';
-import type { Palette } from '../../../src/render/palette';
-
-const pal = { font: '11px sans-serif' } as Palette;
+import { recordingContext, testPalette as pal } from './recordingContext';
 
 describe('sampler labels', () => {
   it('count the same steps as every method\'s own sampleBudgets', () => {
@@ -28,11 +26,7 @@ describe('sampler labels', () => {
   });
 
   it('the quality chart labels its multistep curve with the scored entry: two steps, whatever the taus', () => {
-    const texts: string[] = [];
-    const ctx = new Proxy({}, {
-      get: (_t, key) => (key === 'fillText' ? (s: string) => texts.push(s) : key === 'measureText' ? (s: string) => ({ width: 6 * s.length }) : () => undefined),
-      set: () => true,
-    }) as unknown as CanvasRenderingContext2D;
+    const { ctx, texts } = recordingContext();
     const series = (ys: number[]) => ({ xs: Float64Array.from(ys, (_, i) => 100 * (i + 1)), ys: Float64Array.from(ys), length: ys.length });
     const run = { step: 200, quality: { swd1: series([0.3, 0.2]), swd2: series([0.25, 0.15]) }, latestQuality: null };
     for (const [mode, want] of [['cd', '2 steps'], ['meanflow', '2 uniform steps']] as const) {

@@ -1,0 +1,46 @@
+// The loss and schedule charts speak of the selected method: N(k) and mu(k) are CD and CT's discretisation,
+// so the other methods' schedule chart says what they have instead, never CD's "now N = 18, mu = 0.900".
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, type Config } from '../../../src/core/config';
+import { METHOD_IDS } from '../../../src/core/methods/settings/index';
+import { drawScheduleChart, lossTitle, scheduleNote, scheduleTitle } from '../../../src/render/chartViews';
+import { wrapWords } from '../../../src/render/plot2d';
+import { recordingContext, testPalette } from './recordingContext';
+
+const draw = (config: Config, run: { step: number; N: number; mu: number }) => {
+  const { ctx, texts } = recordingContext();
+  drawScheduleChart(ctx, 380, 180, testPalette, { run, config, view: {} } as never);
+  return texts.join(' ');
+};
+
+describe('method-aware charts', () => {
+  it('CD and CT plot N(k) and mu(k); every other method says what it has instead', () => {
+    expect(draw({ ...DEFAULTS, mode: 'cd' }, { step: 10, N: 18, mu: 0.9 })).toContain('now N = 18, mu = 0.900');
+    for (const mode of METHOD_IDS.filter((m) => m !== 'cd' && m !== 'ct')) {
+      const text = draw({ ...DEFAULTS, mode }, { step: 10, N: 0, mu: 0 });
+      expect(text, mode).not.toMatch(/N = |mu = /);
+      expect(text.replace(/\s+/g, ' '), mode).toContain(scheduleNote({ ...DEFAULTS, mode }, 0));
+      expect(scheduleTitle(mode), mode).not.toContain('N(k)');
+    }
+  });
+
+  it('ECT names its current stage once the run has stepped', () => {
+    const ect: Config = { ...DEFAULTS, mode: 'ect' };
+    expect(scheduleNote(ect, 3)).toContain('stage 3 now');
+    expect(scheduleNote(ect, null)).not.toContain('stage 0');
+    expect(draw(ect, { step: 0, N: 18, mu: 0.9 })).not.toMatch(/stage \d+ now/);
+  });
+
+  it('only the consistency models have a consistency loss', () => {
+    expect(lossTitle('ct')).toBe('Consistency loss (raw and smoothed)');
+    expect(lossTitle('sct')).toBe('Consistency loss (raw and smoothed)');
+    expect(lossTitle('meanflow')).toBe('MeanFlow loss (raw and smoothed)');
+    expect(lossTitle('flow')).toBe('Flow matching loss (raw and smoothed)');
+  });
+
+  it('long notes wrap to the canvas width at word boundaries', () => {
+    const lines = wrapWords('aaa bbb ccc dddddddddd e', 7, (s) => s.length);
+    expect(lines).toEqual(['aaa bbb', 'ccc', 'dddddddddd', 'e']);
+    expect(lines.join(' ')).toBe('aaa bbb ccc dddddddddd e');
+  });
+});
