@@ -1,6 +1,8 @@
 // Names and one-line summaries of saved runs, read from the run file itself, so the settings kept with a
 // checkpoint are always the ones it was trained with (even when the page's settings changed meanwhile).
 import type { Config } from '../core/config';
+import { METHOD_INFO } from '../core/methods/settings/index';
+import { changedMethodSettings, usesDiscreteLoss } from '../core/methods/settings/summary';
 import { readSafetensors } from '../core/io/safetensors';
 import { peekRunFile } from '../core/run/runFile';
 
@@ -22,11 +24,13 @@ export function runFileSettings(bytes: ArrayBuffer): RunFileSettings {
 const DATASET_NAMES: Partial<Record<string, string>> = { mnist: 'MNIST digits', 'eight-gaussians': 'eight Gaussians', 'grid-25': '25 Gaussians', custom: 'your points' };
 
 export function runName(c: Config): string {
-  return `${String(c.mode).toUpperCase()} on ${DATASET_NAMES[c.dataset] ?? c.dataset}, seed ${c.seed}`;
+  return `${METHOD_INFO[c.mode].label} on ${DATASET_NAMES[c.dataset] ?? c.dataset}, seed ${c.seed}`;
 }
 
 export function runSummary(c: Config): string {
   const model = c.model === 'mlp' ? `MLP ${c.depth}x${c.width}` : c.model;
-  const parts = [String(c.mode).toUpperCase(), c.dataset, model, `batch ${c.batchSize}`, `lr ${c.lr}`, `N ${c.N}`, `${c.metric}`, `budget ${c.steps}`];
+  // N and the metric are CD and CT's; the other methods show their own settings that differ from the defaults.
+  const target = usesDiscreteLoss(c) ? [`N ${c.N}`, `${c.metric}`] : changedMethodSettings(c);
+  const parts = [METHOD_INFO[c.mode].label, c.dataset, model, `batch ${c.batchSize}`, `lr ${c.lr}`, ...target, `budget ${c.steps}`];
   return parts.join(' · ');
 }

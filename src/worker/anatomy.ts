@@ -2,6 +2,7 @@
 // (core/cm/stepAnatomy.ts) and, when the user applies it, reports the step like the training loop does.
 import { ConsistencyTrainer } from '../core/cm/consistencyTrainer';
 import { stepAnatomy } from '../core/cm/stepAnatomy';
+import { METHOD_INFO } from '../core/methods/settings/index';
 import { SessionError } from '../core/run/session';
 import { sampleSize } from '../core/tensorUtil';
 import { post, requireSession, status } from './context';
@@ -14,7 +15,7 @@ export async function runAnatomy(cmd: Extract<Command, { type: 'anatomy' }>): Pr
   const s = requireSession();
   if (!s.trainer || s.phase !== 'student') throw new SessionError('invalid-config', 'Anatomy of a step: the teacher is still training; there is no consistency step to show yet');
   if (!(s.trainer instanceof ConsistencyTrainer)) {
-    throw new SessionError('invalid-config', `Anatomy of a step: shown for CD and CT steps only (this run trains ${s.config.mode.toUpperCase()})`);
+    throw new SessionError('invalid-config', `Anatomy of a step: shown for CD and CT steps only (this run trains ${METHOD_INFO[s.config.mode].label})`);
   }
   const trainer = s.trainer;
   const rows = cmd.rows;

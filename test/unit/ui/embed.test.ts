@@ -66,4 +66,11 @@ describe('run summary line', () => {
     expect(line).toMatch(/^CT · moons · l2 · CT schedule N\(k\), mu\(k\)/);
     expect(line).not.toContain('teacher');
   });
+
+  it('shows no N, mu or metric for the other methods, but their changed settings and teacher', () => {
+    expect(runSummary({ ...DEFAULTS, mode: 'meanflow' })).toBe('MeanFlow · moons · mlp 4x256 · batch 256 · lr 0.005 · seed 1 · 2000 steps');
+    expect(runSummary({ ...DEFAULTS, mode: 'meanflow', mfPower: 1, jvpRoute: 'exact' })).toContain('MeanFlow weight power p = 1 · JVP route = exact (double VJP)');
+    expect(runSummary({ ...DEFAULTS, mode: 'scd', teacher: 'learned' })).toMatch(/^sCD · moons · learned teacher · mlp/);
+    for (const mode of ['ect', 'sct', 'shortcut', 'flow'] as const) expect(runSummary({ ...DEFAULTS, mode })).not.toMatch(/N = |mu = |l2/);
+  });
 });

@@ -29,6 +29,14 @@ describe('saved run descriptions', () => {
     expect(runSummary(got.config)).toBe('CD · custom · MLP 2x16 · batch 16 · lr 0.002 · N 18 · l2 · budget 2000');
   });
 
+  it('names the method as the page does and gives no N or metric where the method has none', () => {
+    const mf: Config = { ...tiny, mode: 'meanflow', mfRatio: 0.5 };
+    expect(runName(mf)).toBe('MeanFlow on moons, seed 1');
+    expect(runSummary(mf)).toBe('MeanFlow · moons · MLP 2x16 · batch 16 · lr 0.005 · MeanFlow P(r != t) = 0.5 · budget 2000');
+    expect(runName({ ...tiny, mode: 'sct' })).toBe('sCT on moons, seed 1');
+    expect(runSummary({ ...tiny, mode: 'shortcut' })).toBe('Shortcut · moons · MLP 2x16 · batch 16 · lr 0.005 · budget 2000');
+  });
+
   it('a preset run has no points; a file without settings is refused', async () => {
     const s = new TrainingSession({ ...tiny, dataset: 'moons' });
     expect(runFileSettings((await s.exportRunFile()).slice().buffer).points).toBeNull();
