@@ -35,6 +35,7 @@ export interface Config extends MethodSettings {
   beta2: number;
   adamEps: number;
   warmupSteps: number;
+  lrDecay: 'constant' | 'cosine' | 'linear';
   gradClip: number;
   batchSize: number;
   evalEma: number;
@@ -133,6 +134,7 @@ export const DEFAULTS: Config = {
   beta2: 0.999,
   adamEps: 1e-8,
   warmupSteps: 0,
+  lrDecay: 'constant',
   gradClip: 0,
   batchSize: 256,
   evalEma: 0.995,
@@ -221,6 +223,10 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   adamEps: { key: 'adamEps', kind: 'number', min: 0, max: 1, minExclusive: true, log: true, label: 'Adam epsilon', group: 'optimiser', url: 'ae',
     help: 'Passed explicitly on every backend (tfjs would otherwise use 1e-4 on WebGL).' },
   warmupSteps: { key: 'warmupSteps', kind: 'int', min: 0, max: 1_000_000, label: 'Warm-up steps', group: 'optimiser', url: 'wu', help: 'Linear learning-rate warm-up from 0.' },
+  lrDecay: { key: 'lrDecay', kind: 'enum', options: [{ value: 'constant', label: 'constant' }, { value: 'cosine', label: 'cosine to 0 at the budget' }, { value: 'linear', label: 'linear to 0 at the budget' }],
+    label: 'Learning-rate decay', group: 'optimiser', url: 'ld',
+    help: 'After the warm-up (W steps) the learning rate stays constant or falls to 0 just after the step budget B (cosine or linear); raising the budget during a run stretches the decay. Run files saved without this setting are constant.',
+    formula: '\\eta_k = \\eta\\,\\tfrac12\\bigl(1 + \\cos \\pi \\tfrac{k - W - 1}{B - W + 1}\\bigr)' },
   gradClip: { key: 'gradClip', kind: 'number', min: 0, max: 1e6, step: 0.1, label: 'Gradient clip (0 = off)', group: 'optimiser', url: 'gc', help: 'Clip the global gradient norm to this value.' },
   batchSize: { key: 'batchSize', kind: 'int', min: 1, max: 8192, label: 'Batch size', group: 'optimiser', url: 'bs', help: 'Data points per step. Default 256 for 2D: measured on moons, CD learns the same per step at 128, 256 and 512, and CT the same at 256 and 512 (worse at 128), so 256 halves the time per step of the papers\' 512.' },
   evalEma: { key: 'evalEma', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.001, label: 'Evaluation EMA', group: 'optimiser', url: 'ee',
@@ -457,7 +463,7 @@ export const ECT_LR_2D = 3e-4;
  * Settings added after run files existed, with the value a file without them meant (its architecture):
  * readers of saved configs put these under the file's own values.
  */
-export const LEGACY_VALUES: Partial<Config> = { timeConditioning: 'input', scmAdaptiveWeight: 'off' };
+export const LEGACY_VALUES: Partial<Config> = { timeConditioning: 'input', scmAdaptiveWeight: 'off', lrDecay: 'constant' };
 
 /**
  * The paper's iCT toggles in one go (iCT sections 3.1-3.5), with the doubling curriculum sized for the

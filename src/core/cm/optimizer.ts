@@ -1,8 +1,9 @@
 // Adam and RAdam on one flat parameter buffer: the update of every parameter is one kernel on cpu/wasm.
-// Warm-up and global-norm clipping happen here; per-step scalars are computed in float64 in JavaScript.
+// The lr schedule (lrSchedule.ts) and global-norm clipping happen here; per-step scalars are computed in float64 in JavaScript.
 import * as tf from '@tensorflow/tfjs';
 import { adamUpdate, adamUpdatePacked } from './flatUpdateKernels';
 import { fusedBackend, hostBackend } from '../models/hostKernel';
+import { scheduledLr, type LrDecay } from './lrSchedule';
 
 export interface OptimizerSettings {
   kind: 'adam' | 'radam';
@@ -12,6 +13,10 @@ export interface OptimizerSettings {
   /** Always explicit: tfjs on WebGL would otherwise pick 1e-4 (architecture.md section 6). */
   epsilon: number;
   warmupSteps: number;
+  /** Decay after the warm-up (lrSchedule.ts); absent = constant. */
+  decay?: LrDecay;
+  /** The update at which the decay ends (the step budget). */
+  decaySteps?: number;
   /** Global gradient-norm clip; 0 = off. */
   gradClip: number;
 }
@@ -50,10 +55,9 @@ export class FlatAdam {
     return this.moments;
   }
 
-  /** Learning rate at the next update, with linear warm-up. */
+  /** Learning rate at the next update: linear warm-up, then the schedule's decay (if any). */
   currentLr(): number {
-    const { lr, warmupSteps } = this.settings;
-    return warmupSteps > 0 ? lr * Math.min(1, (this.t + 1) / warmupSteps) : lr;
+    return scheduledLr(this.settings, this.t + 1);
   }
 
   /**

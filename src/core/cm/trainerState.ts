@@ -33,6 +33,7 @@ export abstract class TrainerState {
     this.evalEma = new FlatParams(this.layout, init, 'ema/');
     this.optimizer = new FlatAdam(this.layout.total, {
       kind: c.optimizer, lr: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.adamEps, warmupSteps: c.warmupSteps, gradClip: c.gradClip,
+      decay: c.lrDecay, decaySteps: c.steps,
     });
   }
 

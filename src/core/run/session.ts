@@ -318,7 +318,7 @@ export class TrainingSession {
     const opt = this.trainer!.optimizer;
     const settings = opt.settings;
     this.divergeNext = false;
-    opt.settings = { ...settings, lr: 1e30, warmupSteps: 0 };
+    opt.settings = { ...settings, lr: 1e30, warmupSteps: 0, decay: 'constant' };
     try {
       return this.trainer!.trainStep();
     } finally {
