@@ -1,30 +1,17 @@
-// Every training setting, generated from the schema and grouped as the papers present them.
-import { FIELD_LIST, ICT_PRESET, type ConfigKey, type FieldGroup } from '../core/config';
+// Every training setting, generated from the schema and grouped as the papers present them; the sections
+// follow the selected method (settingsGroups.ts).
+import { ICT_PRESET } from '../core/config';
 import { useConfig } from '../state/configStore';
 import { notify } from '../state/notices';
 import { FieldControl } from './FieldControl';
+import { settingsGroups } from './settingsGroups';
 
-const GROUPS: { group: FieldGroup; title: string; open: boolean; note?: string }[] = [
-  { group: 'training', title: 'Training', open: true },
-  { group: 'method', title: 'Method settings (ECT, shortcut, flow matching)', open: false },
-  { group: 'schedule', title: 'Discretisation N and target EMA mu', open: true },
-  { group: 'ict', title: 'Improved CT (iCT) options', open: false },
-  { group: 'optimiser', title: 'Optimiser', open: false },
-  { group: 'model', title: 'Model', open: false },
-  { group: 'teacher', title: 'Teacher (CD)', open: false },
-  { group: 'sampling', title: 'Sampling', open: true },
-  { group: 'advanced', title: 'Advanced: eps, T, sigma_data, rho', open: false },
-];
-
-/** Settings shown elsewhere on the page (data panel, transport, status bar). */
-const PLACED_ELSEWHERE: ConfigKey[] = ['dataset', 'pointSmoothing', 'steps', 'backend'];
-
-function fieldsOf(group: FieldGroup): ConfigKey[] {
-  return FIELD_LIST.filter((f) => f.group === group && !PLACED_ELSEWHERE.includes(f.key)).map((f) => f.key);
-}
+/** Sections whose default open state depends on the method: re-opened or closed when it changes. */
+const PER_METHOD = ['method', 'schedule'];
 
 export function ControlsPanel() {
   const applyPatch = useConfig((s) => s.applyPatch);
+  const mode = useConfig((s) => s.config.mode);
   const applyIct = () => {
     const errors = applyPatch(ICT_PRESET);
     if (errors.length > 0) notify({ kind: 'error', topic: 'preset', title: 'The iCT preset could not be applied', lines: errors });
@@ -38,24 +25,16 @@ export function ControlsPanel() {
         </button>
       </div>
       <p className="hint">Changing a setting rebuilds the model and restarts the run from step 0. Hover a setting for its formula and paper section.</p>
-      {GROUPS.map(({ group, title, open }) => (
-        <details key={group} open={open} className="group">
+      {settingsGroups(mode).map(({ group, title, open, keys }) => (
+        <details key={PER_METHOD.includes(group) ? `${group}-${mode}` : group} open={open} className="group">
           <summary>{title}</summary>
           <div className="group-fields">
-            {fieldsOf(group).map((key) => (
+            {keys.map((key) => (
               <FieldControl key={key} name={key} />
             ))}
           </div>
         </details>
       ))}
-      <details className="group" open>
-        <summary>Run</summary>
-        <div className="group-fields">
-          {fieldsOf('run').map((key) => (
-            <FieldControl key={key} name={key} />
-          ))}
-        </div>
-      </details>
     </section>
   );
 }
