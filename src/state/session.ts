@@ -7,6 +7,7 @@ import { useConfig } from './configStore';
 import type { PretrainedRole } from '../core/run/pretrained';
 import { pretrainedRoleFor, pretrainedUnavailableReason } from './configRules';
 import { notify, useNotices } from './notices';
+import { restartNotice } from './restartNotice';
 import { applyProgress, applyQuality, clearRunHistory, isSoftwareRendering, useRun } from './runStore';
 import { IMAGE_PROBES_SOFTWARE, useView, viewRequest } from './viewStore';
 import { forgetAll, loadRemembered, remember } from './backendMemory';
@@ -137,9 +138,8 @@ export class Session {
       useConfig.subscribe((s, prev) => {
         if (s.config.backend !== prev.config.backend) void this.setBackend();
         if (s.revision !== prev.revision) {
-          if (useRun.getState().step > 0 && !this.pendingResume) {
-            notify({ kind: 'info', topic: 'restart', title: 'Settings changed: the run restarted from step 0', lines: [] });
-          }
+          const step = useRun.getState().step;
+          if (step > 0 && !this.pendingResume) notify({ kind: 'info', topic: 'restart', ...restartNotice(prev.config, s.config, step) });
           void this.configure();
         }
       }),
