@@ -17,9 +17,11 @@ export const SHORTCUT_FIELDS: { [K in keyof ShortcutSettings]: NumberField<K> } 
     paper: 'Frans et al. 2025, code targets_shortcut.py' },
   shortcutBootstrap: { key: 'shortcutBootstrap', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.05, label: 'Shortcut bootstrap fraction', group: 'method', url: 'xb',
     help: 'Share of the batch trained on self-consistency (the rest is flow matching at d = 1/M). The code uses 1/8; 1/4 here because short runs see few rows per step size.',
+    formula: 'B_{\\text{boot}} = \\lfloor f B \\rfloor \\text{ rows at } 2d \\in \\{1, \\tfrac12, \\dots, \\tfrac2M\\},\\quad B - B_{\\text{boot}} \\text{ rows at } d = \\tfrac1M',
     paper: 'code train.py (bootstrap_every = 8)' },
   shortcutTargetEma: { key: 'shortcutTargetEma', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.01, label: 'Shortcut target EMA', group: 'method', url: 'xe',
     help: 'Decay of the weights that make the bootstrap targets. 0 = the online weights (recommended for short runs: an EMA target lags self-consistency); the code uses 0.999.',
+    formula: '\\theta^- \\leftarrow \\mu\\,\\theta^- + (1 - \\mu)\\,\\theta,\\quad \\mu = 0:\\ \\theta^- = \\theta',
     paper: 'code train.py; iSM (NeurIPS 2025) on the lag' },
 };
 

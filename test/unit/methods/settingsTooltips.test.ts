@@ -1,0 +1,26 @@
+// Every method's tooltip content: the method's own settings carry a formula and a paper section, and every
+// formula of the schema (settings and the mode's per-method options) typesets with KaTeX without an error.
+import katex from 'katex';
+import { describe, expect, it } from 'vitest';
+import { FIELDS, FIELD_LIST } from '../../../src/core/config';
+import { METHOD_INFO } from '../../../src/core/methods/settings/index';
+
+describe('method setting tooltips', () => {
+  it('give the target formula and the paper section of MeanFlow, shortcut, flow matching and JVP settings', () => {
+    const keys = [...new Set([...METHOD_INFO.meanflow.own, ...METHOD_INFO.shortcut.own, ...METHOD_INFO.flow.own])];
+    expect(keys.length).toBeGreaterThan(8);
+    for (const key of keys) {
+      const f = FIELDS[key];
+      expect(f.paper, key).toBeTruthy();
+      expect(f.formula, key).toBeTruthy();
+    }
+  });
+
+  it('every formula in the schema typesets', () => {
+    const formulas = [
+      ...FIELD_LIST.flatMap((f) => (f.formula ? [[f.key, f.formula]] : [])),
+      ...Object.values(METHOD_INFO).map((m) => [`mode ${m.id}`, m.formula]),
+    ];
+    for (const [name, tex] of formulas) expect(() => katex.renderToString(tex, { throwOnError: true, displayMode: true }), name).not.toThrow();
+  });
+});
