@@ -382,6 +382,9 @@ export function disabledReason(key: ConfigKey, c: Config): string | null {
       return info.consistency ? null : `${info.label} samples on a uniform grid: 1, 2, 4, ... steps (one per tau)`;
     case 'eps':
       return info.consistency ? null : `${info.label} has its own time range (no eps)`;
+    case 'sigmaData':
+      // Only while it is 0.5: a link with another value must stay editable, or the run could not be fixed.
+      return (c.mode === 'sct' || c.mode === 'scd') && c.sigmaData === 0.5 ? `${info.label} converts TrigFlow time to EDM sigma with sigma_d = 0.5 (fixed)` : null;
     case 'cNoiseConvention':
       if (c.mode === 'sct' || c.mode === 'scd') return `${info.label} feeds its TrigFlow time t to the network (scaled by 1/32)`;
       return info.consistency ? null : `${info.label} feeds its time t in [0, 1] to the network`;

@@ -37,4 +37,10 @@ describe('settings sections per method', () => {
       if (mode !== 'cd' && mode !== 'ct') for (const key of group(mode, 'schedule').keys) expect(disabledReason(key, c), `${mode} ${key}`).toMatch(/only for CD and CT/);
     }
   });
+
+  it('disable sigma_data for sCT and sCD, which fix sigma_d = 0.5, and leave it for the others', () => {
+    expect(disabledReason('sigmaData', { ...DEFAULTS, mode: 'sct' })).toMatch(/sigma_d = 0.5/);
+    expect(disabledReason('sigmaData', { ...DEFAULTS, mode: 'scd' })).toMatch(/sigma_d = 0.5/);
+    expect(disabledReason('sigmaData', { ...DEFAULTS, mode: 'ect' })).toBeNull();
+  });
 });
