@@ -47,7 +47,7 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
     help: 'Easy consistency tuning: CT started from a diffusion model (the teacher\'s weights, or a pre-fit to the exact 2D denoiser), with r = t - Delta t, Delta t shrinking stage by stage, and the online net as its own stop-gradient target.',
     formula: '\\frac{\\lVert f_\\theta(x_0 + t\\epsilon, t) - \\operatorname{sg} f_\\theta(x_0 + r\\epsilon, r)\\rVert_2}{t - r}', paper: 'Geng et al. ICLR 2025; few-step-methods.md section 3' },
   scd: { id: 'scd', label: 'sCD', available: true, teacher: 'distil', own: [...SCM_KEYS, ...JVP_KEYS], consistency: true,
-    help: 'Continuous-time consistency distillation in TrigFlow (sCM): tangent from the teacher\'s velocity, a JVP (finite difference, or exact for ReLU), tangent normalisation and warm-up; no learned adaptive weight w_phi here (short runs), and a few steps of TrigFlow diffusion training first instead of the paper\'s teacher initialisation.',
+    help: 'Continuous-time consistency distillation in TrigFlow (sCM): tangent from the teacher\'s velocity, a JVP (finite difference, or exact for ReLU), tangent normalisation and warm-up, the learned adaptive weight w_phi(t) (setting), and a few steps of TrigFlow diffusion training first instead of the paper\'s teacher initialisation.',
     formula: 'g = -\\cos^2 t\\,(\\sigma_d F_{\\theta^-} - \\tfrac{dx_t}{dt}) - r\\cos t\\sin t\\,(x_t + \\sigma_d \\tfrac{dF_{\\theta^-}}{dt})', paper: 'Lu & Song ICLR 2025, Algorithm 1' },
   sct: { id: 'sct', label: 'sCT', available: true, teacher: 'none', own: [...SCM_KEYS, ...JVP_KEYS], consistency: true,
     help: 'Continuous-time consistency training in TrigFlow (sCM): as sCD with dx_t/dt = cos t z - sin t x_0.',
