@@ -23,4 +23,8 @@ describe('method setting tooltips', () => {
     ];
     for (const [name, tex] of formulas) expect(() => katex.renderToString(tex, { throwOnError: true, displayMode: true }), name).not.toThrow();
   });
+
+  it('the mode tooltip\'s "<method>: <help>" never repeats the method\'s name', () => {
+    for (const m of Object.values(METHOD_INFO)) expect(m.help.toLowerCase().startsWith(m.label.toLowerCase()), m.id).toBe(false);
+  });
 });

@@ -53,13 +53,13 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
     help: 'Continuous-time consistency training in TrigFlow (sCM): as sCD with dx_t/dt = cos t z - sin t x_0.',
     formula: 'g = -\\cos^2 t\\,(\\sigma_d F_{\\theta^-} - \\tfrac{dx_t}{dt}) - r\\cos t\\sin t\\,(x_t + \\sigma_d \\tfrac{dF_{\\theta^-}}{dt})', paper: 'Lu & Song ICLR 2025, Algorithm 1' },
   meanflow: { id: 'meanflow', label: 'MeanFlow', available: true, teacher: 'none', own: [...MEANFLOW_KEYS, ...JVP_KEYS], consistency: false,
-    help: 'MeanFlow: the average velocity u(z_t, r, t); one step x = e - u(e, 0, 1).',
+    help: 'Mean flows: the network learns the average velocity u(z_t, r, t) over [r, t] instead of the velocity; one step x = e - u(e, 0, 1).',
     formula: 'u_{\\text{tgt}} = v - (t - r)\\,(v\\cdot\\partial_z u_\\theta + \\partial_t u_\\theta)', paper: 'Geng et al. 2025, Eq. 10' },
   shortcut: { id: 'shortcut', label: 'Shortcut', available: true, teacher: 'none', own: SHORTCUT_KEYS, consistency: false,
-    help: 'Shortcut models: flow matching at the finest step plus self-consistency, two steps of size d make one of size 2d. No teacher, no JVP.',
+    help: 'One network for every step size d: flow matching at the finest step plus self-consistency, two steps of size d make one of size 2d. No teacher, no JVP.',
     formula: 's_\\theta(x_t, t, 2d) \\approx \\operatorname{sg}\\tfrac12\\big(s_\\theta(x_t, t, d) + s_\\theta(x_t + d\\,s_\\theta(x_t,t,d), t + d, d)\\big)', paper: 'Frans et al. ICLR 2025; few-step-methods.md section 6' },
   flow: { id: 'flow', label: 'Flow matching', available: true, teacher: 'none', own: FLOW_KEYS, consistency: false,
-    help: 'Flow matching / rectified flow: the velocity v(z_t, t) regressed onto e - x; sampled with K Euler steps (one step lands near the data mean: the baseline that fails at one step).',
+    help: 'Also called rectified flow: the velocity v(z_t, t) regressed onto e - x; sampled with K Euler steps (one step lands near the data mean: the baseline that fails at one step).',
     formula: '\\lVert v_\\theta((1-t)x + t e,\\ t) - (e - x)\\rVert^2', paper: 'Lipman et al. 2023; Liu et al. 2023; few-step-methods.md section 7' },
 };
 
