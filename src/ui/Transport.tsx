@@ -2,6 +2,7 @@
 import { session } from '../state/session';
 import { etaSeconds, formatDuration } from '../state/series';
 import { useConfig } from '../state/configStore';
+import { methodPhase } from '../state/methodPhase';
 import { useRun } from '../state/runStore';
 import { shortcutOf } from './actions';
 import { FieldControl } from './FieldControl';
@@ -16,6 +17,7 @@ export function Transport() {
   const stepsPerSecond = useRun((s) => s.stepsPerSecond);
   const msPerStep = useRun((s) => s.msPerStep);
   const budget = useConfig((s) => s.config.steps);
+  const phase = useConfig((s) => methodPhase(s.config, step));
   const eta = training ? etaSeconds(step, budget, stepsPerSecond) : null;
 
   return (
@@ -50,6 +52,9 @@ export function Transport() {
           <output role="status" aria-label="Step count" className="counter-value">{step}</output>
           <span className="muted"> / {budget}</span>
         </div>
+        {phase && (
+          <div className="counter"><span className="counter-label">phase</span><span className="counter-value" aria-label="Method phase">{phase}</span></div>
+        )}
         {progressPhase === 'teacher' && (
           <div className="counter"><span className="counter-label">teacher step</span><span className="counter-value">{teacherStep}</span></div>
         )}
