@@ -1,7 +1,8 @@
 // Compare mode's runs: each is the page's settings plus a few changes written as link parameters
 // ("so=euler"), so a run is checked exactly like a shared link and fits in one. Presets are the papers'
 // ablations (Song et al. 2023, section 6 and Fig. 3; iCT section 3).
-import { FIELD_LIST, type Config, type ConfigKey } from '../../core/config';
+import { disabledReason, FIELD_LIST, type Config, type ConfigKey } from '../../core/config';
+import { METHOD_INFO } from '../../core/methods/settings/index';
 import { decodeConfig, encodeConfig } from '../urlCodec';
 
 export type Sampler = 'one' | 'multi';
@@ -51,7 +52,15 @@ export function resolveRun(base: Config, spec: RunSpec): { config: Config | null
   if (spec.sampler === 'multi' && !patch.has('ta') && base.taus.length === 0) params.set('ta', '0.585');
   if (!params.has('v')) params.set('v', '1');
   const decoded = decodeConfig(params.toString());
-  return decoded.notices.length ? { config: null, errors: decoded.notices } : { config: decoded.config, errors: [] };
+  if (decoded.notices.length) return { config: null, errors: decoded.notices };
+  // A change to a setting the run's method does not read would train the same run twice under two names
+  // (l1 vs l2 on a MeanFlow page): refuse it with the reason the settings panel gives.
+  const unused = FIELD_LIST.filter((f) => patch.has(f.url) && f.key !== 'mode')
+    .flatMap((f) => {
+      const why = disabledReason(f.key, decoded.config);
+      return why ? [`${f.label}: ${why}, so "${f.url}=${patch.get(f.url)}" would not change this ${METHOD_INFO[decoded.config.mode].label} run`] : [];
+    });
+  return unused.length ? { config: null, errors: unused } : { config: decoded.config, errors: [] };
 }
 
 /** "ODE solver = euler, Target EMA mu = 0.95": the settings of `c` that differ from `base` or that `patch` names. */

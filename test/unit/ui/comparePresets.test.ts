@@ -41,6 +41,20 @@ describe('compare presets', () => {
     expect(resolveRun(base, { patch: 'zz=1', sampler: 'one' }).errors.join(' ')).toMatch(/Unknown link parameter "zz"/);
   });
 
+  it('refuses a change the run\'s method does not read, with the reason (two runs would be the same)', () => {
+    const meanflow = { ...base, mode: 'meanflow' as const };
+    for (const id of ['metric', 'mu']) {
+      const r = resolveRun(meanflow, presetById(id)!.runs[0]);
+      expect(r.config, id).toBeNull();
+      expect(r.errors.join(' '), id).toMatch(/only for CD and CT.*would not change this MeanFlow run/);
+    }
+    const ctSolver = resolveRun(base, { patch: 'm=ct&so=euler', sampler: 'one' });
+    expect(ctSolver.errors.join(' ')).toMatch(/ODE solver: CT's target does not depend on the solver/);
+    // Presets that name the method, and changes the method reads, still work on a MeanFlow page.
+    expect(resolveRun(meanflow, presetById('mode')!.runs[0]).errors).toEqual([]);
+    expect(resolveRun(meanflow, { patch: 'fp=1', sampler: 'one' }).config!.mfPower).toBe(1);
+  });
+
   it('multistep runs always have a tau', () => {
     const noTaus = { ...base, taus: [] };
     expect(resolveRun(noTaus, { patch: '', sampler: 'multi' }).config!.taus).toEqual([0.585]);
