@@ -5,6 +5,7 @@ import { drawImageGrid } from './imageGrid';
 import { drawLineChart, type LineSeries } from './lineChart';
 import type { Palette } from './palette';
 import { clear, clipTo, drawFrame, drawPoints, message, squareFrame } from './plot2d';
+import { sampleLabel } from './samplerLabels';
 import type { ViewInput } from './sampleViews';
 
 /** Okabe-Ito colours plus a dash pattern per run, so runs stay apart with any colour vision and in print. */
@@ -62,7 +63,9 @@ export const drawRunSamples = (index: number) => (ctx: CanvasRenderingContext2D,
     return;
   }
   const f = squareFrame(0, 0, w, h, 3.6 * (r.config?.sigmaData ?? config.sigmaData));
-  drawFrame(ctx, f, pal, `${r.spec.sampler === 'multi' ? `${samples.length} steps` : 'one step'} · step ${r.snapshot.step}`);
+  // The run's own method names its steps ("2 uniform steps" for the flow methods).
+  const sampler = { mode: (r.config ?? config).mode, taus: r.snapshot.taus };
+  drawFrame(ctx, f, pal, `${sampleLabel(sampler, r.spec.sampler === 'multi' ? samples.length - 1 : 0, true)} · step ${r.snapshot.step}`);
   ctx.save();
   clipTo(ctx, f);
   drawPoints(ctx, f, r.staticData.data, pal.data, 1.2);

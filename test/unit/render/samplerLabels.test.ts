@@ -5,6 +5,8 @@ import { DEFAULTS, type Config } from '../../../src/core/config';
 import { METHOD_IDS } from '../../../src/core/methods/settings/index';
 import { methodFor } from '../../../src/core/methods/registry';
 import { drawQualityChart } from '../../../src/render/chartViews';
+import { drawRunSamples } from '../../../src/render/compareViews';
+import { useCompare } from '../../../src/state/compare/compareStore';
 import { SCORED_MULTISTEP_INDEX, sampleLabel, sampleStepCounts } from '../../../src/render/samplerLabels';
 import { recordingContext, testPalette as pal } from './recordingContext';
 
@@ -37,5 +39,17 @@ describe('sampler labels', () => {
       expect(texts.some((t) => /^(4|8) /.test(t))).toBe(false);
     }
     expect(SCORED_MULTISTEP_INDEX).toBe(1);
+  });
+
+  it('a compared run\'s sample panel names its own method\'s steps', () => {
+    const pts = new Float32Array([0, 0, 1, 1]);
+    const run = (mode: Config['mode']) => ({ spec: { patch: '', sampler: 'multi' }, config: { ...DEFAULTS, mode }, staticData: { dataShape: [2], data: pts },
+      snapshot: { samples: [pts, pts], taus: [0.585], step: 7 } });
+    for (const [mode, want] of [['meanflow', '2 uniform steps · step 7'], ['ct', '2 steps · step 7']] as const) {
+      useCompare.setState({ runs: [run(mode)] } as never);
+      const { ctx, texts } = recordingContext();
+      drawRunSamples(0)(ctx, 300, 300, pal, { config: DEFAULTS } as never);
+      expect(texts, mode).toContain(want);
+    }
   });
 });
