@@ -7,8 +7,13 @@ const methodName = (c: Config) => {
   const field = FIELDS.mode;
   return ('options' in field ? field.options.find((o) => o.value === c.mode)?.label : undefined) ?? c.mode;
 };
-/** The target decay of this run: fixed, or following a schedule. */
-const muNow = (c: Config) => (c.nSchedule === 'fixed' ? `${c.mu} in this run` : 'following the μ(k) schedule in this run');
+/** The target decay of this run: fixed, following a schedule, or the method's own (no N and μ beyond CD and CT). */
+const muNow = (c: Config) => {
+  if (c.mode === 'flow') return 'none in this run: flow matching regresses onto e − x and has no target network';
+  if (c.mode === 'shortcut') return `${c.shortcutTargetEma} in this run, the "Shortcut target EMA" setting`;
+  if (c.mode !== 'cd' && c.mode !== 'ct') return `0 in this run: ${methodName(c)}'s target is the online network under stop-gradient`;
+  return c.nSchedule === 'fixed' ? `${c.mu} in this run` : 'following the μ(k) schedule in this run';
+};
 
 export interface StopContext {
   config: Config;

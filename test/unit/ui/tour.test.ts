@@ -47,6 +47,12 @@ describe('tour stops', () => {
     expect(text('target')).toContain('0.95 in this run');
     expect(TOUR_STOPS.find((s) => s.id === 'target')!.text({ config: { ...config, nSchedule: 'ct-adaptive' }, image: false })).toContain('μ(k) schedule');
     expect(TOUR_STOPS.find((s) => s.id === 'cd-ct')!.text({ config: { ...config, mode: 'ct' }, image: false })).toContain('(CT)');
+    // Methods without CD/CT's mu say their own target, never the unused mu setting.
+    const target = (mode: typeof config.mode) => TOUR_STOPS.find((s) => s.id === 'target')!.text({ config: { ...config, mode }, image: false });
+    expect(target('meanflow')).toContain('0 in this run: MeanFlow\'s target is the online network');
+    expect(target('flow')).toContain('no target network');
+    expect(target('shortcut')).toContain('0 in this run, the "Shortcut target EMA" setting');
+    for (const mode of ['ect', 'sct', 'scd', 'meanflow', 'shortcut', 'flow'] as const) expect(target(mode), mode).not.toContain('0.95');
     expect(text('sampling')).toContain('1.2, 0.3');
     expect(text('quality')).toContain('Every 50 steps');
   });
