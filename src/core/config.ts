@@ -379,7 +379,7 @@ export function disabledReason(key: ConfigKey, c: Config): string | null {
       if (info.teacher === 'none') return `${info.label} trains without a teacher`;
       return key !== 'teacher' && c.teacher !== 'learned' ? 'only for a learned teacher' : null;
     case 'taus':
-      return info.consistency ? null : `${info.label} samples on a uniform grid: 1, 2, 4, ... steps (one per tau)`;
+      return null; // every method reads it; the flow methods only its length (methods/settings/notes.ts)
     case 'eps':
       return info.consistency ? null : `${info.label} has its own time range (no eps)`;
     case 'sigmaData':

@@ -3,6 +3,7 @@
 // after a pause in typing, since every committed change rebuilds the run.
 import { useEffect, useId, useRef, useState } from 'react';
 import { disabledReason, FIELDS, optionDisabledReason, type ConfigKey, type Field } from '../core/config';
+import { fieldNote } from '../core/methods/settings/notes';
 import { useConfig } from '../state/configStore';
 import { FieldHelp } from './FieldHelp';
 import { useExtraOptionReason } from './lpips/optionGate';
@@ -14,6 +15,7 @@ export function FieldControl({ name, compact = false }: { name: ConfigKey; compa
   const field = FIELDS[name] as Field;
   const value = useConfig((s) => s.config[name]);
   const reason = useConfig((s) => disabledReason(name, s.config));
+  const note = useConfig((s) => fieldNote(name, s.config));
   const error = useConfig((s) => s.fieldErrors[name]);
   const setField = useConfig((s) => s.setField);
   const inputId = useId();
@@ -41,6 +43,7 @@ export function FieldControl({ name, compact = false }: { name: ConfigKey; compa
         <TextInput id={inputId} field={field} value={text(value)} disabled={!!reason} describedBy={helpId} invalid={!!error} onCommit={(v) => setField(name, v)} />
       )}
       {reason && <span className="field-reason">{reason}</span>}
+      {!reason && note && <span className="field-reason">{note}</span>}
       {error && <span className="field-error" role="alert">{error}</span>}
       {open ? <FieldHelp field={field} id={helpId} value={String(value)} /> : <span id={helpId} className="visually-hidden">{field.help}</span>}
     </div>

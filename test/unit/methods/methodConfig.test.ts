@@ -2,6 +2,7 @@
 // the CLI's field parser, disable what does not apply with a reason, and modes not built yet are refused
 // with a clear message.
 import { describe, expect, it } from 'vitest';
+import { fieldNote } from '../../../src/core/methods/settings/notes';
 import { DEFAULTS, disabledReason, ECT_LR_2D, FIELDS, validateConfig, withDatasetDefaults, type Config } from '../../../src/core/config';
 import { METHOD_IDS, METHOD_INFO } from '../../../src/core/methods/settings/index';
 import { methodFor } from '../../../src/core/methods/registry';
@@ -59,7 +60,9 @@ describe('controls that do not apply are disabled with a reason', () => {
     expect(disabledReason('teacher', ect)).toBeNull();
     expect(disabledReason('teacher', { ...DEFAULTS, mode: 'shortcut' })).toMatch(/without a teacher/);
     expect(disabledReason('Pm', ect)).toBeNull(); // ECT draws t = exp(P_mean + P_std xi)
-    expect(disabledReason('taus', { ...DEFAULTS, mode: 'flow' })).toMatch(/uniform grid/);
+    expect(disabledReason('taus', { ...DEFAULTS, mode: 'flow' })).toBeNull(); // its length sets the flow methods' step counts
+    expect(fieldNote('taus', { ...DEFAULTS, mode: 'flow', taus: [2, 0.5] })).toMatch(/1, 2, 4 uniform steps/);
+    expect(fieldNote('taus', DEFAULTS)).toBeNull();
     expect(disabledReason('N', DEFAULTS)).toBeNull(); // CD as before
   });
 });
