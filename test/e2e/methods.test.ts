@@ -1,6 +1,7 @@
-// The method axis in the page: a run of each built generic method (chosen by link) trains in the worker,
-// and the quality readout shows a finite one-step SWD and flow-map error.
+// The method axis in the page: a run of each method (chosen by link) trains in the worker, and the quality
+// readout shows a finite one-step SWD and flow-map error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lossTitle, scheduleTitle } from '../../src/render/chartViews';
 import { button, startHarness, TINY, waitForReady, waitForStep, type Harness } from './harness';
 
 let h: Harness;
@@ -14,8 +15,13 @@ afterAll(async () => {
 });
 
 describe('few-step methods in the page', () => {
-  it.each(['shortcut', 'ect', 'flow'])('%s trains and reports SWD and the flow-map error', async (mode) => {
-    const page = await h.open(`m=${mode}&ev=5&${TINY}`);
+  // Every mode of the method picker, chosen by link: it trains, its numbers are finite, nothing throws, and
+  // the charts are titled for that method (CD/CT's N(k) and mu(k) only where they exist).
+  it.each(['cd', 'ct', 'ect', 'scd', 'sct', 'meanflow', 'shortcut', 'flow'] as const)('%s trains and reports SWD and the flow-map error', async (mode) => {
+    const errors: string[] = [];
+    const page = await h.context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${h.baseUrl}?m=${mode}&ev=5&${TINY}`);
     await waitForReady(page);
     await expect.poll(() => page.getByLabel('Training mode', { exact: true }).inputValue()).toBe(mode);
     await button(page, 'Train').click();
@@ -28,6 +34,10 @@ describe('few-step methods in the page', () => {
       expect(value).toBeGreaterThan(0);
     }
     await button(page, 'Pause').click();
+    const titles = await page.locator('.view-title').allTextContents();
+    expect(titles).toContain(lossTitle(mode));
+    expect(titles).toContain(scheduleTitle(mode));
+    expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
 });
