@@ -106,6 +106,10 @@ export class Autosaver {
 
   /** A checkpoint arrived; `training` says whether more will follow soon (throttled) or not (written soon). */
   offer(step: number, bytes: ArrayBuffer, training: boolean): void {
+    // Step 0 holds nothing trained (a link rebuilds it). And a rebuilt run's first checkpoint arrives before
+    // the page calls newRun(), so it would be saved under the previous run's entry: over a trained run, or
+    // as a stray "Resume run from step 0" entry (seen on MNIST, whose build is slow).
+    if (step === 0) return;
     const gapMs = training ? this.o.minIntervalMs ?? 10_000 : this.o.pausedDelayMs ?? 0;
     this.pending = { run: this.run, step, bytes, captured: this.o.capture?.(), gapMs };
     this.schedule(gapMs);

@@ -158,12 +158,25 @@ describe('Autosaver', () => {
     expect(await saver.store()).toBeNull();
   });
 
+  it('never saves a step-0 checkpoint: it would replace the trained run it arrives under', async () => {
+    const store = new MemoryRunStorage();
+    const { saver } = setup(store, { minIntervalMs: 0 });
+    saver.offer(52, bytes(10), false);
+    await vi.advanceTimersByTimeAsync(1);
+    // Settings changed: the rebuilt run's first checkpoint (step 0) comes before the page's newRun().
+    saver.offer(0, bytes(20), false);
+    await vi.advanceTimersByTimeAsync(1);
+    saver.newRun();
+    expect(store.runs.get('run-1')?.step).toBe(52);
+    expect(store.runs.size).toBe(1);
+  });
+
   it('keeps at most maxRuns, dropping the oldest saves', async () => {
     const store = new MemoryRunStorage();
     const { saver } = setup(store, { minIntervalMs: 0, maxRuns: 3, now: () => Date.now() });
     for (let run = 0; run < 5; run++) {
       if (run > 0) saver.newRun();
-      saver.offer(run, bytes(10), false);
+      saver.offer(run + 1, bytes(10), false);
       await vi.advanceTimersByTimeAsync(10);
     }
     expect([...store.runs.keys()].sort()).toEqual(['run-3', 'run-4', 'run-5']);
