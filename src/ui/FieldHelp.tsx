@@ -6,6 +6,12 @@ import { Formula } from './Formula';
 // focus moving into the tooltip would close it and drop the focus on <body>.
 const show = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v));
 
+/** The default as the control shows it: an enum's option label ("CD", "Heun"), not its link value. */
+export function defaultText(field: Field): string {
+  const value = show(DEFAULTS[field.key]);
+  return (field.kind === 'enum' ? field.options.find((o) => o.value === value)?.label : undefined) ?? value;
+}
+
 export function FieldHelp({ field, id, value }: { field: Field; id: string; value?: string }) {
   // The selected option's own help (the methods of the mode setting): what it learns, its target, its paper.
   const option = field.kind === 'enum' ? field.options.find((o) => o.value === value && o.help) : undefined;
@@ -28,7 +34,7 @@ export function FieldHelp({ field, id, value }: { field: Field; id: string; valu
         </div>
       )}
       <p className="tooltip-meta">
-        Default <code>{show(DEFAULTS[field.key])}</code>
+        Default <code>{defaultText(field)}</code>
         {field.unit ? ` ${field.unit}` : ''}
         {'kind' in field && (field.kind === 'int' || field.kind === 'number') ? ` · range ${field.minExclusive ? '(' : '['}${field.min}, ${field.max}${field.maxExclusive ? ')' : ']'}` : ''}
         {field.paper ? ` · ${field.paper}` : ''}

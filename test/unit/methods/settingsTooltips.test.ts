@@ -4,6 +4,7 @@ import katex from 'katex';
 import { describe, expect, it } from 'vitest';
 import { FIELDS, FIELD_LIST } from '../../../src/core/config';
 import { METHOD_INFO } from '../../../src/core/methods/settings/index';
+import { defaultText } from '../../../src/ui/FieldHelp';
 
 describe('method setting tooltips', () => {
   it('give the target formula and the paper section of MeanFlow, shortcut, flow matching and JVP settings', () => {
@@ -26,5 +27,13 @@ describe('method setting tooltips', () => {
 
   it('the mode tooltip\'s "<method>: <help>" never repeats the method\'s name', () => {
     for (const m of Object.values(METHOD_INFO)) expect(m.help.toLowerCase().startsWith(m.label.toLowerCase()), m.id).toBe(false);
+  });
+});
+
+describe('tooltip default', () => {
+  it('names an enum default by its label, as the control shows it', () => {
+    expect(defaultText(FIELDS.mode)).toBe('CD');
+    expect(defaultText(FIELDS.solver)).toBe('Heun');
+    expect(defaultText(FIELDS.taus)).toBe('0.585');
   });
 });
