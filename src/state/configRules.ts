@@ -1,7 +1,7 @@
 // What else must change when one setting changes, so the UI never offers a dead end: picking MNIST
 // switches the MLP to the shipped U-Net (the pretrained models are for it) with an image-sized batch and
 // learning rate, leaving it switches back, and image-only options fall away.
-import { crossFieldErrors, DEFAULTS, ECT_LR_2D, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
+import { crossFieldErrors, CT_N_SCHEDULE_2D, DEFAULTS, defaultLrSchedule, hasDefaultLrSchedule, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
 import { pretrainedModeProblem, type PretrainedRole } from '../core/run/pretrained';
 
 const IMAGE = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set());
@@ -9,10 +9,15 @@ const IMAGE = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set());
 export function withCompanions(next: Config, changed: ConfigKey): Config {
   const image = next.dataset === 'mnist';
   if (changed === 'model' && image && next.model !== 'unet' && next.teacher === 'pretrained') return { ...next, teacher: 'learned' };
-  // ECT diverges at the 2D default learning rate once Delta t is small: switch an untouched rate over and back.
   if (changed === 'mode' && !image) {
-    if (next.mode === 'ect' && next.lr === DEFAULTS.lr) return { ...next, lr: ECT_LR_2D };
-    if (next.mode !== 'ect' && next.lr === ECT_LR_2D) return { ...next, lr: DEFAULTS.lr };
+    const c = { ...next };
+    // Each mode's own lr schedule (ECT diverges at CD's rate; the other methods keep a constant 5e-3):
+    // switch an untouched schedule (some mode's default) over and back.
+    if (hasDefaultLrSchedule(c)) Object.assign(c, defaultLrSchedule(c));
+    // CT learns faster with its growing N(k) (CT_N_SCHEDULE_2D): likewise for an untouched N schedule.
+    if (c.mode === 'ct' && c.nSchedule === DEFAULTS.nSchedule) c.nSchedule = CT_N_SCHEDULE_2D;
+    if (c.mode !== 'ct' && c.nSchedule === CT_N_SCHEDULE_2D) c.nSchedule = DEFAULTS.nSchedule;
+    return c;
   }
   if (changed !== 'dataset') return next;
   const c = { ...next };
@@ -20,12 +25,13 @@ export function withCompanions(next: Config, changed: ConfigKey): Config {
     // Coming from 2D: keep a batch the user already made small and a learning rate they chose.
     c.model = IMAGE.model;
     c.batchSize = Math.min(c.batchSize, IMAGE.batchSize);
-    if (c.lr === DEFAULTS.lr) c.lr = IMAGE.lr;
+    if (hasDefaultLrSchedule(c)) Object.assign(c, defaultLrSchedule(c));
   }
   if (!image && c.model !== 'mlp') {
     c.model = 'mlp';
     if (c.batchSize === IMAGE.batchSize) c.batchSize = DEFAULTS.batchSize;
-    if (c.lr === IMAGE.lr) c.lr = DEFAULTS.lr;
+    if (hasDefaultLrSchedule(c)) Object.assign(c, defaultLrSchedule(c));
+    if (c.mode === 'ct' && c.nSchedule === DEFAULTS.nSchedule) c.nSchedule = CT_N_SCHEDULE_2D;
   }
   if (!image && c.metric === 'lpips') c.metric = 'l2';
   if (!image && c.teacher === 'pretrained') c.teacher = 'exact';

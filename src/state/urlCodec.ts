@@ -16,15 +16,39 @@ function sameValue(a: Config[ConfigKey], b: Config[ConfigKey]): boolean {
   return formatValue(a) === formatValue(b);
 }
 
+/** Settings a link leaves out when the decoder derives them from the mode (CT's N schedule, each mode's lr schedule). */
+const DERIVED_KEYS: readonly ConfigKey[] = ['nSchedule', 'lr', 'warmupSteps', 'lrDecay'];
+
+/** The config a link holding exactly `keys` of `config` decodes to (as decodeConfig, before conflict repair). */
+function decodedFrom(config: Config, keys: ReadonlySet<ConfigKey>): Config {
+  const linked = Object.fromEntries([...keys].map((k) => [k, config[k]]));
+  return withDatasetDefaults({ ...DEFAULTS, ...linked } as Config, keys);
+}
+
 /** Extra, non-config parameters (view settings) that share the query string; keys must not clash with FIELDS. */
 export type ExtraParams = Record<string, string>;
 
 /** Query string (without "?") holding only the settings that differ from the defaults. */
 export function encodeConfig(config: Config, extra: ExtraParams = {}): string {
+  const keys = new Set<ConfigKey>(FIELD_LIST.filter((f) => !sameValue(config[f.key], DEFAULTS[f.key])).map((f) => f.key));
+  // The decoder derives some settings from others (withDatasetDefaults: CT's N schedule, ECT's lr): a
+  // setting it would derive wrongly goes in even at its global default (CT with fixed N), and one it
+  // derives rightly stays out (CT with its own N schedule), so every link round-trips and stays short.
+  for (let pass = 0; pass < 4; pass++) {
+    const decoded = decodedFrom(config, keys);
+    const missing = FIELD_LIST.filter((f) => !keys.has(f.key) && !sameValue(decoded[f.key], config[f.key]));
+    if (missing.length === 0) break;
+    for (const f of missing) keys.add(f.key);
+  }
+  for (const k of DERIVED_KEYS) {
+    if (!keys.has(k)) continue;
+    keys.delete(k);
+    const decoded = decodedFrom(config, keys);
+    if (!FIELD_LIST.every((f) => sameValue(decoded[f.key], config[f.key]))) keys.add(k);
+  }
   const params = new URLSearchParams();
   for (const f of FIELD_LIST) {
-    const value = config[f.key];
-    if (!sameValue(value, DEFAULTS[f.key])) params.set(f.url, formatValue(value));
+    if (keys.has(f.key)) params.set(f.url, formatValue(config[f.key]));
   }
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   if ([...params.keys()].length === 0) return '';

@@ -3,7 +3,7 @@
 //        [--modes=cd,ct] [--seeds=1,2,3] [--budget=800] [--every=25] [--eval-count=1000] [--full]
 // The run's step budget (`steps`, which the lr decay and the N(k) schedules stretch over) is --budget unless
 // the overrides set it (e.g. {"steps":2000}: the page's budget, trained and evaluated only to --budget).
-import { validateConfig, type Config } from '../../src/core/config';
+import { validateConfig, withDatasetDefaults, type Config } from '../../src/core/config';
 import { useBackend } from './lib/nodeBackend';
 import { stepsToQuality } from './lib/stepsToQuality';
 
@@ -18,8 +18,10 @@ await useBackend('wasm');
 for (const dataset of flag('datasets', 'moons,eight-gaussians').split(',')) {
   for (const mode of flag('modes', 'cd,ct').split(',')) {
     for (const seed of flag('seeds', '1,2,3').split(',').map(Number)) {
-      const { config, errors } = validateConfig({ steps: budget, ...overrides, dataset, mode, seed } as Record<string, unknown>);
+      const given = { steps: budget, ...overrides, dataset, mode, seed };
+      const { config: parsed, errors } = validateConfig(given as Record<string, unknown>);
       if (errors.length) throw new Error(errors.join('; '));
+      const config = withDatasetDefaults(parsed, new Set(Object.keys(given))); // as the page and the CLI
       const r = await stepsToQuality(config, { budget, evalEvery: every, evalCount, full: args.includes('--full') });
       const at = (k: number) => r.curve.find((p) => p.step === k)?.swd1 ?? null;
       const round = (v: number | null) => (v === null ? null : Math.round(v * 10000) / 10000);

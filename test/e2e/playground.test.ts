@@ -144,6 +144,8 @@ describe('playground in Chromium with software WebGPU', () => {
   it('a shared link restores the same settings', async () => {
     const page = await h.open(TINY);
     await page.getByLabel('Training mode', { exact: true }).selectOption('ct');
+    // CT's own default is the growing N(k) (CT_N_SCHEDULE_2D); a fixed N is a choice the link must carry.
+    await page.getByLabel('N schedule', { exact: true }).selectOption('fixed');
     const n = page.getByLabel('N', { exact: true });
     await n.fill('12');
     await n.press('Enter');

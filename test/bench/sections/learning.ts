@@ -1,7 +1,7 @@
 // Steps to quality at the page's defaults: for moons and eight-gaussians, CD-Heun and CT, three seeds, the
 // first evaluated step at which one-step SWD <= 1.5x the teacher ODE's SWD (Node WASM, the CLI's backend),
 // and the training seconds it took. The headline section measures the same level in Chromium.
-import { DEFAULTS, type Config, type DatasetName } from '../../../src/core/config';
+import { DEFAULTS, withDatasetDefaults, type Config, type DatasetName } from '../../../src/core/config';
 import { log } from '../lib/log';
 import { useBackend } from '../lib/nodeBackend';
 import { round } from '../lib/stats';
@@ -48,7 +48,8 @@ export async function learningSection(quick: boolean): Promise<LearningResult> {
   for (const dataset of datasets) {
     for (const { mode, over } of MODES) {
       for (const seed of seeds) {
-        const c: Config = { ...DEFAULTS, dataset, seed, ...over };
+        // What the page runs for this mode (e.g. CT's own N schedule), not the bare DEFAULTS object.
+        const c: Config = withDatasetDefaults({ ...DEFAULTS, dataset, seed, ...over }, new Set(['dataset', 'seed', ...Object.keys(over)]));
         const r = await stepsToQuality(c, { budget, evalEvery, evalCount, factor: QUALITY_FACTOR });
         const last = r.curve[r.curve.length - 1];
         rows.push({ dataset, mode, seed, steps: r.steps, trainSeconds: round(r.trainSeconds, 2), swdTeacher: round(r.swdTeacher, 4), finalSwd1: round(last?.swd1 ?? Number.NaN, 4) });

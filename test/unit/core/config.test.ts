@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../../src/cli/args';
-import { DEFAULTS, FIELDS, FIELD_LIST, crossFieldErrors, disabledReason, LEGACY_VALUES, optionDisabledReason, parseField, validateConfig } from '../../../src/core/config';
+import { parseArgs, resolveConfig } from '../../../src/cli/args';
+import { CT_N_SCHEDULE_2D, DEFAULTS, FIELDS, FIELD_LIST, crossFieldErrors, disabledReason, LEGACY_VALUES, optionDisabledReason, parseField, validateConfig, withDatasetDefaults } from '../../../src/core/config';
 
 describe('config schema', () => {
   it('every field has a default, a unique URL key, a label and help text', () => {
@@ -62,6 +62,14 @@ describe('config schema', () => {
     expect(disabledReason('solver', { ...DEFAULTS, mode: 'cd' })).toBeNull();
     expect(optionDisabledReason('metric', 'lpips', DEFAULTS)).toBe('images only');
     expect(optionDisabledReason('metric', 'lpips', { ...DEFAULTS, dataset: 'mnist', model: 'unet' })).toBeNull();
+  });
+
+  it('CT on 2D data defaults to its growing N(k) (CLI and links), unless a schedule is given; CD and digits keep fixed N', () => {
+    const cli = (...argv: string[]) => resolveConfig(parseArgs(['train', ...argv]).config);
+    expect(cli('--mode', 'ct').nSchedule).toBe(CT_N_SCHEDULE_2D);
+    expect(cli('--mode', 'ct', '--n-schedule', 'fixed').nSchedule).toBe('fixed');
+    expect(cli('--mode', 'cd').nSchedule).toBe('fixed');
+    expect(withDatasetDefaults({ ...DEFAULTS, mode: 'ct', dataset: 'mnist' }, new Set(['mode', 'dataset'])).nSchedule).toBe('fixed');
   });
 
   it('offers time conditioning of the MLP as a setting (URL key, CLI flag); older saved configs mean input-only', () => {

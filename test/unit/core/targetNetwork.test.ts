@@ -23,7 +23,7 @@ const dataset = presetDataset('moons', 0.5);
 const data = { dataShape: [2], sample: dataset.sample };
 
 function makeTrainer(overrides: Partial<Config>, distance: DistanceFn) {
-  const config: Config = { ...DEFAULTS, width: 16, depth: 2, timeFeatures: 8, batchSize: 16, N: 10, lr: 1e-2, ...overrides };
+  const config: Config = { ...DEFAULTS, width: 16, depth: 2, timeFeatures: 8, batchSize: 16, N: 10, lr: 1e-2, warmupSteps: 0, lrDecay: 'constant', ...overrides };
   const net = createMlp({ kind: 'mlp', dataShape: [2], width: config.width, depth: config.depth, activation: config.activation, timeFeatures: config.timeFeatures });
   return new ConsistencyTrainer({ config, net, data, distance, teacher: new MixtureDenoiser(dataset.mixture) });
 }

@@ -72,7 +72,7 @@ describe('ECT learning rate companion (2D)', () => {
     const toEct = withCompanions({ ...DEFAULTS, mode: 'ect' }, 'mode');
     expect(toEct.lr).toBe(ECT_LR_2D);
     expect(withCompanions({ ...toEct, mode: 'cd' }, 'mode').lr).toBe(DEFAULTS.lr);
-    expect(withCompanions({ ...DEFAULTS, mode: 'ect', lr: 0.01 }, 'mode').lr).toBe(0.01); // a chosen rate stays
+    expect(withCompanions({ ...DEFAULTS, mode: 'ect', lr: 0.02 }, 'mode').lr).toBe(0.02); // a chosen rate stays
   });
 
   it('the CLI and links get it too unless --lr is given', () => {

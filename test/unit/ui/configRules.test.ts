@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossFieldErrors, DEFAULTS, type Config } from '../../../src/core/config';
+import { crossFieldErrors, CT_N_SCHEDULE_2D, DEFAULTS, type Config } from '../../../src/core/config';
 import { newConflicts, pretrainedRoleFor, pretrainedUnavailableReason, withCompanions } from '../../../src/state/configRules';
 
 describe('companion settings', () => {
@@ -25,6 +25,18 @@ describe('companion settings', () => {
     const next = withCompanions({ ...image, dataset: 'moons' }, 'dataset');
     expect([next.model, next.metric, next.teacher]).toEqual(['mlp', 'l2', 'exact']);
     expect(crossFieldErrors(next)).toEqual([]);
+  });
+
+  it('switching to CT picks its growing N(k) unless the user chose a schedule, and leaving CT restores fixed N', () => {
+    const ct = withCompanions({ ...DEFAULTS, mode: 'ct' }, 'mode');
+    expect(ct.nSchedule).toBe(CT_N_SCHEDULE_2D);
+    expect(withCompanions({ ...ct, mode: 'cd' }, 'mode').nSchedule).toBe('fixed');
+    expect(withCompanions({ ...DEFAULTS, mode: 'ct', nSchedule: 'ict-doubling' }, 'mode').nSchedule).toBe('ict-doubling');
+    expect(withCompanions({ ...DEFAULTS, mode: 'cd', nSchedule: 'ict-doubling' }, 'mode').nSchedule).toBe('ict-doubling');
+    // A CT run on digits keeps fixed N (the shipped CT model's); back on 2D data it gets CT's own schedule.
+    expect(withCompanions({ ...DEFAULTS, mode: 'ct', dataset: 'mnist' }, 'mode').nSchedule).toBe('fixed');
+    expect(withCompanions({ ...DEFAULTS, mode: 'ct', dataset: 'moons', model: 'unet' }, 'dataset').nSchedule).toBe(CT_N_SCHEDULE_2D);
+    expect(withCompanions({ ...DEFAULTS, mode: 'ct', dataset: 'eight-gaussians' }, 'dataset').nSchedule).toBe('fixed');
   });
 
   it('reports only conflicts a change introduces', () => {

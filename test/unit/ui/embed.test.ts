@@ -57,7 +57,7 @@ describe('embed view names', () => {
 
 describe('run summary line', () => {
   it('shows the method, data, target and optimiser settings', () => {
-    expect(runSummary(DEFAULTS)).toBe('CD · moons · exact teacher, Heun · l2 · N = 18 · mu = 0.9 · mlp 4x256 · batch 256 · lr 0.005 · seed 1 · 2000 steps');
+    expect(runSummary(DEFAULTS)).toBe('CD · moons · exact teacher, Heun · l2 · N = 18 · mu = 0.9 · mlp 4x256 · batch 256 · lr 0.01 · seed 1 · 2000 steps');
   });
 
   it('leaves out the teacher for CT and names a curriculum instead of a fixed N', () => {
@@ -68,7 +68,7 @@ describe('run summary line', () => {
   });
 
   it('shows no N, mu or metric for the other methods, but their changed settings and teacher', () => {
-    expect(runSummary({ ...DEFAULTS, mode: 'meanflow' })).toBe('MeanFlow · moons · mlp 4x256 · batch 256 · lr 0.005 · seed 1 · 2000 steps');
+    expect(runSummary({ ...DEFAULTS, mode: 'meanflow' })).toBe('MeanFlow · moons · mlp 4x256 · batch 256 · lr 0.01 · seed 1 · 2000 steps');
     expect(runSummary({ ...DEFAULTS, mode: 'meanflow', mfPower: 1, jvpRoute: 'exact' })).toContain('MeanFlow weight power p = 1 · JVP route = exact (double VJP)');
     expect(runSummary({ ...DEFAULTS, mode: 'scd', teacher: 'learned' })).toMatch(/^sCD · moons · learned teacher · mlp/);
     for (const mode of ['ect', 'sct', 'shortcut', 'flow'] as const) expect(runSummary({ ...DEFAULTS, mode })).not.toMatch(/N = |mu = |l2/);

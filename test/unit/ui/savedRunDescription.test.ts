@@ -32,9 +32,9 @@ describe('saved run descriptions', () => {
   it('names the method as the page does and gives no N or metric where the method has none', () => {
     const mf: Config = { ...tiny, mode: 'meanflow', mfRatio: 0.5 };
     expect(runName(mf)).toBe('MeanFlow on moons, seed 1');
-    expect(runSummary(mf)).toBe('MeanFlow · moons · MLP 2x16 · batch 16 · lr 0.005 · MeanFlow P(r != t) = 0.5 · budget 2000');
+    expect(runSummary(mf)).toBe('MeanFlow · moons · MLP 2x16 · batch 16 · lr 0.01 · MeanFlow P(r != t) = 0.5 · budget 2000');
     expect(runName({ ...tiny, mode: 'sct' })).toBe('sCT on moons, seed 1');
-    expect(runSummary({ ...tiny, mode: 'shortcut' })).toBe('Shortcut · moons · MLP 2x16 · batch 16 · lr 0.005 · budget 2000');
+    expect(runSummary({ ...tiny, mode: 'shortcut' })).toBe('Shortcut · moons · MLP 2x16 · batch 16 · lr 0.01 · budget 2000');
   });
 
   it('a preset run has no points; a file without settings is refused', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, FIELD_LIST, type Config } from '../../../src/core/config';
+import { CT_N_SCHEDULE_2D, DEFAULTS, FIELD_LIST, type Config } from '../../../src/core/config';
 import { decodeConfig, encodeConfig } from '../../../src/state/urlCodec';
 
 const withChanges = (patch: Partial<Config>): Config => ({ ...DEFAULTS, taus: [...DEFAULTS.taus], ...patch });
@@ -10,10 +10,20 @@ describe('URL codec', () => {
   });
 
   it('encodes only the non-default settings, under their url keys, after the version', () => {
-    const q = encodeConfig(withChanges({ mode: 'ct', width: 16, taus: [2, 0.5] }));
+    // CT's own N schedule (CT_N_SCHEDULE_2D) follows from m=ct, so it is not written either.
+    const q = encodeConfig(withChanges({ mode: 'ct', nSchedule: CT_N_SCHEDULE_2D, width: 16, taus: [2, 0.5] }));
     expect(q).toBe('v=1&m=ct&mw=16&ta=2%2C0.5');
     const keys = [...new URLSearchParams(q).keys()];
     expect(keys).toEqual(['v', 'm', 'mw', 'ta']);
+  });
+
+  it('writes a setting at its global default when the mode would pick another one (CT with fixed N; ECT at the CD lr)', () => {
+    expect(decodeConfig('?v=1&m=ct').config.nSchedule).toBe(CT_N_SCHEDULE_2D);
+    const fixed = withChanges({ mode: 'ct', nSchedule: 'fixed' });
+    expect(encodeConfig(fixed)).toBe('v=1&m=ct&ns=fixed');
+    expect(decodeConfig(`?${encodeConfig(fixed)}`).config).toEqual(fixed);
+    const ect = withChanges({ mode: 'ect', lr: DEFAULTS.lr });
+    expect(decodeConfig(`?${encodeConfig(ect)}`).config).toEqual(ect);
   });
 
   it('round-trips every kind of setting', () => {
