@@ -5,6 +5,7 @@
 // ("cm-playground/weights@1": one parameter list, e.g. the shipped models); refuses every other version.
 import { version as PROJECT_VERSION } from '../../../package.json';
 import { DEFAULTS, LEGACY_VALUES, validateConfig, type Config } from '../config';
+import { METHOD_INFO } from '../methods/settings/index';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../io/safetensors';
 import { RunFileError, checkFinite, counter, jsonObject, rngState } from './runFileChecks';
 import { toFloat32 } from '../io/tensor';
@@ -146,8 +147,8 @@ function specMismatch(a: NetworkSpec, b: NetworkSpec): string | null {
   if (ka === kb) return null;
   const diffs: string[] = [];
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    const va = JSON.stringify((a as unknown as Record<string, unknown>)[key]);
-    const vb = JSON.stringify((b as unknown as Record<string, unknown>)[key]);
+    const va = JSON.stringify((a as unknown as Record<string, unknown>)[key]) ?? 'none';
+    const vb = JSON.stringify((b as unknown as Record<string, unknown>)[key]) ?? 'none';
     if (va !== vb) diffs.push(`${key}: file ${va}, model ${vb}`);
   }
   return diffs.join('; ');
@@ -187,7 +188,8 @@ export function peekRunFile(bytes: Uint8Array): { format: string; spec: NetworkS
 export function decodeRunFile(bytes: Uint8Array, net: NetworkDef, student: readonly ParamInfo[] = net.params): RunFileContents {
   const { format, spec, config, configErrors } = peekRunFile(bytes);
   const mismatch = specMismatch(spec, net.spec);
-  if (mismatch) throw new RunFileError(`the weights are for a different model (${mismatch})`);
+  // Name the file's method: networks of different methods differ in their inputs (MeanFlow's r, shortcut's d).
+  if (mismatch) throw new RunFileError(`the weights are for a different model (${mismatch})${config ? `: they come from a ${METHOD_INFO[config.mode].label} run` : ''}`);
   const { tensors, metadata: meta } = readSafetensors(bytes);
   const own = net.params.length; // student[own..]: the method's pieces
   if (format === WEIGHTS_FORMAT) {
