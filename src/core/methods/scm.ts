@@ -8,7 +8,8 @@
 // t/32; its two pieces ride after the network's parameters (extraParams, methodParams.ts), so Adam, the EMAs,
 // checkpoints and run files carry them. At its optimum e^{w*(t)} = D / E[|F - F^- - g|^2 | t]: every time
 // contributes about equally. The loss reported is the unweighted 1/D |F - F^- - g|^2 (the objective is
-// negative at its optimum); the gradient is the objective's. One departure from the paper: the consistency
+// negative at its optimum); the gradient is the objective's. Off by default: on short 2D runs it made sCD
+// worse and sCT mixed (numbers in the setting's help). One departure from the paper: the consistency
 // loss starts after `scmPretrain` steps of TrigFlow diffusion training (Eq. 4) on the same target velocity,
 // standing in for its initialisation from a trained teacher (sheet §4.5 suggests it for sCT); w_phi is held
 // at 0 during those steps.
