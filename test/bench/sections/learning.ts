@@ -70,7 +70,7 @@ export async function learningSection(quick: boolean): Promise<LearningResult> {
   const d = DEFAULTS;
   return {
     setup: { backend: 'node wasm', budget, evalEvery, evalCount, factor: QUALITY_FACTOR,
-      defaults: { lr: d.lr, batchSize: d.batchSize, width: d.width, depth: d.depth, N: d.N, mu: d.mu, evalEma: d.evalEma, nSchedule: d.nSchedule } },
+      defaults: { lr: d.lr, warmupSteps: d.warmupSteps, lrDecay: d.lrDecay, batchSize: d.batchSize, width: d.width, depth: d.depth, N: d.N, mu: d.mu, evalEma: d.evalEma, nSchedule: d.nSchedule } }, // CD's; CT uses CT_N_SCHEDULE_2D
     rows, summary,
   };
 }
