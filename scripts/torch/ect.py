@@ -79,9 +79,15 @@ def load_start(a, pl, teacher_path):
         return P, ema, moments, int(meta['stepsDone']), int(meta.get('adamStep', '0')), json.loads(meta['plan']), 'state file'
     if a.resume:
         raise SystemExit(f'--resume: no ECT state at {a.state} (start a run without --resume first)')
-    W, _ = read_safetensors(teacher_path)
+    W, meta = read_safetensors(a.init or teacher_path)
+    if a.init and meta.get('role') != 'ect':
+        raise SystemExit(f'--init: {a.init} is not an ECT weights file (role {meta.get("role")!r})')
     P = {k: W[k].clone().requires_grad_(True) for k, _ in pl}
-    return P, {k: v.detach().clone() for k, v in P.items()}, {}, 0, 0, None, 'shipped teacher'
+    start = 'shipped teacher'
+    if a.init:  # name the run that made the file, so the shipped metadata tells the whole recipe
+        start = {'file': a.init, 'trainedBy': meta.get('trainedBy'), 'stepsDone': json.loads(meta['config']).get('stepsDone'),
+                 'plan': json.loads(meta['config']).get('plan')}
+    return P, {k: v.detach().clone() for k, v in P.items()}, {}, 0, 0, None, start
 
 
 def train_ect(a, ctx):
@@ -109,7 +115,7 @@ def train_ect(a, ctx):
     def save(steps_done):
         cfg = dict(vars(a), stepsDone=steps_done, plan=plan, algorithm='ECT', parameterisation='unshifted EDM (f(x, 0) = x)',
                    tMid=0.821, eps=EPS, T=T_MAX, optimizer='adam', shipped='ema', startedFrom=source,
-                   init='public/pretrained/mnist-teacher.safetensors (EMA)')
+                   init='previous ECT run (startedFrom)' if a.init else 'public/pretrained/mnist-teacher.safetensors (EMA)')
         meta = ctx['metadata']('ect', spec, cfg, started)
         save_params(a.out, pl, ema, meta)
         save_params(os.path.join(a.ckpt_dir, f'ect-{steps_done:05d}.safetensors'), pl, ema, meta)
@@ -161,6 +167,7 @@ def add_ect_parser(sub, PRE, STATE_DIR):
     e.add_argument('--last-stage', type=int, default=7, help='stage the planned steps end in (7: dt/t = n(t)/256)')
     e.add_argument('--stage-steps', type=int, default=0, help='steps per stage (0: spread over --steps)')
     e.add_argument('--seed', type=int, default=3)
+    e.add_argument('--init', default='', help='start from this ECT weights file (a checkpoint) instead of the teacher; fresh Adam')
     e.add_argument('--resume', action='store_true', help='continue from --state (online, EMA, Adam, step, stage plan)')
     e.add_argument('--max-minutes', type=float, default=0, help='stop early after this wall time (0 = never)')
     e.add_argument('--out', default=os.path.join(PRE, 'mnist-ect.safetensors'), help='the shipped (EMA) weights file')
