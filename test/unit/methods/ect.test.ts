@@ -42,13 +42,20 @@ describe('ECT schedule and loss (sheet section 3.6)', () => {
     expect(ectRowLoss(sq, [1], [0.5], 0.03).dataSync()[0]).toBeCloseTo(0.6636021, 6);
   });
 
-  it('stages: the budget after the pre-fit split into 8, or a given stage length', () => {
+  it('stages: the budget after the pre-fit split into 8 (steps per stage 0), or a given stage length', () => {
     const c = { ...DEFAULTS, steps: 2000, ectStageSteps: 0 };
     expect(ectStage(c, 299, 300)).toBe(0);
     expect(ectStage(c, 300 + 212, 300)).toBe(0);
     expect(ectStage(c, 300 + 213, 300)).toBe(1);
     expect(ectStage(c, 1999, 300)).toBe(7);
     expect(ectStage({ ...c, ectStageSteps: 100 }, 250, 0)).toBe(2);
+  });
+
+  it('the default schedule is one stage at q = 8: the paper\'s stage-2 Delta t for the whole run', () => {
+    const c = { ...DEFAULTS, steps: 1_000_000 };
+    expect(ectStage(c, c.steps - 1, c.ectPrefitSteps)).toBe(0);
+    const stage2 = GOLDEN_DT.find(([q, s]) => q === 2 && s === 2)![2];
+    ts.forEach((t, i) => expect((t - ectR(t, ectStage(c, 5000, 300), c.ectQ, c.ectK, c.ectB)) / stage2[i]).toBeCloseTo(1, 5));
   });
 
   it('t = exp(P_mean + P_std xi) has the golden quantiles (-1.1, 2.0)', () => {

@@ -28,7 +28,7 @@ const BASE: Partial<Config> = {
 // the default route (central difference at h = 0.01): measured 6e-7 relative from torch's exact JVP here.
 const RUNS: Record<string, Partial<Config>> = {
   // A budget of 12 steps: the continued step goes past it, so ECT's stage length and sCM's warm-up are pinned.
-  ect: { mode: 'ect', ectPrefitSteps: 4, steps: 12 },
+  ect: { mode: 'ect', ectPrefitSteps: 4, steps: 12, ectQ: 2, ectStageSteps: 0 }, // the paper's stages over the budget
   'ect-prefit': { mode: 'ect' },
   flow: { mode: 'flow', flowTimeSampling: 'logit-normal' },
   shortcut: { mode: 'shortcut', shortcutM: 8, shortcutTargetEma: 0.9 },
