@@ -1,5 +1,5 @@
-// MNIST in the page, on software WebGPU: switching the dataset shows the shipped pretrained model's
-// one-step digits at once, and the tiny U-Net trains a few steps. A default U-Net call costs about a
+// MNIST in the page, on software WebGPU: switching the dataset (or an ECT link) shows the shipped pretrained
+// model's one-step digits at once, and the tiny U-Net trains a few steps. A default U-Net call costs about a
 // second per digit here, so grids hold 4 digits (_ip=4), no trajectories (_tr=0), and batches of 2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -51,6 +51,25 @@ function neighbourDifference(pixels: number[]): number {
   return sum / count;
 }
 
+/** Waits for the shipped `role` model, then checks its one-step grid holds digits (values and the drawn canvas). */
+async function expectShippedDigits(page: Page, role: string): Promise<void> {
+  await expect.poll(() => pretrainedStatus(page).textContent(), { timeout: SLOW, interval: 500 })
+    .toContain(`Showing the shipped pretrained ${role} model`);
+  const digits = await oneStepSamples(page);
+  expect(digits.length).toBe(4 * 784);
+  // Digits: mostly background at -1, bright strokes (not a blank image), smooth (not noise).
+  const background = digits.filter((v) => v < -0.9).length / digits.length;
+  expect(Math.min(...digits)).toBeLessThan(-0.99);
+  expect(Math.max(...digits)).toBeGreaterThan(0.5);
+  expect(background).toBeGreaterThan(0.5);
+  expect(background).toBeLessThan(0.97);
+  expect(neighbourDifference(digits)).toBeLessThan(0.35);
+
+  // The render loop draws the grid on its next frame.
+  await expect.poll(async () => (await canvasTones(page, 'digits-0')).bright).toBeGreaterThan(0.01);
+  expect((await canvasTones(page, 'digits-0')).dark).toBeGreaterThan(0.2);
+}
+
 describe('MNIST mode in Chromium with software WebGPU', () => {
   it('picking mnist in the Dataset select shows the pretrained CD model\'s one-step digits', async () => {
     const page = await h.open(LIGHT);
@@ -61,21 +80,15 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     expect(await page.getByLabel('Batch size', { exact: true }).inputValue()).toBe('2');
     await page.getByRole('note', { name: 'Image backend note' }).getByText('the U-Net brings its own', { exact: false }).waitFor();
 
-    await expect.poll(() => pretrainedStatus(page).textContent(), { timeout: SLOW, interval: 500 })
-      .toContain('Showing the shipped pretrained CD model');
-    const digits = await oneStepSamples(page);
-    expect(digits.length).toBe(4 * 784);
-    // Digits: mostly background at -1, bright strokes (not a blank image), smooth (not noise).
-    const background = digits.filter((v) => v < -0.9).length / digits.length;
-    expect(Math.min(...digits)).toBeLessThan(-0.99);
-    expect(Math.max(...digits)).toBeGreaterThan(0.5);
-    expect(background).toBeGreaterThan(0.5);
-    expect(background).toBeLessThan(0.97);
-    expect(neighbourDifference(digits)).toBeLessThan(0.35);
+    await expectShippedDigits(page, 'CD');
+    await page.close();
+  });
 
-    // The render loop draws the grid on its next frame.
-    await expect.poll(async () => (await canvasTones(page, 'digits-0')).bright).toBeGreaterThan(0.01);
-    expect((await canvasTones(page, 'digits-0')).dark).toBeGreaterThan(0.2);
+  it('an ECT link on mnist shows the pretrained ECT model\'s one-step digits', async () => {
+    const page = await h.open(`d=mnist&m=ect&${LIGHT}`);
+    await waitForReady(page);
+    expect(await page.getByLabel('Teacher', { exact: true }).inputValue()).toBe('pretrained');
+    await expectShippedDigits(page, 'ECT');
     await page.close();
   });
 

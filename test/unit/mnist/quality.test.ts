@@ -5,10 +5,13 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consistencyFunction } from '../../../src/core/cm/consistencyFunction';
+import { DEFAULTS, type Config } from '../../../src/core/config';
 import { mnistSplit, mnistTensor } from '../../../src/core/data/mnist';
 import { loadDigitClassifier, type DigitClassifier } from '../../../src/core/metrics/digitClassifier';
 import { classifyDigits, digitFeatureStats, digitQuality, type DigitQuality } from '../../../src/core/metrics/digitQuality';
 import { frechetFromStats, type FeatureStats } from '../../../src/core/metrics/frechet';
+import { ectMethod } from '../../../src/core/methods/ect';
+import type { MethodContext } from '../../../src/core/methods/types';
 import { createUnet, unetPresets } from '../../../src/core/models/unet';
 import { paramsFromTensors, readNetworkWeights } from '../../../src/core/models/weights';
 import { Rng } from '../../../src/core/rng';
@@ -26,12 +29,14 @@ const LN10 = Math.log(10);
 // it cannot fail usefully (noise scores 0.9995, the blobs 0.72, the shipped CD model 0.75).
 // Measured with 100 samples, seed 11 (scripts/torch/README.md), for the models shipped before session 3 (the CD model
 // since then scores FD 165 with 1,000 samples in PyTorch, better than the bound needs): CD FD 293, entropy 2.04;
-// CT FD 970, entropy 1.27.
+// CT FD 970, entropy 1.27. The shipped ECT model (page sampler, tau = 0.821): FD 262 one-step, 182 two-step.
 // Bounds: where the FD sits between floor and blob ceiling (0 = real digits, 1 = blobs), and the label entropy
 // as a fraction of the real digits' (0 = one class only).
 const BOUNDS = {
   cd: { maxFdPosition: 0.2, minEntropyFraction: 0.8 }, // measured 0.12 and 0.89
   ct: { maxFdPosition: 0.5, minEntropyFraction: 0.45 }, // measured 0.40 and 0.55
+  // ECT (1,400 steps from the teacher; PyTorch, 1,000 samples: FD 209 one-step, 136 two-step): one step, two steps
+  ect: [{ maxFdPosition: 0.15, minEntropyFraction: 0.85 }, { maxFdPosition: 0.11, minEntropyFraction: 0.82 }], // measured 0.106 / 0.94 and 0.073 / 0.91
 };
 
 let classifier: DigitClassifier;
@@ -59,6 +64,29 @@ async function oneStepQuality(weights: Float32Array[]): Promise<DigitQuality> {
   const q = await digitQuality(classifier, samples, heldOut);
   tf.dispose([samples, ...params]);
   return q;
+}
+
+/**
+ * ECT's one-step f(T z, T) and two-step f(x + tau z', tau) samples of a default U-Net with these weights, drawn by
+ * the page's own ECT sampler (its f is unshifted: f(x, 0) = x), clipped to the image range.
+ */
+async function ectQuality(weights: Float32Array[], tau: number): Promise<DigitQuality[]> {
+  const net = createUnet(unetPresets.default);
+  const params = weights.map((v, i) => tf.tensor(v, net.params[i].shape));
+  const config: Config = { ...DEFAULTS, dataset: 'mnist', model: 'unet', mode: 'ect', teacher: 'pretrained', taus: [tau] };
+  // sample() reads only the config, the network and the data shape
+  const ctx = { config, net, dataShape: [28, 28, 1], data: null, teacher: null, exact: null } as unknown as MethodContext;
+  const rng = new Rng(11, 'sample');
+  const noise = { initial: rng.normals(SAMPLES * 784), perStep: [rng.normals(SAMPLES * 784)] };
+  const out = ectMethod.sample(ctx, params, noise);
+  const qs: DigitQuality[] = [];
+  for (const x of out) {
+    const clipped = tf.clipByValue(x, -1, 1) as tf.Tensor4D;
+    qs.push(await digitQuality(classifier, clipped, heldOut));
+    tf.dispose([x, clipped]);
+  }
+  tf.dispose(params);
+  return qs;
 }
 
 interface Levels { floorFd: number; realEntropy: number; noise: DigitQuality; blobs: DigitQuality }
@@ -151,6 +179,21 @@ describe('shipped pretrained consistency models', () => {
       expect(q.labelEntropy).toBeLessThanOrEqual(LN10 + 1e-9);
     });
   }
+
+  it('ECT one- and two-step samples (the page\'s ECT sampler, tau = 0.821): FD near the floor, labels covering most classes', async () => {
+    const L = await referenceLevels();
+    const w = readNetworkWeights(repoFile('public/pretrained/mnist-ect.safetensors'));
+    expect(w.role).toBe('ect');
+    const qs = await ectQuality(paramsFromTensors(createUnet(unetPresets.default).params, w.tensors), 0.821);
+    const positions = qs.map((q) => (q.fd - L.floorFd) / (L.blobs.fd - L.floorFd));
+    qs.forEach((q, i) => {
+      expect(q.fd).toBeGreaterThan(L.floorFd);
+      expect(positions[i]).toBeLessThan(BOUNDS.ect[i].maxFdPosition);
+      expect(q.labelEntropy).toBeGreaterThan(BOUNDS.ect[i].minEntropyFraction * L.realEntropy);
+      expect(q.labelEntropy).toBeLessThanOrEqual(LN10 + 1e-9);
+    });
+    expect(qs[1].fd).toBeLessThan(qs[0].fd); // measured 182 < 262: the second step helps
+  });
 });
 
 it('keeps the boundary condition f(x, eps) = x exactly for image tensors', () => {
