@@ -94,6 +94,10 @@ export function scheduleNote(c: Config, stage: number | null): string | null {
     case 'ct':
       return null;
     case 'ect':
+      // One stage longer than the run (the 2D default) means Δt never shrinks: say so rather than "at each stage".
+      if (c.ectStageSteps >= c.steps) {
+        return `ECT has no N(k) or mu(k): its pairs are (t, r = t - Δt) with r = t n(t) / q, q = ${c.ectQ}, for the whole run (one stage), and the target is the online net itself (no EMA).`;
+      }
       return `ECT has no N(k) or mu(k): its pairs are (t, r = t - Δt), Δt shrinks by q = ${c.ectQ} at each stage${stage === null ? '' : ` (stage ${stage} now)`}, and the target is the online net itself (no EMA).`;
     case 'scd':
     case 'sct': {

@@ -24,8 +24,10 @@ describe('method-aware charts', () => {
     }
   });
 
-  it('ECT names its current stage once the run has stepped', () => {
-    const ect: Config = { ...DEFAULTS, mode: 'ect' };
+  it('ECT with the default single stage says so; with stages it names the current one once the run has stepped', () => {
+    expect(scheduleNote({ ...DEFAULTS, mode: 'ect' }, 0)).toContain('for the whole run (one stage)');
+    expect(scheduleNote({ ...DEFAULTS, mode: 'ect' }, 0)).not.toContain('at each stage');
+    const ect: Config = { ...DEFAULTS, mode: 'ect', ectStageSteps: 0 };
     expect(scheduleNote(ect, 3)).toContain('stage 3 now');
     expect(scheduleNote(ect, null)).not.toContain('stage 0');
     expect(draw(ect, { step: 0, N: 18, mu: 0.9 })).not.toMatch(/stage \d+ now/);
