@@ -7,9 +7,9 @@ import { METHOD_INFO } from '../../../src/core/methods/settings/index';
 import { defaultText } from '../../../src/ui/FieldHelp';
 
 describe('method setting tooltips', () => {
-  it('give the target formula and the paper section of MeanFlow, shortcut, flow matching and JVP settings', () => {
-    const keys = [...new Set([...METHOD_INFO.meanflow.own, ...METHOD_INFO.shortcut.own, ...METHOD_INFO.flow.own])];
-    expect(keys.length).toBeGreaterThan(8);
+  it('give the target formula and the paper section of every method\'s own settings (ECT, sCM, MeanFlow, shortcut, flow matching, JVP)', () => {
+    const keys = [...new Set(Object.values(METHOD_INFO).flatMap((m) => m.own))];
+    expect(keys).toEqual(expect.arrayContaining(['ectB', 'ectStageSteps', 'scmPs', 'scmAdaptiveWeight', 'mfEta', 'flowTimeSampling']));
     for (const key of keys) {
       const f = FIELDS[key];
       expect(f.paper, key).toBeTruthy();

@@ -23,7 +23,7 @@ export const SCM_FIELDS: { [K in keyof ScmSettings]: NumberField<K> | EnumField<
     help: 'Times are drawn as sigma = sigma_d tan t = e^tau with tau ~ N(P_mean, P_std^2): EDM\'s lognormal in TrigFlow time. CIFAR-10 (-1.0, 1.4); ImageNet 64 (-1.0, 1.6).',
     formula: 't = \\arctan(e^{\\tau}/\\sigma_d),\\ \\tau \\sim \\mathcal N(P_{\\text{mean}}, P_{\\text{std}}^2)', paper: 'Lu & Song 2025, Algorithm 1, App. G.2' },
   scmPs: { key: 'scmPs', kind: 'number', min: 0, max: 10, minExclusive: true, step: 0.1, label: 'sCM P_std', group: 'method', url: 'cs',
-    help: 'Std of tau (see sCM P_mean).', paper: 'Lu & Song 2025, Tables 4-5' },
+    help: 'Std of tau (see sCM P_mean).', formula: '\\tau = \\ln \\sigma \\sim \\mathcal N(P_{\\text{mean}}, P_{\\text{std}}^2)', paper: 'Lu & Song 2025, Tables 4-5' },
   scmC: { key: 'scmC', kind: 'number', min: 0, max: 10, step: 0.01, label: 'sCM tangent normalisation c', group: 'method', url: 'cc',
     help: 'The tangent g is divided by its per-sample L2 norm plus c (paper 0.1): this bounds every sample\'s loss and is what keeps continuous-time training stable.',
     formula: 'g \\leftarrow g / (\\lVert g\\rVert + c)', paper: 'Lu & Song 2025, section 4.2' },
