@@ -1,8 +1,8 @@
 """One consistency training step in PyTorch, mirroring src/core/cm/consistencyTrainer.ts term by term:
 the schedules (N(k), mu(k), Karras grid, interval sampling and weights: src/core/schedule.ts), the
 parameterisation (parameterisation.ts), the distances (distance.ts), the ODE teacher step (teacher/ode.ts,
-mixtureDenoiser.ts, edmTeacher.ts), FlatAdam (optimizer.ts: warm-up, global-norm clip, Adam / RAdam with
-the bias corrections folded into two scalars) and the EMAs (ema.ts). Parameters live in one flat buffer in
+mixtureDenoiser.ts, edmTeacher.ts), FlatAdam (optimizer.ts: the lr schedule of lrSchedule.ts, global-norm
+clip, Adam / RAdam with the bias corrections folded into two scalars) and the EMAs (ema.ts). Parameters live in one flat buffer in
 the network's parameter order, row-major: the optimiser moments of a bundle are in that layout.
 """
 import math
@@ -253,15 +253,42 @@ def consistency_loss(metric, f, target, lam, c):
 # ---------------------------------------------------------------- FlatAdam and the EMAs
 
 
+LR_DECAYS = ('constant', 'cosine', 'linear')
+
+
+def lr_decays(c):
+    """Whether the lr falls to 0 just after the budget: a decay with room for it (lrSchedule.ts, span > 1)."""
+    return c.get('lrDecay', 'constant') != 'constant' and c['steps'] - c['warmupSteps'] + 1 > 1
+
+
+def scheduled_lr(c, k):
+    """lrSchedule.ts scheduledLr: the lr of update k (1-based). Linear warm-up lr k / W for k <= W; then
+    constant, or cosine / linear in p = (k - W - 1) / (steps - W + 1): the full lr at update W + 1, a sliver
+    at update steps + 1 (the first past the budget `steps`), 0 from steps + 2 on. Written from the formula in
+    lrSchedule.ts (whose comment says 0 at steps + 1; its code and golden values give steps + 2). A bundle
+    without `lrDecay` (older) is constant."""
+    lr, w = c['lr'], c['warmupSteps']
+    if w > 0 and k <= w:
+        return lr * k / w
+    decay = c.get('lrDecay', 'constant')
+    if decay == 'constant':
+        return lr
+    span = c['steps'] - w + 1  # updates W+1 .. steps, then the zero point
+    if span <= 1:
+        return lr  # a budget inside the warm-up leaves no room to decay
+    p = min(1.0, max(0.0, (k - w - 1) / span))
+    return lr * 0.5 * (1 + math.cos(math.pi * p)) if decay == 'cosine' else lr * (1 - p)
+
+
 class FlatAdam:
-    """optimizer.ts: lr with linear warm-up, global-norm clipping, Adam or RAdam, moments m, v and step t."""
+    """optimizer.ts: the lr schedule (scheduled_lr), global-norm clipping, Adam or RAdam, moments m, v and step t."""
 
     def __init__(self, c, m, v, t):
         self.c, self.m, self.v, self.t = c, m, v, t
 
     def current_lr(self):
-        lr, w = self.c['lr'], self.c['warmupSteps']
-        return lr * min(1, (self.t + 1) / w) if w > 0 else lr
+        """The lr of the next update: the schedule at t + 1, t being Adam's update count (as optimizer.ts)."""
+        return scheduled_lr(self.c, self.t + 1)
 
     @torch.no_grad()
     def step(self, p, g):

@@ -18,6 +18,16 @@ The bundle's first step is replayed from its `next/*` draws (when present): its 
 trainer's next loss. The output is written every --checkpoint-every steps and at the end (atomically); it
 is itself a bundle: the page ("Import run"), `cm sample --run` and `cm eval --run` read it, and rerunning
 the same command with --resume continues from it. Exit codes: 0 done, 2 bad input (nothing written).
+
+Past the bundle's step budget (config.steps): schedules sized by the budget keep their length (CD/CT's N(k),
+mu(k) over K, ECT's stages, sCM's tangent warm-up are pinned) and the bundle written records the new end as
+`steps`. The lr schedule is the trainer's (lrSchedule.ts): warm-up, then constant or a cosine / linear decay
+that reaches 0 just after the budget. A decaying lr would be (about) 0 past it, so continuing past the budget is
+refused (exit 2, nothing written) unless one of these says what to do:
+  --budget N          a new budget N (>= the continuation's end): the decay ends at N instead, as it would in
+                      the page after raising the step budget; the bundle records steps = N, so the page and
+                      `cm` go on with the same schedule. The other budget-sized schedules stay pinned as above.
+  --lr-decay constant the full lr from here on (recorded in the bundle's config).
 """
 import argparse
 import datetime
@@ -35,9 +45,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bundle import FORMAT_VERSION, RUN_FORMAT, BundleError, project_version, read_bundle, write_bundle  # noqa: E402
 from cmlib import ASSET, load_mnist, split_indices  # noqa: E402
 from lpips_torch import Lpips, load_lpips_weights  # noqa: E402
-from cmstep import (SUPPORTED_METRICS, SUPPORTED_MODES, EdmDenoiser, FlatAdam, FlatNet,  # noqa: E402
-                    MixtureDenoiser, Schedule, consistency_loss, ema_update, inputs, noisy, ode_step,
-                    param_names, schedule_length)
+from cmstep import (LR_DECAYS, SUPPORTED_METRICS, SUPPORTED_MODES, EdmDenoiser, FlatAdam, FlatNet,  # noqa: E402
+                    MixtureDenoiser, Schedule, consistency_loss, ema_update, inputs, lr_decays, noisy, ode_step,
+                    param_names, schedule_length, scheduled_lr)
 from methodstep import METHOD_MODES, make_method, method_params  # noqa: E402
 
 ALL_MODES = SUPPORTED_MODES + METHOD_MODES
@@ -48,6 +58,9 @@ def parse_args(argv):
     p.add_argument('--bundle', required=True, help='run bundle to continue (from "Export run" or `cm export`)')
     p.add_argument('--out', required=True, help='bundle to write (checkpoints and the result)')
     p.add_argument('--steps', type=int, default=100, help='steps to train beyond the bundle\'s step (default 100)')
+    p.add_argument('--budget', type=int, help='a new step budget (config.steps of the bundle written): where the lr decay ends '
+                   'and what schedules sized by the budget see; needed to continue a decaying lr past the bundle\'s budget')
+    p.add_argument('--lr-decay', choices=LR_DECAYS, help='replace the bundle\'s lr decay (constant: the full lr from here on)')
     p.add_argument('--checkpoint-every', type=int, default=500, help='write --out every this many steps (0: only at the end)')
     p.add_argument('--log-every', type=int, default=50, help='print progress every this many steps')
     p.add_argument('--device', choices=['auto', 'cpu', 'cuda'], default='auto')
@@ -163,6 +176,29 @@ def draw_intervals(s, b, gen):
     return torch.clamp(torch.searchsorted(cum, u, right=True), max=len(cum) - 1).numpy()
 
 
+def apply_budget_options(c, a, until):
+    """--lr-decay and --budget, before anything trains: a new budget pins the schedules sized by the old one first."""
+    if a.lr_decay:
+        c['lrDecay'] = a.lr_decay
+    if a.budget is not None:
+        if a.budget < max(1, until):
+            raise BundleError(f'--budget {a.budget} ends before this continuation does (step {until}): give at least {max(1, until)}')
+        if a.budget != c['steps']:
+            pin_schedules(c)
+            c['steps'] = a.budget
+
+
+def check_lr_horizon(c, t, updates, step, until):
+    """A decaying lr is (about) 0 past update `steps` (lrSchedule.ts): training on would change nothing, silently."""
+    if not lr_decays(c) or t + updates <= c['steps']:
+        return
+    raise BundleError(
+        f'the lr decays ({c["lrDecay"]}) to 0 just after the step budget {c["steps"]}, so continuing to step {until} would train '
+        f'at lr (about) 0 after step {c["steps"]}. Pass --budget N (N >= {until}: the decay then ends at N, the bundle written records steps = N, '
+        f'and the lr goes on from that schedule\'s value, {scheduled_lr({**c, "steps": until}, t + 1):.3g} at step {step + 1} for N = {until}) '
+        f'or --lr-decay constant (the full lr {c["lr"]:g} from here on)')
+
+
 def pin_schedules(c):
     """Before the budget `steps` grows: schedules sized by it keep their length (CD/CT's curricula over K, ECT's
     stage length, sCM's tangent warm-up), so a longer run goes on as scheduled instead of being stretched."""
@@ -190,6 +226,7 @@ class Run:
         except ValueError as e:
             raise BundleError(f'the bundle\'s config or spec is not JSON ({e})')
         check_supported(c, meta, a.lpips_weights)
+        apply_budget_options(c, a, self.until)
         if c['batchSize'] % d.world:
             raise BundleError(f'batch size {c["batchSize"]} does not split over {d.world} ranks')
         self.b = c['batchSize'] // d.world
@@ -215,6 +252,7 @@ class Run:
                             torch.from_numpy(v.astype(np.float32)).to(d.device) if has_moments else torch.zeros(total, device=d.device),
                             int(meta.get('optimizerT', 0)))
         self.step = int(meta.get('step', 0))
+        check_lr_horizon(c, self.opt.t, self.until - self.step, self.step, self.until)
         self.schedule = Schedule(c)
         self.data = Data(c, tensors, a.mnist_asset, d.device)
         self.teacher = None
@@ -380,11 +418,12 @@ def main(argv):
         return 2
     c = run.c
     metric_note = f' ({c["metric"]})' if c['mode'] in SUPPORTED_MODES else ''
+    lr_note = f', lr {c["lrDecay"]} to 0 at step {c["steps"]}' if lr_decays(c) else ''
     log(d, json.dumps({'event': 'start', 'step': run.step, 'until': run.until, 'method': c['mode'], 'metric': c['metric'],
                        'world': d.world, 'device': d.device.type, 'batchPerRank': run.b, 'resumed': run.resumed,
-                       'replayFirstStep': run.replay is not None}) if a.json else
+                       'replayFirstStep': run.replay is not None, 'lrDecay': c.get('lrDecay', 'constant'), 'budget': c['steps']}) if a.json else
         f'continuing {c["mode"].upper()}{metric_note} from step {run.step} to {run.until} on {d.world} x {d.device.type}, '
-        f'{run.b} samples per rank{" (resumed from --out)" if run.resumed else ""}')
+        f'{run.b} samples per rank{lr_note}{" (resumed from --out)" if run.resumed else ""}')
     if run.fresh_streams:
         log(d, f'note: {run.fresh_streams}')
     started = time.time()

@@ -22,7 +22,8 @@ export async function exportAfter(
 ): Promise<ExportedRun> {
   if (backend === 'wasm') await initNodeBackend('wasm');
   else await tf.setBackend('cpu');
-  // continue.py has no lr decay (scripts/torch/cmstep.py FlatAdam): the runs it replays keep a constant lr.
+  // A constant lr unless a test asks for a decay (continueLrDecay.test.ts): many runs here continue past their
+  // small budget, which continue.py refuses for a decaying lr without --budget or --lr-decay.
   const config = { ...DEFAULTS, lrDecay: 'constant', ...overrides } as Config;
   const resources = { ...(config.dataset === 'mnist' ? loadImageResources(config, undefined, 20) : {}), ...extra(config) };
   const session = new TrainingSession(config, resources, 20);
