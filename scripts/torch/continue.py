@@ -200,8 +200,9 @@ def check_lr_horizon(c, t, updates, step, until):
 
 
 def pin_schedules(c):
-    """Before the budget `steps` changes (grows, or --budget): schedules sized by it keep their length (CD/CT's curricula over K, ECT's
-    stage length, sCM's tangent warm-up), so a longer run goes on as scheduled instead of being stretched."""
+    """Before the budget `steps` changes (grows, or --budget): schedules sized by it keep their length (CD/CT's
+    curricula over K, ECT's stage length, sCM's tangent warm-up), so a longer run goes on as scheduled instead
+    of being stretched."""
     if c['K'] == 0:
         c['K'] = schedule_length(c)
     if c['mode'] == 'ect' and c.get('ectStageSteps') == 0:
