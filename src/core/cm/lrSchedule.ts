@@ -14,16 +14,17 @@ export interface LrScheduleSettings {
 
 /**
  * Learning rate of update number k (1-based: the first update is k = 1). Warm-up: lr k / W for k <= W.
- * The decay starts at full lr on the first update after the warm-up and falls to 0 at update decaySteps + 1,
- * so the budget's last update (k = decaySteps) still moves the weights; later updates (a budget that was
- * raised after the fact uses the new budget) are clamped to the end of the decay.
+ * The decay starts at full lr on the first update after the warm-up and reaches 0 at update decaySteps + 2
+ * (the budget's last update, k = decaySteps, still moves the weights; k = decaySteps + 1 gets a sliver, about
+ * lr (pi / 2 span)^2 for cosine); later updates are clamped to the end of the decay (a budget raised after the
+ * fact uses the new budget). scripts/torch/cmstep.py's scheduled_lr follows this exactly.
  */
 export function scheduledLr(s: LrScheduleSettings, k: number): number {
   const W = s.warmupSteps;
   if (W > 0 && k <= W) return (s.lr * k) / W;
   const decay = s.decay ?? 'constant';
   if (decay === 'constant') return s.lr;
-  const span = (s.decaySteps ?? 0) - W + 1; // updates W+1 .. decaySteps, then the zero point
+  const span = (s.decaySteps ?? 0) - W + 1; // p = (k - W - 1) / span is 1 at k = decaySteps + 2
   if (span <= 1) return s.lr; // no room to decay (a budget inside the warm-up)
   const p = Math.min(1, Math.max(0, (k - W - 1) / span));
   return decay === 'cosine' ? s.lr * 0.5 * (1 + Math.cos(Math.PI * p)) : s.lr * (1 - p);
