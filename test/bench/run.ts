@@ -18,6 +18,7 @@ import { browserSection } from './sections/browser';
 import { webgpuFusedSection, type WebgpuFusedResult } from './sections/webgpuFused';
 import { memorySection, type MemoryRun } from './sections/memory';
 import { mnistSection } from './sections/mnist';
+import { mnistMethodsSection } from './sections/mnistMethods';
 import { nodeSection } from './sections/node';
 import { pageSection, type PageRun } from './sections/page';
 import { headlineSection, type HeadlineRun } from './sections/headline';
@@ -68,6 +69,7 @@ sections.quality = await section('quality', () => qualitySection(opts.quick));
 sections.learning = await section('learning', () => learningSection(opts.quick));
 sections.methods = await section('methods', () => methodsSection(opts.quick));
 sections.mnist = await section('mnist', () => mnistSection(opts.quick));
+sections.mnistMethods = await section('mnist-methods', () => mnistMethodsSection(opts.quick));
 
 let browser: BenchBrowser | null = null;
 if (['browser', 'webgpu', 'page', 'headline'].some((n) => opts.sections.has(n as Section))) {

@@ -2,6 +2,7 @@
 import type { MemoryRun } from '../sections/memory';
 import { methodsTable, type MethodsResult } from '../sections/methods';
 import type { MnistQuality } from '../sections/mnist';
+import { mnistMethodsTable, type MnistMethodsResult } from '../sections/mnistMethods';
 import type { PageRun } from '../sections/page';
 import type { QualityResult } from '../sections/quality';
 import type { BenchReport, Measurement } from './report';
@@ -22,7 +23,7 @@ function measurementTable(ms: Measurement[], withMode: boolean): string[] {
 
 export function renderMarkdown(r: BenchReport): string {
   const s = r.sections as {
-    memory?: MemoryRun[]; quality?: QualityResult; methods?: MethodsResult; mnist?: MnistQuality[]; page?: PageRun[]; pytorch?: Record<string, unknown>; notes?: string[];
+    memory?: MemoryRun[]; quality?: QualityResult; methods?: MethodsResult; mnist?: MnistQuality[]; mnistMethods?: MnistMethodsResult; page?: PageRun[]; pytorch?: Record<string, unknown>; notes?: string[];
   };
   const L: string[] = [];
   const m = r.machine;
@@ -87,6 +88,7 @@ export function renderMarkdown(r: BenchReport): string {
     }
     L.push('');
   }
+  if (s.mnistMethods) L.push('## MNIST: methods from the pretrained teacher after a fixed budget (issue 13)', '', mnistMethodsTable(s.mnistMethods), '', s.mnistMethods.setup.note, '');
   if (s.notes?.length) L.push('## Notes', '', ...s.notes.map((n) => `- ${n}`), '');
   return `${L.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 // Command-line options of the bench: --quick, --only=a,b and --skip=a,b (section names), --out=<dir>.
 
-export const SECTIONS = ['node', 'pytorch', 'memory', 'quality', 'learning', 'methods', 'mnist', 'browser', 'webgpu', 'page', 'headline'] as const;
+export const SECTIONS = ['node', 'pytorch', 'memory', 'quality', 'learning', 'methods', 'mnist', 'mnist-methods', 'browser', 'webgpu', 'page', 'headline'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

@@ -1,0 +1,34 @@
+// Joins the `mnist-methods` sections of several bench reports (one run per method with CM_BENCH_METHODS, so
+// that a slow machine keeps the methods already done) into one table and one JSON file:
+//   npx tsx test/bench/mnistMethodsTable.ts <out.md> <report.json>...
+// The .json next to <out.md> holds the joined section and the source reports' dates.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { BenchReport } from './lib/report';
+import { joinMnistMethods, mnistMethodsTable, type MnistMethodsResult } from './sections/mnistMethods';
+
+const [out, ...inputs] = process.argv.slice(2);
+if (!out || !out.endsWith('.md') || inputs.length === 0) throw new Error('usage: npx tsx test/bench/mnistMethodsTable.ts <out.md> <report.json>...');
+const reports = inputs.map((f) => JSON.parse(readFileSync(f, 'utf8')) as BenchReport);
+const parts = reports.map((r, i) => {
+  const m = (r.sections as { mnistMethods?: MnistMethodsResult }).mnistMethods;
+  if (!m) throw new Error(`${inputs[i]} has no mnistMethods section`);
+  return m;
+});
+const joined = joinMnistMethods(parts);
+const loads = reports.map((r) => [...r.machine.loadAverageAtStart, ...r.loadAverageAtEnd]).flat();
+const m = reports[0].machine;
+const md = [
+  `# MNIST: few-step methods from the pretrained teacher after a fixed budget${reports[0].quick ? ' (--quick)' : ''}`,
+  '',
+  `${reports.map((r) => r.date.slice(0, 16)).join(', ')}: \`CM_BENCH_MNIST_STEPS=${joined.setup.steps} npm run bench -- ${reports[0].quick ? '--quick ' : ''}--only=mnist-methods\`, `
+    + `one run per method (CM_BENCH_METHODS), joined by \`test/bench/mnistMethodsTable.ts\`; ${m.cpuModel} (${m.cores} cores), Node ${m.node}, tfjs ${m.tfjs}. `
+    + `Load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${m.cores} cores during the runs (shared machine: ms per step is more than an idle machine gives).`,
+  '',
+  mnistMethodsTable(joined),
+  '',
+  joined.setup.note,
+  '',
+].join('\n');
+writeFileSync(out, md);
+writeFileSync(out.replace(/\.md$/, '.json'), `${JSON.stringify({ sources: reports.map((r) => r.date), mnistMethods: joined }, null, 1)}\n`);
+console.log(`wrote ${out} and ${out.replace(/\.md$/, '.json')}`);
