@@ -1,7 +1,7 @@
 // What the continue.py tests share: Debian's python3-torch (skipped with a warning where it is missing),
 // running continue.py on one process or under torchrun, and comparing its output with the TypeScript core's.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,24 +29,59 @@ export interface PyResult { code: number | null; stderr: string; events: Array<R
  * independent runs overlap their start-up (importing torch, the rendezvous) on a 2-core machine.
  */
 export async function continuePy(args: string[], world = 1): Promise<PyResult> {
-  // A free port of our own: --standalone always takes 29400, so two runs at once would meet in one rendezvous.
-  // torch 1.13 under Python 3.11 cannot parse torchrun's default --redirects/--tee "0"; 2 (stderr) works.
-  const launcher = world > 1
-    ? ['-m', 'torch.distributed.run', '--nnodes=1', `--nproc_per_node=${world}`, '--master_addr=127.0.0.1', `--master_port=${await freePort()}`, '--redirects', '2', '--tee', '2']
-    : [];
-  const child = spawn(PYTHON, [...launcher, CONTINUE, '--json', '--threads', '1', '--dist-timeout', '150', ...args], {
-    env: { ...process.env, OMP_NUM_THREADS: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b) => (stdout += b));
-  child.stderr.on('data', (b) => (stderr += b));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
-  return new Promise((done) => child.on('close', (code) => {
-    clearTimeout(timer);
-    const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    done({ code, stderr, events });
-  }));
+  // torchrun runs one at a time across all test files (they run in parallel workers): two gloo jobs starting
+  // together on 2 busy cores once left a rank waiting past every timeout in CI.
+  const release = world > 1 ? await torchrunLock() : () => {};
+  try {
+    // A free port of our own: --standalone always takes 29400, so two runs at once would meet in one rendezvous.
+    // torch 1.13 under Python 3.11 cannot parse torchrun's default --redirects/--tee "0"; 2 (stderr) works.
+    const launcher = world > 1
+      ? ['-m', 'torch.distributed.run', '--nnodes=1', `--nproc_per_node=${world}`, '--master_addr=127.0.0.1', `--master_port=${await freePort()}`, '--redirects', '2', '--tee', '2']
+      : [];
+    // Its own process group, so a timeout kills torchrun's ranks too: killing the launcher alone left them
+    // holding the pipes open, and the test hung until vitest's timeout with nothing said.
+    const child = spawn(PYTHON, [...launcher, CONTINUE, '--json', '--threads', '1', '--dist-timeout', '150', ...args], {
+      env: { ...process.env, OMP_NUM_THREADS: '1' }, detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    const timer = setTimeout(() => {
+      killed = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, 170_000);
+    return await new Promise((done) => child.on('close', (code) => {
+      clearTimeout(timer);
+      const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      done({ code, stderr: killed ? `continue.py killed after 170 s (world ${world})\n${stderr}` : stderr, events });
+    }));
+  } finally {
+    release();
+  }
+}
+
+/** A lock directory shared by the test workers; a holder that died more than 5 minutes ago is broken in on. */
+async function torchrunLock(): Promise<() => void> {
+  const dir = join(tmpdir(), 'cm-torchrun.lock');
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      return () => rmSync(dir, { recursive: true, force: true });
+    } catch {
+      try {
+        if (Date.now() - statSync(dir).mtimeMs > 300_000) rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // it went away meanwhile: try again
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 export function freePort(): Promise<number> {
