@@ -5,7 +5,6 @@
 // MeanFlow: zeroing them moves these losses by 3-10 %) are far from their zero initialisation.
 // All first steps run in ONE python process (importing torch costs seconds here); a shortcut run (target EMA,
 // flow and bootstrap rows split over the ranks) continues 10 steps on 2 torchrun ranks and comes back.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
@@ -19,7 +18,7 @@ import { decodeRunFile, peekRunFile } from '../../../src/core/run/runFile';
 import { TrainingSession } from '../../../src/core/run/session';
 import { readSafetensors } from '../../../src/core/io/safetensors';
 import { exportAfter, type ExportedRun } from './bundleRun';
-import { PYTHON, SLOW, continuePy, expectSameState, firstStep, relClose, suite, tmp, write } from './pyRun';
+import { SLOW, continuePy, expectSameState, firstStep, relClose, runPython, suite, tmp, write } from './pyRun';
 
 const BASE: Partial<Config> = {
   dataset: 'moons', teacher: 'exact', width: 32, depth: 2, batchSize: 64, steps: 100, warmupSteps: 0, lr: 5e-3, gradClip: 1,
@@ -69,21 +68,14 @@ for bundle, out in json.loads(sys.argv[1]):
 interface FirstStep { out: string; loss: number; replayed: boolean; step: number; stats?: Record<string, number | boolean | number[]>; fresh?: number }
 
 function firstSteps(pairs: Array<[string, string]>): Promise<{ code: number | null; stderr: string; steps: Map<string, FirstStep> }> {
-  const child = spawn(PYTHON, ['-c', FIRST_STEPS, JSON.stringify(pairs)], { env: { ...process.env, OMP_NUM_THREADS: '1' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b) => (stdout += b));
-  child.stderr.on('data', (b) => (stderr += b));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
-  return new Promise((done) => child.on('close', (code) => {
-    clearTimeout(timer);
+  return runPython(['-c', FIRST_STEPS, JSON.stringify(pairs)]).then(({ code, stdout, stderr }) => {
     const steps = new Map<string, FirstStep>();
     for (const l of stdout.split('\n').filter((x) => x.startsWith('{'))) {
       const e = JSON.parse(l) as FirstStep;
       if (e.replayed) steps.set(e.out, e);
     }
-    done({ code, stderr, steps });
-  }));
+    return { code, stderr, steps };
+  });
 }
 
 suite('continue.py on every other method', () => {

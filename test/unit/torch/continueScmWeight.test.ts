@@ -3,52 +3,14 @@
 // moved off 0) are continued one step in PyTorch, replaying the bundle's draws. Its first loss must equal our
 // next step's to 1e-4, and w_phi, the network, the EMAs and Adam's moments after it must equal ours (w_phi
 // travels as online|ema/wphi.* and as the tail of optimizer/m|v). The result loads back into the core.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import { readSafetensors } from '../../../src/core/io/safetensors';
 import { TrainingSession } from '../../../src/core/run/session';
 import { exportAfter } from './bundleRun';
-
-const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { timeout: 60_000 }).status === 0;
-if (!hasTorch) console.warn(`SKIPPED continueScmWeight.test.ts: ${PYTHON} has no torch (install python3-torch)`);
-const suite = hasTorch ? describe : describe.skip;
-
-function continuePy(args: string[]): Promise<{ code: number | null; stderr: string; events: Array<Record<string, unknown>> }> {
-  const child = spawn(PYTHON, ['scripts/torch/continue.py', '--json', '--threads', '1', ...args], { env: { ...process.env, OMP_NUM_THREADS: '1' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b) => (stdout += b));
-  child.stderr.on('data', (b) => (stderr += b));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
-  return new Promise((done) => child.on('close', (code) => {
-    clearTimeout(timer);
-    done({ code, stderr, events: stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) });
-  }));
-}
-
-/** Every weight, EMA and Adam moment of python's bundle equals ours to float32 rounding (a wrong update is ~1e-2 off). */
-function expectSameState(pyBundle: Uint8Array, tsBundle: Uint8Array): void {
-  const py = readSafetensors(pyBundle);
-  const ts = readSafetensors(tsBundle);
-  for (const [name, t] of ts.tensors) {
-    if (!/^(online|target|ema|optimizer)\//.test(name)) continue;
-    const a = t.data as Float32Array;
-    const b = py.tensors.get(name)?.data as Float32Array | undefined;
-    expect(b, name).toBeDefined();
-    let scale = 0;
-    let diff = 0;
-    for (let i = 0; i < a.length; i++) {
-      scale = Math.max(scale, Math.abs(a[i]));
-      diff = Math.max(diff, Math.abs(a[i] - b![i]));
-    }
-    expect(diff, name).toBeLessThanOrEqual(2e-5 * scale);
-  }
-}
+import { continuePy, expectSameState, suite, tmp, write } from './pyRun';
 
 const BASE: Partial<Config> = {
   dataset: 'moons', teacher: 'exact', width: 32, depth: 2, batchSize: 64, steps: 100, lr: 5e-3, gradClip: 1,
@@ -60,10 +22,9 @@ suite('continue.py with the learned adaptive weight w_phi', () => {
     const run = await exportAfter({ ...BASE, mode }, 12);
     const file = readSafetensors(run.bundle);
     expect(Number(file.tensors.get('online/wphi.bias')!.data[0])).not.toBe(0);
-    const dir = mkdtempSync(join(tmpdir(), 'cm-wphi-'));
-    const bundle = join(dir, 'in.safetensors');
+    const dir = tmp();
+    const bundle = write(dir, 'in.safetensors', run.bundle);
     const out = join(dir, 'out.safetensors');
-    writeFileSync(bundle, run.bundle);
     const r = await continuePy(['--bundle', bundle, '--out', out, '--steps', '1']);
     expect(r.code, r.stderr).toBe(0);
     const s = r.events.find((e) => e.event === 'step')!;

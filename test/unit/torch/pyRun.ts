@@ -38,32 +38,38 @@ export async function continuePy(args: string[], world = 1): Promise<PyResult> {
     const launcher = world > 1
       ? ['-m', 'torch.distributed.run', '--nnodes=1', `--nproc_per_node=${world}`, '--master_addr=127.0.0.1', `--master_port=${await freePort()}`, '--redirects', '2', '--tee', '2']
       : [];
-    // Its own process group, so a timeout kills torchrun's ranks too: killing the launcher alone left them
-    // holding the pipes open, and the test hung until vitest's timeout with nothing said.
-    const child = spawn(PYTHON, [...launcher, CONTINUE, '--json', '--threads', '1', '--dist-timeout', '150', ...args], {
-      env: { ...process.env, OMP_NUM_THREADS: '1' }, detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (b) => (stdout += b));
-    child.stderr.on('data', (b) => (stderr += b));
-    const timer = setTimeout(() => {
-      killed = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, 170_000);
-    return await new Promise((done) => child.on('close', (code) => {
-      clearTimeout(timer);
-      const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-      done({ code, stderr: killed ? `continue.py killed after 170 s (world ${world})\n${stderr}` : stderr, events });
-    }));
+    const r = await runPython([...launcher, CONTINUE, '--json', '--threads', '1', '--dist-timeout', '150', ...args]);
+    const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { code: r.code, stderr: r.stderr, events };
   } finally {
     release();
   }
+}
+
+/**
+ * Runs Debian's python on one thread and collects its output. Its own process group, so a timeout (170 s)
+ * kills torchrun's ranks too: killing the launcher alone left them holding the pipes open, and a test hung until
+ * vitest's timeout with nothing said.
+ */
+export function runPython(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(PYTHON, argv, { env: { ...process.env, OMP_NUM_THREADS: '1' }, detached: true });
+  let stdout = '';
+  let stderr = '';
+  let killed = false;
+  child.stdout.on('data', (b) => (stdout += b));
+  child.stderr.on('data', (b) => (stderr += b));
+  const timer = setTimeout(() => {
+    killed = true;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }, 170_000);
+  return new Promise((done) => child.on('close', (code) => {
+    clearTimeout(timer);
+    done({ code, stdout, stderr: killed ? `python killed after 170 s: ${argv.slice(0, 4).join(' ')}\n${stderr}` : stderr });
+  }));
 }
 
 /** A lock directory shared by the test workers; a holder that died more than 5 minutes ago is broken in on. */
