@@ -9,6 +9,7 @@ import json
 import math
 import os
 import struct
+import time
 
 import numpy as np
 import torch
@@ -226,6 +227,19 @@ def write_safetensors(path, tensors, metadata):
         for b in blobs:
             f.write(b)
 
+
+
+def save_training_state(path, pl, P, ema, opt, fmt, steps_done, a, started, **extra):
+    """A resumable state (teacher, ECT): online and EMA weights, torch Adam's moments and step, the run's options."""
+    tensors = [(f'online/{k}', P[k].detach().numpy()) for k, _ in pl] + [(f'ema/{k}', ema[k].numpy()) for k, _ in pl]
+    adam_step = 0
+    for k, _ in pl:
+        st = opt.state.get(P[k], {})
+        if st:
+            adam_step = int(st['step'])
+            tensors += [(f'adam_m/{k}', st['exp_avg'].numpy()), (f'adam_v/{k}', st['exp_avg_sq'].numpy())]
+    write_safetensors(path, tensors, {'format': fmt, 'stepsDone': steps_done, 'adamStep': adam_step, **extra,
+                                      'config': json.dumps(vars(a)), 'wallSecondsThisRun': round(time.time() - started, 1)})
 
 def read_safetensors(path):
     raw = open(path, 'rb').read()

@@ -13,7 +13,7 @@ import time
 
 import torch
 
-from cmlib import EPS, T_MAX, edm_denoiser, read_safetensors, save_params, unet_param_list, write_safetensors
+from cmlib import EPS, T_MAX, edm_denoiser, read_safetensors, save_params, save_training_state, unet_param_list
 
 
 def ect_r(t, stage, q, k, b):
@@ -57,16 +57,7 @@ def ect_sample(P, spec, z0, taus, noises):
 
 
 def save_state(path, pl, P, ema, opt, steps_done, plan, a, started):
-    tensors = [(f'online/{k}', P[k].detach().numpy()) for k, _ in pl] + [(f'ema/{k}', ema[k].numpy()) for k, _ in pl]
-    adam_step = 0
-    for k, _ in pl:
-        st = opt.state.get(P[k], {})
-        if st:
-            adam_step = int(st['step'])
-            tensors += [(f'adam_m/{k}', st['exp_avg'].numpy()), (f'adam_v/{k}', st['exp_avg_sq'].numpy())]
-    write_safetensors(path, tensors, {'format': 'cm-playground/ect-state@1', 'stepsDone': steps_done,
-                                      'adamStep': adam_step, 'plan': json.dumps(plan), 'config': json.dumps(vars(a)),
-                                      'wallSecondsThisRun': round(time.time() - started, 1)})
+    save_training_state(path, pl, P, ema, opt, 'cm-playground/ect-state@1', steps_done, a, started, plan=json.dumps(plan))
 
 
 def load_start(a, pl, teacher_path):

@@ -21,7 +21,7 @@ import time
 import numpy as np
 import torch
 
-from cmlib import (CLASSIFIER_SPEC, EPS, ROOT, SIGMA_DATA, T_MAX, UNET_PRESETS, classifier_features,
+from cmlib import (CLASSIFIER_SPEC, save_training_state, EPS, ROOT, SIGMA_DATA, T_MAX, UNET_PRESETS, classifier_features,
                    classifier_logits, classifier_param_list, consistency_fn, edm_denoiser, init_params,
                    karras_sigmas, load_mnist, read_safetensors, save_params, split_indices, to_signed,
                    unet_forward, unet_param_list, write_safetensors)
@@ -110,16 +110,7 @@ TEACHER_STATE = os.path.join(ROOT, 'scripts', 'torch', 'state', 'mnist-teacher.s
 
 def save_teacher_state(path, pl, P, ema, opt, steps_done, a, started):
     """Everything needed to continue the teacher: online and EMA weights, Adam's moments, the step count."""
-    tensors = [(f'online/{k}', P[k].detach().numpy()) for k, _ in pl] + [(f'ema/{k}', ema[k].numpy()) for k, _ in pl]
-    adam_step = 0
-    for k, _ in pl:
-        st = opt.state.get(P[k], {})
-        if st:
-            adam_step = int(st['step'])
-            tensors += [(f'adam_m/{k}', st['exp_avg'].numpy()), (f'adam_v/{k}', st['exp_avg_sq'].numpy())]
-    write_safetensors(path, tensors, {'format': 'cm-playground/teacher-state@1', 'stepsDone': steps_done,
-                                      'adamStep': adam_step, 'config': json.dumps(vars(a)),
-                                      'wallSecondsThisRun': round(time.time() - started, 1)})
+    save_training_state(path, pl, P, ema, opt, 'cm-playground/teacher-state@1', steps_done, a, started)
 
 
 def load_teacher_start(a, pl):
