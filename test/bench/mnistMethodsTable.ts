@@ -1,6 +1,6 @@
 // Joins the `mnist-methods` sections of several bench reports (one run per method with CM_BENCH_METHODS, so
 // that a slow machine keeps the methods already done) into one table and one JSON file:
-//   npx tsx test/bench/mnistMethodsTable.ts <out.md> <report.json>...
+//   [CM_BENCH_NOTE="how the budget was chosen"] npx tsx test/bench/mnistMethodsTable.ts <out.md> <report.json>...
 // The .json next to <out.md> holds the joined section and the source reports' dates.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { BenchReport } from './lib/report';
@@ -15,6 +15,9 @@ const parts = reports.map((r, i) => {
   return m;
 });
 const joined = joinMnistMethods(parts);
+const floorOf = (r: MnistMethodsResult) => r.rows.find((x) => x.atEnd)?.atEnd?.fdFloor;
+// How the budget was chosen (free text, e.g. the measured step times), from CM_BENCH_NOTE.
+const note = process.env.CM_BENCH_NOTE;
 const loads = reports.map((r) => [...r.machine.loadAverageAtStart, ...r.loadAverageAtEnd]).flat();
 const m = reports[0].machine;
 const md = [
@@ -28,7 +31,11 @@ const md = [
   '',
   joined.setup.note,
   '',
+  `FD grows as the sample count falls: the floor (train vs held-out digits, ${joined.setup.samples} each) is ${floorOf(joined) ?? '-'} here, `
+    + 'so compare rows within this table, not with the mnist section\'s 500-sample FDs or the README\'s 1,000-sample ones.',
+  '',
+  ...(note ? [note, ''] : []),
 ].join('\n');
 writeFileSync(out, md);
-writeFileSync(out.replace(/\.md$/, '.json'), `${JSON.stringify({ sources: reports.map((r) => r.date), mnistMethods: joined }, null, 1)}\n`);
+writeFileSync(out.replace(/\.md$/, '.json'), `${JSON.stringify({ sources: reports.map((r) => r.date), ...(note ? { note } : {}), mnistMethods: joined }, null, 1)}\n`);
 console.log(`wrote ${out} and ${out.replace(/\.md$/, '.json')}`);
