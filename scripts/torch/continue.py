@@ -404,6 +404,10 @@ class Run:
         write_bundle(self.a.out, out, meta)
 
 
+# Objects that must outlive main(): see the end of main.
+_KEEP_ALIVE = []
+
+
 def main(argv):
     a = parse_args(argv)
     if a.threads > 0:
@@ -414,6 +418,10 @@ def main(argv):
             run = Run(a, d)
         except KeyError as e:  # a config or tensor an older writer did not know
             raise BundleError(f'the bundle lacks {e} (an older file? load it with `npm run cm -- export --run FILE --out NEW` first)')
+        # Freeing DDP's reducer on return from main dropped the last reference to the gloo process group, whose
+        # destructor (holding the GIL) joined a gloo thread that was waiting for the GIL to free a tensor: a rank
+        # hung forever after its last step (seen under torch 1.13 with gdb). Nothing is freed before os._exit.
+        _KEEP_ALIVE.append(run)
     except BundleError as e:
         print(f'continue.py: {e}', file=sys.stderr, flush=True)
         return 2
@@ -459,6 +467,6 @@ if __name__ == '__main__':
     code = main(sys.argv[1:])
     sys.stdout.flush()
     sys.stderr.flush()
-    # Everything is written and closed by now. Skipping the interpreter's teardown avoids a hang seen with
-    # torch 1.13 + gloo, where a rank whose peer had exited waited forever in a futex while shutting down.
+    # Everything is written and closed by now. Skipping the interpreter's teardown (and, through _KEEP_ALIVE, the
+    # freeing of the run) avoids the torch 1.13 + gloo shutdown deadlock described in main.
     os._exit(code)
