@@ -90,6 +90,8 @@ def train_ect(a, ctx):
     x, _ = ctx['train_data']()
     P, ema, moments, done, adam_step, plan, source = load_start(a, pl, teacher_path)
     if plan is None:  # the sheet's q = 2 stages, scaled so the planned steps end in stage `last_stage`
+        if a.last_stage < a.first_stage:
+            raise SystemExit(f'--last-stage {a.last_stage} is before --first-stage {a.first_stage}: the plan needs at least one stage')
         stages = a.last_stage - a.first_stage + 1
         plan = {'firstStage': a.first_stage, 'stageSteps': a.stage_steps or max(1, math.ceil(a.steps / stages)),
                 'q': a.q, 'k': a.k, 'b': a.b, 'c': a.c, 'Pm': a.Pm, 'Ps': a.Ps}
@@ -116,7 +118,7 @@ def train_ect(a, ctx):
     for step in range(done, done + a.steps):
         if ctx['out_of_time'](a, started):
             break
-        warm = 1.0 if moments else min(1.0, (step - first + 1) / a.warmup)
+        warm = 1.0 if moments or a.warmup <= 0 else min(1.0, (step - first + 1) / a.warmup)  # --warmup 0: none
         for group in opt.param_groups:
             group['lr'] = a.lr * warm
         stage = ect_stage(step, plan['firstStage'], plan['stageSteps'])
@@ -145,7 +147,7 @@ def add_ect_parser(sub, PRE, STATE_DIR):
     e.add_argument('--steps', type=int, default=2400, help='steps in this run (the stage plan spreads over them)')
     e.add_argument('--batch', type=int, default=64)
     e.add_argument('--lr', type=float, default=2e-4)
-    e.add_argument('--warmup', type=int, default=50, help='linear warm-up of a fresh Adam (none after a resume)')
+    e.add_argument('--warmup', type=int, default=50, help='linear warm-up of a fresh Adam (none after a resume; 0: none)')
     e.add_argument('--ema', type=float, default=0.995)
     e.add_argument('--q', type=float, default=2.0)
     e.add_argument('--k', type=float, default=8.0)

@@ -57,4 +57,15 @@ print(json.dumps([(t - ect_r(t, s, q, 8.0, 1.0)).tolist() for q, s in ${JSON.str
     expect(teacherInit.status).not.toBe(0);
     expect(teacherInit.stderr).toContain('not an ECT weights file');
   }, SLOW);
+
+  it('trains without a warm-up at --warmup 0 and refuses a stage plan that ends before it starts', () => {
+    const dir = tmp();
+    const files = ['--out', join(dir, 'ect.safetensors'), '--state', join(dir, 'state.safetensors'), '--ckpt-dir', join(dir, 'ckpt')];
+    const noWarmup = py(['train.py', 'ect', '--steps', '1', '--batch', '2', '--warmup', '0', ...files]);
+    expect(noWarmup.status, noWarmup.stderr).toBe(0);
+    expect(readNetworkWeights(new Uint8Array(readFileSync(join(dir, 'ect.safetensors')))).config.stepsDone).toBe(1);
+    const backwards = py(['train.py', 'ect', '--steps', '1', '--batch', '2', '--first-stage', '3', '--last-stage', '2', ...files.slice(0, 2), '--state', join(dir, 'other.safetensors'), '--ckpt-dir', join(dir, 'ckpt')]);
+    expect(backwards.status).not.toBe(0);
+    expect(backwards.stderr).toContain('--last-stage 2 is before --first-stage 3');
+  }, SLOW);
 });
