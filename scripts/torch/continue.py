@@ -24,9 +24,9 @@ mu(k) over K, ECT's stages, sCM's tangent warm-up are pinned) and the bundle wri
 `steps`. The lr schedule is the trainer's (lrSchedule.ts): warm-up, then constant or a cosine / linear decay
 that reaches 0 just after the budget. A decaying lr would be (about) 0 past it, so continuing past the budget is
 refused (exit 2, nothing written) unless one of these says what to do:
-  --budget N          a new budget N (>= the continuation's end): the decay ends at N instead, as it would in
-                      the page after raising the step budget; the bundle records steps = N, so the page and
-                      `cm` go on with the same schedule. The other budget-sized schedules stay pinned as above.
+  --budget N          a new budget N (>= the continuation's end): the decay ends at N instead; the bundle
+                      records steps = N, so the page and `cm`, importing it, go on with the same schedule. The
+                      other budget-sized schedules stay pinned as above.
   --lr-decay constant the full lr from here on (recorded in the bundle's config).
 """
 import argparse
@@ -236,8 +236,8 @@ class Run:
         self.names = self.net_names + method_params(c)
         extra = sorted(k for k in tensors if k.startswith('online/') and k[7:] not in {n for n, _ in self.names})
         if extra:
-            # A method's own trainable pieces beside the network (e.g. sCM's learned weight w_phi): continuing
-            # without them would drop part of the model and misalign Adam's moments.
+            # Trainable pieces beside the network that neither it nor the method (method_params: sCM's w_phi)
+            # names: continuing without them would drop part of the model and misalign Adam's moments.
             raise BundleError(f'the bundle has parameters beside the network ({", ".join(extra)}) that continue.py cannot train yet')
         online = flat_of(tensors, 'online', self.names, True)
         self.net = FlatNet(self.spec, c, online.to(d.device)).to(d.device)
