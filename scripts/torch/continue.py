@@ -32,7 +32,6 @@ refused (exit 2, nothing written) unless one of these says what to do:
 import argparse
 import datetime
 import json
-import math
 import os
 import sys
 import time
@@ -48,7 +47,7 @@ from lpips_torch import Lpips, load_lpips_weights  # noqa: E402
 from cmstep import (LR_DECAYS, SUPPORTED_METRICS, SUPPORTED_MODES, EdmDenoiser, FlatAdam, FlatNet,  # noqa: E402
                     MixtureDenoiser, Schedule, consistency_loss, ema_update, inputs, lr_decays, noisy, ode_step,
                     param_names, schedule_length, scheduled_lr)
-from methodstep import METHOD_MODES, make_method, method_params  # noqa: E402
+from methodstep import METHOD_MODES, ect_stage_length, make_method, method_params, scm_warmup_length  # noqa: E402
 
 ALL_MODES = SUPPORTED_MODES + METHOD_MODES
 
@@ -207,9 +206,9 @@ def pin_schedules(c):
         c['K'] = schedule_length(c)
     if c['mode'] == 'ect' and c.get('ectStageSteps') == 0:
         pre = c['ectPrefitSteps'] if c['dataset'] != 'mnist' and c['teacher'] == 'exact' else 0
-        c['ectStageSteps'] = max(1, math.ceil((c['steps'] - pre) / 8))
+        c['ectStageSteps'] = ect_stage_length(c, pre)
     if c['mode'] in ('sct', 'scd') and c.get('scmWarmup') == 0:
-        c['scmWarmup'] = max(1, math.floor(c['steps'] / 10 + 0.5))
+        c['scmWarmup'] = scm_warmup_length(c)
 
 
 class Run:

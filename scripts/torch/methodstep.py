@@ -66,6 +66,16 @@ def rand64(gen, n):
     return torch.rand(n, generator=gen, dtype=torch.float64).numpy()
 
 
+def ect_stage_length(c, prefit):
+    """Steps per ECT stage (ectStage): ectStageSteps, or with 0 the budget after the pre-fit split into 8."""
+    return c['ectStageSteps'] if c['ectStageSteps'] > 0 else max(1, math.ceil((c['steps'] - prefit) / 8))
+
+
+def scm_warmup_length(c):
+    """sCM's tangent warm-up H (tangentWarmup): scmWarmup, or with 0 a tenth of the budget (Math.round)."""
+    return c['scmWarmup'] if c['scmWarmup'] > 0 else max(1, math.floor(c['steps'] / 10 + 0.5))
+
+
 def method_params(c):
     """A method's own trainable pieces after the network's parameters in the flat buffer (TrainingMethod.extraParams):
     sCM's learned adaptive weight w_phi (scm.ts adaptiveWeightParams). Bundles name them online/<name>, ..."""
@@ -110,9 +120,8 @@ class Ect(Method):
         return self.c['ectPrefitSteps'] if self.exact is not None and self.c['teacher'] == 'exact' else 0
 
     def stage(self, step):
-        c, pre = self.c, self.prefit_steps()
-        per = c['ectStageSteps'] if c['ectStageSteps'] > 0 else max(1, math.ceil((c['steps'] - pre) / 8))
-        return math.floor(max(0, step - pre) / per)
+        pre = self.prefit_steps()
+        return math.floor(max(0, step - pre) / ect_stage_length(self.c, pre))
 
     def progress(self, step):
         return self.stage(step), 0.0
@@ -272,9 +281,7 @@ class Scm(Method):
 
     def warmup(self, step):
         """r = min(1, (step - scmPretrain) / H), H = scmWarmup or round(steps / 10) (tangentWarmup)."""
-        c = self.c
-        H = c['scmWarmup'] if c['scmWarmup'] > 0 else max(1, math.floor(c['steps'] / 10 + 0.5))
-        return min(1, max(0, step - c['scmPretrain']) / H)
+        return min(1, max(0, step - self.c['scmPretrain']) / scm_warmup_length(self.c))
 
     def teacher_velocity(self, xt, t):
         """sd F_pre = (cos t x_t - D(x_t / cos t, sd tan t)) / sin t (teacherVelocity)."""
