@@ -1,17 +1,14 @@
-// What each entry of a run's samples is, for legends and chart labels (the page cannot import the tfjs
-// methods, so this mirrors their sampleBudgets; test/unit/render/samplerLabels.test.ts keeps them equal).
-// Consistency models (CD, CT, ECT, sCM) re-noise once per tau: entry i has i + 1 steps. The flow methods
-// (MeanFlow, shortcut, flow matching) take 1, 2, 4, ... uniform steps, one entry per tau.
+// What each entry of a run's samples is, for legends and chart labels. The step counts are
+// core/methods/settings/sampleSteps.ts's (the page cannot import the tfjs methods' sampleBudgets):
+// consistency models (CD, CT, ECT, sCM) re-noise once per tau, the flow methods (MeanFlow, shortcut, flow
+// matching) take 1, 2, 4, ... uniform steps, one entry per tau.
 import type { Config } from '../core/config';
 import { METHOD_INFO } from '../core/methods/settings/index';
+import { sampleStepCounts } from '../core/methods/settings/sampleSteps';
+
+export { sampleStepCounts };
 
 type SamplerConfig = Pick<Config, 'mode' | 'taus'>;
-
-/** Network evaluations of each sample entry: [1, 2, 3, ...] or [1, 2, 4, ...]. */
-export function sampleStepCounts(c: SamplerConfig): number[] {
-  const consistency = METHOD_INFO[c.mode].consistency;
-  return [1, ...c.taus.map((_, i) => (consistency ? i + 2 : 2 ** (i + 1)))];
-}
 
 /** Legend label of sample entry `index` (0 = one step); `short` leaves out f(x_T, T) and the taus (charts). */
 export function sampleLabel(c: SamplerConfig, index: number, short = false): string {
