@@ -264,9 +264,8 @@ def lr_decays(c):
 def scheduled_lr(c, k):
     """lrSchedule.ts scheduledLr: the lr of update k (1-based). Linear warm-up lr k / W for k <= W; then
     constant, or cosine / linear in p = (k - W - 1) / (steps - W + 1): the full lr at update W + 1, a sliver
-    at update steps + 1 (the first past the budget `steps`), 0 from steps + 2 on. Written from the formula in
-    lrSchedule.ts (whose comment says 0 at steps + 1; its code and golden values give steps + 2). A bundle
-    without `lrDecay` (older) is constant."""
+    at update steps + 1 (the first past the budget `steps`), 0 from steps + 2 on, as lrSchedule.ts's code,
+    comment and golden values say. A bundle without `lrDecay` (older) is constant."""
     lr, w = c['lr'], c['warmupSteps']
     if w > 0 and k <= w:
         return lr * k / w
