@@ -12,6 +12,7 @@ import type { Rng } from '../rng';
 import type { NetworkDef, ParamInfo, UnetSpec } from './types';
 import { frequencyTensor } from './timeFeatures';
 import { conv2dSame } from './conv';
+import { groupNormSilu } from './groupNormSilu';
 
 /** The U-Net's settings; `UnetSpec` from types.ts with the fields this module reads. */
 export interface UnetConfig extends UnetSpec {
@@ -96,14 +97,6 @@ function silu<T extends tf.Tensor>(x: T): T {
   return tf.mul(x, tf.sigmoid(x)) as T;
 }
 
-/** GroupNorm over (H, W, C/G) per sample and group, biased variance; no affine part. */
-function groupNorm(x: tf.Tensor4D, groups: number): tf.Tensor4D {
-  const [B, H, W, C] = x.shape;
-  const g = tf.reshape(x, [B, H * W, groups, C / groups]);
-  const { mean, variance } = tf.moments(g, [1, 3], true);
-  return tf.reshape(tf.mul(tf.sub(g, mean), tf.rsqrt(tf.add(variance, GN_EPS))), [B, H, W, C]);
-}
-
 function conv(x: tf.Tensor4D, w: tf.Tensor, b: tf.Tensor): tf.Tensor4D {
   return conv2dSame(x, w as tf.Tensor4D, b as tf.Tensor1D);
 }
@@ -141,7 +134,9 @@ export function createUnet(spec: UnetSpec): NetworkDef<UnetSpec> {
         const P = (name: string) => p[index.get(name)!];
         const dense = (x: tf.Tensor2D, prefix: string): tf.Tensor2D =>
           tf.fused.matMul({ a: x, b: P(`${prefix}.w`) as tf.Tensor2D, bias: P(`${prefix}.b`) }) as tf.Tensor2D;
-        const affine = (x: tf.Tensor4D, prefix: string): tf.Tensor4D => tf.add(tf.mul(x, P(`${prefix}.gamma`)), P(`${prefix}.beta`));
+        // silu(GroupNorm(x) a + b): one fused op on cpu/wasm (groupNormSilu.ts).
+        const normSilu = (x: tf.Tensor4D, a: tf.Tensor, b: tf.Tensor) => groupNormSilu(x, a, b, cfg.groups, GN_EPS);
+        const affineSilu = (x: tf.Tensor4D, prefix: string) => normSilu(x, P(`${prefix}.gamma`), P(`${prefix}.beta`));
 
         // One time: [sin, cos] of its angles; two (timeInputs 2): the same per column, side by side.
         const columns = cNoise.rank === 1 ? [cNoise as tf.Tensor1D] : (tf.unstack(cNoise, 1) as tf.Tensor1D[]);
@@ -151,24 +146,22 @@ export function createUnet(spec: UnetSpec): NetworkDef<UnetSpec> {
         }), 1) as tf.Tensor2D;
         const temb = silu(dense(silu(dense(features, 'time.fc0')), 'time.fc1'));
 
-        const resBlock = (x: tf.Tensor4D, b: string, cout: number): tf.Tensor4D => {
-          let h = conv(silu(affine(groupNorm(x, cfg.groups), `${b}.norm1`)), P(`${b}.conv1.w`), P(`${b}.conv1.b`));
-          const [scale, shift] = tf.split(tf.reshape(dense(temb, `${b}.emb`), [-1, 1, 1, 2 * cout]), 2, 3);
-          h = tf.add(tf.mul(groupNorm(h, cfg.groups), tf.add(scale, 1)), shift) as tf.Tensor4D;
-          h = conv(silu(h), P(`${b}.conv2.w`), P(`${b}.conv2.b`));
+        const resBlock = (x: tf.Tensor4D, b: string): tf.Tensor4D => {
+          let h = conv(affineSilu(x, `${b}.norm1`), P(`${b}.conv1.w`), P(`${b}.conv1.b`));
+          const [scale, shift] = tf.split(dense(temb, `${b}.emb`), 2, 1); // per sample, [B, cout] each
+          h = conv(normSilu(h, tf.add(scale, 1), shift), P(`${b}.conv2.w`), P(`${b}.conv2.b`));
           const skip = index.has(`${b}.skip.w`) ? conv(x, P(`${b}.skip.w`), P(`${b}.skip.b`)) : x;
           return tf.add(skip, h) as tf.Tensor4D;
         };
 
-        const [c0, c1] = cfg.channels;
         const h0 = conv(xIn as tf.Tensor4D, P('stem.w'), P('stem.b'));
-        const h1 = resBlock(h0, 'enc0', c0);
+        const h1 = resBlock(h0, 'enc0');
         let h = tf.avgPool(h1, 2, 2, 'valid');
-        h = resBlock(h, 'enc1', c1);
-        h = resBlock(h, 'mid', c1);
+        h = resBlock(h, 'enc1');
+        h = resBlock(h, 'mid');
         h = tf.concat([upsample2(h), h1], 3);
-        h = resBlock(h, 'dec0', c0);
-        h = silu(affine(groupNorm(h, cfg.groups), 'out.norm'));
+        h = resBlock(h, 'dec0');
+        h = affineSilu(h, 'out.norm');
         return conv(h, P('out.conv.w'), P('out.conv.b'));
       });
     },
