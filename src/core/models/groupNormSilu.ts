@@ -3,11 +3,12 @@
 // multiplies and adds, their reductions), most of the U-Net step's non-convolution time on wasm. Here:
 // - forward: one host kernel (statistics, then z = GroupNorm(x) a + b), the backend's Sigmoid, one Multiply;
 // - backward: one host kernel with the hand-written gradient (dx, da, db in two passes over x).
+// The kernels' row passes run as WebAssembly SIMD on wasm (groupNormLoops.ts, simdGroupNorm.ts).
 // Other backends (webgl, webgpu) and hostBackend() false run the plain ops below, the formula the tests
 // differentiate automatically. a and b are [C] (shared affine) or [B, C] (per-sample modulation).
 import * as tf from '@tensorflow/tfjs';
 import { hostBackend, registerHostKernel, runHostKernel } from './hostKernel';
-import { gnBackwardCoefs, gnDz, gnForwardCoefs, gnStats, rowAffine, rowAffine2, type GnShape } from './groupNormLoops';
+import { BACKWARD_SCRATCH, FORWARD_SCRATCH, gnBackward, gnForward, gnPasses, type GnShape } from './groupNormLoops';
 
 const FORWARD = 'GroupNormAffine';
 const BACKWARD = 'GroupNormSiluGrad';
@@ -26,40 +27,24 @@ let registered = false;
 function ensure(): void {
   if (registered) return;
   registered = true;
+  // The last output of each kernel is scratch (per-channel vectors the SIMD passes read from the heap);
+  // the caller disposes it at once.
   registerHostKernel<GnAttrs>({
     name: FORWARD,
     inputs: ['x', 'a', 'b'],
-    outputShapes: ([x], at) => [x!, [x![0], at.groups, 2]],
-    run([x, a, b], [z, stats], at, shapes) {
+    outputShapes: ([x], at) => [x!, [x![0], at.groups, 2], [FORWARD_SCRATCH * x![3]]],
+    run([x, a, b], [z, stats, scratch], at, shapes, memory) {
       const s = gnShape(shapes[0]!, shapes[1]!, at.groups);
-      gnStats(x!, stats, s, at.eps);
-      const A = new Float32Array(s.C);
-      const Bc = new Float32Array(s.C);
-      for (let n = 0; n < s.B; n++) {
-        gnForwardCoefs(stats, a!, b!, s, n, A, Bc);
-        rowAffine(x!, z, n * s.P * s.C, s.P, A, Bc);
-      }
+      gnForward(gnPasses(memory, s.C), x!, a!, b!, z, stats, scratch, s, at.eps);
     },
   });
   registerHostKernel<GnAttrs>({
     name: BACKWARD,
     inputs: ['dy', 'x', 'z', 's', 'stats', 'a'],
-    outputShapes: ([x, , , , , a]) => [x!, a!, a!],
-    run([dy, x, z, sg, stats, a], [dx, da, db], at, shapes) {
+    outputShapes: ([, x, , , , a]) => [x!, a!, a!, [BACKWARD_SCRATCH * x![3]]],
+    run([dy, x, z, sg, stats, a], [dx, da, db, scratch], at, shapes, memory) {
       const s = gnShape(shapes[1]!, shapes[5]!, at.groups);
-      da.fill(0);
-      db.fill(0);
-      const sdz = new Float64Array(s.C);
-      const sdzx = new Float64Array(s.C);
-      const [Pc, Qc, Rc] = [new Float32Array(s.C), new Float32Array(s.C), new Float32Array(s.C)];
-      for (let n = 0; n < s.B; n++) {
-        const off = n * s.P * s.C;
-        sdz.fill(0);
-        sdzx.fill(0);
-        gnDz(dy!, x!, z!, sg!, dx, off, s.P, s.C, sdz, sdzx);
-        gnBackwardCoefs(stats!, a!, s, n, sdz, sdzx, da, db, Pc, Qc, Rc);
-        rowAffine2(dx, x!, dx, off, s.P, Pc, Qc, Rc);
-      }
+      gnBackward(gnPasses(memory, s.C), dy!, x!, z!, sg!, stats!, a!, dx, da, db, scratch, s);
     },
   });
 }
@@ -75,7 +60,8 @@ function fused(groups: number, eps: number): GnFn {
     f = tf.customGrad((...args: (tf.Tensor | ((t: tf.Tensor[]) => void))[]) => {
       const [x, a, b] = args as [tf.Tensor4D, tf.Tensor2D, tf.Tensor2D];
       const save = args[3] as (t: tf.Tensor[]) => void;
-      const [z, stats] = runHostKernel(FORWARD, { x, a, b }, attrs);
+      const [z, stats, scratch] = runHostKernel(FORWARD, { x, a, b }, attrs);
+      scratch.dispose();
       const s = tf.sigmoid(z);
       const y = tf.mul(z, s) as tf.Tensor4D;
       save([x, z, s, stats, a]);
@@ -84,7 +70,9 @@ function fused(groups: number, eps: number): GnFn {
         value: y,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const [xs, zs, ss, st, as] = saved;
-          return runHostKernel(BACKWARD, { dy, x: xs, z: zs, s: ss, stats: st, a: as }, attrs);
+          const [dx, da, db, scratch] = runHostKernel(BACKWARD, { dy, x: xs, z: zs, s: ss, stats: st, a: as }, attrs);
+          scratch.dispose();
+          return [dx, da, db];
         },
       };
     }) as unknown as GnFn;

@@ -4,6 +4,7 @@
 // assembled here from readable opcodes (no build step, no binary blob); every function takes byte offsets
 // into the heap and an element count that is a multiple of 4 (callers do the tail in JavaScript).
 // Same float32 operations in the same order as the plain-op chains, so results equal theirs on wasm.
+// The assembler helpers are exported for other modules of the same kind (simdGroupNorm.ts).
 
 export interface SimdOps {
   /** m' = m b1 + g a1, v' = v b2 + g^2 a2, p' = p - (m' scale) / (sqrt(v') + eps). */
@@ -18,7 +19,7 @@ export interface SimdOps {
   transpose(x: number, out: number, rows: number, cols: number): void;
 }
 
-const uleb = (v: number): number[] => {
+export const uleb = (v: number): number[] => {
   const out: number[] = [];
   do {
     let b = v & 0x7f;
@@ -31,22 +32,22 @@ const uleb = (v: number): number[] => {
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
 // Instructions (a: local index).
-const get = (a: number) => [0x20, ...uleb(a)];
-const set = (a: number) => [0x21, ...uleb(a)];
-const i32c = (v: number) => [0x41, ...uleb(v)]; // small non-negative constants only
-const add = [0x6a];
-const mul = [0x6c];
-const shl = [0x74];
-const geU = [0x4f];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const load = [...simd(0x00), 0, 0]; // v128.load align=1 offset=0
-const store = [...simd(0x0b), 0, 0];
-const splat = simd(0x13);
-const [fsqrt, fadd, fsub, fmul, fdiv] = [0xe3, 0xe4, 0xe5, 0xe6, 0xe7].map(simd);
+export const get = (a: number) => [0x20, ...uleb(a)];
+export const set = (a: number) => [0x21, ...uleb(a)];
+export const i32c = (v: number) => [0x41, ...uleb(v)]; // small non-negative constants only
+export const add = [0x6a];
+export const mul = [0x6c];
+export const shl = [0x74];
+export const geU = [0x4f];
+export const simd = (op: number) => [0xfd, ...uleb(op)];
+export const load = [...simd(0x00), 0, 0]; // v128.load align=1 offset=0
+export const store = [...simd(0x0b), 0, 0];
+export const splat = simd(0x13);
+export const [fsqrt, fadd, fsub, fmul, fdiv] = [0xe3, 0xe4, 0xe5, 0xe6, 0xe7].map(simd);
 const at = (ptr: number, o: number) => [...get(ptr), ...get(o), ...add];
 
 /** for (o = 0; o < n * 4; o += step) { body } with o in local `o`, the bound in local `end`. */
@@ -61,7 +62,7 @@ function loop(n: number, o: number, end: number, step: number, body: number[]): 
   ];
 }
 
-interface Fn {
+export interface Fn {
   name: string;
   params: number[];
   locals: number[];
@@ -133,7 +134,7 @@ function transposeFn(): Fn {
   };
 }
 
-function assemble(fns: Fn[]): Uint8Array {
+export function assemble(fns: Fn[]): Uint8Array {
   const types = fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), 0]);
   const imports = [[...vec([..."env"].map((c) => [c.charCodeAt(0)])), ...vec([..."memory"].map((c) => [c.charCodeAt(0)])), 0x02, 0x00, 0x00]];
   const funcs = fns.map((_, i) => uleb(i));

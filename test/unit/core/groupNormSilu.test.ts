@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { groupNormSilu, groupNormSiluByOps } from '../../../src/core/models/groupNormSilu';
+import { gnPasses, jsPasses } from '../../../src/core/models/groupNormLoops';
 import { Rng } from '../../../src/core/rng';
 
 afterAll(async () => {
@@ -29,6 +30,7 @@ describe.each(['cpu', 'wasm'])('groupNormSilu on %s', (backend) => {
     ['shared affine [C]', [3, 6, 5, 8], 4, false],
     ['per-sample modulation [B, C]', [2, 4, 4, 12], 3, true],
     ['one group, one channel per group', [2, 3, 3, 4], 4, true],
+    ['width not a multiple of 4 (JavaScript passes on wasm too)', [2, 5, 3, 6], 3, false],
   ] as const)('%s: value and gradients equal autodiff of the plain ops', async (_l, shape, groups, perSample) => {
     expect(await tf.setBackend(backend)).toBe(true);
     const C = shape[3];
@@ -61,5 +63,36 @@ describe.each(['cpu', 'wasm'])('groupNormSilu on %s', (backend) => {
     expect(names).toContain('GroupNormSiluGrad');
     expect(names).not.toContain('Mean');
     tf.dispose([x, a, b]);
+  });
+});
+
+describe('SIMD row passes', () => {
+  it('equal the JavaScript passes on a memory of their own', () => {
+    const [P, C] = [7, 12];
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const simd = gnPasses(memory, C);
+    expect(simd).not.toBe(jsPasses);
+    let next = 0;
+    const alloc = (n: number) => ((next += n), new Float32Array(memory.buffer, 4 * (next - n), n));
+    const fill = (n: number, shift = 0) => {
+      const t = alloc(n);
+      t.set(rng.normals(n).map((v) => v + shift));
+      return t;
+    };
+    const [x, dy, z] = [fill(P * C, 0.5), fill(P * C), fill(P * C)];
+    const s = alloc(P * C);
+    s.set(z.map((v) => 1 / (1 + Math.exp(-v))));
+    const [A, Bc, m] = [fill(C), fill(C), fill(C)];
+    const run = (ps: typeof jsPasses) => {
+      const [out, dz, dx, acc, acc2, sdz, sdzx] = [alloc(P * C), alloc(P * C), alloc(P * C), alloc(C), alloc(C), alloc(C), alloc(C)];
+      ps.colSums(x, 0, P, acc);
+      ps.colSqDev(x, 0, P, m, acc2);
+      ps.rowAffine(x, out, 0, P, A, Bc);
+      ps.dz(dy, x, z, s, dz, 0, P, m, sdz, sdzx);
+      ps.rowAffine2(dz, x, dx, 0, P, A, Bc, m);
+      return [out, dz, dx, acc, acc2, sdz, sdzx].map((t) => Array.from(t));
+    };
+    const [ours, theirs] = [run(simd), run(jsPasses)];
+    ours.forEach((o, k) => o.forEach((v, i) => expect(Math.abs(v - theirs[k][i]), `output ${k}[${i}]`).toBeLessThan(1e-5 * (1 + Math.abs(theirs[k][i])))));
   });
 });
