@@ -382,9 +382,17 @@ export function disabledReason(key: ConfigKey, c: Config): string | null {
       return null; // every method reads it; the flow methods only its length (methods/settings/notes.ts)
     case 'eps':
       return info.consistency ? null : `${info.label} has its own time range (no eps)`;
+    case 'T':
+      // The flow methods train and sample on t in [0, 1] from unit noise (methods/flow.ts, meanflow.ts,
+      // shortcut.ts read no T). Kept editable while T <= eps, the one error only T can fix (eps is disabled too).
+      if (info.consistency || c.T <= c.eps) return null;
+      return `${info.label} trains and samples on its own t in [0, 1] from unit noise, so it never reads T (the views still run up to sigma = T)`;
     case 'sigmaData':
       // Only while it is 0.5: a link with another value must stay editable, or the run could not be fixed.
-      return (c.mode === 'sct' || c.mode === 'scd') && c.sigmaData === 0.5 ? `${info.label} converts TrigFlow time to EDM sigma with sigma_d = 0.5 (fixed)` : null;
+      if ((c.mode === 'sct' || c.mode === 'scd') && c.sigmaData === 0.5) return `${info.label} converts TrigFlow time to EDM sigma with sigma_d = 0.5 (fixed)`;
+      // Besides EDM's scalings (c_skip, c_out, c_in), which the flow methods do not have, sigma_d sets the scale
+      // 2D data are normalised to; digits keep [-1, 1], so on MNIST a flow method never reads it.
+      return info.consistency || c.dataset !== 'mnist' ? null : `${info.label} has no EDM scalings (c_skip, c_out, c_in) and digits keep their [-1, 1] range, so it never reads sigma_d`;
     case 'cNoiseConvention':
       if (c.mode === 'sct' || c.mode === 'scd') return `${info.label} feeds its TrigFlow time t to the network (scaled by 1/32)`;
       return info.consistency ? null : `${info.label} feeds its time t in [0, 1] to the network`;
