@@ -5,6 +5,7 @@ import { drawDigit, drawDigitGrid, imageCount, imageShape, type ImageShape } fro
 import { drawLineChart } from './lineChart';
 import { timeColour, type Palette } from './palette';
 import { clear, message } from './plot2d';
+import { emptyStripMessage } from './trajectoryTitles';
 import { formatT, type ViewInput } from './sampleViews';
 
 function waiting(ctx: CanvasRenderingContext2D, w: number, h: number, pal: Palette, { run }: ViewInput): boolean {
@@ -54,9 +55,7 @@ export function drawTrajectoryStrip(ctx: CanvasRenderingContext2D, w: number, h:
   const s = imageShape(st.dataShape);
   const count = snap.consistencyInputs[0] ? imageCount(snap.consistencyInputs[0], s) : 0;
   if (count === 0 || st.trajectoryStates.length === 0) {
-    message(ctx, w, h, config.mode === 'ct'
-      ? 'CT has no teacher on MNIST: trajectories are drawn for CD with the pretrained teacher.'
-      : 'No trajectories requested (raise "Trajectories").', pal);
+    message(ctx, w, h, emptyStripMessage(config), pal);
     return;
   }
   const end = st.trajectoryStates[st.trajectoryStates.length - 1];

@@ -44,12 +44,23 @@ export function pretrainedRoleFor(mode: Config['mode']): PretrainedRole | null {
   return mode === 'cd' || mode === 'ct' || mode === 'ect' ? mode : null;
 }
 
-/** Why the shipped MNIST model `role` (default: the mode's own) cannot be loaded into this run, or null when it can. */
-export function pretrainedUnavailableReason(c: Config, role: PretrainedRole = pretrainedRoleFor(c.mode) ?? 'cd'): string | null {
+/**
+ * Why loading the shipped MNIST model `role` into this run cannot work, or null when it can: the checks the
+ * worker makes (dataset, mode) plus the architecture its weights are for. The Load buttons are disabled on it.
+ */
+export function pretrainedLoadProblem(c: Config, role: PretrainedRole): string | null {
   if (c.dataset !== 'mnist') return 'the shipped models are MNIST models';
   if (c.model !== 'unet') return 'the shipped models are for the "unet" model';
-  const wrongMode = pretrainedModeProblem(c.mode, role);
-  if (wrongMode) return wrongMode;
+  return pretrainedModeProblem(c.mode, role);
+}
+
+/**
+ * Why a run does not start from the shipped model `role` (default: the mode's own), or null when it does:
+ * a load problem, or a learned teacher (it trains first; a click on Load still replaces it with the shipped one).
+ */
+export function pretrainedUnavailableReason(c: Config, role: PretrainedRole = pretrainedRoleFor(c.mode) ?? 'cd'): string | null {
+  const problem = pretrainedLoadProblem(c, role);
+  if (problem) return problem;
   if (c.mode !== 'ct' && c.teacher === 'learned') return 'with a learned teacher the teacher trains first; choose the pretrained teacher';
   return null;
 }

@@ -2,6 +2,7 @@
 // scrubber, and the live charts.
 import { drawLossChart, drawQualityChart, drawScheduleChart, lossTitle, scheduleTitle } from '../render/chartViews';
 import { drawConsistencyView, drawSamplesView, drawScrubberView, type ViewInput } from '../render/sampleViews';
+import { trajectoryViewTitle } from '../render/trajectoryTitles';
 import { useConfig } from '../state/configStore';
 import { useRun } from '../state/runStore';
 import { useView, type LayerName } from '../state/viewStore';
@@ -73,10 +74,13 @@ export const SamplesView = () => (
   <ViewCanvas id="samples" title="Samples from fixed noise" draw={drawSamplesView} deps={samplesDeps}
     caption={<><Layer name="data" label="data" /><Layer name="oneStep" label="one step" /><Layer name="multistep" label="multistep" /></>} />
 );
-export const ConsistencyView = () => (
-  <ViewCanvas id="consistency" title="Teacher PF-ODE trajectories and f(x_t, t)" draw={drawConsistencyView} deps={consistencyDeps}
-    caption={<><Layer name="trajectories" label="trajectories (colour = t)" /><Layer name="arrows" label="arrows to f(x_t, t)" /><SpreadSummary /></>} />
-);
+export const ConsistencyView = () => {
+  const title = useConfig((s) => trajectoryViewTitle(s.config));
+  return (
+    <ViewCanvas id="consistency" title={title} draw={drawConsistencyView} deps={consistencyDeps}
+      caption={<><Layer name="trajectories" label="trajectories (colour = t)" /><Layer name="arrows" label="arrows to f(x_t, t)" /><SpreadSummary /></>} />
+  );
+};
 export const ScrubberView = () => (
   <ViewCanvas id="scrubber" title="Noised data p_t and where the model maps it" draw={drawScrubberView} deps={scrubberDeps} className="wide"
     caption={<><TimeScrubber /><Layer name="pt" label="p_t" /><Layer name="mapped" label="f(x_t, t)" /></>} />

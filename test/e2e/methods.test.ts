@@ -1,7 +1,10 @@
 // The method axis in the page: a run of each method (chosen by link) trains in the worker, and the quality
-// readout shows a finite one-step SWD and flow-map error.
+// readout shows a finite one-step SWD and flow-map error; the trajectory view says whose ODE it draws, and
+// T is disabled for the flow methods (they never read it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../src/core/config';
 import { lossTitle, scheduleTitle } from '../../src/render/chartViews';
+import { trajectoryViewTitle } from '../../src/render/trajectoryTitles';
 import { button, startHarness, TINY, waitForReady, waitForStep, type Harness } from './harness';
 
 let h: Harness;
@@ -37,6 +40,12 @@ describe('few-step methods in the page', () => {
     const titles = await page.locator('.view-title').allTextContents();
     expect(titles).toContain(lossTitle(mode));
     expect(titles).toContain(scheduleTitle(mode));
+    // Only CD, ECT and sCD have a teacher (here the exact one); the others draw the mixture's exact ODE.
+    const trajectories = titles.filter((t) => t.includes('PF-ODE trajectories'));
+    expect(trajectories).toEqual([trajectoryViewTitle({ ...DEFAULTS, mode })]);
+    expect(trajectories[0].startsWith('Teacher PF-ODE'), trajectories[0]).toBe(['cd', 'ect', 'scd'].includes(mode));
+    const flow = ['meanflow', 'shortcut', 'flow'].includes(mode);
+    expect(await page.getByLabel('T', { exact: true }).isDisabled()).toBe(flow);
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);

@@ -1,6 +1,7 @@
 // MNIST in the page, on software WebGPU: switching the dataset (or an ECT link) shows the shipped pretrained
 // model's one-step digits at once, and the tiny U-Net trains a few steps. A default U-Net call costs about a
-// second per digit here, so grids hold 4 digits (_ip=4), no trajectories (_tr=0), and batches of 2.
+// second per digit here, so grids hold 4 digits (_ip=4), no trajectories (_tr=0), and batches of 2. A Load
+// button whose model cannot go into the run (another mode, the tiny U-Net) is disabled with its reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { button, oneStepSamples, readStep, snapshotVersion, startHarness, waitForReady, waitForStep, type Harness } from './harness';
@@ -19,6 +20,25 @@ afterAll(async () => {
 });
 
 const pretrainedStatus = (page: Page) => page.getByRole('status', { name: 'Pretrained status', exact: true });
+/** The image views' Trajectories count (its label wraps the select, so the accessible name carries the value). */
+const trajectoryCount = (page: Page) => page.locator('.view-options label', { hasText: 'Trajectories' }).locator('select');
+
+const LOAD_BUTTONS = { cd: 'Load pretrained CD', ect: 'Load pretrained ECT', ct: 'Load pretrained CT (undertrained: scribbles)' } as const;
+
+/**
+ * Which Load buttons are enabled, and each disabled one's accessible description (its reason, shown under
+ * the bar). Read once the run is ready: before that every button is disabled while the run builds.
+ */
+async function loadButtons(page: Page): Promise<Record<keyof typeof LOAD_BUTTONS, { enabled: boolean; reason: string }>> {
+  const out = {} as Record<keyof typeof LOAD_BUTTONS, { enabled: boolean; reason: string }>;
+  for (const [role, name] of Object.entries(LOAD_BUTTONS) as [keyof typeof LOAD_BUTTONS, string][]) {
+    const b = button(page, name);
+    const describedBy = await b.getAttribute('aria-describedby');
+    const reason = describedBy ? (await page.locator(`[id="${describedBy}"]`).textContent()) ?? '' : '';
+    out[role] = { enabled: await b.isEnabled(), reason };
+  }
+  return out;
+}
 
 /** Share of dark and bright pixels of a canvas (a drawn digit grid has both; a blank canvas has one). */
 function canvasTones(page: Page, view: string): Promise<{ dark: number; bright: number }> {
@@ -81,6 +101,13 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     await page.getByRole('note', { name: 'Image backend note' }).getByText('the U-Net brings its own', { exact: false }).waitFor();
 
     await expectShippedDigits(page, 'CD');
+    // In CD mode the CD and CT models load; ECT's (unshifted f) is disabled with its reason on show.
+    const b = await loadButtons(page);
+    expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([true, true, false]);
+    expect(b.ect.reason).toContain('ECT: the shipped ECT model runs in the ECT mode');
+    expect(b.cd.reason).toBe('');
+    expect(await page.locator('.view-title').allTextContents()).toContain('Pretrained teacher\'s PF-ODE trajectory x_t, with f(x_t, t) under each frame');
+    expect(await trajectoryCount(page).isDisabled()).toBe(false);
     await page.close();
   });
 
@@ -89,16 +116,30 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     await waitForReady(page);
     expect(await page.getByLabel('Teacher', { exact: true }).inputValue()).toBe('pretrained');
     await expectShippedDigits(page, 'ECT');
+    const b = await loadButtons(page);
+    expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([false, false, true]);
+    expect(b.cd.reason).toBe('CD, CT: the shipped CD and CT models run in the CD and CT modes (their f is shifted: f(x, eps) = x)');
+    expect(b.ct.reason).toBe(b.cd.reason);
     await page.close();
   });
 
-  it('CT with the tiny U-Net from a link refuses the shipped weights, naming the mismatch, and trains a few steps', async () => {
+  it('CT with the tiny U-Net from a link disables the shipped weights, naming the mismatch, and trains a few steps', async () => {
     const page = await h.open(`d=mnist&md=unet-tiny&m=ct&${LIGHT}`);
     await waitForReady(page);
     expect(await page.getByLabel('Dataset', { exact: true }).inputValue()).toBe('mnist');
     expect(await pretrainedStatus(page).textContent()).toContain('no pretrained model loaded');
 
-    await button(page, 'Load pretrained CD').click();
+    // The run is ready (Train works), yet no Load button does: the shipped weights are for the full U-Net.
+    const b = await loadButtons(page);
+    expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([false, false, false]);
+    for (const role of ['cd', 'ct', 'ect'] as const) expect(b[role].reason).toBe('CD, ECT, CT: the shipped models are for the "unet" model');
+    // CT has no teacher and digits no exact ODE: the strip says so, and its Trajectories count is disabled.
+    expect(await page.locator('.view-title').allTextContents()).toContain('PF-ODE trajectory x_t: none (CT has no teacher on MNIST)');
+    const count = trajectoryCount(page);
+    expect(await count.isDisabled()).toBe(true);
+    expect(await count.getAttribute('title')).toBe('CT has no teacher on MNIST: there are no trajectories to draw');
+    // A caller that goes around the buttons still gets the worker's named refusal, and the run is unchanged.
+    await page.evaluate(`import('/src/state/session.ts').then((m) => m.session().loadPretrained('cd'))`);
     const refusal = page.locator('.notice', { hasText: 'The pretrained CD model could not be loaded' });
     await refusal.waitFor({ timeout: 60_000 });
     expect(await refusal.textContent()).toContain('different model');

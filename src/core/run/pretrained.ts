@@ -12,6 +12,7 @@ export const PRETRAINED_ROLES: readonly PretrainedRole[] = ['cd', 'ct', 'ect'];
 export function pretrainedModeProblem(mode: string, role: PretrainedRole): string | null {
   const fits = role === 'ect' ? mode === 'ect' : mode === 'cd' || mode === 'ct';
   if (fits) return null;
-  const where = role === 'ect' ? 'the ECT mode (its f is unshifted: f(x, 0) = x)' : 'the CD and CT modes (their f is shifted: f(x, eps) = x)';
-  return `the shipped ${role.toUpperCase()} model runs in ${where}; other methods train from the teacher or from scratch`;
+  // CD's and CT's texts are the same, so the page shows one line for both buttons.
+  return role === 'ect' ? 'the shipped ECT model runs in the ECT mode (its f is unshifted: f(x, 0) = x)'
+    : 'the shipped CD and CT models run in the CD and CT modes (their f is shifted: f(x, eps) = x)';
 }

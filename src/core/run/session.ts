@@ -30,6 +30,7 @@ import { peekNextDraws, peekNextMethodDraws } from './nextDraws';
 import { KnownGoodCheckpoints } from './knownGood';
 import { decodeRunFile, encodeRunFile, RunFileError } from './runFile';
 import type { DigitEvaluator, ImageQuality } from './imageData';
+import { usesNetworkTeacher } from './trajectorySource';
 
 export interface SessionResources {
   /** Custom 2D points (data coordinates) for dataset "custom". */
@@ -177,10 +178,10 @@ export class TrainingSession {
     }
   }
 
-  /** The teacher the student distils from (CD), or the reference teacher for plots (CT, 2D). */
+  /** The teacher the student distils from (CD), or the exact 2D reference for plots (trajectorySource.ts names it). */
   teacher(): Denoiser | null {
     const s = { eps: this.config.eps, sigmaData: this.config.sigmaData, cNoiseConvention: this.config.cNoiseConvention };
-    if (this.usesTeacher() && this.config.teacher !== 'exact') {
+    if (usesNetworkTeacher(this.config)) {
       if (this.frozenTeacher) return new EdmDenoiser(this.net, this.frozenTeacher, s);
       if (this.teacherTrainer) return this.teacherTrainer.denoiser();
       return null;

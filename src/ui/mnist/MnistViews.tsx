@@ -1,6 +1,7 @@
 // The page's views for digits: k-step sample grids from fixed noise, the trajectory strip, denoising of
 // real digits at the time cursor, and the loss and Frechet-distance charts.
 import { drawLossChart, lossTitle } from '../../render/chartViews';
+import { noTrajectoriesReason, trajectoryStripTitle } from '../../render/trajectoryTitles';
 import { drawDenoiseRows, drawDigitQualityChart, drawTrajectoryStrip } from '../../render/digitViews';
 import { digitGridCanvas, imageShape } from '../../render/digitTiles';
 import { formatT } from '../../render/sampleViews';
@@ -53,6 +54,8 @@ function ImageViewOptions() {
   const probes = useView((s) => s.imageProbeCount);
   const trajectories = useView((s) => Math.min(s.trajectoryCount, IMAGE_TRAJECTORIES));
   const setView = useView((s) => s.setView);
+  // Without a teacher there is nothing to draw on digits: the count would do nothing (the strip says why).
+  const noTrajectories = useConfig((s) => noTrajectoriesReason(s.config));
   return (
     <div className="view-options">
       <label>Digits per grid
@@ -62,7 +65,7 @@ function ImageViewOptions() {
         </select>
       </label>
       <label>Trajectories
-        <select value={trajectories} onChange={(e) => setView({ trajectoryCount: Number(e.target.value) })}>
+        <select value={trajectories} disabled={!!noTrajectories} title={noTrajectories ?? undefined} onChange={(e) => setView({ trajectoryCount: Number(e.target.value) })}>
           {Array.from({ length: IMAGE_TRAJECTORIES + 1 }, (_, n) => <option key={n} value={n}>{n}</option>)}
         </select>
       </label>
@@ -74,8 +77,9 @@ function ImageViewOptions() {
 export function TrajectoryStripView() {
   // The strip's height follows its rows: two per trajectory.
   const trajectories = useView((s) => Math.min(s.trajectoryCount, IMAGE_TRAJECTORIES));
+  const title = useConfig((s) => trajectoryStripTitle(s.config));
   return (
-    <ViewCanvas id="trajectory-strip" title="Teacher PF-ODE trajectory x_t, with f(x_t, t) under each frame" draw={drawTrajectoryStrip} deps={stripDeps}
+    <ViewCanvas id="trajectory-strip" title={title} draw={drawTrajectoryStrip} deps={stripDeps}
       className={`wide strip strip-${trajectories}`} caption={<span className="muted">A consistent model maps every frame of a trajectory to the same digit: its ODE end.</span>} />
   );
 }

@@ -1,7 +1,10 @@
 // Instant start: the shipped pretrained CD, CT and ECT models (U-Net), loaded into the current run to look at,
-// fine-tune (Train) or replace by training from scratch (Reset). CD and CT load into CD/CT runs, ECT into ECT runs.
+// fine-tune (Train) or replace by training from scratch (Reset). CD and CT load into CD/CT runs, ECT into ECT runs;
+// a button that cannot work in this run is disabled, with its reason shown under the bar.
+import { useId } from 'react';
 import { useConfig } from '../../state/configStore';
-import { pretrainedUnavailableReason } from '../../state/configRules';
+import { METHOD_INFO } from '../../core/methods/settings/index';
+import { pretrainedLoadProblem, pretrainedRoleFor, pretrainedUnavailableReason } from '../../state/configRules';
 import { useRun } from '../../state/runStore';
 import { session } from '../../state/session';
 import type { PretrainedRole } from '../../core/run/pretrained';
@@ -19,19 +22,34 @@ export function PretrainedBar() {
   const ready = useRun((s) => s.configured && !s.configuring);
   const step = useRun((s) => s.step);
   const config = useConfig((s) => s.config);
-  const why = pretrainedUnavailableReason(config);
+  const idBase = useId();
   const status = loading ? 'Loading the pretrained model…'
     : role ? `Showing the shipped pretrained ${role.toUpperCase()} model${role === 'ct' ? ' (undertrained: scribbles)' : ''}${step > 0 ? `, fine-tuned for ${step} steps` : ''}. Train fine-tunes it; Reset trains from scratch.`
       : 'Weights from this run (no pretrained model loaded).';
+  const models = MODELS.map((m) => ({ ...m, problem: pretrainedLoadProblem(config, m.role) }));
+  // One line per distinct reason (the dataset and model reasons are the same for all three buttons).
+  const reasons = [...new Set(models.flatMap((m) => (m.problem ? [m.problem] : [])))];
+  const reasonId = (problem: string) => `${idBase}-why-${reasons.indexOf(problem)}`;
+  const labelsFor = (problem: string) => models.filter((m) => m.problem === problem).map((m) => m.role.toUpperCase());
+  // Why the run did not start from its own shipped model although every button works (a learned teacher),
+  // or, for a method no shipped model belongs to, where it starts instead.
+  const info = METHOD_INFO[config.mode];
+  const why = reasons.length === 0 ? pretrainedUnavailableReason(config)
+    : config.dataset === 'mnist' && !pretrainedRoleFor(config.mode)
+      ? `${info.label} has no shipped model: it ${info.teacher === 'none' ? 'trains from scratch' : 'starts from scratch and learns from the teacher'}.` : null;
   return (
     <div className="mnist-pretrained" aria-label="Pretrained models">
-      {MODELS.map((m) => (
-        <button key={m.role} type="button" disabled={!ready || loading} title={pretrainedUnavailableReason(config, m.role) ?? m.about}
+      {models.map((m) => (
+        <button key={m.role} type="button" disabled={!ready || loading || !!m.problem} title={m.problem ?? m.about}
+          aria-describedby={m.problem ? reasonId(m.problem) : undefined}
           onClick={() => void session().loadPretrained(m.role)}>
           {m.label}
         </button>
       ))}
       <span role="status" aria-label="Pretrained status" className="muted">{status}</span>
+      {reasons.map((r) => (
+        <span key={r} id={reasonId(r)} className="field-reason">{labelsFor(r).join(', ')}: {r}</span>
+      ))}
       {why && <span className="field-reason">{why}</span>}
     </div>
   );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crossFieldErrors, CT_N_SCHEDULE_2D, DEFAULTS, type Config } from '../../../src/core/config';
-import { newConflicts, pretrainedRoleFor, pretrainedUnavailableReason, withCompanions } from '../../../src/state/configRules';
+import { METHOD_IDS } from '../../../src/core/methods/settings/index';
+import { newConflicts, pretrainedLoadProblem, pretrainedRoleFor, pretrainedUnavailableReason, withCompanions } from '../../../src/state/configRules';
 
 describe('companion settings', () => {
   it('switching to mnist picks the shipped U-Net, an image batch and learning rate, and the pretrained teacher', () => {
@@ -71,7 +72,28 @@ describe('shipped MNIST models', () => {
     expect(pretrainedUnavailableReason({ ...mnist, mode: 'ct' }, 'ect')).toContain('ECT mode');
     expect(pretrainedUnavailableReason({ ...ect, teacher: 'learned' })).toContain('teacher trains first');
     expect(pretrainedUnavailableReason({ ...ect, model: 'unet-tiny' })).toContain('"unet"');
-    expect(pretrainedUnavailableReason({ ...mnist, mode: 'scd' })).toContain('other methods');
+    expect(pretrainedUnavailableReason({ ...mnist, mode: 'scd' })).toContain('CD and CT modes');
+  });
+
+  // The Load buttons are disabled on pretrainedLoadProblem: in every mode, exactly the buttons whose model fits.
+  it('can be loaded, in each of the eight modes, exactly where the shipped model fits the mode', () => {
+    const fits: Record<string, string[]> = { cd: ['cd', 'ct'], ct: ['cd', 'ct'], ect: ['ect'] };
+    expect(METHOD_IDS).toHaveLength(8);
+    for (const mode of METHOD_IDS) {
+      for (const role of ['cd', 'ct', 'ect'] as const) {
+        const problem = pretrainedLoadProblem({ ...mnist, mode }, role);
+        if ((fits[mode] ?? []).includes(role)) expect(problem, `${mode} ${role}`).toBeNull();
+        else expect(problem, `${mode} ${role}`).toMatch(role === 'ect' ? /runs in the ECT mode/ : /run in the CD and CT modes/);
+        // Whatever the mode, the tiny U-Net and 2D data cannot take the shipped weights.
+        expect(pretrainedLoadProblem({ ...mnist, mode, model: 'unet-tiny' }, role), `${mode} ${role} tiny`).toContain('"unet"');
+        expect(pretrainedLoadProblem({ ...DEFAULTS, mode }, role), `${mode} ${role} 2D`).toContain('MNIST');
+      }
+    }
+  });
+
+  it('stay loadable with a learned teacher (a click replaces it), though the run does not start from them', () => {
+    expect(pretrainedLoadProblem({ ...mnist, teacher: 'learned' }, 'cd')).toBeNull();
+    expect(pretrainedUnavailableReason({ ...mnist, teacher: 'learned' }, 'cd')).toContain('teacher trains first');
   });
 });
 

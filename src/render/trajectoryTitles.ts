@@ -1,0 +1,42 @@
+// Titles of the trajectory views that say whose PF-ODE the curves are: the teacher's for a method that has
+// one, the exact ODE of the 2D data mixture for one that does not (CT, sCT and the flow methods have no
+// teacher; the curves are only a reference for where a consistent map should land).
+import type { Config } from '../core/config';
+import { METHOD_INFO } from '../core/methods/settings/index';
+import { trajectorySource } from '../core/run/trajectorySource';
+
+type Source = Pick<Config, 'mode' | 'teacher' | 'dataset'>;
+
+const TEACHER_USERS = Object.values(METHOD_INFO).filter((m) => m.teacher !== 'none').map((m) => m.label);
+
+/** "<whose> trajectories<qualifier>", e.g. "Teacher PF-ODE trajectories (exact: the data mixture's)". */
+function curves(c: Source, noun: string): string {
+  switch (trajectorySource(c)) {
+    case 'teacher-network': return `${c.teacher === 'pretrained' ? 'Pretrained' : 'Learned'} teacher's PF-ODE ${noun}`;
+    case 'teacher-exact': return `Teacher PF-ODE ${noun} (exact: the data mixture's)`;
+    case 'exact': return `Exact PF-ODE ${noun} of the data mixture (${METHOD_INFO[c.mode].label} has no teacher)`;
+    case 'none': return `PF-ODE ${noun}: none (${METHOD_INFO[c.mode].label} has no teacher on MNIST)`;
+  }
+}
+
+/** The 2D view: trajectories and the arrows to f(x_t, t). */
+export function trajectoryViewTitle(c: Source): string {
+  return `${curves(c, 'trajectories')} and f(x_t, t)`;
+}
+
+/** The MNIST strip: frames x_t along one trajectory, with f(x_t, t) under each. */
+export function trajectoryStripTitle(c: Source): string {
+  return trajectorySource(c) === 'none' ? curves(c, 'trajectory x_t') : `${curves(c, 'trajectory x_t')}, with f(x_t, t) under each frame`;
+}
+
+/** Why the MNIST strip is empty. */
+export function emptyStripMessage(c: Source): string {
+  if (trajectorySource(c) !== 'none') return 'No trajectories requested (raise "Trajectories").';
+  const users = TEACHER_USERS.join(', ').replace(/, ([^,]*)$/, ' and $1');
+  return `${METHOD_INFO[c.mode].label} has no teacher, and digits have no exact ODE: trajectories are drawn for ${users} (the teacher's).`;
+}
+
+/** Why the MNIST view's Trajectories count does nothing for this method, or null when it draws them. */
+export function noTrajectoriesReason(c: Source): string | null {
+  return trajectorySource(c) === 'none' ? `${METHOD_INFO[c.mode].label} has no teacher on MNIST: there are no trajectories to draw` : null;
+}
