@@ -1,6 +1,7 @@
 // The tour's stops: each anchored to a real view of the page (2D or digits), 1-3 sentences and at most one
 // formula. Facts follow consistency-models.md (sections 1-5, 8); a unit test checks the counts and anchors.
 import { FIELDS, type Config } from '../../core/config';
+import { trajectorySource } from '../../core/run/trajectorySource';
 
 /** The training method's name as the settings show it (the mode select may hold more than CD and CT). */
 const methodName = (c: Config) => {
@@ -14,6 +15,17 @@ const muNow = (c: Config) => {
   if (c.mode !== 'cd' && c.mode !== 'ct') return `0 in this run: ${methodName(c)}'s target is the online network under stop-gradient`;
   return c.nSchedule === 'fixed' ? `${c.mu} in this run` : 'following the μ(k) schedule in this run';
 };
+
+/** Whose trajectories the view shows in this run (the same source as the view's title). */
+function trajectoriesText(c: Config, image: boolean): string {
+  const source = trajectorySource(c);
+  if (source === 'none') return `${methodName(c)} has no teacher and digits have no exact ODE, so this strip stays empty; CD, ECT and sCD draw their teacher's.`;
+  if (image) return 'Each row of frames x_t follows one trajectory of the teacher\'s ODE from noise to its end x_ε.';
+  const whose = source === 'exact'
+    ? `${methodName(c)} has no teacher, so the curves are the exact ODE of the data mixture (its D has a closed form)`
+    : 'The curves are the teacher\'s trajectories';
+  return `${whose}, coloured by t (see the legend); the circles are their ends x_ε.`;
+}
 
 export interface StopContext {
   config: Config;
@@ -49,10 +61,8 @@ export const TOUR_STOPS: TourStop[] = [
     id: 'trajectories',
     title: 'The PF-ODE trajectories',
     anchor: ({ image }) => view(image ? 'trajectory-strip' : 'consistency'),
-    text: ({ image }) => 'A diffusion model\'s probability-flow ODE carries every noisy point, deterministically, to one clean point; D is the teacher\'s denoiser. '
-      + (image
-        ? 'Each row of frames x_t follows one such trajectory from noise to its end x_ε.'
-        : 'The curves are the teacher\'s trajectories, coloured by t (see the legend); the circles are their ends x_ε.'),
+    text: ({ image, config }) => 'A diffusion model\'s probability-flow ODE carries every noisy point, deterministically, to one clean point; D is its denoiser. '
+      + trajectoriesText(config, image),
     formula: '\\frac{dx}{dt} = \\frac{x - D(x, t)}{t}',
   },
   {

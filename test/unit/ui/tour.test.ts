@@ -58,6 +58,24 @@ describe('tour stops', () => {
   });
 });
 
+describe('the trajectories stop', () => {
+  const text = (mode: typeof DEFAULTS.mode, image: boolean) => TOUR_STOPS.find((s) => s.id === 'trajectories')!
+    .text({ config: { ...DEFAULTS, mode, ...(image ? { dataset: 'mnist' as const, teacher: 'pretrained' as const } : {}) }, image });
+
+  it('calls the curves the teacher\'s only for a method with a teacher; without one, the exact mixture ODE (2D) or none (digits)', () => {
+    for (const mode of ['cd', 'ect', 'scd'] as const) {
+      expect(text(mode, false), mode).toContain('The curves are the teacher\'s trajectories');
+      expect(text(mode, true), mode).toContain('trajectory of the teacher\'s ODE');
+    }
+    for (const [mode, label] of [['ct', 'CT'], ['sct', 'sCT'], ['meanflow', 'MeanFlow'], ['shortcut', 'Shortcut'], ['flow', 'Flow matching']] as const) {
+      expect(text(mode, false), mode).toContain(`${label} has no teacher, so the curves are the exact ODE of the data mixture`);
+      expect(text(mode, false), mode).not.toContain('teacher\'s trajectories');
+      expect(text(mode, true), mode).toContain(`${label} has no teacher and digits have no exact ODE, so this strip stays empty`);
+      expect(sentences(text(mode, true)), mode).toBeLessThanOrEqual(3);
+    }
+  });
+});
+
 describe('tour card placement', () => {
   const viewport = { width: 1280, height: 720 };
   const card = { width: 360, height: 240 };
