@@ -123,6 +123,21 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     await page.close();
   });
 
+  it('CD with a learned teacher starts from scratch, says why, and its Load button still loads the shipped model', async () => {
+    const page = await h.open(`d=mnist&te=learned&${LIGHT}`);
+    await waitForReady(page);
+    expect(await pretrainedStatus(page).textContent()).toContain('no pretrained model loaded');
+    const bar = page.getByLabel('Pretrained models', { exact: true });
+    await bar.getByText('with a learned teacher the teacher trains first').waitFor();
+    const b = await loadButtons(page);
+    expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([true, true, false]);
+    await button(page, LOAD_BUTTONS.cd).click();
+    await expectShippedDigits(page, 'CD');
+    // Shown now: the note about the learned teacher is gone.
+    expect(await bar.getByText('with a learned teacher').count()).toBe(0);
+    await page.close();
+  });
+
   it('CT with the tiny U-Net from a link disables the shipped weights, naming the mismatch, and trains a few steps', async () => {
     const page = await h.open(`d=mnist&md=unet-tiny&m=ct&${LIGHT}`);
     await waitForReady(page);

@@ -31,12 +31,12 @@ export function PretrainedBar() {
   const reasons = [...new Set(models.flatMap((m) => (m.problem ? [m.problem] : [])))];
   const reasonId = (problem: string) => `${idBase}-why-${reasons.indexOf(problem)}`;
   const labelsFor = (problem: string) => models.filter((m) => m.problem === problem).map((m) => m.role.toUpperCase());
-  // Why the run did not start from its own shipped model although every button works (a learned teacher),
-  // or, for a method no shipped model belongs to, where it starts instead.
+  // Why the run did not start from its own shipped model although its button works (a learned teacher), or,
+  // for a method no shipped model belongs to, where it starts instead.
   const info = METHOD_INFO[config.mode];
-  const why = reasons.length === 0 ? pretrainedUnavailableReason(config)
-    : config.dataset === 'mnist' && !pretrainedRoleFor(config.mode)
-      ? `${info.label} has no shipped model: it ${info.teacher === 'none' ? 'trains from scratch' : 'starts from scratch and learns from the teacher'}.` : null;
+  const own = pretrainedRoleFor(config.mode);
+  const why = own ? (role || pretrainedLoadProblem(config, own) ? null : pretrainedUnavailableReason(config, own))
+    : config.dataset === 'mnist' ? `${info.label} has no shipped model: it ${info.teacher === 'none' ? 'trains from scratch' : 'starts from scratch and learns from the teacher'}.` : null;
   return (
     <div className="mnist-pretrained" aria-label="Pretrained models">
       {models.map((m) => (
