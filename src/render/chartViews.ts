@@ -8,6 +8,7 @@ import { SCORED_MULTISTEP_INDEX, sampleLabel } from './samplerLabels';
 import type { Palette } from './palette';
 import { clear, message } from './plot2d';
 import type { ViewInput } from './sampleViews';
+import { odeReferenceLabel } from './trajectoryTitles';
 
 export function drawLossChart(ctx: CanvasRenderingContext2D, w: number, h: number, pal: Palette, { run, config }: ViewInput): void {
   clear(ctx, w, h, pal);
@@ -47,7 +48,7 @@ export function drawQualityChart(ctx: CanvasRenderingContext2D, w: number, h: nu
       ...(multi ? [{ xs: q.swd2.xs, ys: q.swd2.ys, length: q.swd2.length, colour: pal.multistep, label: sampleLabel(config, SCORED_MULTISTEP_INDEX, true), dots: q.swd2.length < 3 }] : []),
     ],
     references: [
-      ...(latest?.swdTeacher != null ? [{ y: latest.swdTeacher, colour: pal.teacher, label: 'teacher ODE' }] : []),
+      ...(latest?.swdTeacher != null ? [{ y: latest.swdTeacher, colour: pal.teacher, label: odeReferenceLabel(config) }] : []),
       ...(latest ? [{ y: latest.swdFloor, colour: pal.floor, label: 'floor' }] : []),
     ],
   });

@@ -40,3 +40,9 @@ export function emptyStripMessage(c: Source): string {
 export function noTrajectoriesReason(c: Source): string | null {
   return trajectorySource(c) === 'none' ? `${METHOD_INFO[c.mode].label} has no teacher on MNIST: there are no trajectories to draw` : null;
 }
+
+/** The quality chart's reference line: SWD of the same ODE's samples (TrainingSession.teacherSamples). */
+export function odeReferenceLabel(c: Source): string {
+  const source = trajectorySource(c);
+  return source === 'exact' ? 'exact ODE' : source === 'teacher-exact' ? 'teacher ODE (exact)' : 'teacher ODE';
+}

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import { METHOD_IDS } from '../../../src/core/methods/settings/index';
-import { drawScheduleChart, lossTitle, scheduleNote, scheduleTitle } from '../../../src/render/chartViews';
+import { drawQualityChart, drawScheduleChart, lossTitle, scheduleNote, scheduleTitle } from '../../../src/render/chartViews';
+import { DecimatingSeries } from '../../../src/state/series';
 import { wrapWords } from '../../../src/render/plot2d';
 import { recordingContext, testPalette } from './recordingContext';
 
@@ -38,6 +39,30 @@ describe('method-aware charts', () => {
     expect(lossTitle('sct')).toBe('Consistency loss (raw and smoothed)');
     expect(lossTitle('meanflow')).toBe('MeanFlow loss (raw and smoothed)');
     expect(lossTitle('flow')).toBe('Flow matching loss (raw and smoothed)');
+  });
+
+  it('the quality chart names its ODE reference line by whose ODE it is (no "teacher" for methods without one)', () => {
+    const series = () => {
+      const s = new DecimatingSeries(16);
+      s.push(100, 0.2);
+      s.push(200, 0.1);
+      return s;
+    };
+    const quality = (config: Config) => {
+      const { ctx, texts } = recordingContext();
+      const run = { step: 200, quality: { swd1: series(), swd2: series() }, latestQuality: { swdTeacher: 0.05, swdFloor: 0.01 } };
+      drawQualityChart(ctx, 380, 180, testPalette, { run, config, view: {} } as never);
+      return texts;
+    };
+    for (const mode of ['cd', 'ect', 'scd'] as const) {
+      expect(quality({ ...DEFAULTS, mode, teacher: 'exact' }), mode).toContain('teacher ODE (exact)');
+      expect(quality({ ...DEFAULTS, mode, teacher: 'learned' }), mode).toContain('teacher ODE');
+    }
+    for (const mode of ['ct', 'sct', 'meanflow', 'shortcut', 'flow'] as const) {
+      const texts = quality({ ...DEFAULTS, mode });
+      expect(texts, mode).toContain('exact ODE');
+      expect(texts.join(' '), mode).not.toContain('teacher');
+    }
   });
 
   it('long notes wrap to the canvas width at word boundaries', () => {
