@@ -394,8 +394,11 @@ export function disabledReason(key: ConfigKey, c: Config): string | null {
       // 2D data are normalised to; digits keep [-1, 1], so on MNIST a flow method never reads it.
       return info.consistency || c.dataset !== 'mnist' ? null : `${info.label} has no EDM scalings (c_skip, c_out, c_in) and digits keep their [-1, 1] range, so it never reads sigma_d`;
     case 'cNoiseConvention':
-      if (c.mode === 'sct' || c.mode === 'scd') return `${info.label} feeds its TrigFlow time t to the network (scaled by 1/32)`;
-      return info.consistency ? null : `${info.label} feeds its time t in [0, 1] to the network`;
+      // The U-Net is built for JAX's convention only (models/index.ts throws otherwise); editable while another
+      // value (from a link) needs fixing. Every MLP reads it: its time-feature frequencies follow the convention,
+      // also for the methods that feed their own time instead of c_noise (methods/settings/notes.ts says so).
+      if (c.model !== 'mlp') return c.cNoiseConvention === 'jax' ? 'the U-Net is built for the JAX convention (0.25 ln t)' : null;
+      return null;
     case 'N':
       return c.nSchedule !== 'fixed' ? 'N follows the schedule N(k)' : null;
     case 'mu':
