@@ -3,7 +3,9 @@
 //   mkdir -p /tmp/base && git archive HEAD~3 src | tar -x -C /tmp/base && ln -sfn "$PWD/node_modules" /tmp/base/node_modules
 //   npx tsx test/bench/stepAB.ts /tmp/base [pairs=40] [--every] [--unet]
 // --unet: the MNIST U-Net CT step (batch 64) instead of the 2D steps; each tree loads its own MNIST resources.
-// (the symlink makes both trees load the same tfjs, so they share one engine and backend).
+// (the symlink makes both trees load the same tfjs, so they share one engine and backend). Kernels registered
+// under one name by both trees are shared (the first registration wins), so a change inside a host kernel
+// needs another way (e.g. unetSimdAB.ts).
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULTS, type Config } from '../../src/core/config';
 import { TrainingSession } from '../../src/core/run/session';

@@ -7,6 +7,7 @@
 //   xpad with batch and channels swapped ([ci, H+2p, W+2p, B]) by dy as the filter ([H, W, B, co]), which
 //   gives [ci, kh, kw, co] (2-4x faster than per-tap matrix products, which also need transposed copies).
 import * as tf from '@tensorflow/tfjs';
+import { channelSums } from './channelSums';
 
 type Conv = (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor4D;
 
@@ -28,7 +29,7 @@ const conv2dSameCustom = tf.customGrad((...args: (tf.Tensor | ((t: tf.Tensor[]) 
       const xSwapped = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, H + 2ph, W + 2pw, B]
       const dySwapped = tf.transpose(dy4, [1, 2, 0, 3]) as tf.Tensor4D; // [H, W, B, cout]
       const dw = tf.transpose(tf.conv2d(xSwapped, dySwapped, 1, 'valid'), [1, 2, 0, 3]); // [kh, kw, cin, cout]
-      return [dx, dw, tf.sum(dy4, [0, 1, 2])];
+      return [dx, dw, channelSums(dy4)]; // one pass; wasm's Sum over outer axes transposes first
     },
   };
 }) as unknown as Conv;

@@ -66,9 +66,15 @@ export const jsPasses: GnPasses = {
   },
 };
 
+let simdOn = true;
+/** For the bench: the JavaScript passes on wasm too (both paths from one process, alternating). */
+export function setGroupNormSimd(on: boolean): void {
+  simdOn = on;
+}
+
 /** The SIMD passes on wasm's heap when `memory` is the backend's and C is a multiple of 4, else the JS ones. */
 export function gnPasses(memory: WebAssembly.Memory | null, C: number): GnPasses {
-  const ops = C % 4 === 0 ? simdGroupNorm(memory) : null;
+  const ops = simdOn && C % 4 === 0 ? simdGroupNorm(memory) : null;
   if (!ops) return jsPasses;
   const at = (t: Float32Array, off = 0) => t.byteOffset + 4 * off;
   return {

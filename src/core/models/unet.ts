@@ -13,6 +13,7 @@ import type { NetworkDef, ParamInfo, UnetSpec } from './types';
 import { frequencyTensor } from './timeFeatures';
 import { conv2dSame } from './conv';
 import { groupNormSilu } from './groupNormSilu';
+import { hostBackend } from './hostKernel';
 
 /** The U-Net's settings; `UnetSpec` from types.ts with the fields this module reads. */
 export interface UnetConfig extends UnetSpec {
@@ -102,11 +103,23 @@ function conv(x: tf.Tensor4D, w: tf.Tensor, b: tf.Tensor): tf.Tensor4D {
 }
 
 /** Nearest-neighbour 2x upsampling from concat + reshape (differentiable on every backend). */
-function upsample2(x: tf.Tensor4D): tf.Tensor4D {
+export function upsample2ByOps(x: tf.Tensor4D): tf.Tensor4D {
   const [B, H, W, C] = x.shape;
   const cols = tf.reshape(x, [B * H * W, 1, C]);
   const wide = tf.reshape(tf.concat([cols, cols], 1), [B * H, 1, 2 * W * C]);
   return tf.reshape(tf.concat([wide, wide], 1), [B, 2 * H, 2 * W, C]);
+}
+
+// Its gradient is the sum over each 2x2 block, 4 avgPool(dy): one pooling kernel instead of two big splits
+// and adds (the concats' gradients, slow strided copies on wasm).
+const upsample2Custom = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+  value: upsample2ByOps(args[0] as tf.Tensor4D),
+  gradFunc: (dy: tf.Tensor) => tf.mul(tf.avgPool(dy as tf.Tensor4D, 2, 2, 'valid'), 4),
+})) as unknown as (x: tf.Tensor4D) => tf.Tensor4D;
+
+/** The custom gradient on cpu/wasm (where the host kernels run), the plain ops elsewhere. */
+export function upsample2(x: tf.Tensor4D): tf.Tensor4D {
+  return hostBackend() ? upsample2Custom(x) : upsample2ByOps(x);
 }
 
 export function createUnet(spec: UnetSpec): NetworkDef<UnetSpec> {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conv2dSameWithCustomGradient } from '../../../src/core/models/conv';
+import { channelSums } from '../../../src/core/models/channelSums';
 import { createUnet, unetPresets } from '../../../src/core/models/unet';
 import { Rng } from '../../../src/core/rng';
 
@@ -26,6 +27,16 @@ describe('convolution with a hand-written gradient (for WASM)', () => {
       const c = await g2[i].data();
       a.forEach((v, j) => expect(c[j]).toBeCloseTo(v, 4));
     }
+  });
+
+  it.each([['cpu', 8], ['wasm', 8], ['wasm', 6]] as const)('bias gradient on %s (%i channels): channel sums equal tf.sum', async (backend, C) => {
+    expect(await tf.setBackend(backend)).toBe(true);
+    const x = tf.tensor4d(new Rng(8).normals(3 * 5 * 4 * C).map((v) => v + 0.3), [3, 5, 4, C]);
+    const [ours, ref] = [channelSums(x), tf.sum(x, [0, 1, 2])];
+    expect(ours.shape).toEqual([C]);
+    const r = await ref.data();
+    (await ours.data()).forEach((v, j) => expect(v).toBeCloseTo(r[j], 4));
+    tf.dispose([x, ours, ref]);
   });
 
   it.each([[3, 3], [1, 1]])('%ix%i on WASM: gradients equal tfjs\'s own computed on the cpu backend', async (kh, kw) => {
