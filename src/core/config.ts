@@ -399,6 +399,9 @@ export function disabledReason(key: ConfigKey, c: Config): string | null {
       // also for the methods that feed their own time instead of c_noise (methods/settings/notes.ts says so).
       if (c.model !== 'mlp') return c.cNoiseConvention === 'jax' ? 'the U-Net is built for the JAX convention (0.25 ln t)' : null;
       return null;
+    case 'ectPrefitSteps':
+      // The pre-fit makes the exact 2D denoiser a network ECT can start from (methods/ect.ts ectPrefitSteps).
+      return c.teacher === 'exact' && c.dataset !== 'mnist' ? null : 'only with the exact 2D teacher; otherwise ECT starts from the teacher\'s weights';
     case 'N':
       return c.nSchedule !== 'fixed' ? 'N follows the schedule N(k)' : null;
     case 'mu':

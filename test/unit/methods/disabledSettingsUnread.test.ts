@@ -59,3 +59,15 @@ describe('a setting disabled for a method', () => {
     expect(checked).toBeGreaterThan(5);
   }, 120_000);
 });
+
+describe('ECT\'s exact pre-fit steps', () => {
+  it('are read with the exact 2D teacher only; with a learned (or, on MNIST, pretrained) one they are disabled and change nothing', async () => {
+    const ect: Config = { ...DEFAULTS, mode: 'ect', width: 16, depth: 2, timeFeatures: 8, batchSize: 8, taus: [1], ectPrefitSteps: 1 };
+    expect(disabledReason('ectPrefitSteps', ect)).toBeNull();
+    expect(await trace({ ...ect, ectPrefitSteps: 5 })).not.toBe(await trace(ect));
+    const learned: Config = { ...ect, teacher: 'learned', teacherSteps: 1 };
+    expect(disabledReason('ectPrefitSteps', learned)).toMatch(/only with the exact 2D teacher/);
+    expect(disabledReason('ectPrefitSteps', { ...learned, dataset: 'mnist', model: 'unet', teacher: 'pretrained' })).toMatch(/only with the exact 2D teacher/);
+    expect(await trace({ ...learned, ectPrefitSteps: 5 })).toBe(await trace(learned));
+  }, 60_000);
+});
