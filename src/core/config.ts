@@ -232,7 +232,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   evalEma: { key: 'evalEma', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.001, label: 'Evaluation EMA', group: 'optimiser', url: 'ee',
     help: 'Decay of the separate EMA used for sampling (not the target theta^-). Papers use 0.9999+ for 600k steps; 0.995-0.999 suits browser runs.', paper: 'reference section 8' },
   model: { key: 'model', kind: 'enum', options: opts('mlp', 'unet', 'unet-tiny'), label: 'Model', group: 'model', url: 'md', help: 'MLP with time features (2D) or a small U-Net (images).' },
-  width: { key: 'width', kind: 'int', min: 4, max: 2048, label: 'Width', group: 'model', url: 'mw', help: 'Hidden units per MLP layer.' },
+  width: { key: 'width', kind: 'int', min: 4, max: 2048, label: 'Width', group: 'model', url: 'mw', help: 'Hidden units per MLP layer. Default 128 for CD on 2D data, 256 otherwise: a CD step at 128 costs about a quarter of one at 256 and, at the page defaults (2,000-sample SWD, seeds 1-3, 1,500 steps), learns as fast per step (moons: 2 of 3 seeds reach 1.5x the teacher ODE\'s SWD at 700 and 1,350 steps against 800 and 1,400 at 256; eight Gaussians: 2 of 3 at 1,050 and 1,250 against 1,200 and 1,500; final SWD within 3% or lower). Batch 128 with width 128 is cheaper still but learns slower per step.' },
   depth: { key: 'depth', kind: 'int', min: 1, max: 12, label: 'Depth', group: 'model', url: 'dp', help: 'Hidden layers of the MLP.' },
   activation: { key: 'activation', kind: 'enum', options: opts('silu', 'relu', 'gelu', 'tanh'), label: 'Activation', group: 'model', url: 'ac', help: 'Hidden-layer nonlinearity (relu is fused into the matmul and fastest).' },
   timeFeatures: { key: 'timeFeatures', kind: 'int', min: 2, max: 256, label: 'Time features', group: 'model', url: 'tf', help: 'Sinusoidal features of c_noise(t) fed to the network (even number).' },
@@ -399,6 +399,9 @@ export function disabledReason(key: ConfigKey, c: Config): string | null {
       // also for the methods that feed their own time instead of c_noise (methods/settings/notes.ts says so).
       if (c.model !== 'mlp') return c.cNoiseConvention === 'jax' ? 'the U-Net is built for the JAX convention (0.25 ln t)' : null;
       return null;
+    case 'jvpRoute':
+      // On the U-Net every route is the finite difference (methods/jvp.ts jvpChoice); 'exact' is an error to fix.
+      return c.model !== 'mlp' && c.jvpRoute !== 'exact' ? 'the U-Net always takes the finite difference (tfjs cannot differentiate its pooling twice)' : null;
     case 'ectPrefitSteps':
       // The pre-fit makes the exact 2D denoiser a network ECT can start from (methods/ect.ts ectPrefitSteps).
       return c.teacher === 'exact' && c.dataset !== 'mnist' ? null : 'only with the exact 2D teacher; otherwise ECT starts from the teacher\'s weights';
@@ -464,6 +467,7 @@ export function withDatasetDefaults(c: Config, explicit: ReadonlySet<string>): C
     set('model', 'mlp');
     if (c.teacher === 'pretrained') set('teacher', 'exact');
     if (c.mode === 'ct') set('nSchedule', CT_N_SCHEDULE_2D);
+    if (c.mode === 'cd') set('width', CD_WIDTH_2D);
   }
   const lr = defaultLrSchedule(c);
   set('lr', lr.lr);
@@ -506,6 +510,14 @@ export function hasDefaultLrSchedule(c: Config): boolean {
  * N) plateaus from step ~600 on. Digits keep fixed N (the shipped CT model was trained with it).
  */
 export const CT_N_SCHEDULE_2D: Config['nSchedule'] = 'ct-adaptive';
+
+/**
+ * CD's 2D MLP width unless the user sets one. The page's goal is seconds to a good one-step sample: at 128
+ * a step costs about a quarter of 256's, and CD learns as fast per step (at the page defaults, 2,000-sample
+ * SWD, seeds 1-3, evaluated every 50 steps to 1,500: the same seeds reach 1.5x the teacher ODE's SWD, no
+ * later, final SWD within 3% or lower; NOTES.md "2D steps to quality"). The other methods keep 256 (not measured).
+ */
+export const CD_WIDTH_2D = 128;
 
 /**
  * ECT's 2D learning rate unless the user sets one. Measured on moons with the default schedule (300 pre-fit

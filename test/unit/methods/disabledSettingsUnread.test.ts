@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crossFieldErrors, DEFAULTS, disabledReason, FIELD_LIST, withDatasetDefaults, type Config, type Field } from '../../../src/core/config';
 import { METHOD_IDS } from '../../../src/core/methods/settings/index';
+import { jvpChoice } from '../../../src/core/methods/jvp';
 import { TrainingSession } from '../../../src/core/run/session';
 import { ProbeSet } from '../../../src/core/run/views';
 
@@ -70,4 +71,20 @@ describe('ECT\'s exact pre-fit steps', () => {
     expect(disabledReason('ectPrefitSteps', { ...learned, dataset: 'mnist', model: 'unet', teacher: 'pretrained' })).toMatch(/only with the exact 2D teacher/);
     expect(await trace({ ...learned, ectPrefitSteps: 5 })).toBe(await trace(learned));
   }, 60_000);
+});
+
+describe('the JVP route on the U-Net', () => {
+  it('is disabled: every choice is the finite difference there (exact stays editable, as the error to fix)', () => {
+    for (const model of ['unet', 'unet-tiny'] as const) {
+      expect(jvpChoice('silu', 'auto', model)).toEqual(jvpChoice('silu', 'fd', model));
+      for (const mode of ['scd', 'sct', 'meanflow'] as const) {
+        const c: Config = { ...DEFAULTS, mode, dataset: 'mnist', model };
+        expect(disabledReason('jvpRoute', c), `${mode} ${model}`).toMatch(/U-Net always takes the finite difference/);
+        expect(disabledReason('jvpRoute', { ...c, jvpRoute: 'exact' }), `${mode} ${model}`).toBeNull();
+      }
+    }
+    // On the MLP the route matters (exact double VJP or finite difference).
+    expect(disabledReason('jvpRoute', { ...DEFAULTS, mode: 'sct' })).toBeNull();
+    expect(jvpChoice('silu', 'exact', 'mlp')).not.toEqual(jvpChoice('silu', 'fd', 'mlp'));
+  });
 });
