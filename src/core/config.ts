@@ -476,6 +476,11 @@ export function withDatasetDefaults(c: Config, explicit: ReadonlySet<string>): C
   return out;
 }
 
+/** The settings of a fresh page or an empty link: DEFAULTS with the derived defaults of its dataset and mode. */
+export function defaultConfig(): Config {
+  return withDatasetDefaults({ ...DEFAULTS, taus: [...DEFAULTS.taus] }, new Set());
+}
+
 export type LrSchedule = Pick<Config, 'lr' | 'warmupSteps' | 'lrDecay'>;
 
 /**

@@ -1,10 +1,17 @@
 // What else must change when one setting changes, so the UI never offers a dead end: picking MNIST
 // switches the MLP to the shipped U-Net (the pretrained models are for it) with an image-sized batch and
 // learning rate, leaving it switches back, and image-only options fall away.
-import { crossFieldErrors, CT_N_SCHEDULE_2D, DEFAULTS, defaultLrSchedule, hasDefaultLrSchedule, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
+import { CD_WIDTH_2D, crossFieldErrors, CT_N_SCHEDULE_2D, DEFAULTS, defaultLrSchedule, hasDefaultLrSchedule, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
 import { pretrainedModeProblem, type PretrainedRole } from '../core/run/pretrained';
 
 const IMAGE = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set());
+
+/** A default width follows the mode on 2D data: CD_WIDTH_2D for CD, DEFAULTS' otherwise; a chosen one stays. */
+function defaultWidthSwap(c: Config): number {
+  if (c.mode === 'cd' && c.width === DEFAULTS.width) return CD_WIDTH_2D;
+  if (c.mode !== 'cd' && c.width === CD_WIDTH_2D) return DEFAULTS.width;
+  return c.width;
+}
 
 export function withCompanions(next: Config, changed: ConfigKey): Config {
   const image = next.dataset === 'mnist';
@@ -17,6 +24,8 @@ export function withCompanions(next: Config, changed: ConfigKey): Config {
     // CT learns faster with its growing N(k) (CT_N_SCHEDULE_2D): likewise for an untouched N schedule.
     if (c.mode === 'ct' && c.nSchedule === DEFAULTS.nSchedule) c.nSchedule = CT_N_SCHEDULE_2D;
     if (c.mode !== 'ct' && c.nSchedule === CT_N_SCHEDULE_2D) c.nSchedule = DEFAULTS.nSchedule;
+    // CD's cheaper 2D width (CD_WIDTH_2D): likewise for an untouched width.
+    c.width = defaultWidthSwap(c);
     return c;
   }
   if (changed !== 'dataset') return next;
@@ -32,6 +41,7 @@ export function withCompanions(next: Config, changed: ConfigKey): Config {
     if (c.batchSize === IMAGE.batchSize) c.batchSize = DEFAULTS.batchSize;
     if (hasDefaultLrSchedule(c)) Object.assign(c, defaultLrSchedule(c));
     if (c.mode === 'ct' && c.nSchedule === DEFAULTS.nSchedule) c.nSchedule = CT_N_SCHEDULE_2D;
+    c.width = defaultWidthSwap(c);
   }
   if (!image && c.metric === 'lpips') c.metric = 'l2';
   if (!image && c.teacher === 'pretrained') c.teacher = 'exact';

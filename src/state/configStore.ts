@@ -1,7 +1,7 @@
 // The run's settings (one Config, declared in core/config.ts) and the user's own points. Every change
 // goes through parseField and crossFieldErrors, exactly like a link does.
 import { create } from 'zustand';
-import { DEFAULTS, FIELDS, parseField, validateConfig, type Config, type ConfigKey } from '../core/config';
+import { defaultConfig, FIELDS, parseField, validateConfig, type Config, type ConfigKey } from '../core/config';
 import { newConflicts, withCompanions } from './configRules';
 
 export interface ConfigState {
@@ -21,7 +21,7 @@ export interface ConfigState {
 }
 
 export const useConfig = create<ConfigState>((set, get) => ({
-  config: { ...DEFAULTS, taus: [...DEFAULTS.taus] },
+  config: defaultConfig(),
   points: null,
   fieldErrors: {},
   revision: 0,

@@ -1,7 +1,7 @@
 // The run's settings in the query string: versioned, only non-default values, each under its field's
 // short `url` key. Decoding trusts nothing: every value goes through parseField exactly like typed input,
 // and a rejected value keeps its default and is named in a notice.
-import { crossFieldErrors, DEFAULTS, FIELD_LIST, parseField, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
+import { crossFieldErrors, defaultConfig, DEFAULTS, FIELD_LIST, parseField, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
 
 export const URL_VERSION = '1';
 const VERSION_KEY = 'v';
@@ -16,8 +16,8 @@ function sameValue(a: Config[ConfigKey], b: Config[ConfigKey]): boolean {
   return formatValue(a) === formatValue(b);
 }
 
-/** Settings a link leaves out when the decoder derives them from the mode (CT's N schedule, each mode's lr schedule). */
-const DERIVED_KEYS: readonly ConfigKey[] = ['nSchedule', 'lr', 'warmupSteps', 'lrDecay'];
+/** Settings a link leaves out when the decoder derives them from the mode (CT's N schedule, CD's 2D width, each mode's lr schedule). */
+const DERIVED_KEYS: readonly ConfigKey[] = ['nSchedule', 'width', 'lr', 'warmupSteps', 'lrDecay'];
 
 /** The config a link holding exactly `keys` of `config` decodes to (as decodeConfig, before conflict repair). */
 function decodedFrom(config: Config, keys: ReadonlySet<ConfigKey>): Config {
@@ -76,12 +76,12 @@ export function decodeConfig(search: string, extraKeys: readonly string[] = []):
   const rejected: ConfigKey[] = [];
   const extra: ExtraParams = {};
   const keys = [...params.keys()];
-  if (keys.length === 0) return { config: { ...DEFAULTS, taus: [...DEFAULTS.taus] }, notices, rejected, extra };
+  if (keys.length === 0) return { config: defaultConfig(), notices, rejected, extra };
 
   const version = params.get(VERSION_KEY);
   if (version !== null && version !== URL_VERSION) {
     notices.push(`This link uses settings version "${version}", which this page does not know; all settings are at their defaults.`);
-    return { config: { ...DEFAULTS, taus: [...DEFAULTS.taus] }, notices, rejected, extra };
+    return { config: defaultConfig(), notices, rejected, extra };
   }
 
   const accepted: Partial<Record<ConfigKey, unknown>> = {};

@@ -15,8 +15,8 @@ afterAll(async () => {
 
 describe('cancelling an edit', () => {
   it('Cancel edit stops a running edit; training that was running goes on', async () => {
-    // The default 4x256 MLP: 4,096 samples over 40 steps take seconds on WASM.
-    const page = await h.open('bs=32&_p=64&_tr=4');
+    // A 4x256 MLP (CD's 2D default is 4x128, four times cheaper): 4,096 samples over 40 steps take seconds on WASM.
+    const page = await h.open('mw=256&bs=32&_p=64&_tr=4');
     await waitForReady(page);
     const panel = page.getByRole('region', { name: 'Zero-shot editing' });
     await panel.getByLabel('Samples', { exact: true }).fill('4096');

@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { CT_N_SCHEDULE_2D, DEFAULTS, FIELD_LIST, type Config } from '../../../src/core/config';
+import { CD_WIDTH_2D, CT_N_SCHEDULE_2D, defaultConfig, DEFAULTS, FIELD_LIST, type Config } from '../../../src/core/config';
 import { decodeConfig, encodeConfig } from '../../../src/state/urlCodec';
 
 const withChanges = (patch: Partial<Config>): Config => ({ ...DEFAULTS, taus: [...DEFAULTS.taus], ...patch });
 
 describe('URL codec', () => {
   it('encodes nothing for the defaults, so a plain link stays plain', () => {
-    expect(encodeConfig(DEFAULTS)).toBe('');
+    expect(encodeConfig(defaultConfig())).toBe('');
+  });
+
+  it('derives CD\'s 2D width from the mode: written only when it is not the mode\'s own', () => {
+    expect(decodeConfig('?v=1').config.width).toBe(CD_WIDTH_2D);
+    expect(decodeConfig('?v=1&m=ct').config.width).toBe(DEFAULTS.width);
+    const wide = withChanges({ width: DEFAULTS.width });
+    expect(encodeConfig(wide)).toBe(`v=1&mw=${DEFAULTS.width}`);
+    expect(decodeConfig(`?${encodeConfig(wide)}`).config).toEqual(wide);
+    expect(encodeConfig(withChanges({ mode: 'ct', nSchedule: CT_N_SCHEDULE_2D }))).toBe('v=1&m=ct');
   });
 
   it('encodes only the non-default settings, under their url keys, after the version', () => {
@@ -61,7 +70,7 @@ describe('URL codec', () => {
 
   it('reports unknown parameters without changing anything', () => {
     const d = decodeConfig('v=1&zz=3');
-    expect(d.config).toEqual(DEFAULTS);
+    expect(d.config).toEqual(defaultConfig());
     expect(d.notices[0]).toContain('"zz"');
   });
 
@@ -87,7 +96,7 @@ describe('URL codec', () => {
 
   it('ignores a link of an unknown version entirely and says so', () => {
     const d = decodeConfig('v=2&m=ct&n=40');
-    expect(d.config).toEqual(DEFAULTS);
+    expect(d.config).toEqual(defaultConfig());
     expect(d.notices).toHaveLength(1);
     expect(d.notices[0]).toContain('version "2"');
   });
