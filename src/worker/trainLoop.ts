@@ -7,6 +7,7 @@ import { classify } from './errors';
 import { GpuStepMeter } from './gpuStepMeter';
 import { sendCheckpoint, sendQuality, sendSnapshot, sendStatic } from './publish';
 import { stopRuleHit } from './stopRules';
+import { snapshotGapMs } from './viewBudget';
 
 const CHECKPOINT_INTERVAL_MS = 5000;
 // Evaluated steps are also checkpoints (the page's Rewind list shows their SWD), at most this often.
@@ -32,6 +33,8 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
   let pending: { phase: 'teacher' | 'student'; step: number; loss: tf.Scalar; N: number; mu: number; lr: number }[] = [];
   let done = 0;
   let lastSnapshot = 0;
+  /** The latest snapshot's cost (viewBudget.ts spaces the next one by it). */
+  let snapshotMs = 0;
   let lastCheckpoint = performance.now();
   // Checkpoints hold known-good states only (finite tensors, and a finite loss computed from them). A timed one
   // keeps a fresh candidate at the next loss read and is sent once the loss computed from it comes back finite;
@@ -150,10 +153,12 @@ async function trainLoop(maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
         status('paused', hit.message);
         return;
       }
-      if (now - lastSnapshot >= w.view.snapshotIntervalMs) {
+      if (now - lastSnapshot >= snapshotGapMs(w.view.snapshotIntervalMs, snapshotMs)) {
         if (!(await flush())) return;
+        const t1 = performance.now();
         if (s.phase === 'student') await sendSnapshot();
         lastSnapshot = performance.now();
+        snapshotMs = lastSnapshot - t1;
       }
       if (now - lastCheckpoint >= CHECKPOINT_INTERVAL_MS && s.phase === 'student') {
         checkpointDueAt ??= s.step;
