@@ -9,13 +9,22 @@ type Source = Pick<Config, 'mode' | 'teacher' | 'dataset'>;
 
 const TEACHER_USERS = Object.values(METHOD_INFO).filter((m) => m.teacher !== 'none').map((m) => m.label);
 
-/** "<whose> trajectories<qualifier>", e.g. "Teacher PF-ODE trajectories (exact: the data mixture's)". */
+/** "<whose> PF-ODE <noun>", short enough for one line above a 2D view at 1280 px (the note says more). */
 function curves(c: Source, noun: string): string {
   switch (trajectorySource(c)) {
     case 'teacher-network': return `${c.teacher === 'pretrained' ? 'Pretrained' : 'Learned'} teacher's PF-ODE ${noun}`;
-    case 'teacher-exact': return `Teacher PF-ODE ${noun} (exact: the data mixture's)`;
-    case 'exact': return `Exact PF-ODE ${noun} of the data mixture (${METHOD_INFO[c.mode].label} has no teacher)`;
+    case 'teacher-exact': return `Teacher (exact) PF-ODE ${noun}`;
+    case 'exact': return `Exact PF-ODE ${noun} (no teacher)`;
     case 'none': return `PF-ODE ${noun}: none (${METHOD_INFO[c.mode].label} has no teacher on MNIST)`;
+  }
+}
+
+/** The 2D view's line under the canvas when its curves are the exact ODE of the data mixture, else null. */
+export function trajectoryNote(c: Source): string | null {
+  switch (trajectorySource(c)) {
+    case 'teacher-exact': return 'The teacher is exact: the PF-ODE of the data mixture, whose denoiser has a closed form.';
+    case 'exact': return `${METHOD_INFO[c.mode].label} has no teacher: the curves are the exact PF-ODE of the data mixture (closed-form denoiser), drawn as the reference.`;
+    default: return null;
   }
 }
 

@@ -2,7 +2,7 @@
 // scrubber, and the live charts.
 import { drawLossChart, drawQualityChart, drawScheduleChart, lossTitle, scheduleTitle } from '../render/chartViews';
 import { drawConsistencyView, drawSamplesView, drawScrubberView, type ViewInput } from '../render/sampleViews';
-import { trajectoryViewTitle } from '../render/trajectoryTitles';
+import { trajectoryNote, trajectoryViewTitle } from '../render/trajectoryTitles';
 import { useConfig } from '../state/configStore';
 import { useRun } from '../state/runStore';
 import { useView, type LayerName } from '../state/viewStore';
@@ -76,9 +76,11 @@ export const SamplesView = () => (
 );
 export const ConsistencyView = () => {
   const title = useConfig((s) => trajectoryViewTitle(s.config));
+  const note = useConfig((s) => trajectoryNote(s.config));
   return (
     <ViewCanvas id="consistency" title={title} draw={drawConsistencyView} deps={consistencyDeps}
-      caption={<><Layer name="trajectories" label="trajectories (colour = t)" /><Layer name="arrows" label="arrows to f(x_t, t)" /><SpreadSummary /></>} />
+      caption={<><Layer name="trajectories" label="trajectories (colour = t)" /><Layer name="arrows" label="arrows to f(x_t, t)" /><SpreadSummary />
+        {note && <span className="muted" aria-label="Trajectory source">{note}</span>}</>} />
   );
 };
 export const ScrubberView = () => (

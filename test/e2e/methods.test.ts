@@ -43,7 +43,9 @@ describe('few-step methods in the page', () => {
     // Only CD, ECT and sCD have a teacher (here the exact one); the others draw the mixture's exact ODE.
     const trajectories = titles.filter((t) => t.includes('PF-ODE trajectories'));
     expect(trajectories).toEqual([trajectoryViewTitle({ ...DEFAULTS, mode })]);
-    expect(trajectories[0].startsWith('Teacher PF-ODE'), trajectories[0]).toBe(['cd', 'ect', 'scd'].includes(mode));
+    expect(trajectories[0].startsWith('Teacher'), trajectories[0]).toBe(['cd', 'ect', 'scd'].includes(mode));
+    const source = page.getByLabel('Trajectory source', { exact: true });
+    expect(await source.textContent()).toMatch(['cd', 'ect', 'scd'].includes(mode) ? /^The teacher is exact/ : /has no teacher: the curves are the exact PF-ODE of the data mixture/);
     const flow = ['meanflow', 'shortcut', 'flow'].includes(mode);
     expect(await page.getByLabel('T', { exact: true }).isDisabled()).toBe(flow);
     expect(errors).toEqual([]);

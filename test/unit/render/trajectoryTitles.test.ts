@@ -9,7 +9,7 @@ import { METHOD_IDS, METHOD_INFO } from '../../../src/core/methods/settings/inde
 import { TrainingSession } from '../../../src/core/run/session';
 import { trajectorySource } from '../../../src/core/run/trajectorySource';
 import { MixtureDenoiser } from '../../../src/core/teacher/mixtureDenoiser';
-import { emptyStripMessage, noTrajectoriesReason, trajectoryStripTitle, trajectoryViewTitle } from '../../../src/render/trajectoryTitles';
+import { emptyStripMessage, noTrajectoriesReason, trajectoryNote, trajectoryStripTitle, trajectoryViewTitle } from '../../../src/render/trajectoryTitles';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -26,13 +26,16 @@ describe('trajectory view titles', () => {
       const exact = trajectoryViewTitle({ ...DEFAULTS, mode, teacher: 'exact' });
       const learned = trajectoryViewTitle({ ...DEFAULTS, mode, teacher: 'learned' });
       if (hasTeacher(mode)) {
-        expect(exact, mode).toBe('Teacher PF-ODE trajectories (exact: the data mixture\'s) and f(x_t, t)');
+        expect(exact, mode).toBe('Teacher (exact) PF-ODE trajectories and f(x_t, t)');
+        expect(trajectoryNote({ ...DEFAULTS, mode, teacher: 'exact' }), mode).toMatch(/^The teacher is exact: the PF-ODE of the data mixture/);
         expect(learned, mode).toBe('Learned teacher\'s PF-ODE trajectories and f(x_t, t)');
+        expect(trajectoryNote({ ...DEFAULTS, mode, teacher: 'learned' }), mode).toBeNull();
       } else {
         // The teacher setting means nothing here: both say the same, and neither calls the curves a teacher's.
-        expect(exact, mode).toBe(`Exact PF-ODE trajectories of the data mixture (${METHOD_INFO[mode].label} has no teacher) and f(x_t, t)`);
+        expect(exact, mode).toBe('Exact PF-ODE trajectories (no teacher) and f(x_t, t)');
         expect(learned, mode).toBe(exact);
         expect(exact, mode).not.toMatch(/teacher'?s? PF-ODE|^Teacher/i);
+        expect(trajectoryNote({ ...DEFAULTS, mode }), mode).toBe(`${METHOD_INFO[mode].label} has no teacher: the curves are the exact PF-ODE of the data mixture (closed-form denoiser), drawn as the reference.`);
       }
     }
   });
