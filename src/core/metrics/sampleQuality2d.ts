@@ -68,20 +68,42 @@ export function slicedWasserstein(a: ArrayLike<number>, b: ArrayLike<number>, di
   return total / projections;
 }
 
-/** Energy distance 2 E|X - Y| - E|X - X'| - E|Y - Y'| (V-statistics; at most `cap` points of each). */
-export function energyDistance(a: ArrayLike<number>, b: ArrayLike<number>, dim: number, cap = 1000): number {
+/** Mean distance between the first `nx` points of x and the first `ny` points of y (all pairs). */
+function meanDistance(x: ArrayLike<number>, nx: number, y: ArrayLike<number>, ny: number, dim: number): number {
+  let s = 0;
+  for (let i = 0; i < nx; i++) {
+    for (let j = 0; j < ny; j++) {
+      let d = 0;
+      for (let k = 0; k < dim; k++) d += (x[i * dim + k] - y[j * dim + k]) ** 2;
+      s += Math.sqrt(d);
+    }
+  }
+  return s / (nx * ny);
+}
+
+/**
+ * E|X - X'| of one sample (V-statistic over its first `cap` points): each pair once, as the distance is
+ * symmetric. The energy distance's term of a fixed reference sample, which an evaluation can compute once.
+ */
+export function selfDistance(a: ArrayLike<number>, dim: number, cap = 1000): number {
+  const n = Math.min(Math.floor(a.length / dim), cap);
+  let s = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      let d = 0;
+      for (let k = 0; k < dim; k++) d += (a[i * dim + k] - a[j * dim + k]) ** 2;
+      s += Math.sqrt(d);
+    }
+  }
+  return (2 * s) / (n * n);
+}
+
+/**
+ * Energy distance 2 E|X - Y| - E|X - X'| - E|Y - Y'| (V-statistics; at most `cap` points of each).
+ * `bSelf`: E|Y - Y'| when the caller has it (selfDistance(b, dim, cap)), so a fixed reference is not redone.
+ */
+export function energyDistance(a: ArrayLike<number>, b: ArrayLike<number>, dim: number, cap = 1000, bSelf?: number): number {
   const na = Math.min(Math.floor(a.length / dim), cap);
   const nb = Math.min(Math.floor(b.length / dim), cap);
-  const meanDist = (x: ArrayLike<number>, nx: number, y: ArrayLike<number>, ny: number) => {
-    let s = 0;
-    for (let i = 0; i < nx; i++) {
-      for (let j = 0; j < ny; j++) {
-        let d = 0;
-        for (let k = 0; k < dim; k++) d += (x[i * dim + k] - y[j * dim + k]) ** 2;
-        s += Math.sqrt(d);
-      }
-    }
-    return s / (nx * ny);
-  };
-  return 2 * meanDist(a, na, b, nb) - meanDist(a, na, a, na) - meanDist(b, nb, b, nb);
+  return 2 * meanDistance(a, na, b, nb, dim) - selfDistance(a, dim, cap) - (bSelf ?? selfDistance(b, dim, cap));
 }

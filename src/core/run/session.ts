@@ -24,7 +24,7 @@ import type { Denoiser } from '../teacher/denoiser';
 import { EdmDenoiser, EdmTeacherTrainer } from '../teacher/edmTeacher';
 import { MixtureDenoiser } from '../teacher/mixtureDenoiser';
 import { pfOdeSamples } from '../teacher/trajectories';
-import { energyDistance, slicedWasserstein } from '../metrics/sampleQuality2d';
+import { energyDistance, selfDistance, slicedWasserstein } from '../metrics/sampleQuality2d';
 import { sampleSize } from '../tensorUtil';
 import { peekNextDraws, peekNextMethodDraws } from './nextDraws';
 import { KnownGoodCheckpoints } from './knownGood';
@@ -123,6 +123,8 @@ export class TrainingSession {
   private divergeNext = false;
   private cachedTeacherSwd: number | null | undefined;
   private cachedFloor: number | undefined;
+  /** E|Y - Y'| of evalTruth: the energy distance's reference term, the same at every evaluation. */
+  private cachedTruthSelf: number | undefined;
   readonly evalNoise: SamplingNoise;
   readonly evalTruth: Float32Array;
 
@@ -420,12 +422,13 @@ export class TrainingSession {
       this.cachedTeacherSwd = ts ? slicedWasserstein(ts, this.evalTruth, dim) : null;
     }
     const fme = await this.flowMapError(which);
+    const truthSelf = (this.cachedTruthSelf ??= selfDistance(this.evalTruth, dim));
     return {
       step: this.step,
       swd1: slicedWasserstein(samples[0], this.evalTruth, dim),
       swd2: slicedWasserstein(twoStep, this.evalTruth, dim),
-      energy1: energyDistance(samples[0], this.evalTruth, dim),
-      energy2: energyDistance(twoStep, this.evalTruth, dim),
+      energy1: energyDistance(samples[0], this.evalTruth, dim, undefined, truthSelf),
+      energy2: energyDistance(twoStep, this.evalTruth, dim, undefined, truthSelf),
       swdTeacher: this.cachedTeacherSwd ?? null,
       swdFloor: this.cachedFloor,
       ...(fme ? { fme1: fme.oneStep, fmeMean: fme.mean, fmeCells: fme.cells, fmeView: fme.view } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { energyDistance, slicedWasserstein } from '../../../src/core/metrics/sampleQuality2d';
+import { energyDistance, selfDistance, slicedWasserstein } from '../../../src/core/metrics/sampleQuality2d';
 import { Rng } from '../../../src/core/rng';
 
 describe('sample quality in 2D', () => {
@@ -23,6 +23,21 @@ describe('sample quality in 2D', () => {
     const broken = a.slice();
     broken[5] = Number.NaN;
     expect(slicedWasserstein(a, broken, 2)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('E|X - X\'| over each pair once equals the all-pairs mean; a given reference term changes nothing', () => {
+    const x = new Rng(3).normals(2 * 300);
+    const allPairs = (n: number) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += Math.hypot(x[2 * i] - x[2 * j], x[2 * i + 1] - x[2 * j + 1]);
+      return s / n ** 2;
+    };
+    expect(selfDistance(x, 2)).toBeCloseTo(allPairs(300), 12);
+    expect(selfDistance(x, 2, 100)).toBeCloseTo(allPairs(100), 12); // the cap keeps the first 100 points
+    expect(Math.abs(allPairs(100) - allPairs(300))).toBeGreaterThan(1e-3);
+    const y = x.map((v) => v * 2);
+    expect(energyDistance(x, y, 2, 1000, selfDistance(y, 2))).toBeCloseTo(energyDistance(x, y, 2), 12);
+    expect(energyDistance(x, y, 2)).toBeGreaterThan(0.1);
   });
 
   it('compares samples of different sizes through their quantiles', () => {
