@@ -46,8 +46,11 @@ for (const [label, c] of configs) {
     }
   }
   sessions.forEach((s) => s.dispose());
-  const ratio = median(ms[1].map((v, i) => v / ms[0][i]));
+  const ratios = ms[1].map((v, i) => v / ms[0][i]).sort((a, b) => a - b);
+  const ratio = median(ratios);
+  const q = (f: number) => ratios[Math.floor(f * (ratios.length - 1))].toFixed(3);
   console.log(`${label}: old ${median(ms[0]).toFixed(1)} ms, new ${median(ms[1]).toFixed(1)} ms, new/old ${ratio.toFixed(3)} `
+    + `[quartiles ${q(0.25)} - ${q(0.75)}] `
     + `(median of ${pairs} pairs); loss after ${warm + pairs} steps: old ${loss[0]}, new ${loss[1]}`);
 }
 console.log(`tfjs ${tf.version.tfjs}`);
