@@ -177,7 +177,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
     formula: '\\hat x = x_{n+1} + (t_n - t_{n+1})\\,\\tfrac{x_{n+1} - D(x_{n+1}, t_{n+1})}{t_{n+1}}', paper: 'Algorithm 2' },
   metric: { key: 'metric', kind: 'enum', options: [{ value: 'l2', label: 'l2' }, { value: 'l1', label: 'l1' }, { value: 'pseudo-huber', label: 'pseudo-Huber' }, { value: 'lpips', label: 'LPIPS' }],
     label: 'Metric', group: 'training', url: 'me',
-    help: 'Distance d between online and target outputs: mean squared (l2), mean absolute (l1), pseudo-Huber on the per-sample vector (iCT), or LPIPS (images only).',
+    help: 'Distance d between online and target outputs: mean squared (l2), mean absolute (l1), pseudo-Huber on the per-sample vector (iCT), or LPIPS (images only). Default pseudo-Huber for CT on 2D data, l2 otherwise: CT with pseudo-Huber alone ends at one-step SWD 0.057 against 0.061 with l2 (moons, seed 1, 1,500 steps of the page budget) and is lower at every evaluation from step 350 on (0.056 against 0.069 at step 600).',
     formula: 'd_{\\text{PH}}(x,y) = \\sqrt{\\lVert x-y\\rVert^2 + c^2} - c', paper: 'section 3, iCT section 3.3' },
   huberC: { key: 'huberC', kind: 'number', min: 0, max: 10, step: 0.0001, label: 'Pseudo-Huber c (0 = auto)', group: 'ict', url: 'hc',
     help: 'The constant c of the pseudo-Huber metric; 0 picks iCT\'s c = 0.00054 sqrt(dim) (7.6e-4 in 2D, 0.0151 for MNIST).',
@@ -190,7 +190,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
     help: 'Digits are upsampled bilinearly to this size (grey repeated to RGB) before the LPIPS backbone.' },
   nSchedule: { key: 'nSchedule', kind: 'enum', options: [{ value: 'fixed', label: 'fixed N' }, { value: 'ct-adaptive', label: 'CT schedule N(k), mu(k)' }, { value: 'ict-doubling', label: 'iCT doubling N(k)' }],
     label: 'N schedule', group: 'schedule', url: 'ns',
-    help: 'Fixed discretisation, the CT paper\'s growing N(k) with matching mu(k), or iCT\'s doubling curriculum. Both curricula run over the step budget (K = 0). Default: N(k), mu(k) for CT on 2D data, fixed N for CD and digits. At the page defaults (budget 2,000, 1,500 steps evaluated, 2,000-sample SWD, seeds 1-3) CT with N(k) and the default lr schedule ends at one-step SWD 0.061-0.065 (moons) and 0.089-0.097 (eight Gaussians) where fixed N = 18 plateaus at 0.081 and 0.114-0.119 (N(k) alone, seed 1: 0.066 and 0.100). Measured earlier on moons (CT, 2,000 steps): N(k) with the defaults s1 = 60, mu0 = 0.5 beats fixed N = 18 from step 300 on (one-step SWD 0.052 against 0.074 at the end); the iCT preset (s1 = 20) ends better too (0.047) but is behind fixed N until about step 1,300. The papers\' values (s1 = 150, mu0 = 0.9; iCT s1 = 1280) are for 400k-800k iterations: over 2,000 steps N(k) never learns (mu reaches 0.99 within 100 steps) and iCT degrades once N passes ~40.',
+    help: 'Fixed discretisation, the CT paper\'s growing N(k) with matching mu(k), or iCT\'s doubling curriculum. Both curricula run over the step budget (K = 0). Default: N(k), mu(k) for CT on 2D data, fixed N for CD and digits. At the page defaults (budget 2,000, 1,500 steps evaluated, 2,000-sample SWD, seeds 1-3) CT with N(k) and the default lr schedule ends at one-step SWD 0.061-0.065 (moons) and 0.089-0.097 (eight Gaussians) on 4x256 with l2 (0.037-0.045 and 0.055-0.059 with CT\'s other 2D defaults: pseudo-Huber, mu0 = 0.3, 3x128 at batch 512) where fixed N = 18 plateaus at 0.081 and 0.114-0.119 (N(k) alone, seed 1: 0.066 and 0.100). Measured earlier on moons (CT, 2,000 steps): N(k) with the defaults s1 = 60, mu0 = 0.5 beats fixed N = 18 from step 300 on (one-step SWD 0.052 against 0.074 at the end); the iCT preset (s1 = 20) ends better too (0.047) but is behind fixed N until about step 1,300. The papers\' values (s1 = 150, mu0 = 0.9; iCT s1 = 1280) are for 400k-800k iterations: over 2,000 steps N(k) never learns (mu reaches 0.99 within 100 steps) and iCT degrades once N passes ~40.',
     formula: 'N(k) = \\lceil \\sqrt{\\tfrac kK ((s_1+1)^2 - s_0^2) + s_0^2} - 1 \\rceil + 1', paper: 'section 5, Appendix C' },
   N: { key: 'N', kind: 'int', min: 2, max: 5000, label: 'N', group: 'schedule', url: 'n',
     help: 'Number of points of the Karras grid between eps and T (N - 1 intervals) when N is fixed.',
@@ -203,7 +203,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   s1: { key: 's1', kind: 'int', min: 1, max: 10000, label: 's1', group: 'schedule', url: 's1',
     help: 'Final discretisation steps of the schedule. Default 60 for the page\'s short runs (CT paper: 150 over 800k iterations; the iCT preset uses 20, the iCT paper 1280 over 400k).', paper: 'section 5 / iCT' },
   mu0: { key: 'mu0', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.01, label: 'mu0', group: 'schedule', url: 'm0',
-    help: 'Initial target decay of the CT schedule. Default 0.5 for short runs (mu = 0.93 at N = 18, 0.98 at N = 60); the paper\'s 0.9 gives mu > 0.99 within the first 100 steps of a 2,000-step run, too slow a target to learn from.', formula: '\\mu(k) = \\exp(s_0 \\ln \\mu_0 / N(k))', paper: 'section 5' },
+    help: 'Initial target decay of the CT schedule. Default 0.3 for CT on 2D data (mu = 0.88 at N = 18, 0.96 at N = 60), 0.5 otherwise (0.93 and 0.98): on moons (seed 1, 1,500 steps of the page budget) 0.3 ends at one-step SWD 0.052 against 0.061 at 0.5 and 0.17 at 0.8; the paper\'s 0.9 gives mu > 0.99 within the first 100 steps of a 2,000-step run, too slow a target to learn from.', formula: '\\mu(k) = \\exp(s_0 \\ln \\mu_0 / N(k))', paper: 'section 5' },
   muVariant: { key: 'muVariant', kind: 'enum', options: [{ value: 'paper', label: 'paper: / N(k)' }, { value: 'code', label: 'released code: / (N(k) - 1)' }],
     label: 'mu(k) variant', group: 'schedule', url: 'mv', help: 'The paper divides by N(k); the released code by N(k) - 1 (mu = mu0^2 at k = 0).' },
   K: { key: 'K', kind: 'int', min: 0, max: 10_000_000, label: 'Schedule length K (0 = step budget)', group: 'schedule', url: 'k',
@@ -228,12 +228,12 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
     help: 'After the warm-up (W steps) the learning rate stays constant or falls to 0 just after the step budget B (cosine or linear). Default cosine for CD and CT on 2D data (with lr 1e-2: later steps refine instead of jittering, see Learning rate); constant for the other methods, digits, and run files saved without this setting. A changed budget restarts the run, as any setting does. The PyTorch continuation (scripts/torch/continue.py) follows the same schedule; past the budget it needs --budget N (the decay then ends at N, and the bundle it writes carries that budget) or --lr-decay constant.',
     formula: '\\eta_k = \\eta\\,\\tfrac12\\bigl(1 + \\cos \\pi \\tfrac{k - W - 1}{B - W + 1}\\bigr)' },
   gradClip: { key: 'gradClip', kind: 'number', min: 0, max: 1e6, step: 0.1, label: 'Gradient clip (0 = off)', group: 'optimiser', url: 'gc', help: 'Clip the global gradient norm to this value.' },
-  batchSize: { key: 'batchSize', kind: 'int', min: 1, max: 8192, label: 'Batch size', group: 'optimiser', url: 'bs', help: 'Data points per step. Default 256 for 2D: measured on moons, CD learns the same per step at 128, 256 and 512, and CT the same at 256 and 512 (worse at 128), so 256 halves the time per step of the papers\' 512.' },
+  batchSize: { key: 'batchSize', kind: 'int', min: 1, max: 8192, label: 'Batch size', group: 'optimiser', url: 'bs', help: 'Data points per step. Default 256 for 2D, 512 for CT on 2D data: measured on moons, CD learns the same per step at 128, 256 and 512, so 256 halves the time per step of the papers\' 512; CT on its 3x128 MLP learns better per step at 512 (its target is a one-sample estimate) and 1,024 is better still (0.041 against 0.045 at step 1,500, moons, seed 1, pseudo-Huber at mu0 = 0.5) at a higher cost per step.' },
   evalEma: { key: 'evalEma', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.001, label: 'Evaluation EMA', group: 'optimiser', url: 'ee',
     help: 'Decay of the separate EMA used for sampling (not the target theta^-). Papers use 0.9999+ for 600k steps; 0.995-0.999 suits browser runs.', paper: 'reference section 8' },
   model: { key: 'model', kind: 'enum', options: opts('mlp', 'unet', 'unet-tiny'), label: 'Model', group: 'model', url: 'md', help: 'MLP with time features (2D) or a small U-Net (images).' },
-  width: { key: 'width', kind: 'int', min: 4, max: 2048, label: 'Width', group: 'model', url: 'mw', help: 'Hidden units per MLP layer. Default 128 for CD on 2D data, 256 otherwise: a CD step at 128 costs about a third of one at 256 (Node WASM) and, at the page defaults (2,000-sample SWD, seeds 1-3, 1,500 steps), learns as fast per step (moons: 2 of 3 seeds reach 1.5x the teacher ODE\'s SWD at 700 and 1,350 steps against 800 and 1,400 at 256; eight Gaussians: 2 of 3 at 1,050 and 1,250 against 1,200 and 1,500; final SWD within 3% or lower). Batch 128 with width 128 is cheaper still but learns slower per step.' },
-  depth: { key: 'depth', kind: 'int', min: 1, max: 12, label: 'Depth', group: 'model', url: 'dp', help: 'Hidden layers of the MLP.' },
+  width: { key: 'width', kind: 'int', min: 4, max: 2048, label: 'Width', group: 'model', url: 'mw', help: 'Hidden units per MLP layer. Default 128 for CD and CT on 2D data (CT: 3x128 at batch 512, see Depth), 256 otherwise: a CD step at 128 costs about a third of one at 256 (Node WASM) and, at the page defaults (2,000-sample SWD, seeds 1-3, 1,500 steps), learns as fast per step (moons: 2 of 3 seeds reach 1.5x the teacher ODE\'s SWD at 700 and 1,350 steps against 800 and 1,400 at 256; eight Gaussians: 2 of 3 at 1,050 and 1,250 against 1,200 and 1,500; final SWD within 3% or lower). Batch 128 with width 128 is cheaper still but learns slower per step.' },
+  depth: { key: 'depth', kind: 'int', min: 1, max: 12, label: 'Depth', group: 'model', url: 'dp', help: 'Hidden layers of the MLP. Default 3 for CT on 2D data (3x128 at batch 512 learns as fast per step as 4x256 at batch 256: one-step SWD 0.061 at step 1,500 on moons, seed 1, at about 60% of the step time), 4 otherwise.' },
   activation: { key: 'activation', kind: 'enum', options: opts('silu', 'relu', 'gelu', 'tanh'), label: 'Activation', group: 'model', url: 'ac', help: 'Hidden-layer nonlinearity (relu is fused into the matmul and fastest).' },
   timeFeatures: { key: 'timeFeatures', kind: 'int', min: 2, max: 256, label: 'Time features', group: 'model', url: 'tf', help: 'Sinusoidal features of c_noise(t) fed to the network (even number).' },
   timeConditioning: { key: 'timeConditioning', kind: 'enum', options: [{ value: 'every-layer', label: 'every hidden layer' }, { value: 'input', label: 'input only' }],
@@ -466,8 +466,7 @@ export function withDatasetDefaults(c: Config, explicit: ReadonlySet<string>): C
   } else {
     set('model', 'mlp');
     if (c.teacher === 'pretrained') set('teacher', 'exact');
-    if (c.mode === 'ct') set('nSchedule', CT_N_SCHEDULE_2D);
-    if (c.mode === 'cd') set('width', CD_WIDTH_2D);
+    for (const [k, v] of Object.entries(MODE_DEFAULTS_2D[c.mode] ?? {})) set(k as ConfigKey, v as never);
   }
   const lr = defaultLrSchedule(c);
   set('lr', lr.lr);
@@ -523,6 +522,32 @@ export const CT_N_SCHEDULE_2D: Config['nSchedule'] = 'ct-adaptive';
  * later, final SWD within 3% or lower; NOTES.md "2D steps to quality"). The other methods keep 256 (not measured).
  */
 export const CD_WIDTH_2D = 128;
+
+/**
+ * CT's other 2D settings unless the user sets them: iCT's pseudo-Huber metric (c auto), a lower mu0 for the
+ * budget-scaled N(k) (mu(k) = 0.3^(2/N): 0.88 at N = 18, 0.96 at N = 53, where 0.5 gave 0.93 and 0.97) and a
+ * 3x128 MLP at batch 512 (the bigger batch averages CT's one-sample target; a step took 25 ms against 44 ms
+ * for 4x256 at batch 256, Node WASM). At the page defaults (Node WASM, budget 2,000, evaluated every 50 steps
+ * to 1,500, 2,000-sample SWD, seeds 1-3) the final one-step SWD falls from 0.061-0.065 to 0.037-0.045 (moons)
+ * and from 0.089-0.097 to 0.055-0.059 (eight Gaussians); NOTES.md "2D steps to quality". Each alone (moons,
+ * seed 1, against 0.061): pseudo-Huber 0.057, mu0 = 0.3 0.052, 3x128 at batch 512 0.061.
+ */
+export const CT_SETTINGS_2D: Partial<Config> = { metric: 'pseudo-huber', mu0: 0.3, width: 128, depth: 3, batchSize: 512 };
+
+/** Each mode's own 2D defaults (withDatasetDefaults applies them, a mode switch carries untouched ones over). */
+export const MODE_DEFAULTS_2D: Partial<Record<MethodId, Partial<Config>>> = {
+  cd: { width: CD_WIDTH_2D },
+  ct: { nSchedule: CT_N_SCHEDULE_2D, ...CT_SETTINGS_2D },
+};
+
+/** The keys some mode sets on 2D data. */
+export const MODE_DEFAULT_KEYS_2D: readonly ConfigKey[] = [...new Set(Object.values(MODE_DEFAULTS_2D).flatMap((d) => Object.keys(d!) as ConfigKey[]))];
+
+/** The value `mode` gets for `key` on 2D data (DEFAULTS' where the mode sets none). */
+export function modeDefault2D<K extends ConfigKey>(mode: MethodId, key: K): Config[K] {
+  const own = MODE_DEFAULTS_2D[mode] as Partial<Config> | undefined;
+  return own && key in own ? (own[key] as Config[K]) : DEFAULTS[key];
+}
 
 /**
  * ECT's 2D learning rate unless the user sets one. Measured on moons with the default schedule (300 pre-fit

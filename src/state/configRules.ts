@@ -1,16 +1,21 @@
 // What else must change when one setting changes, so the UI never offers a dead end: picking MNIST
 // switches the MLP to the shipped U-Net (the pretrained models are for it) with an image-sized batch and
 // learning rate, leaving it switches back, and image-only options fall away.
-import { CD_WIDTH_2D, crossFieldErrors, CT_N_SCHEDULE_2D, DEFAULTS, defaultLrSchedule, hasDefaultLrSchedule, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
+import { crossFieldErrors, DEFAULTS, defaultLrSchedule, hasDefaultLrSchedule, MODE_DEFAULT_KEYS_2D, MODE_DEFAULTS_2D, modeDefault2D, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
 import { pretrainedModeProblem, type PretrainedRole } from '../core/run/pretrained';
 
 const IMAGE = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set());
 
-/** A default width follows the mode on 2D data: CD_WIDTH_2D for CD, DEFAULTS' otherwise; a chosen one stays. */
-function defaultWidthSwap(c: Config): number {
-  if (c.mode === 'cd' && c.width === DEFAULTS.width) return CD_WIDTH_2D;
-  if (c.mode !== 'cd' && c.width === CD_WIDTH_2D) return DEFAULTS.width;
-  return c.width;
+/**
+ * Untouched mode defaults follow the mode on 2D data (MODE_DEFAULTS_2D: CD's width, CT's N schedule, metric,
+ * mu0 and network): a value that is some mode's 2D default or DEFAULTS' becomes `c.mode`'s; a chosen one stays.
+ */
+function swapModeDefaults2D(c: Config): void {
+  const record = c as unknown as Record<ConfigKey, unknown>;
+  for (const k of MODE_DEFAULT_KEYS_2D) {
+    const defaults = [DEFAULTS[k], ...Object.values(MODE_DEFAULTS_2D).map((d) => (d as Partial<Config>)[k])];
+    if (defaults.some((v) => v !== undefined && v === record[k])) record[k] = modeDefault2D(c.mode, k);
+  }
 }
 
 export function withCompanions(next: Config, changed: ConfigKey): Config {
@@ -21,11 +26,8 @@ export function withCompanions(next: Config, changed: ConfigKey): Config {
     // Each mode's own lr schedule (ECT diverges at CD's rate; the other methods keep a constant 5e-3):
     // switch an untouched schedule (some mode's default) over and back.
     if (hasDefaultLrSchedule(c)) Object.assign(c, defaultLrSchedule(c));
-    // CT learns faster with its growing N(k) (CT_N_SCHEDULE_2D): likewise for an untouched N schedule.
-    if (c.mode === 'ct' && c.nSchedule === DEFAULTS.nSchedule) c.nSchedule = CT_N_SCHEDULE_2D;
-    if (c.mode !== 'ct' && c.nSchedule === CT_N_SCHEDULE_2D) c.nSchedule = DEFAULTS.nSchedule;
-    // CD's cheaper 2D width (CD_WIDTH_2D): likewise for an untouched width.
-    c.width = defaultWidthSwap(c);
+    // Each mode's own 2D settings (CT's N(k), CD's and CT's cheaper MLPs): likewise for untouched ones.
+    swapModeDefaults2D(c);
     return c;
   }
   if (changed !== 'dataset') return next;
@@ -35,13 +37,18 @@ export function withCompanions(next: Config, changed: ConfigKey): Config {
     c.model = IMAGE.model;
     c.batchSize = Math.min(c.batchSize, IMAGE.batchSize);
     if (hasDefaultLrSchedule(c)) Object.assign(c, defaultLrSchedule(c));
+    // The mode's 2D defaults were measured on 2D data only: untouched ones go back to DEFAULTS' (digits keep
+    // fixed N and l2, as the shipped models were trained).
+    const record = c as unknown as Record<ConfigKey, unknown>;
+    for (const k of MODE_DEFAULT_KEYS_2D) {
+      if (k !== 'batchSize' && record[k] === modeDefault2D(c.mode, k)) record[k] = DEFAULTS[k];
+    }
   }
   if (!image && c.model !== 'mlp') {
     c.model = 'mlp';
     if (c.batchSize === IMAGE.batchSize) c.batchSize = DEFAULTS.batchSize;
     if (hasDefaultLrSchedule(c)) Object.assign(c, defaultLrSchedule(c));
-    if (c.mode === 'ct' && c.nSchedule === DEFAULTS.nSchedule) c.nSchedule = CT_N_SCHEDULE_2D;
-    c.width = defaultWidthSwap(c);
+    swapModeDefaults2D(c);
   }
   if (!image && c.metric === 'lpips') c.metric = 'l2';
   if (!image && c.teacher === 'pretrained') c.teacher = 'exact';

@@ -1,7 +1,7 @@
 // The run's settings in the query string: versioned, only non-default values, each under its field's
 // short `url` key. Decoding trusts nothing: every value goes through parseField exactly like typed input,
 // and a rejected value keeps its default and is named in a notice.
-import { crossFieldErrors, defaultConfig, DEFAULTS, FIELD_LIST, parseField, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
+import { crossFieldErrors, defaultConfig, DEFAULTS, FIELD_LIST, MODE_DEFAULT_KEYS_2D, parseField, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
 
 export const URL_VERSION = '1';
 const VERSION_KEY = 'v';
@@ -16,8 +16,8 @@ function sameValue(a: Config[ConfigKey], b: Config[ConfigKey]): boolean {
   return formatValue(a) === formatValue(b);
 }
 
-/** Settings a link leaves out when the decoder derives them from the mode (CT's N schedule, CD's 2D width, each mode's lr schedule). */
-const DERIVED_KEYS: readonly ConfigKey[] = ['nSchedule', 'width', 'lr', 'warmupSteps', 'lrDecay'];
+/** Settings a link leaves out when the decoder derives them from the mode (MODE_DEFAULTS_2D, each mode's lr schedule). */
+const DERIVED_KEYS: readonly ConfigKey[] = [...MODE_DEFAULT_KEYS_2D, 'lr', 'warmupSteps', 'lrDecay'];
 
 /** The config a link holding exactly `keys` of `config` decodes to (as decodeConfig, before conflict repair). */
 function decodedFrom(config: Config, keys: ReadonlySet<ConfigKey>): Config {

@@ -11,15 +11,16 @@ describe('CD 2D width default', () => {
     expect(CD_WIDTH_2D).not.toBe(DEFAULTS.width);
     expect(defaultConfig().mode).toBe('cd');
     expect(defaultConfig().width).toBe(CD_WIDTH_2D);
-    expect(withDatasetDefaults({ ...DEFAULTS, mode: 'ct' }, new Set()).width).toBe(DEFAULTS.width);
+    // CT has its own 2D MLP (CT_SETTINGS_2D, ctDefaults2d.test.ts); sCT keeps the global width.
+    expect(withDatasetDefaults({ ...DEFAULTS, mode: 'sct' }, new Set()).width).toBe(DEFAULTS.width);
     expect(withDatasetDefaults({ ...DEFAULTS, mode: 'cd', width: 512 }, new Set(['width'])).width).toBe(512);
     expect(withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set()).width).toBe(DEFAULTS.width);
   });
 
   it('a mode switch carries an untouched width over and back; a chosen one stays', () => {
-    const ct = switchTo(defaultConfig(), { mode: 'ct' });
-    expect(ct.width).toBe(DEFAULTS.width);
-    expect(switchTo(ct, { mode: 'cd' }).width).toBe(CD_WIDTH_2D);
+    const sct = switchTo(defaultConfig(), { mode: 'sct' });
+    expect(sct.width).toBe(DEFAULTS.width);
+    expect(switchTo(sct, { mode: 'cd' }).width).toBe(CD_WIDTH_2D);
     const chosen = { ...defaultConfig(), width: 64 };
     expect(switchTo(chosen, { mode: 'ct' }).width).toBe(64);
   });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CD_WIDTH_2D, CT_N_SCHEDULE_2D, defaultConfig, DEFAULTS, FIELD_LIST, type Config } from '../../../src/core/config';
+import { CD_WIDTH_2D, CT_N_SCHEDULE_2D, defaultConfig, DEFAULTS, FIELD_LIST, MODE_DEFAULTS_2D, type Config } from '../../../src/core/config';
 import { decodeConfig, encodeConfig } from '../../../src/state/urlCodec';
 
 const withChanges = (patch: Partial<Config>): Config => ({ ...DEFAULTS, taus: [...DEFAULTS.taus], ...patch });
+/** CT on 2D data with its own defaults (N(k), metric, mu0, MLP and batch), as a link with m=ct decodes. */
+const ct2d = (patch: Partial<Config> = {}): Config => withChanges({ mode: 'ct', ...MODE_DEFAULTS_2D.ct, ...patch });
 
 describe('URL codec', () => {
   it('encodes nothing for the defaults, so a plain link stays plain', () => {
@@ -11,16 +13,16 @@ describe('URL codec', () => {
 
   it('derives CD\'s 2D width from the mode: written only when it is not the mode\'s own', () => {
     expect(decodeConfig('?v=1').config.width).toBe(CD_WIDTH_2D);
-    expect(decodeConfig('?v=1&m=ct').config.width).toBe(DEFAULTS.width);
+    expect(decodeConfig('?v=1&m=sct').config.width).toBe(DEFAULTS.width);
     const wide = withChanges({ width: DEFAULTS.width });
     expect(encodeConfig(wide)).toBe(`v=1&mw=${DEFAULTS.width}`);
     expect(decodeConfig(`?${encodeConfig(wide)}`).config).toEqual(wide);
-    expect(encodeConfig(withChanges({ mode: 'ct', nSchedule: CT_N_SCHEDULE_2D }))).toBe('v=1&m=ct');
+    expect(encodeConfig(ct2d())).toBe('v=1&m=ct');
   });
 
   it('encodes only the non-default settings, under their url keys, after the version', () => {
-    // CT's own N schedule (CT_N_SCHEDULE_2D) follows from m=ct, so it is not written either.
-    const q = encodeConfig(withChanges({ mode: 'ct', nSchedule: CT_N_SCHEDULE_2D, width: 16, taus: [2, 0.5] }));
+    // CT's own N schedule and other 2D defaults (MODE_DEFAULTS_2D.ct) follow from m=ct, so they are not written either.
+    const q = encodeConfig(ct2d({ nSchedule: CT_N_SCHEDULE_2D, width: 16, taus: [2, 0.5] }));
     expect(q).toBe('v=1&m=ct&mw=16&ta=2%2C0.5');
     const keys = [...new URLSearchParams(q).keys()];
     expect(keys).toEqual(['v', 'm', 'mw', 'ta']);
@@ -28,7 +30,7 @@ describe('URL codec', () => {
 
   it('writes a setting at its global default when the mode would pick another one (CT with fixed N; ECT at the CD lr)', () => {
     expect(decodeConfig('?v=1&m=ct').config.nSchedule).toBe(CT_N_SCHEDULE_2D);
-    const fixed = withChanges({ mode: 'ct', nSchedule: 'fixed' });
+    const fixed = ct2d({ nSchedule: 'fixed' });
     expect(encodeConfig(fixed)).toBe('v=1&m=ct&ns=fixed');
     expect(decodeConfig(`?${encodeConfig(fixed)}`).config).toEqual(fixed);
     const ect = withChanges({ mode: 'ect', lr: DEFAULTS.lr });
