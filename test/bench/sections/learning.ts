@@ -1,7 +1,7 @@
 // Steps to quality at the page's defaults: for moons and eight-gaussians, CD-Heun and CT, three seeds, the
 // first evaluated step at which one-step SWD <= 1.5x the teacher ODE's SWD (Node WASM, the CLI's backend),
 // and the training seconds it took. The headline section measures the same level in Chromium.
-import { DEFAULTS, withDatasetDefaults, type Config, type DatasetName } from '../../../src/core/config';
+import { DEFAULTS, MODE_DEFAULTS_2D, withDatasetDefaults, type Config, type DatasetName } from '../../../src/core/config';
 import { log } from '../lib/log';
 import { useBackend } from '../lib/nodeBackend';
 import { round } from '../lib/stats';
@@ -21,7 +21,7 @@ export interface LearningRow {
 }
 
 export interface LearningResult {
-  setup: { backend: string; budget: number; evalEvery: number; evalCount: number; factor: number; defaults: Partial<Config> };
+  setup: { backend: string; budget: number; evalEvery: number; evalCount: number; factor: number; defaults: Partial<Config>; modeDefaults2d: typeof MODE_DEFAULTS_2D };
   rows: LearningRow[];
   /** Median steps over seeds per dataset and mode (a seed that never reached counts as the budget). */
   summary: { dataset: string; mode: string; medianSteps: number | null; reached: string; medianTrainSeconds: number }[];
@@ -70,7 +70,8 @@ export async function learningSection(quick: boolean): Promise<LearningResult> {
   const d = DEFAULTS;
   return {
     setup: { backend: 'node wasm', budget, evalEvery, evalCount, factor: QUALITY_FACTOR,
-      defaults: { lr: d.lr, warmupSteps: d.warmupSteps, lrDecay: d.lrDecay, batchSize: d.batchSize, width: d.width, depth: d.depth, N: d.N, mu: d.mu, evalEma: d.evalEma, nSchedule: d.nSchedule } }, // CD's; CT uses CT_N_SCHEDULE_2D
+      defaults: { lr: d.lr, warmupSteps: d.warmupSteps, lrDecay: d.lrDecay, batchSize: d.batchSize, width: d.width, depth: d.depth, N: d.N, mu: d.mu, evalEma: d.evalEma, nSchedule: d.nSchedule },
+      modeDefaults2d: MODE_DEFAULTS_2D }, // the shared defaults, and what each mode sets over them on 2D data
     rows, summary,
   };
 }
