@@ -517,9 +517,9 @@ export const CT_N_SCHEDULE_2D: Config['nSchedule'] = 'ct-adaptive';
 
 /**
  * CD's 2D MLP width unless the user sets one. The page's goal is seconds to a good one-step sample: at 128
- * a step costs about a quarter of 256's, and CD learns as fast per step (at the page defaults, 2,000-sample
- * SWD, seeds 1-3, evaluated every 50 steps to 1,500: the same seeds reach 1.5x the teacher ODE's SWD, no
- * later, final SWD within 3% or lower; NOTES.md "2D steps to quality"). The other methods keep 256 (not measured).
+ * a step costs about a third of 256's (its matrix products a quarter), and CD learns as fast per step (at
+ * the page defaults, 2,000-sample SWD, seeds 1-3, evaluated every 50 steps to 1,500: the same seeds reach
+ * 1.5x the teacher ODE's SWD, no later, final SWD within 3% or lower; NOTES.md "2D steps to quality").
  */
 export const CD_WIDTH_2D = 128;
 
