@@ -8,6 +8,7 @@
 //   gives [ci, kh, kw, co] (2-4x faster than per-tap matrix products, which also need transposed copies).
 import * as tf from '@tensorflow/tfjs';
 import { channelSums } from './channelSums';
+import { padSwap } from './padSwap';
 
 type Conv = (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor4D;
 
@@ -25,8 +26,7 @@ const conv2dSameCustom = tf.customGrad((...args: (tf.Tensor | ((t: tf.Tensor[]) 
       const dy4 = dy as tf.Tensor4D;
       const flipped = tf.transpose(kh * kw > 1 ? tf.reverse(ws, [0, 1]) : ws, [0, 1, 3, 2]) as tf.Tensor4D;
       const dx = tf.conv2d(dy4, flipped, 1, 'same');
-      const padded = ph || pw ? tf.pad(xs, [[0, 0], [ph, ph], [pw, pw], [0, 0]]) : xs;
-      const xSwapped = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, H + 2ph, W + 2pw, B]
+      const xSwapped = padSwap(xs, ph, pw); // [cin, H + 2ph, W + 2pw, B]
       const dySwapped = tf.transpose(dy4, [1, 2, 0, 3]) as tf.Tensor4D; // [H, W, B, cout]
       const dw = tf.transpose(tf.conv2d(xSwapped, dySwapped, 1, 'valid'), [1, 2, 0, 3]); // [kh, kw, cin, cout]
       return [dx, dw, channelSums(dy4)]; // one pass; wasm's Sum over outer axes transposes first
