@@ -567,6 +567,8 @@ export const LEGACY_VALUES: Partial<Config> = { timeConditioning: 'input', scmAd
  * page's budget: s1 = 20 (N = 11 then 21 over the run). The paper's s1 = 1280 reaches N = 1281 within a
  * 2,000-step run and one-step SWD on moons degrades from 0.056 to 0.40; s1 = 80 from 0.053 to 0.094.
  * lr stays 3e-3: with mu = 0 the run diverges after ~300 steps at 1e-2 (0.19 against 0.066 at 2,000 steps).
+ * Those numbers are for 4x256 at batch 256; the preset sets no network, so on CT's 2D default (3x128, batch
+ * 512) it ends at 0.061-0.099 on moons, where 1e-2 does not diverge and is better on 5 of 6 runs (NOTES.md).
  */
 export const ICT_PRESET: Partial<Config> = {
   mode: 'ct', mu: 0, metric: 'pseudo-huber', weighting: 'inverse-gap', indexSampling: 'lognormal', nSchedule: 'ict-doubling', s0: 10, s1: 20, K: 0, lr: 3e-3,
