@@ -1,9 +1,11 @@
 // The run's settings in the query string: versioned, only non-default values, each under its field's
 // short `url` key. Decoding trusts nothing: every value goes through parseField exactly like typed input,
-// and a rejected value keeps its default and is named in a notice.
-import { crossFieldErrors, defaultConfig, DEFAULTS, FIELD_LIST, MODE_DEFAULT_KEYS_2D, parseField, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
+// and a rejected value keeps its default and is named in a notice. An older version's link gets back the
+// values it left out as they were then (linkVersions.ts).
+import { crossFieldErrors, defaultConfig, DEFAULTS, disabledReason, FIELD_LIST, FIELDS, MODE_DEFAULT_KEYS_2D, parseField, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
+import { LINK_VERSION, leftOutByVersion } from './linkVersions';
 
-export const URL_VERSION = '1';
+export const URL_VERSION = LINK_VERSION;
 const VERSION_KEY = 'v';
 
 const byUrlKey = new Map(FIELD_LIST.map((f) => [f.url, f]));
@@ -64,11 +66,14 @@ export interface DecodedUrl {
   rejected: ConfigKey[];
   /** Parameters claimed by the caller's extra keys, raw. */
   extra: ExtraParams;
+  /** For a link of an older version: which left-out settings got back their values of then; null otherwise. */
+  restored: string | null;
 }
 
 /**
  * Reads a query string. `extraKeys` are non-config parameters the caller understands (passed through raw).
- * A link of another version is not guessed at: everything falls back to the defaults, with a notice.
+ * A link of an unknown version is not guessed at: everything falls back to the defaults, with a notice; an
+ * older known version gets back the values it left out (putBackLeftOut).
  */
 export function decodeConfig(search: string, extraKeys: readonly string[] = []): DecodedUrl {
   const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
@@ -76,12 +81,13 @@ export function decodeConfig(search: string, extraKeys: readonly string[] = []):
   const rejected: ConfigKey[] = [];
   const extra: ExtraParams = {};
   const keys = [...params.keys()];
-  if (keys.length === 0) return { config: defaultConfig(), notices, rejected, extra };
+  if (keys.length === 0) return { config: defaultConfig(), notices, rejected, extra, restored: null };
 
-  const version = params.get(VERSION_KEY);
-  if (version !== null && version !== URL_VERSION) {
+  // A hand-written link without a version is read as the current one.
+  const version = params.get(VERSION_KEY) ?? URL_VERSION;
+  if (leftOutByVersion(version, DEFAULTS.dataset, DEFAULTS.mode) === null) {
     notices.push(`This link uses settings version "${version}", which this page does not know; all settings are at their defaults.`);
-    return { config: defaultConfig(), notices, rejected, extra };
+    return { config: defaultConfig(), notices, rejected, extra, restored: null };
   }
 
   const accepted: Partial<Record<ConfigKey, unknown>> = {};
@@ -107,6 +113,7 @@ export function decodeConfig(search: string, extraKeys: readonly string[] = []):
     }
   }
 
+  const restored = putBackLeftOut(version, accepted, order);
   // Settings the link leaves out follow its dataset (d=mnist alone means a U-Net with the pretrained teacher).
   const config = withDatasetDefaults({ ...DEFAULTS, taus: [...DEFAULTS.taus], ...accepted } as Config, new Set(order));
   // Cross-field conflicts: drop the linked setting whose removal clears the most conflicts (latest first
@@ -132,5 +139,27 @@ export function decodeConfig(search: string, extraKeys: readonly string[] = []):
     notices.push(`Link parameter "${field.url}" (${field.label}) conflicts with other settings and uses its default ${formatValue(DEFAULTS[best.key])}: ${fixed.join('; ')}`);
     errors = best.remaining;
   }
-  return { config, notices, rejected, extra };
+  return { config, notices, rejected, extra, restored };
+}
+
+/**
+ * An older link's left-out settings, where their value then differs from what they would derive to now, become
+ * linked settings (named in a notice), so the link loads the run it was made for.
+ */
+function putBackLeftOut(version: string, accepted: Partial<Record<ConfigKey, unknown>>, order: ConfigKey[]): string | null {
+  const dataset = (accepted.dataset ?? DEFAULTS.dataset) as Config['dataset'];
+  const mode = (accepted.mode ?? DEFAULTS.mode) as Config['mode'];
+  const now = withDatasetDefaults({ ...DEFAULTS, taus: [...DEFAULTS.taus], ...accepted } as Config, new Set(order));
+  const restored = (Object.entries(leftOutByVersion(version, dataset, mode) ?? {}) as Array<[ConfigKey, Config[ConfigKey]]>)
+    .filter(([k, v]) => !(k in accepted) && !sameValue(v, now[k]));
+  for (const [k, v] of restored) {
+    accepted[k] = v;
+    order.push(k);
+  }
+  // The message names only what this run reads (ECT's stages come back in every mode but matter to ECT alone).
+  const run = { ...now, ...Object.fromEntries(restored) } as Config;
+  const read = restored.filter(([k]) => disabledReason(k, run) === null);
+  if (read.length === 0) return null;
+  const list = read.map(([k, v]) => `${FIELDS[k].label} ${formatValue(v)}`).join(', ');
+  return `This link was made by an earlier version of the page (settings version ${version}); the settings it left out keep the values they had then: ${list}.`;
 }

@@ -33,6 +33,7 @@ export function loadFromUrl(search = location.search): void {
   if (notices.length > 0) {
     notify({ kind: 'warning', topic: 'url', title: 'Some settings in this link were not used', lines: notices });
   }
+  if (decoded.restored) notify({ kind: 'info', topic: 'url-version', title: 'A link from an earlier version', lines: [decoded.restored] });
 }
 
 export function syncUrl(): () => void {

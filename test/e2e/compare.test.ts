@@ -40,7 +40,7 @@ const stageTitle = (page: Page) => page.locator('.anatomy-stage').textContent();
 
 describe('teaching tools', () => {
   it('Anatomy of a step walks the next real CD step stage by stage; its loss is the one the run then takes', async () => {
-    const page = await h.open(`v=1&b=wasm&so=heun&${TINY}`);
+    const page = await h.open(`v=2&b=wasm&so=heun&${TINY}`);
     await waitForReady(page);
     await button(page, 'Anatomy of a step').click();
     const panel = page.getByRole('region', { name: 'Anatomy of a step' });
@@ -81,7 +81,7 @@ describe('teaching tools', () => {
   });
 
   it('Stop at a target quality and at a step pause there and say why; Rewind returns to an earlier checkpoint, cuts the curves, and training repeats the same steps', async () => {
-    const page = await h.open(`v=1&b=wasm&ev=10&${TINY}`);
+    const page = await h.open(`v=2&b=wasm&ev=10&${TINY}`);
     await waitForReady(page);
     // A target quality any model meets: training pauses at the first evaluation, and says so.
     const stopSwd = page.getByLabel('Stop at one-step SWD ≤');
@@ -127,7 +127,7 @@ describe('teaching tools', () => {
 
   it('Compare: Euler vs Heun trains two runs in lockstep to the same budget; a comparison link reproduces one step vs multistep', async () => {
     // One evaluation per run, at the end: the first one also measures the teacher ODE's SWD, which takes long here.
-    const page = await h.open(`v=1&b=wasm&st=40&ev=40&${TINY}`);
+    const page = await h.open(`v=2&b=wasm&st=40&ev=40&${TINY}`);
     await waitForReady(page);
     await button(page, 'Compare').click();
     const a = page.getByRole('region', { name: 'Run A' });

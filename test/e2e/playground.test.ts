@@ -152,7 +152,7 @@ describe('playground in Chromium with software WebGPU', () => {
     await page.getByLabel('Metric', { exact: true }).selectOption('l1');
     await button(page, 'Copy link').click();
     const link = await page.evaluate(() => navigator.clipboard.readText());
-    expect(link).toContain('v=1');
+    expect(link).toContain('v=2');
     expect(new URL(link).searchParams.get('n')).toBe('12');
     await page.close();
 
@@ -165,8 +165,22 @@ describe('playground in Chromium with software WebGPU', () => {
     await restored.close();
   });
 
+  it('a link of the earlier settings version loads the run it was made for, says so, and is rewritten as a current link', async () => {
+    const page = await h.open('v=1&m=ct&n=12&mw=16&dp=2');
+    const notice = page.locator('.notice', { hasText: 'A link from an earlier version' });
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.textContent()).toContain('Learning rate');
+    // Version 1 meant CT with fixed N, l2 and a constant lr 5e-3 where the link said nothing.
+    expect(await page.getByLabel('N schedule', { exact: true }).inputValue()).toBe('fixed');
+    expect(await page.getByLabel('Metric', { exact: true }).inputValue()).toBe('l2');
+    expect(Number(await page.getByLabel('Learning rate', { exact: true }).inputValue())).toBe(0.005);
+    await expect.poll(() => new URL(page.url()).searchParams.get('v')).toBe('2');
+    expect(new URL(page.url()).searchParams.get('ns')).toBe('fixed');
+    await page.close();
+  });
+
   it('a bad link parameter falls back to its default and shows a notice naming it', async () => {
-    const page = await h.open('v=1&m=ct&n=abc&mw=16&dp=2');
+    const page = await h.open('v=2&m=ct&n=abc&mw=16&dp=2');
     const notice = page.locator('.notice', { hasText: 'Some settings in this link were not used' });
     await notice.waitFor({ timeout: 30_000 });
     expect(await notice.textContent()).toContain('"n" (N)');

@@ -10,6 +10,7 @@ import { notify } from '../notices';
 import { withPageParams } from '../pageParams';
 import { useRun } from '../runStore';
 import { session } from '../session';
+import { URL_VERSION } from '../urlCodec';
 import { shareUrl } from '../urlSync';
 import { COMPARE_URL_KEYS, decodeCompare, encodeCompare } from './compareUrl';
 import { describeDiff, MAX_RUNS, presetById, resolveRun, RUN_LABELS, type RunSpec } from './presets';
@@ -174,7 +175,7 @@ function withComparison(link: string): string {
   const { presetId, runs } = useCompare.getState();
   const url = new URL(link);
   for (const [k, v] of Object.entries(encodeCompare(presetId, runs.map((r) => r.spec)))) url.searchParams.set(k, v);
-  if (!url.searchParams.has('v')) url.searchParams.set('v', '1');
+  if (!url.searchParams.has('v')) url.searchParams.set('v', URL_VERSION);
   return url.toString();
 }
 

@@ -3,7 +3,7 @@
 // ablations (Song et al. 2023, section 6 and Fig. 3; iCT section 3).
 import { disabledReason, FIELD_LIST, type Config, type ConfigKey } from '../../core/config';
 import { METHOD_INFO } from '../../core/methods/settings/index';
-import { decodeConfig, encodeConfig } from '../urlCodec';
+import { decodeConfig, encodeConfig, URL_VERSION } from '../urlCodec';
 
 export type Sampler = 'one' | 'multi';
 
@@ -50,7 +50,7 @@ export function resolveRun(base: Config, spec: RunSpec): { config: Config | null
   const patch = new URLSearchParams(spec.patch);
   for (const [k, v] of patch) params.set(k, v);
   if (spec.sampler === 'multi' && !patch.has('ta') && base.taus.length === 0) params.set('ta', '0.585');
-  if (!params.has('v')) params.set('v', '1');
+  if (!params.has('v')) params.set('v', URL_VERSION);
   const decoded = decodeConfig(params.toString());
   if (decoded.notices.length) return { config: null, errors: decoded.notices };
   // A change to a setting the run's method does not read would train the same run twice under two names

@@ -52,8 +52,8 @@ export function computeGoals(
   };
   const mlp = (m: string) => m === 'mlp 4x256';
   const kernels = (mode: string) => ok((m) => m.where === 'node' && m.backend === 'wasm' && mlp(m.model) && m.mode === mode && m.kernels !== undefined)[0]?.kernels ?? null;
-  const autoCd = headline?.find((r) => r.status === 'ok' && r.query === 'v=1');
-  const autoCt = headline?.find((r) => r.status === 'ok' && r.query === 'v=1&m=ct');
+  const autoCd = headline?.find((r) => r.status === 'ok' && r.query === 'v=2');
+  const autoCt = headline?.find((r) => r.status === 'ok' && r.query === 'v=2&m=ct');
   return {
     ctStepRatioToTorch: ratio(mlp, 'CT'),
     cdHeunStepRatioToTorch: ratio(mlp, 'CD-Heun'),

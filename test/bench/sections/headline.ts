@@ -107,11 +107,11 @@ async function measure(env: BenchBrowser, label: string, query: string, limitSec
 
 export async function headlineSection(env: BenchBrowser, quick: boolean): Promise<HeadlineRun[]> {
   const runs: [string, string, number, boolean][] = [
-    ['auto, moons, CD (defaults)', 'v=1', quick ? 60 : 120, true],
-    ['auto, moons, CT', 'v=1&m=ct', quick ? 60 : 120, true],
-    ['wasm, moons, CD', 'v=1&b=wasm', 30, false],
+    ['auto, moons, CD (defaults)', 'v=2', quick ? 60 : 120, true],
+    ['auto, moons, CT', 'v=2&m=ct', quick ? 60 : 120, true],
+    ['wasm, moons, CD', 'v=2&b=wasm', 30, false],
   ];
-  if (!quick) runs.push(['webgpu, moons, CD', 'v=1&b=webgpu', 120, false], ['auto, MNIST', 'v=1&d=mnist', 60, false]);
+  if (!quick) runs.push(['webgpu, moons, CD', 'v=2&b=webgpu', 120, false], ['auto, MNIST', 'v=2&d=mnist', 60, false]);
   const out: HeadlineRun[] = [];
   for (const [label, query, limit, quality] of runs) {
     const r = await measure(env, label, query, limit, quality);

@@ -115,7 +115,7 @@ async function measure(env: BenchBrowser, query: string, trainSeconds: number): 
 
 export async function pageSection(env: BenchBrowser, quick: boolean): Promise<PageRun[]> {
   // wasm is the fastest backend for the 2D MLP here; "auto" is what a visitor gets (software WebGPU here).
-  const runs = quick ? [['v=1&m=ct&b=wasm', 8]] : [['v=1&m=ct&b=wasm', 15], ['v=1&m=ct', 20]];
+  const runs = quick ? [['v=2&m=ct&b=wasm', 8]] : [['v=2&m=ct&b=wasm', 15], ['v=2&m=ct', 20]];
   const out: PageRun[] = [];
   for (const [query, seconds] of runs as [string, number][]) {
     const r = await measure(env, query, seconds);

@@ -43,8 +43,8 @@ describe('CT 2D defaults', () => {
 
   it('links leave them out and derive them from the mode; a CT link at other values carries them', () => {
     const ct = switchTo(defaultConfig(), { mode: 'ct' });
-    expect(encodeConfig(ct)).toBe('v=1&m=ct');
-    expect(pick(decodeConfig('?v=1&m=ct').config)).toEqual(CT_SETTINGS_2D);
+    expect(encodeConfig(ct)).toBe('v=2&m=ct');
+    expect(pick(decodeConfig('?v=2&m=ct').config)).toEqual(CT_SETTINGS_2D);
     const wide = { ...ct, width: DEFAULTS.width, depth: DEFAULTS.depth, metric: 'l2' as const };
     expect(pick(decodeConfig(`?${encodeConfig(wide)}`).config)).toEqual(pick(wide));
   });

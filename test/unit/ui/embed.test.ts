@@ -49,9 +49,9 @@ describe('embed view names', () => {
   });
 
   it('keeps the embed parameter when the settings are written back to the address bar', () => {
-    expect(withPageParams('http://x/?v=1&m=ct', '?m=cd&embed=samples')).toBe('http://x/?v=1&m=ct&embed=samples');
+    expect(withPageParams('http://x/?v=2&m=ct', '?m=cd&embed=samples')).toBe('http://x/?v=2&m=ct&embed=samples');
     expect(withPageParams('http://x/', '?embed=quality')).toBe('http://x/?embed=quality');
-    expect(withPageParams('http://x/?v=1&m=ct', '?m=ct')).toBe('http://x/?v=1&m=ct');
+    expect(withPageParams('http://x/?v=2&m=ct', '?m=ct')).toBe('http://x/?v=2&m=ct');
   });
 });
 

@@ -8,13 +8,13 @@ import { IMAGE_CONSISTENCY_TIMES, IMAGE_TRAJECTORIES, useView, viewRequest } fro
 
 describe('a link with d=mnist', () => {
   it('follows the dataset for every setting it leaves out', () => {
-    const d = decodeConfig('v=1&d=mnist');
+    const d = decodeConfig('v=2&d=mnist');
     expect(d.notices).toEqual([]);
     expect([d.config.dataset, d.config.model, d.config.teacher, d.config.batchSize]).toEqual(['mnist', 'unet', 'pretrained', 64]);
   });
 
   it('keeps the settings it names (the tiny U-Net, a batch of 2) and round-trips', () => {
-    const d = decodeConfig('v=1&d=mnist&md=unet-tiny&m=ct&bs=2');
+    const d = decodeConfig('v=2&d=mnist&md=unet-tiny&m=ct&bs=2');
     expect(d.notices).toEqual([]);
     expect([d.config.model, d.config.mode, d.config.batchSize]).toEqual(['unet-tiny', 'ct', 2]);
     expect(decodeConfig(encodeConfig(d.config)).config).toEqual(d.config);

@@ -1,0 +1,66 @@
+// Old links keep loading the run they were made for. A link holds only the settings that differed from the
+// defaults of its day; the fixtures record how each version's page decoded every dataset and mode
+// (test/fixtures/links/decodeAll.ts), and decoding today must give the same configs.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FIELD_LIST, type Config } from '../../../src/core/config';
+import { decodeConfig, encodeConfig, URL_VERSION } from '../../../src/state/urlCodec';
+
+interface Fixture { version: string; base: Record<string, unknown>; cases: Record<string, Record<string, unknown>> }
+const fixture = (v: string) => JSON.parse(readFileSync(`test/fixtures/links/v${v}-decoded.json`, 'utf8')) as Fixture;
+
+/** Settings that did not exist when version 1 was written, and what their absence meant then. */
+const NOT_IN_V1: Partial<Config> = { lrDecay: 'constant', scmAdaptiveWeight: 'off' };
+
+describe('links of every settings version', () => {
+  it('a version-1 link decodes to the run the version-1 page decoded (every dataset and mode)', () => {
+    const v1 = fixture('1');
+    expect(Object.keys(v1.cases).length).toBeGreaterThanOrEqual(80);
+    for (const [name, diff] of Object.entries(v1.cases)) {
+      const [d, rest] = name.split('/');
+      const [m, extra = ''] = rest.split('&');
+      const got = decodeConfig(`v=1&d=${d}&m=${m}${extra ? `&${extra}` : ''}`).config;
+      expect(got, name).toEqual({ ...v1.base, ...NOT_IN_V1, ...diff });
+    }
+  });
+
+  it('says which left-out settings it put back, and only where they differ from today\'s', () => {
+    const ct = decodeConfig('v=1&m=ct&n=40');
+    expect(ct.config).toMatchObject({ N: 40, lr: 5e-3, warmupSteps: 0, lrDecay: 'constant', nSchedule: 'fixed', metric: 'l2', width: 256, depth: 4, batchSize: 256, mu0: 0.5 });
+    expect(ct.notices).toEqual([]);
+    expect(ct.restored).toMatch(/earlier version of the page \(settings version 1\).*Learning rate.* 0\.005/);
+    // sCT read none of what changed (ECT's stages come back unnamed): nothing to say.
+    const sct = decodeConfig('v=1&m=sct');
+    expect(sct.restored).toBeNull();
+    expect(sct.config.ectQ).toBe(2);
+    expect(decodeConfig('v=2&m=ct').restored).toBeNull();
+    // What the link set stays as it was.
+    expect(decodeConfig('v=1&m=cd&mw=64&lr=0.02').config).toMatchObject({ width: 64, lr: 0.02, warmupSteps: 0 });
+  });
+
+  it('a migrated link, written again, is a current link for the same run', () => {
+    for (const q of ['v=1', 'v=1&m=ct', 'v=1&m=ect&d=eight-gaussians', 'v=1&d=mnist&m=ect']) {
+      const old = decodeConfig(q).config;
+      const again = encodeConfig(old);
+      expect(again.startsWith(`v=${URL_VERSION}`) || again === '', q).toBe(true);
+      const now = decodeConfig(again);
+      expect(now.config, q).toEqual(old);
+      expect(now.notices, q).toEqual([]);
+      expect(now.restored, q).toBeNull();
+    }
+  });
+
+  it(`version ${URL_VERSION} still means what its fixture says: changing a default a link leaves out needs a new version`, () => {
+    const current = fixture(URL_VERSION);
+    expect(current.version).toBe(URL_VERSION);
+    for (const [name, diff] of Object.entries(current.cases)) {
+      const [d, rest] = name.split('/');
+      const [m, extra = ''] = rest.split('&');
+      const got = decodeConfig(`v=${URL_VERSION}&d=${d}&m=${m}${extra ? `&${extra}` : ''}`).config;
+      // On failure: bump LINK_VERSION in src/state/linkVersions.ts, put the old values back there, and write the
+      // new fixture with test/fixtures/links/decodeAll.ts. A new setting needs its meaning for old links too.
+      expect(got, `${name}: the defaults of link version ${URL_VERSION} changed`).toEqual({ ...current.base, ...diff });
+    }
+    expect(Object.keys(current.base).sort()).toEqual(FIELD_LIST.map((f) => f.key).sort());
+  });
+});
