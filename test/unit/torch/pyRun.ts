@@ -124,8 +124,10 @@ export function expectSameState(pyBundle: Uint8Array, tsBundle: Uint8Array): voi
       scale = Math.max(scale, Math.abs(a[i]));
       diff = Math.max(diff, Math.abs(a[i] - b[i]));
     }
-    // float32 rounding of gradients, amplified where Adam divides small moments; a wrong update is ~1e-2 off.
-    expect(diff, name).toBeLessThanOrEqual(2e-5 * scale);
+    // float32 rounding of gradients, amplified where Adam divides small moments (2.4e-5 seen on a U-Net bias
+    // whose gradient sums many cancelling terms, with the fused GroupNorm's summation order); a wrong update is
+    // ~1e-2 off.
+    expect(diff, name).toBeLessThanOrEqual(1e-4 * scale);
     compared++;
   }
   expect(compared).toBeGreaterThan(10);
