@@ -2,6 +2,7 @@
 // time per step (or why there is none) while training on WebGPU, and nothing of the kind on WASM. The count
 // is the exact one: it equals the dispatches of the same step counted in a test page with the same core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CT_SETTINGS_2D } from '../../src/core/config';
 import { activeBackend, button, startHarness, TINY, waitForReady, waitForStep, type Harness } from './harness';
 
 let h: Harness;
@@ -32,11 +33,13 @@ describe('GPU performance readout', () => {
     else expect(time).toMatch(/GPU \d+(\.\d+)? ms/);
     console.log('readout:', shown, 'dispatches;', time, '|', title);
 
-    // The same step (same settings: moons, CT, 2 x 16 SiLU, batch 32) counted in the parity page.
+    // The same step (same settings: moons, CT with its 2D default metric, 2 x 16 SiLU, batch 32) counted in the parity page.
+    const metric = await page.getByLabel('Metric', { exact: true }).inputValue();
+    expect(metric).toBe(CT_SETTINGS_2D.metric);
     const probe = await h.context.newPage();
     await probe.goto(`${h.baseUrl}test/e2e/gpu/fusedParity.html`);
     await probe.waitForFunction(() => (window as unknown as { parityReady?: boolean }).parityReady === true, undefined, { timeout: 120_000 });
-    const counted = await probe.evaluate((o) => (window as any).profileStep(o, 2, true), { mode: 'ct', width: 16, depth: 2, batchSize: 32 });
+    const counted = await probe.evaluate((o) => (window as any).profileStep(o, 2, true), { mode: 'ct', width: 16, depth: 2, batchSize: 32, metric });
     expect(shown).toBe(counted.total);
     await probe.close();
     await page.close();

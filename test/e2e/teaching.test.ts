@@ -147,7 +147,7 @@ describe('teaching and access', () => {
     expect(await page.locator('canvas').count()).toBe(1);
     expect(await page.locator('canvas[data-view="samples"]').count()).toBe(1);
     expect(await page.getByRole('heading', { name: 'Settings' }).count()).toBe(0);
-    expect(await page.getByLabel('Run settings').textContent()).toMatch(/^CT · moons · l2 · CT schedule N\(k\), mu\(k\)/); // CT's own default N schedule
+    expect(await page.getByLabel('Run settings').textContent()).toMatch(/^CT · moons · pseudo-Huber · CT schedule N\(k\), mu\(k\)/); // CT's own 2D defaults (CT_SETTINGS_2D)
     expect(new URL(page.url()).searchParams.get('embed')).toBe('samples');
     expect(await page.getByRole('note').count()).toBe(0); // no notice about an unknown link parameter
     await button(page, 'Train').click();
