@@ -1,7 +1,7 @@
 // Issue 11 part 2: on Chromium's software WebGPU adapter, training steps through the fused WGSL kernels
 // and through the plain-op twins, from the same seed (same weights and draws), agree in every loss and in
 // every state buffer (online, target and evaluation EMA weights, Adam's m and v) to 1e-5 relative.
-// l1 and pseudo-Huber take the tape path for the loss (the fused MLP step is l2 only), so for them only
+// l1 takes the tape path for the loss (the fused MLP step is l2 and pseudo-Huber only), so for it only
 // the fused Adam + EMA update (and for CD the exact teacher's fused ODE step) differs between the two
 // paths. Tiny MLP: software WebGPU is slow.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,8 @@ describe('fused WebGPU kernels against the plain-op path (software adapter)', ()
   // teacher's whole Heun or Euler step in one kernel). The bounds are today's counts.
   it.each([
     ['CT', 25, 109, { mode: 'ct' }],
+    // CT's 2D default metric: the pseudo-Huber head is two dispatches, as the l2 one (before, the tape path).
+    ['CT, pseudo-Huber', 25, 114, { mode: 'ct', metric: 'pseudo-huber' }],
     ['CD-Heun', 29, 138, { mode: 'cd', solver: 'heun' }],
     ['CD-Euler', 29, 124, { mode: 'cd', solver: 'euler' }],
   ] as const)('dispatches per default-depth 2D %s step: at most %i fused (plain-op path %i)', async (_m, bound, plainCount, o) => {
@@ -97,12 +99,16 @@ describe('fused WebGPU kernels against the plain-op path (software adapter)', ()
     // CD: the teacher's whole ODE step is one kernel (no softmax, no plain products).
     expect(fused.hist.mixtureOde ?? 0).toBe(o.mode === 'cd' ? 1 : 0);
     expect(fused.hist.SoftmaxProgram ?? 0).toBe(0);
+    // The loss head: two dispatches of the metric's kernels.
+    const huber = 'metric' in o;
+    expect([fused.hist.cmHuberGradT ?? 0, fused.hist.cmHuberLossT ?? 0]).toEqual(huber ? [1, 1] : [0, 0]);
+    expect([fused.hist.cmL2GradT ?? 0, fused.hist.cmL2LossT ?? 0]).toEqual(huber ? [0, 0] : [1, 1]);
   }, 300_000);
 
   it('each fused kernel matches its plain-op twin on random inputs (incl. those the step no longer calls)', async () => {
     const errs: Record<string, number> = await page.evaluate(() => (window as any).kernelParity());
     console.log('kernel parity', JSON.stringify(errs));
-    expect(Object.keys(errs).length).toBe(17);
+    expect(Object.keys(errs).length).toBe(21);
     // Values are O(1): an absolute bound a few float32 roundings wide (weightGradIntoFlat's is relative).
     for (const [name, e] of Object.entries(errs)) expect(e, name).toBeLessThanOrEqual(1e-6);
   }, 120_000);

@@ -11,7 +11,7 @@ import type { Denoiser } from '../teacher/denoiser';
 import { odeStep } from '../teacher/ode';
 import { sampleSize } from '../tensorUtil';
 import type { Scalings } from './consistencyFunction';
-import { l2Distance, type DistanceFn } from './distance';
+import { l2Distance, pseudoHuberC, type DistanceFn } from './distance';
 import { emaUpdate } from './ema';
 import { fusedL2LossAndGrad } from './fusedL2Step';
 import { l2LossOfF } from './l2Loss';
@@ -62,8 +62,10 @@ export interface TrainerCheckpoint {
 export class ConsistencyTrainer extends TrainerState {
   readonly schedule: ScheduleCache;
   readonly scalings: Scalings;
-  /** The tape-free path (MLP with silu/relu and the l2 distance), or null: automatic differentiation. */
+  /** The tape-free path (MLP with silu/relu and the l2 or pseudo-Huber distance), or null: automatic differentiation. */
   readonly fused: FusedMlp | null;
+  /** The pseudo-Huber c on the tape-free path; null: l2. */
+  private readonly fusedHuberC: number | null;
   lastDraws: StepDraws | null = null;
 
   constructor(readonly parts: TrainerParts) {
@@ -73,7 +75,8 @@ export class ConsistencyTrainer extends TrainerState {
     super(c, net, parts.initialParams, !targetAlwaysOnline);
     this.schedule = new ScheduleCache(c);
     this.scalings = { eps: c.eps, sigmaData: c.sigmaData, cNoiseConvention: c.cNoiseConvention };
-    this.fused = parts.distance === l2Distance ? fusedMlpPlan(net, this.layout) : null;
+    this.fusedHuberC = pseudoHuberC(parts.distance);
+    this.fused = parts.distance === l2Distance || this.fusedHuberC !== null ? fusedMlpPlan(net, this.layout) : null;
   }
 
   get config(): Config {
@@ -128,7 +131,7 @@ export class ConsistencyTrainer extends TrainerState {
       const inp = hostInputs(xNext, d.tNext, shape, this.scalings);
       const tInp = this.targetInputs(d, xNext, shape);
       const { value, grad } = this.fused
-        ? fusedL2LossAndGrad(this.fused, this.online.flat, this.target?.flat ?? null, inp, tInp, d.weights)
+        ? fusedL2LossAndGrad(this.fused, this.online.flat, this.target?.flat ?? null, inp, tInp, d.weights, this.fusedHuberC)
         : this.lossAndGradByTape(inp, tInp, d.weights);
       const { params } = this.optimizer.step(this.online.flat, grad);
       this.online.set(params);

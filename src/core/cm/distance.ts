@@ -17,8 +17,18 @@ export function defaultHuberC(dim: number): number {
   return 0.00054 * Math.sqrt(dim);
 }
 
+// The c of each pseudo-Huber distance made here, so the trainer can run it on the fused MLP step.
+const huberCs = new WeakMap<DistanceFn, number>();
+
 /** sqrt(|x - y|^2 + c^2) - c on the whole per-sample vector (iCT). */
 export function pseudoHuberDistance(c: number): DistanceFn {
-  return (x, y) =>
+  const d: DistanceFn = (x, y) =>
     tf.tidy(() => tf.sub(tf.sqrt(tf.add(tf.sum(tf.squaredDifference(x, y), nonBatchAxes(x)), c * c)), c) as tf.Tensor1D);
+  huberCs.set(d, c);
+  return d;
+}
+
+/** The c of a distance made by pseudoHuberDistance, or null for any other distance. */
+export function pseudoHuberC(d: DistanceFn): number | null {
+  return huberCs.get(d) ?? null;
 }

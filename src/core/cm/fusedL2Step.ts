@@ -1,9 +1,10 @@
-// Loss and flat gradient of one l2 consistency step for an MLP, without a gradient tape: the target
-// network's output f_theta^-(x_hat, t_n) (no gradient), the online forward with what its backward needs,
-// the fused l2 head (loss and dLoss/dF), and the hand-written backward (models/fusedMlp.ts).
+// Loss and flat gradient of one l2 or pseudo-Huber consistency step for an MLP, without a gradient tape:
+// the target network's output f_theta^-(x_hat, t_n) (no gradient), the online forward with what its
+// backward needs, the fused head (loss and dLoss/dF), and the hand-written backward (models/fusedMlp.ts).
 import * as tf from '@tensorflow/tfjs';
 import { cutBlocks, extraColumns, fusedBackward, fusedForward, hostFirstInput, transposeFreeBackward, type FusedMlp, type MlpWeights } from '../models/fusedMlp';
 import { l2HeadOfTarget } from './headKernels';
+import { huberHeadOfTarget } from './huberHead';
 import type { NetInputs } from './netInputs';
 
 // Reshape is a launch of its own on every backend: only when the shape differs.
@@ -21,10 +22,12 @@ function rawOutput(plan: FusedMlp, weights: MlpWeights, inp: NetInputs): tf.Tens
 
 /**
  * `online` / `target`: flat buffers (target null: the online weights are the target); `inp`: the online
- * network's inputs (made on the host); `targetInp`: the target's; lambda: per-sample loss weights.
+ * network's inputs (made on the host); `targetInp`: the target's; lambda: per-sample loss weights;
+ * huberC: null for l2, else the pseudo-Huber distance's c.
  */
 export function fusedL2LossAndGrad(
   plan: FusedMlp, online: tf.Tensor1D, target: tf.Tensor1D | null, inp: NetInputs, targetInp: NetInputs, lambda: Float64Array,
+  huberC: number | null = null,
 ): { value: tf.Scalar; grad: tf.Tensor1D } {
   // webgpu's fused path reads operands transposed inside the products: no transposed copies to make.
   const free = transposeFreeBackward();
@@ -36,10 +39,22 @@ export function fusedL2LossAndGrad(
   const cols = extraColumns(plan, inp.host!.noise);
   const { x0, x0T } = hostFirstInput(inp.host!.xIn!, cols.extHost, B, !free);
   const { F, cache } = fusedForward(plan, on, x0, cols, x0T, true);
-  // loss = sum_i lambda_i / (B d) |r_i|^2, dLoss/dF = 2 lambda_i c_out,i r_i / (B d) (as l2Loss.ts).
-  const coef = tf.tensor2d(Float32Array.from(lambda, (l) => l / (B * d)), [B, 1]);
-  const dCoef = tf.tensor2d(Float32Array.from(lambda, (l, i) => (2 * l * inp.outValues[i]) / (B * d)), [B, 1]);
+  const skipX = as2d(inp.skipX, B);
+  const cOut = as2d(inp.out, B);
   // The target's f = c_skip x + c_out F is made inside the head (on webgpu in the same dispatches).
-  const { loss, dF } = l2HeadOfTarget(F, as2d(inp.skipX, B), as2d(inp.out, B), raw, coef, dCoef);
+  let head: { loss: tf.Scalar; dF: tf.Tensor };
+  if (huberC === null) {
+    // loss = sum_i lambda_i / (B d) |r_i|^2, dLoss/dF = 2 lambda_i c_out,i r_i / (B d) (as l2Loss.ts).
+    const coef = tf.tensor2d(Float32Array.from(lambda, (l) => l / (B * d)), [B, 1]);
+    const dCoef = tf.tensor2d(Float32Array.from(lambda, (l, i) => (2 * l * inp.outValues[i]) / (B * d)), [B, 1]);
+    head = l2HeadOfTarget(F, skipX, cOut, raw, coef, dCoef);
+  } else {
+    // The tape path's mean_i lambda_i (q_i - c) (distance.ts: no mean over d): loss = sum_i lambda_i / B
+    // (q_i - c), dLoss/dF = lambda_i c_out,i r_i / (B q_i).
+    const coef = tf.tensor2d(Float32Array.from(lambda, (l) => l / B), [B, 1]);
+    const dCoef = tf.tensor2d(Float32Array.from(lambda, (l, i) => (l * inp.outValues[i]) / B), [B, 1]);
+    head = huberHeadOfTarget(F, skipX, cOut, raw, coef, dCoef, huberC);
+  }
+  const { loss, dF } = head;
   return { value: loss, grad: fusedBackward(plan, dF as tf.Tensor2D, cache!, on) };
 }

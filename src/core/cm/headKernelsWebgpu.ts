@@ -5,9 +5,9 @@ import { elementwise, i32, REDUCE_THREADS, registerWebgpuKernel, singleWorkgroup
 
 const sizeOf = (s: number[]) => s.reduce((a, b) => a * b, 1);
 // Sample i's value of a per-sample [B, 1, ...] input for flat element `e`, with `d` elements per sample.
-const F_OF = (e: string) => `(SKIP[${e}] + C[${e} / uniforms.d] * FF[${e}])`;
+export const F_OF = (e: string) => `(SKIP[${e}] + C[${e} / uniforms.d] * FF[${e}])`;
 // The target's f from its raw output, as ConsistencyOut computes it.
-const T_OF = (e: string) => `(ST[${e}] + CT[${e} / uniforms.d] * FT[${e}])`;
+export const T_OF = (e: string) => `(ST[${e}] + CT[${e} / uniforms.d] * FT[${e}])`;
 
 /** One workgroup's sum of w (f - target)^2 over all n entries (w per row of d), reduced in a tree. */
 function l2LossBody(targetAt: string): string {

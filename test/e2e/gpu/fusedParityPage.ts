@@ -9,6 +9,7 @@ import { webgpuDispatches, webgpuDispatchesByProgram } from '../../../src/core/m
 import { TrainingSession } from '../../../src/core/run/session';
 import { activation, paramBlocks } from '../../../src/core/models/mlpKernels';
 import { consistencyOut, l2Head, l2HeadOfTarget } from '../../../src/core/cm/headKernels';
+import { huberHead, huberHeadOfTarget } from '../../../src/core/cm/huberHead';
 import { adamUpdate, adamUpdatePacked, emaUpdates } from '../../../src/core/cm/flatUpdateKernels';
 import { weightGradIntoFlat } from '../../../src/core/models/weightGradWebgpu';
 import { MixtureDenoiser } from '../../../src/core/teacher/mixtureDenoiser';
@@ -150,6 +151,17 @@ async function kernelParity(): Promise<Record<string, number>> {
     const r = l2HeadOfTarget(F, skipX, cOut, { F: tF, skipX: tSkip, cOut: tC }, coef, dCoef);
     return [r.loss, r.dF];
   });
+  // pseudo-Huber: iCT's 2D c (residuals ~1 >> c) and a c of the residuals' size.
+  for (const c of [0.00054 * Math.SQRT2, 1]) {
+    out[`huberHead c=${c.toPrecision(2)}`] = await both(() => {
+      const r = huberHead(F, skipX, cOut, target, coef, dCoef, c);
+      return [r.loss, r.dF];
+    });
+    out[`huberHeadOfTarget c=${c.toPrecision(2)}`] = await both(() => {
+      const r = huberHeadOfTarget(F, skipX, cOut, { F: tF, skipX: tSkip, cOut: tC }, coef, dCoef, c);
+      return [r.loss, r.dF];
+    });
+  }
   [tF, tSkip, tC].forEach((t) => t.dispose());
   const [p, g, m, v] = [rnd([300], 10), rnd([300], 11), rnd([300], 12), tf.square(rnd([300], 13))] as tf.Tensor1D[];
   out.adam = await both(() => adamUpdate(p, g, m, v, { beta1: 0.9, beta2: 0.999, scale: 1e-3, eps: 1e-8, adaptive: true }));

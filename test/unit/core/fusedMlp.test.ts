@@ -1,8 +1,10 @@
 // The tape-free MLP step (models/fusedMlp.ts + cm/fusedL2Step.ts) has exactly the loss and gradient of the
-// plain path: mlp.ts's forward, the target through applyNet, and tfjs autodiff through the l2 loss.
+// plain path: mlp.ts's forward, the target through applyNet, and tfjs autodiff through the l2 loss (or the
+// pseudo-Huber distance).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultHuberC } from '../../../src/core/cm/distance';
 import { ParamLayout } from '../../../src/core/models/flatLayout';
 import { fusedMlpPlan } from '../../../src/core/models/fusedMlp';
 import { createMlp } from '../../../src/core/models/mlp';
@@ -22,6 +24,16 @@ describe.each(['cpu', 'wasm'])('fused MLP loss and gradient on %s', (backend) =>
   ] as const)('%s', async (_label, spec, onDevice, ownTarget) => {
     expect(await tf.setBackend(backend)).toBe(true);
     await compareWithAutodiff(spec as MlpSpec, onDevice, ownTarget);
+  });
+
+  // The pseudo-Huber head on the same step: iCT's c for 2D, and a c of the residuals' size.
+  it.each([
+    ['pseudo-Huber c auto, silu, every layer, separate target', { ...base, timeConditioning: 'every-layer' }, false, true, defaultHuberC(2)],
+    ['pseudo-Huber c = 0.5, relu, target on the device (CD)', { ...base, activation: 'relu' }, true, true, 0.5],
+    ['pseudo-Huber c auto, silu, target = online weights', base, false, false, defaultHuberC(2)],
+  ] as const)('%s', async (_label, spec, onDevice, ownTarget, c) => {
+    expect(await tf.setBackend(backend)).toBe(true);
+    await compareWithAutodiff(spec as MlpSpec, onDevice, ownTarget, c);
   });
 
   it('is not used for activations it does not cover', () => {

@@ -1,7 +1,9 @@
 // Shared by fusedMlp.test.ts and fusedMlpFallback.test.ts: the tape-free step's loss and flat gradient
-// against the plain path (mlp.ts's forward, applyNet for the target, tfjs autodiff through the l2 loss).
+// against the plain path (mlp.ts's forward, applyNet for the target, tfjs autodiff through the l2 loss, or
+// through mean(lambda * pseudoHuberDistance(c)) when huberC is given).
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
+import { pseudoHuberDistance } from '../../../src/core/cm/distance';
 import { fusedL2LossAndGrad } from '../../../src/core/cm/fusedL2Step';
 import { l2LossOfF } from '../../../src/core/cm/l2Loss';
 import { applyNet, deviceInputs, hostInputs } from '../../../src/core/cm/netInputs';
@@ -14,7 +16,7 @@ import { Rng } from '../../../src/core/rng';
 const scalings = { eps: 0.002, sigmaData: 0.5, cNoiseConvention: 'jax' as const };
 export const base: MlpSpec = { kind: 'mlp', dataShape: [2], width: 8, depth: 3, activation: 'silu', timeFeatures: 4 };
 
-export async function compareWithAutodiff(spec: MlpSpec, targetOnDevice: boolean, ownTarget: boolean): Promise<void> {
+export async function compareWithAutodiff(spec: MlpSpec, targetOnDevice: boolean, ownTarget: boolean, huberC: number | null = null): Promise<void> {
   const rng = new Rng(3);
   const net = createMlp(spec);
   const layout = new ParamLayout(net.params);
@@ -32,11 +34,18 @@ export async function compareWithAutodiff(spec: MlpSpec, targetOnDevice: boolean
   const xCur = x.map((v) => 0.9 * v);
   const tInp = targetOnDevice ? deviceInputs(tf.tensor2d(xCur, [B, 2]), tCur, scalings) : hostInputs(xCur, tCur, [B, 2], scalings);
 
-  const ours = fusedL2LossAndGrad(plan, online, target, inp, tInp, lambda);
+  const ours = fusedL2LossAndGrad(plan, online, target, inp, tInp, lambda, huberC);
   const pieces = layout.unflattenByOps(online);
   const f = applyNet(net, target ? layout.unflattenByOps(target) : pieces, tInp);
-  const l2 = l2LossOfF(inp, inp.outValues, f, lambda);
-  const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => l2(net.forward(ps, inp.xIn, inp.noise)))(pieces);
+  let lossOf: (ps: tf.Tensor[]) => tf.Scalar;
+  if (huberC === null) {
+    const l2 = l2LossOfF(inp, inp.outValues, f, lambda);
+    lossOf = (ps) => l2(net.forward(ps, inp.xIn, inp.noise));
+  } else {
+    const lam = tf.tensor1d(Float32Array.from(lambda));
+    lossOf = (ps) => tf.mean(tf.mul(lam, pseudoHuberDistance(huberC)(applyNet(net, ps, inp), f)));
+  }
+  const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => lossOf(ps))(pieces);
   const ref = layout.concatByOps(grads);
 
   const lv = (await value.data())[0];

@@ -2,6 +2,7 @@
 // the same loss and gradient as autodiff, so the fused kernels and their fallbacks agree end to end.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { defaultHuberC } from '../../../src/core/cm/distance';
 import { base, compareWithAutodiff } from './fusedMlpCompare';
 
 vi.mock('../../../src/core/models/hostKernel', async (importOriginal) => ({
@@ -16,11 +17,13 @@ beforeAll(async () => {
 
 describe('fused MLP step through the plain-op fallbacks', () => {
   it.each([
-    ['silu, every layer, device target', { ...base, timeConditioning: 'every-layer' as const }, true],
-    ['relu, input-only, host target', { ...base, activation: 'relu' as const }, false],
-  ])('matches autodiff (%s) without launching a host kernel', async (_l, spec, onDevice) => {
-    const prof = await tf.profile(() => compareWithAutodiff(spec, onDevice, true));
+    ['silu, every layer, device target', { ...base, timeConditioning: 'every-layer' as const }, true, null],
+    ['relu, input-only, host target', { ...base, activation: 'relu' as const }, false, null],
+    ['pseudo-Huber c auto, silu, host target', base, false, defaultHuberC(2)],
+    ['pseudo-Huber c = 0.5, relu, device target', { ...base, activation: 'relu' as const }, true, 0.5],
+  ])('matches autodiff (%s) without launching a host kernel', async (_l, spec, onDevice, huberC) => {
+    const prof = await tf.profile(() => compareWithAutodiff(spec, onDevice, true, huberC));
     const names = new Set(prof.kernels.map((k) => k.name));
-    for (const k of ['MlpParamBlocks', 'MlpActivation', 'ConsistencyOut', 'ConsistencyL2Head', 'FlattenParams']) expect(names.has(k)).toBe(false);
+    for (const k of ['MlpParamBlocks', 'MlpActivation', 'ConsistencyOut', 'ConsistencyL2Head', 'ConsistencyHuberHead', 'FlattenParams']) expect(names.has(k)).toBe(false);
   });
 });

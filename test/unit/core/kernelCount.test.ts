@@ -46,6 +46,18 @@ describe('kernels per default 2D step (cpu backend, tf.profile)', () => {
     expect(byName.get('SplitV') ?? 0).toBe(0);
   }, 60_000);
 
+  // CT's 2D default metric: the same tape-free step with the pseudo-Huber head in place of the l2 one.
+  it('CT, pseudo-Huber', async () => {
+    const l2 = await kernelsPerStep({ ...DEFAULTS, mode: 'ct' });
+    const { total, byName } = await kernelsPerStep({ ...DEFAULTS, mode: 'ct', metric: 'pseudo-huber' });
+    console.log('CT kernels: l2', l2.total, 'pseudo-Huber', total);
+    expect(total).toBe(l2.total);
+    expect(byName.get('Identity') ?? 0).toBe(0);
+    expect(byName.get('ConsistencyHuberHead')).toBe(1);
+    expect(byName.get('ConsistencyL2Head') ?? 0).toBe(0);
+    expect(byName.get('FlatAdamUpdate')).toBe(1);
+  }, 60_000);
+
   it('CD with the exact teacher and Heun', async () => {
     const { total } = await kernelsPerStep({ ...DEFAULTS, mode: 'cd', solver: 'heun' });
     expect(total).toBeLessThanOrEqual(78);
