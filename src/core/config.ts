@@ -190,7 +190,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
     help: 'Digits are upsampled bilinearly to this size (grey repeated to RGB) before the LPIPS backbone.' },
   nSchedule: { key: 'nSchedule', kind: 'enum', options: [{ value: 'fixed', label: 'fixed N' }, { value: 'ct-adaptive', label: 'CT schedule N(k), mu(k)' }, { value: 'ict-doubling', label: 'iCT doubling N(k)' }],
     label: 'N schedule', group: 'schedule', url: 'ns',
-    help: 'Fixed discretisation, the CT paper\'s growing N(k) with matching mu(k), or iCT\'s doubling curriculum. Both curricula run over the step budget (K = 0). Default: N(k), mu(k) for CT on 2D data, fixed N for CD and digits. At the page defaults (budget 2,000, 1,500 steps evaluated, 2,000-sample SWD, seeds 1-3) CT with N(k) and the default lr schedule ends at one-step SWD 0.061-0.065 (moons) and 0.089-0.097 (eight Gaussians) on 4x256 with l2 (0.037-0.045 and 0.055-0.059 with CT\'s other 2D defaults: pseudo-Huber, mu0 = 0.3, 3x128 at batch 512) where fixed N = 18 plateaus at 0.081 and 0.114-0.119 (N(k) alone, seed 1: 0.066 and 0.100). Measured earlier on moons (CT, 2,000 steps): N(k) with the defaults s1 = 60, mu0 = 0.5 beats fixed N = 18 from step 300 on (one-step SWD 0.052 against 0.074 at the end); the iCT preset (s1 = 20) ends better too (0.047) but is behind fixed N until about step 1,300. The papers\' values (s1 = 150, mu0 = 0.9; iCT s1 = 1280) are for 400k-800k iterations: over 2,000 steps N(k) never learns (mu reaches 0.99 within 100 steps) and iCT degrades once N passes ~40.',
+    help: 'Fixed discretisation, the CT paper\'s growing N(k) with matching mu(k), or iCT\'s doubling curriculum. Both curricula run over the step budget (K = 0). Default: N(k), mu(k) for CT on 2D data, fixed N for CD and digits. At the page defaults (budget 2,000, 1,500 steps evaluated, 2,000-sample SWD, seeds 1-3) CT with N(k) and the default lr schedule ends at one-step SWD 0.061-0.065 (moons) and 0.089-0.097 (eight Gaussians) on 4x256 with l2 (0.032-0.041 and 0.051-0.055 with CT\'s other 2D defaults: pseudo-Huber, mu0 = 0.3, 4x128 at batch 512) where fixed N = 18 plateaus at 0.081 and 0.114-0.119 (N(k) alone, seed 1: 0.066 and 0.100). Measured earlier on moons (CT, 2,000 steps): N(k) with the defaults s1 = 60, mu0 = 0.5 beats fixed N = 18 from step 300 on (one-step SWD 0.052 against 0.074 at the end); the iCT preset (s1 = 20) ends better too (0.047) but is behind fixed N until about step 1,300. The papers\' values (s1 = 150, mu0 = 0.9; iCT s1 = 1280) are for 400k-800k iterations: over 2,000 steps N(k) never learns (mu reaches 0.99 within 100 steps) and iCT degrades once N passes ~40.',
     formula: 'N(k) = \\lceil \\sqrt{\\tfrac kK ((s_1+1)^2 - s_0^2) + s_0^2} - 1 \\rceil + 1', paper: 'section 5, Appendix C' },
   N: { key: 'N', kind: 'int', min: 2, max: 5000, label: 'N', group: 'schedule', url: 'n',
     help: 'Number of points of the Karras grid between eps and T (N - 1 intervals) when N is fixed.',
@@ -228,12 +228,12 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
     help: 'After the warm-up (W steps) the learning rate stays constant or falls to 0 just after the step budget B (cosine or linear). Default cosine for CD and CT on 2D data (with lr 1e-2: later steps refine instead of jittering, see Learning rate); constant for the other methods, digits, and run files saved without this setting. A changed budget restarts the run, as any setting does. The PyTorch continuation (scripts/torch/continue.py) follows the same schedule; past the budget it needs --budget N (the decay then ends at N, and the bundle it writes carries that budget) or --lr-decay constant.',
     formula: '\\eta_k = \\eta\\,\\tfrac12\\bigl(1 + \\cos \\pi \\tfrac{k - W - 1}{B - W + 1}\\bigr)' },
   gradClip: { key: 'gradClip', kind: 'number', min: 0, max: 1e6, step: 0.1, label: 'Gradient clip (0 = off)', group: 'optimiser', url: 'gc', help: 'Clip the global gradient norm to this value.' },
-  batchSize: { key: 'batchSize', kind: 'int', min: 1, max: 8192, label: 'Batch size', group: 'optimiser', url: 'bs', help: 'Data points per step. Default 256 for 2D, 512 for CT on 2D data: measured on moons, CD learns the same per step at 128, 256 and 512, so 256 halves the time per step of the papers\' 512; CT on its 3x128 MLP learns better per step at 512 (its target is a one-sample estimate) and 1,024 is better still (0.041 against 0.045 at step 1,500, moons, seed 1, pseudo-Huber at mu0 = 0.5) at a higher cost per step.' },
+  batchSize: { key: 'batchSize', kind: 'int', min: 1, max: 8192, label: 'Batch size', group: 'optimiser', url: 'bs', help: 'Data points per step. Default 256 for 2D, 512 for CT on 2D data: measured on moons, CD learns the same per step at 128, 256 and 512, so 256 halves the time per step of the papers\' 512; CT (measured on a 3x128 MLP) learns better per step at 512 (its target is a one-sample estimate) and 1,024 is better still (0.041 against 0.045 at step 1,500, moons, seed 1, pseudo-Huber at mu0 = 0.5) at a higher cost per step.' },
   evalEma: { key: 'evalEma', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.001, label: 'Evaluation EMA', group: 'optimiser', url: 'ee',
     help: 'Decay of the separate EMA used for sampling (not the target theta^-). Papers use 0.9999+ for 600k steps; 0.995-0.999 suits browser runs.', paper: 'reference section 8' },
   model: { key: 'model', kind: 'enum', options: opts('mlp', 'unet', 'unet-tiny'), label: 'Model', group: 'model', url: 'md', help: 'MLP with time features (2D) or a small U-Net (images).' },
-  width: { key: 'width', kind: 'int', min: 4, max: 2048, label: 'Width', group: 'model', url: 'mw', help: 'Hidden units per MLP layer. Default 128 for CD and CT on 2D data (CT: 3x128 at batch 512, see Depth), 256 otherwise: a CD step at 128 costs about a third of one at 256 (Node WASM) and, at the page defaults (2,000-sample SWD, seeds 1-3, 1,500 steps), learns as fast per step (moons: 2 of 3 seeds reach 1.5x the teacher ODE\'s SWD at 700 and 1,350 steps against 800 and 1,400 at 256; eight Gaussians: 2 of 3 at 1,050 and 1,250 against 1,200 and 1,500; final SWD within 3% or lower). Batch 128 with width 128 is cheaper still but learns slower per step.' },
-  depth: { key: 'depth', kind: 'int', min: 1, max: 12, label: 'Depth', group: 'model', url: 'dp', help: 'Hidden layers of the MLP. Default 3 for CT on 2D data (3x128 at batch 512 learns as fast per step as 4x256 at batch 256: one-step SWD 0.061 at step 1,500 on moons, seed 1, at about 60% of the step time), 4 otherwise.' },
+  width: { key: 'width', kind: 'int', min: 4, max: 2048, label: 'Width', group: 'model', url: 'mw', help: 'Hidden units per MLP layer. Default 128 for CD and CT on 2D data (CT: 4x128 at batch 512), 256 otherwise: a CD step at 128 costs about a third of one at 256 (Node WASM) and, at the page defaults (2,000-sample SWD, seeds 1-3, 1,500 steps), learns as fast per step (moons: 2 of 3 seeds reach 1.5x the teacher ODE\'s SWD at 700 and 1,350 steps against 800 and 1,400 at 256; eight Gaussians: 2 of 3 at 1,050 and 1,250 against 1,200 and 1,500; final SWD within 3% or lower). Batch 128 with width 128 is cheaper still but learns slower per step.' },
+  depth: { key: 'depth', kind: 'int', min: 1, max: 12, label: 'Depth', group: 'model', url: 'dp', help: 'Hidden layers of the MLP. Default 4. For CT on 2D data (width 128, batch 512) 4 layers beat 3 on all six runs at the page defaults (one-step SWD at step 1,500 of 2,000, 2,000 samples, seeds 1-3: moons 0.032 / 0.041 / 0.037 against 0.037 / 0.045 / 0.041, eight Gaussians 0.051 / 0.052 / 0.055 against 0.059 / 0.055 / 0.056), and in the page (moons, seed 1) CT reached 1.5x the teacher ODE\'s SWD in 32.8 s where 3 layers had not within 60 s: the 2,000-step budget ends before the time does. 3 layers were worse for CD too.' },
   activation: { key: 'activation', kind: 'enum', options: opts('silu', 'relu', 'gelu', 'tanh'), label: 'Activation', group: 'model', url: 'ac', help: 'Hidden-layer nonlinearity (relu is fused into the matmul and fastest).' },
   timeFeatures: { key: 'timeFeatures', kind: 'int', min: 2, max: 256, label: 'Time features', group: 'model', url: 'tf', help: 'Sinusoidal features of c_noise(t) fed to the network (even number).' },
   timeConditioning: { key: 'timeConditioning', kind: 'enum', options: [{ value: 'every-layer', label: 'every hidden layer' }, { value: 'input', label: 'input only' }],
@@ -526,13 +526,14 @@ export const CD_WIDTH_2D = 128;
 /**
  * CT's other 2D settings unless the user sets them: iCT's pseudo-Huber metric (c auto), a lower mu0 for the
  * budget-scaled N(k) (mu(k) = 0.3^(2/N): 0.88 at N = 18, 0.96 at N = 53, where 0.5 gave 0.93 and 0.97) and a
- * 3x128 MLP at batch 512 (the bigger batch averages CT's one-sample target; a step took 25 ms against 44 ms
- * for 4x256 at batch 256, Node WASM). At the page defaults (Node WASM, budget 2,000, evaluated every 50 steps
- * to 1,500, 2,000-sample SWD, seeds 1-3) the final one-step SWD falls from 0.061-0.065 to 0.037-0.045 (moons)
- * and from 0.089-0.097 to 0.055-0.059 (eight Gaussians); NOTES.md "2D steps to quality". Each alone (moons,
- * seed 1, against 0.061): pseudo-Huber 0.057, mu0 = 0.3 0.052, 3x128 at batch 512 0.061.
+ * 4x128 MLP (the global depth) at batch 512 (the bigger batch averages CT's one-sample target). At the page defaults (Node WASM,
+ * budget 2,000, evaluated every 50 steps to 1,500, 2,000-sample SWD, seeds 1-3) the final one-step SWD falls
+ * from 0.061-0.065 to 0.032-0.041 (moons) and from 0.089-0.097 to 0.051-0.055 (eight Gaussians); with 3
+ * layers it was 0.037-0.045 and 0.055-0.059, and in the page CT then did not reach 1.5x the teacher ODE's SWD
+ * within 60 s (4 layers: 32.8 s, moons, seed 1); NOTES.md "2D steps to quality". Each alone (moons, seed 1,
+ * 3 layers, against 0.061): pseudo-Huber 0.057, mu0 = 0.3 0.052, 3x128 at batch 512 0.061.
  */
-export const CT_SETTINGS_2D: Partial<Config> = { metric: 'pseudo-huber', mu0: 0.3, width: 128, depth: 3, batchSize: 512 };
+export const CT_SETTINGS_2D: Partial<Config> = { metric: 'pseudo-huber', mu0: 0.3, width: 128, batchSize: 512 };
 
 /** Each mode's own 2D defaults (withDatasetDefaults applies them, a mode switch carries untouched ones over). */
 export const MODE_DEFAULTS_2D: Partial<Record<MethodId, Partial<Config>>> = {
@@ -567,8 +568,9 @@ export const LEGACY_VALUES: Partial<Config> = { timeConditioning: 'input', scmAd
  * page's budget: s1 = 20 (N = 11 then 21 over the run). The paper's s1 = 1280 reaches N = 1281 within a
  * 2,000-step run and one-step SWD on moons degrades from 0.056 to 0.40; s1 = 80 from 0.053 to 0.094.
  * lr stays 3e-3: with mu = 0 the run diverges after ~300 steps at 1e-2 (0.19 against 0.066 at 2,000 steps).
- * Those numbers are for 4x256 at batch 256; the preset sets no network, so on CT's 2D default (3x128, batch
- * 512) it ends at 0.061-0.099 on moons, where 1e-2 does not diverge and is better on 5 of 6 runs (NOTES.md).
+ * Those numbers are for 4x256 at batch 256; the preset sets no network, so it runs on CT's 2D network: on
+ * 3x128 at batch 512 it ended at 0.061-0.099 on moons, where 1e-2 did not diverge and was better on 5 of 6 runs
+ * (NOTES.md); on today's 4x128 it was not measured.
  */
 export const ICT_PRESET: Partial<Config> = {
   mode: 'ct', mu: 0, metric: 'pseudo-huber', weighting: 'inverse-gap', indexSampling: 'lognormal', nSchedule: 'ict-doubling', s0: 10, s1: 20, K: 0, lr: 3e-3,
