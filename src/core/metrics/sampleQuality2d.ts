@@ -68,16 +68,17 @@ export function slicedWasserstein(a: ArrayLike<number>, b: ArrayLike<number>, di
   return total / projections;
 }
 
+/** |x_i - y_j| for points stored `dim` numbers apart. */
+function pointDistance(x: ArrayLike<number>, i: number, y: ArrayLike<number>, j: number, dim: number): number {
+  let d = 0;
+  for (let k = 0; k < dim; k++) d += (x[i * dim + k] - y[j * dim + k]) ** 2;
+  return Math.sqrt(d);
+}
+
 /** Mean distance between the first `nx` points of x and the first `ny` points of y (all pairs). */
 function meanDistance(x: ArrayLike<number>, nx: number, y: ArrayLike<number>, ny: number, dim: number): number {
   let s = 0;
-  for (let i = 0; i < nx; i++) {
-    for (let j = 0; j < ny; j++) {
-      let d = 0;
-      for (let k = 0; k < dim; k++) d += (x[i * dim + k] - y[j * dim + k]) ** 2;
-      s += Math.sqrt(d);
-    }
-  }
+  for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) s += pointDistance(x, i, y, j, dim);
   return s / (nx * ny);
 }
 
@@ -88,13 +89,7 @@ function meanDistance(x: ArrayLike<number>, nx: number, y: ArrayLike<number>, ny
 export function selfDistance(a: ArrayLike<number>, dim: number, cap = 1000): number {
   const n = Math.min(Math.floor(a.length / dim), cap);
   let s = 0;
-  for (let i = 1; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      let d = 0;
-      for (let k = 0; k < dim; k++) d += (a[i * dim + k] - a[j * dim + k]) ** 2;
-      s += Math.sqrt(d);
-    }
-  }
+  for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) s += pointDistance(a, i, a, j, dim);
   return (2 * s) / (n * n);
 }
 
