@@ -1,29 +1,20 @@
 // WGSL twins of headKernels.ts for the webgpu backend: f = skipX + c_out F in one dispatch, the l2 head in
 // two (dF elementwise; the loss summed by one workgroup, since the heads are small: batch x data dims).
 // Same float32 operation order as the plain-op chains; only the loss's summation order differs.
-import { elementwise, i32, REDUCE_THREADS, registerWebgpuKernel, singleWorkgroup } from '../models/webgpuKernel';
+import { elementwise, i32, REDUCE_THREADS, registerWebgpuKernel, singleWorkgroupSum, sizeOf } from '../models/webgpuKernel';
 
-const sizeOf = (s: number[]) => s.reduce((a, b) => a * b, 1);
 // Sample i's value of a per-sample [B, 1, ...] input for flat element `e`, with `d` elements per sample.
 export const F_OF = (e: string) => `(SKIP[${e}] + C[${e} / uniforms.d] * FF[${e}])`;
 // The target's f from its raw output, as ConsistencyOut computes it.
 export const T_OF = (e: string) => `(ST[${e}] + CT[${e} / uniforms.d] * FT[${e}])`;
 
-/** One workgroup's sum of w (f - target)^2 over all n entries (w per row of d), reduced in a tree. */
-function l2LossBody(targetAt: string): string {
+/** This thread's share of the sum of w (f - target)^2 over all n entries (w per row of d). */
+function l2LossShare(targetAt: string): string {
   return `
-        var acc = 0.0;
         for (var e = lid; e < uniforms.n; e = e + ${REDUCE_THREADS}) {
           let r = ${F_OF('e')} - ${targetAt};
           acc = acc + (r * r) * W[e / uniforms.d];
-        }
-        partial[lid] = acc;
-        workgroupBarrier();
-        for (var s = ${REDUCE_THREADS / 2}; s > 0; s = s / 2) {
-          if (lid < s) { partial[lid] = partial[lid] + partial[lid + s]; }
-          workgroupBarrier();
-        }
-        if (lid == 0) { result[0] = partial[0]; }`;
+        }`;
 }
 
 export function registerHeadWebgpu(outName: string, l2Name: string, l2TargetName: string): void {
@@ -45,8 +36,8 @@ export function registerHeadWebgpu(outName: string, l2Name: string, l2TargetName
         elementwise('cmL2Grad', ['FF', 'SKIP', 'C', 'TGT', 'DC'], F!.shape, `result[index] = (${F_OF('index')} - TGT[index]) * DC[index / uniforms.d];`, 'd : i32,'),
         [F, skipX, cOut, target, dCoef], i32(d),
       );
-      const body = l2LossBody('TGT[e]');
-      const loss = gpu.run(singleWorkgroup('cmL2Loss', ['FF', 'SKIP', 'C', 'TGT', 'W'], body, 'n : i32, d : i32,'), [F, skipX, cOut, target, coef], i32(n, d));
+      const body = l2LossShare('TGT[e]');
+      const loss = gpu.run(singleWorkgroupSum('cmL2Loss', ['FF', 'SKIP', 'C', 'TGT', 'W'], body, 'n : i32, d : i32,'), [F, skipX, cOut, target, coef], i32(n, d));
       return [{ ...loss, shape: [] }, dF];
     },
   });
@@ -62,8 +53,8 @@ export function registerHeadWebgpu(outName: string, l2Name: string, l2TargetName
         elementwise('cmL2GradT', [...names, 'DC'], F!.shape, `result[index] = (${F_OF('index')} - ${T_OF('index')}) * DC[index / uniforms.d];`, 'd : i32,'),
         [F, skipX, cOut, tF, tSkipX, tCOut, dCoef], i32(d),
       );
-      const body = l2LossBody(T_OF('e'));
-      const loss = gpu.run(singleWorkgroup('cmL2LossT', [...names, 'W'], body, 'n : i32, d : i32,'), [F, skipX, cOut, tF, tSkipX, tCOut, coef], i32(n, d));
+      const body = l2LossShare(T_OF('e'));
+      const loss = gpu.run(singleWorkgroupSum('cmL2LossT', [...names, 'W'], body, 'n : i32, d : i32,'), [F, skipX, cOut, tF, tSkipX, tCOut, coef], i32(n, d));
       return [{ ...loss, shape: [] }, dF];
     },
   });

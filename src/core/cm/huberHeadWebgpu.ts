@@ -5,10 +5,9 @@
 import { F_OF, T_OF } from './headKernelsWebgpu';
 import type { HuberAttrs } from './huberHead';
 import type { TensorInfoLike } from '../models/hostKernel';
-import { f32, i32, REDUCE_THREADS, registerWebgpuKernel, singleWorkgroup, type GpuRunner, type WebgpuProgram } from '../models/webgpuKernel';
+import { f32, i32, REDUCE_THREADS, registerWebgpuKernel, singleWorkgroupSum, sizeOf, type GpuRunner, type WebgpuProgram } from '../models/webgpuKernel';
 
 const WORKGROUP = 64;
-const sizeOf = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 /** WGSL statements that leave sample `i`'s q = sqrt(|r_i|^2 + c^2) in `q`. */
 const normOf = (targetAt: (e: string) => string) => `
@@ -46,21 +45,13 @@ function gradProgram(key: string, names: string[], B: number, d: number, targetA
   };
 }
 
-/** sum_i W_i (q_i - c) in one workgroup. */
-function lossBody(targetAt: (e: string) => string): string {
+/** This thread's share of sum_i W_i (q_i - c). */
+function lossShare(targetAt: (e: string) => string): string {
   return `
-        var acc = 0.0;
         for (var i = lid; i < uniforms.b; i = i + ${REDUCE_THREADS}) {
           ${normOf(targetAt)}
           acc = acc + (q - uniforms.c) * W[i];
-        }
-        partial[lid] = acc;
-        workgroupBarrier();
-        for (var t = ${REDUCE_THREADS / 2}; t > 0; t = t / 2) {
-          if (lid < t) { partial[lid] = partial[lid] + partial[lid + t]; }
-          workgroupBarrier();
-        }
-        if (lid == 0) { result[0] = partial[0]; }`;
+        }`;
 }
 
 export function registerHuberHeadWebgpu(name: string, targetName: string): void {
@@ -72,7 +63,7 @@ export function registerHuberHeadWebgpu(name: string, targetName: string): void 
       const d = sizeOf(F.shape) / B;
       const operands = ins.slice(0, names.length);
       const dF = gpu.run(gradProgram(`cmHuberGrad${suffix}`, [...names, 'DC'], B, d, targetAt), [...operands, ins[names.length + 1]], [...i32(B, d), ...f32(c * c)]);
-      const lossP = singleWorkgroup(`cmHuberLoss${suffix}`, [...names, 'W'], lossBody(targetAt), 'b : i32, d : i32, c2 : f32, c : f32,');
+      const lossP = singleWorkgroupSum(`cmHuberLoss${suffix}`, [...names, 'W'], lossShare(targetAt), 'b : i32, d : i32, c2 : f32, c : f32,');
       const loss = gpu.run(lossP, [...operands, ins[names.length]], [...i32(B, d), ...f32(c * c, c)]);
       return [{ ...loss, shape: [] }, dF];
     };

@@ -30,7 +30,7 @@ export interface WebgpuBackendLike {
 }
 
 const WORKGROUP = 64;
-const sizeOf = (s: number[]) => s.reduce((a, b) => a * b, 1);
+export const sizeOf = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 /**
  * One thread per output element: `body` sees `index` (flat output index) and the inputs as arrays by
@@ -58,7 +58,11 @@ export function elementwise(key: string, names: string[], outputShape: number[],
 }
 
 /** One workgroup that reduces: `body` runs once per local thread with `lid` (0..63) and writes result[0]. */
-export function singleWorkgroup(key: string, names: string[], body: string, uniforms: string): WebgpuProgram {
+/**
+ * A sum in one workgroup: `accumulate` adds this thread's share (threads lid, lid + REDUCE_THREADS, ...) to
+ * `acc`; the shares are then summed in a tree into result[0].
+ */
+export function singleWorkgroupSum(key: string, names: string[], accumulate: string, uniforms: string): WebgpuProgram {
   return {
     variableNames: names,
     outputShape: [1],
@@ -72,7 +76,15 @@ export function singleWorkgroup(key: string, names: string[], body: string, unif
       var<workgroup> partial : array<f32, ${WORKGROUP}>;
       fn main(index : i32) {
         let lid = i32(localIndex);
-        ${body}
+        var acc = 0.0;
+        ${accumulate}
+        partial[lid] = acc;
+        workgroupBarrier();
+        for (var s = ${WORKGROUP / 2}; s > 0; s = s / 2) {
+          if (lid < s) { partial[lid] = partial[lid] + partial[lid + s]; }
+          workgroupBarrier();
+        }
+        if (lid == 0) { result[0] = partial[0]; }
       }`,
   };
 }
