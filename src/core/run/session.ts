@@ -472,7 +472,7 @@ export class TrainingSession {
     } catch (e) {
       throw new SessionError('invalid-weights', e instanceof RunFileError ? e.message : `unreadable weights file: ${(e as Error).message}`);
     }
-    if (contents.teacher && this.usesTeacher() && this.config.teacher !== 'exact') {
+    if (contents.teacher && usesNetworkTeacher(this.config)) {
       tf.dispose(this.frozenTeacher ?? []);
       this.frozenTeacher = contents.teacher.map((v, i) => tf.tensor(v, this.net.params[i].shape));
       this.teacherTrainer?.dispose();
