@@ -13,7 +13,7 @@ import { sampleSize } from '../tensorUtil';
 import type { Scalings } from './consistencyFunction';
 import { l2Distance, pseudoHuberC, type DistanceFn } from './distance';
 import { emaUpdate } from './ema';
-import { fusedL2LossAndGrad } from './fusedL2Step';
+import { fusedLossAndGrad } from './fusedStep';
 import { l2LossOfF } from './l2Loss';
 import { applyNet, deviceInputs, hostInputs, hostNoisy, type NetInputs } from './netInputs';
 import { ScheduleCache, type ScheduleAt } from './scheduleState';
@@ -131,7 +131,7 @@ export class ConsistencyTrainer extends TrainerState {
       const inp = hostInputs(xNext, d.tNext, shape, this.scalings);
       const tInp = this.targetInputs(d, xNext, shape);
       const { value, grad } = this.fused
-        ? fusedL2LossAndGrad(this.fused, this.online.flat, this.target?.flat ?? null, inp, tInp, d.weights, this.fusedHuberC)
+        ? fusedLossAndGrad(this.fused, this.online.flat, this.target?.flat ?? null, inp, tInp, d.weights, this.fusedHuberC)
         : this.lossAndGradByTape(inp, tInp, d.weights);
       const { params } = this.optimizer.step(this.online.flat, grad);
       this.online.set(params);

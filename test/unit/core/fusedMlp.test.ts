@@ -1,4 +1,4 @@
-// The tape-free MLP step (models/fusedMlp.ts + cm/fusedL2Step.ts) has exactly the loss and gradient of the
+// The tape-free MLP step (models/fusedMlp.ts + cm/fusedStep.ts) has exactly the loss and gradient of the
 // plain path: mlp.ts's forward, the target through applyNet, and tfjs autodiff through the l2 loss (or the
 // pseudo-Huber distance).
 import * as tf from '@tensorflow/tfjs';

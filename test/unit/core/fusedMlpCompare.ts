@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { pseudoHuberDistance } from '../../../src/core/cm/distance';
-import { fusedL2LossAndGrad } from '../../../src/core/cm/fusedL2Step';
+import { fusedLossAndGrad } from '../../../src/core/cm/fusedStep';
 import { l2LossOfF } from '../../../src/core/cm/l2Loss';
 import { applyNet, deviceInputs, hostInputs } from '../../../src/core/cm/netInputs';
 import { ParamLayout } from '../../../src/core/models/flatLayout';
@@ -34,7 +34,7 @@ export async function compareWithAutodiff(spec: MlpSpec, targetOnDevice: boolean
   const xCur = x.map((v) => 0.9 * v);
   const tInp = targetOnDevice ? deviceInputs(tf.tensor2d(xCur, [B, 2]), tCur, scalings) : hostInputs(xCur, tCur, [B, 2], scalings);
 
-  const ours = fusedL2LossAndGrad(plan, online, target, inp, tInp, lambda, huberC);
+  const ours = fusedLossAndGrad(plan, online, target, inp, tInp, lambda, huberC);
   const pieces = layout.unflattenByOps(online);
   const f = applyNet(net, target ? layout.unflattenByOps(target) : pieces, tInp);
   let lossOf: (ps: tf.Tensor[]) => tf.Scalar;

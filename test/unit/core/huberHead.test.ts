@@ -50,7 +50,7 @@ describe.each(['cpu', 'wasm'])('fused pseudo-Huber head on %s', (backend) => {
     const lam = tf.tensor1d(Float32Array.from(lambda));
     const plain = (f: tf.Tensor) => tf.mean(tf.mul(lam, pseudoHuberDistance(c)(tf.add(inp.skipX, tf.mul(inp.out, f)), fTarget))) as tf.Scalar;
     const { value, grad } = tf.valueAndGrad(plain)(F);
-    // The coefficients as fusedL2Step.ts makes them: lambda_i / B and lambda_i c_out,i / B.
+    // The coefficients as fusedStep.ts makes them: lambda_i / B and lambda_i c_out,i / B.
     const coef = tf.tensor2d(Float32Array.from(lambda, (l) => l / B), [B, 1]);
     const dCoef = tf.tensor2d(Float32Array.from(lambda, (l, i) => (l * inp.outValues[i]) / B), [B, 1]);
     const cOut = tf.reshape(inp.out, [B, 1]);

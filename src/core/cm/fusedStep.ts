@@ -25,7 +25,7 @@ function rawOutput(plan: FusedMlp, weights: MlpWeights, inp: NetInputs): tf.Tens
  * network's inputs (made on the host); `targetInp`: the target's; lambda: per-sample loss weights;
  * huberC: null for l2, else the pseudo-Huber distance's c.
  */
-export function fusedL2LossAndGrad(
+export function fusedLossAndGrad(
   plan: FusedMlp, online: tf.Tensor1D, target: tf.Tensor1D | null, inp: NetInputs, targetInp: NetInputs, lambda: Float64Array,
   huberC: number | null = null,
 ): { value: tf.Scalar; grad: tf.Tensor1D } {
