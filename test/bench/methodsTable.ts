@@ -2,18 +2,11 @@
 // each run short on a shared machine) into one table and one JSON file:
 //   npx tsx test/bench/methodsTable.ts <out.md> <report.json>...
 // The .json next to <out.md> holds the joined section (setup, rows, summary) and the source reports' dates.
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { BenchReport } from './lib/report';
+import { writeFileSync } from 'node:fs';
+import { readSectionOfReports } from './lib/joinReports';
 import { methodsTable, type MethodsResult } from './sections/methods';
 
-const [out, ...inputs] = process.argv.slice(2);
-if (!out || !out.endsWith('.md') || inputs.length === 0) throw new Error('usage: npx tsx test/bench/methodsTable.ts <out.md> <report.json>...');
-const reports = inputs.map((f) => JSON.parse(readFileSync(f, 'utf8')) as BenchReport);
-const parts = reports.map((r, i) => {
-  const m = (r.sections as { methods?: MethodsResult }).methods;
-  if (!m) throw new Error(`${inputs[i]} has no methods section`);
-  return m;
-});
+const { out, inputs, reports, parts, loads } = readSectionOfReports<MethodsResult>('methodsTable.ts', 'methods');
 const setup = parts[0].setup;
 for (const [i, p] of parts.entries()) {
   if (p.setup.budget !== setup.budget || p.setup.evalEvery !== setup.evalEvery || p.setup.evalCount !== setup.evalCount || p.setup.seeds.join() !== setup.seeds.join()) {
@@ -28,7 +21,6 @@ const loadOf = (method: string) => {
   const i = parts.findIndex((p) => p.rows.some((r) => r.method === method));
   return reports[i].machine.loadAverageAtStart[0].toFixed(1);
 };
-const loads = reports.map((r) => [...r.machine.loadAverageAtStart, ...r.loadAverageAtEnd]).flat();
 const m = reports[0].machine;
 const md = [
   `# Few-step methods side by side${reports[0].quick ? ' (--quick)' : ''}`,

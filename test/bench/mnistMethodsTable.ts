@@ -2,23 +2,15 @@
 // that a slow machine keeps the methods already done) into one table and one JSON file:
 //   [CM_BENCH_NOTE="how the budget was chosen"] npx tsx test/bench/mnistMethodsTable.ts <out.md> <report.json>...
 // The .json next to <out.md> holds the joined section and the source reports' dates.
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { BenchReport } from './lib/report';
+import { writeFileSync } from 'node:fs';
+import { readSectionOfReports } from './lib/joinReports';
 import { joinMnistMethods, mnistMethodsTable, type MnistMethodsResult } from './sections/mnistMethods';
 
-const [out, ...inputs] = process.argv.slice(2);
-if (!out || !out.endsWith('.md') || inputs.length === 0) throw new Error('usage: npx tsx test/bench/mnistMethodsTable.ts <out.md> <report.json>...');
-const reports = inputs.map((f) => JSON.parse(readFileSync(f, 'utf8')) as BenchReport);
-const parts = reports.map((r, i) => {
-  const m = (r.sections as { mnistMethods?: MnistMethodsResult }).mnistMethods;
-  if (!m) throw new Error(`${inputs[i]} has no mnistMethods section`);
-  return m;
-});
+const { out, reports, parts, loads } = readSectionOfReports<MnistMethodsResult>('mnistMethodsTable.ts', 'mnistMethods');
 const joined = joinMnistMethods(parts);
 const floorOf = (r: MnistMethodsResult) => r.rows.find((x) => x.atEnd)?.atEnd?.fdFloor;
 // How the budget was chosen (free text, e.g. the measured step times), from CM_BENCH_NOTE.
 const note = process.env.CM_BENCH_NOTE;
-const loads = reports.map((r) => [...r.machine.loadAverageAtStart, ...r.loadAverageAtEnd]).flat();
 const m = reports[0].machine;
 const md = [
   `# MNIST: few-step methods from the pretrained teacher after a fixed budget${reports[0].quick ? ' (--quick)' : ''}`,
