@@ -5,8 +5,9 @@
 // Each residual block: GroupNorm(affine) -> SiLU -> conv3x3 -> GroupNorm * (1 + scale) + shift (from the
 // time embedding) -> SiLU -> conv3x3, plus a 1x1 skip conv when the width changes.
 // Time: c_noise -> [sin, cos] at geometric frequencies 1..maxFrequency -> dense -> SiLU -> dense -> SiLU.
-// Upsampling is nearest-neighbour by concat + reshape: resizeNearestNeighbor's cpu gradient is wrong for
-// batch > 1 and depthToSpace has no gradient (architecture.md section 6).
+// Upsampling is nearest-neighbour by concat + reshape (row copies on cpu/wasm, rowCopies.ts):
+// resizeNearestNeighbor's cpu gradient is wrong for batch > 1 and depthToSpace has no gradient
+// (architecture.md section 6).
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import type { NetworkDef, ParamInfo, UnetSpec } from './types';
@@ -14,6 +15,7 @@ import { frequencyTensor } from './timeFeatures';
 import { conv2dSame } from './conv';
 import { groupNormSilu } from './groupNormSilu';
 import { hostBackend } from './hostKernel';
+import { avgPool2, concatChannels, upsample2Host } from './rowCopies';
 
 /** The U-Net's settings; `UnetSpec` from types.ts with the fields this module reads. */
 export interface UnetConfig extends UnetSpec {
@@ -110,10 +112,10 @@ export function upsample2ByOps(x: tf.Tensor4D): tf.Tensor4D {
   return tf.reshape(tf.concat([wide, wide], 1), [B, 2 * H, 2 * W, C]);
 }
 
-// Its gradient is the sum over each 2x2 block, 4 avgPool(dy): one pooling kernel instead of two big splits
-// and adds (the concats' gradients, slow strided copies on wasm).
+// On cpu/wasm one row-copy kernel (rowCopies.ts); its gradient is the sum over each 2x2 block, 4 avgPool(dy):
+// one pooling kernel instead of two big splits and adds (the concats' gradients, slow strided copies on wasm).
 const upsample2Custom = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
-  value: upsample2ByOps(args[0] as tf.Tensor4D),
+  value: upsample2Host(args[0] as tf.Tensor4D),
   gradFunc: (dy: tf.Tensor) => tf.mul(tf.avgPool(dy as tf.Tensor4D, 2, 2, 'valid'), 4),
 })) as unknown as (x: tf.Tensor4D) => tf.Tensor4D;
 
@@ -169,10 +171,10 @@ export function createUnet(spec: UnetSpec): NetworkDef<UnetSpec> {
 
         const h0 = conv(xIn as tf.Tensor4D, P('stem.w'), P('stem.b'));
         const h1 = resBlock(h0, 'enc0');
-        let h = tf.avgPool(h1, 2, 2, 'valid');
+        let h = avgPool2(h1);
         h = resBlock(h, 'enc1');
         h = resBlock(h, 'mid');
-        h = tf.concat([upsample2(h), h1], 3);
+        h = concatChannels(upsample2(h), h1);
         h = resBlock(h, 'dec0');
         h = affineSilu(h, 'out.norm');
         return conv(h, P('out.conv.w'), P('out.conv.b'));
