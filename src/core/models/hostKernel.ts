@@ -3,6 +3,7 @@
 // would otherwise be several launches each (see unflattenKernel.ts for why a host loop is cheap there).
 // Other backends never see these kernel names: callers check hostBackend() and run plain tfjs ops instead.
 import * as tf from '@tensorflow/tfjs';
+import { shareIdentityOnWasm } from './wasmIdentity';
 
 export interface TensorInfoLike {
   dataId: object;
@@ -46,6 +47,7 @@ function single(outs: TensorInfoLike[]): tf.TensorInfo | tf.TensorInfo[] {
 }
 
 export function registerHostKernel<A>(k: HostKernel<A>): void {
+  shareIdentityOnWasm(); // every fused path registers its kernels first
   if (tf.getKernel(k.name, 'cpu')) return;
   const wasm = ({ inputs, attrs, backend }: KernelArgs) => {
     const b = backend as WasmBackendLike;
