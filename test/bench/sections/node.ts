@@ -100,7 +100,8 @@ export async function nodeSection(quick: boolean): Promise<{ measurements: Measu
       const base: Measurement = { what: 'train-step', where: 'node', backend, model: 'unet', mode: modeLabel(c), batch: 64, status: 'unsupported' };
       if (backend === 'wasm') {
         // tfjs-backend-wasm has no Conv2DBackpropFilter; the U-Net's convolutions bring their own gradient there.
-        const m = await measureTraining(c, backend, 1, p.unetCpu ? 3 : 1, 1, false);
+        // At least 3 timed steps even in --quick: the U-Net goal is a ratio, and one step is too noisy for it.
+        const m = await measureTraining(c, backend, 1, p.unetCpu ? 5 : 3, 30, false);
         measurements.push({ ...m, note: 'filter gradients from the hand-written convolution gradient (src/core/models/conv.ts)' });
         continue;
       }
