@@ -121,7 +121,7 @@ const unetOurs = fastest(ok((m) => m.what === 'train-step' && m.model === 'unet'
 const unetPy = ok((m) => m.where === 'pytorch' && m.what === 'train-step' && m.model === 'unet' && m.mode === 'CT')[0];
 if (unetOurs && unetPy) {
   const software = unetOurs.backend === 'webgl' || unetOurs.backend === 'webgpu' ? ' on a software adapter (no GPU here; says nothing about a real GPU)' : '';
-  headline['U-Net CT step (batch 64), ours / PyTorch CPU'] = `${(unetOurs.medianMs! / unetPy.medianMs!).toFixed(0)}x (${unetOurs.where} ${unetOurs.backend}${software} ${(unetOurs.medianMs! / 1000).toFixed(1)} s vs PyTorch ${(unetPy.medianMs! / 1000).toFixed(2)} s)`;
+  headline['U-Net CT step (batch 64), ours / PyTorch CPU'] = `${(unetOurs.medianMs! / unetPy.medianMs!).toFixed(2)}x (${unetOurs.where} ${unetOurs.backend}${software} ${(unetOurs.medianMs! / 1000).toFixed(1)} s vs PyTorch ${(unetPy.medianMs! / 1000).toFixed(2)} s)`;
 }
 const inWorker = fastest(ok((m) => m.where === 'chromium-worker' && m.what === 'train-step' && m.model === 'mlp 4x256' && m.mode === 'CT'));
 if (inWorker) headline['2D CT step in the app\'s worker (fastest backend)'] = `${inWorker.backend} ${inWorker.medianMs!.toFixed(1)} ms`;

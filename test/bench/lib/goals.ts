@@ -14,6 +14,9 @@ export interface Goals {
   trainToFirstStepSeconds: number | null;
   secondsToQualityCd: number | null;
   secondsToQualityCt: number | null;
+  /** The same for seeds 1, 2 and 3 (seed 1 is the default above); null where not reached or not run. */
+  secondsToQualityCdBySeed: (number | null)[];
+  secondsToQualityCtBySeed: (number | null)[];
   unetStepRatioToTorch: number | null;
   autoBackendHere: string | null;
   /** Issue 11, software adapter (exact counts): dispatches per default 2D step on the fused path. */
@@ -52,8 +55,10 @@ export function computeGoals(
   };
   const mlp = (m: string) => m === 'mlp 4x256';
   const kernels = (mode: string) => ok((m) => m.where === 'node' && m.backend === 'wasm' && mlp(m.model) && m.mode === mode && m.kernels !== undefined)[0]?.kernels ?? null;
-  const autoCd = headline?.find((r) => r.status === 'ok' && r.query === 'v=2');
-  const autoCt = headline?.find((r) => r.status === 'ok' && r.query === 'v=2&m=ct');
+  const run = (query: string) => headline?.find((r) => r.status === 'ok' && r.query === query);
+  const autoCd = run('v=2');
+  const autoCt = run('v=2&m=ct');
+  const bySeed = (query: string) => [query, `${query}&se=2`, `${query}&se=3`].map((q) => run(q)?.secondsToQuality ?? null);
   return {
     ctStepRatioToTorch: ratio(mlp, 'CT'),
     cdHeunStepRatioToTorch: ratio(mlp, 'CD-Heun'),
@@ -62,6 +67,8 @@ export function computeGoals(
     trainToFirstStepSeconds: autoCd?.trainToFirstStepSeconds ?? null,
     secondsToQualityCd: autoCd?.secondsToQuality ?? null,
     secondsToQualityCt: autoCt?.secondsToQuality ?? null,
+    secondsToQualityCdBySeed: bySeed('v=2'),
+    secondsToQualityCtBySeed: bySeed('v=2&m=ct'),
     unetStepRatioToTorch: ratio((m) => m === 'unet', 'CT'),
     autoBackendHere: autoCd?.backend ?? null,
     dispatchesCtStepWebgpu: webgpu?.dispatches.find((d) => d.mode === 'CT')?.fused ?? null,
