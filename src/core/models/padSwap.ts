@@ -5,7 +5,7 @@
 // [64, 28, 28, 32], 15.7 against 32.9 ms at [64, 28, 28, 96] (padding 1).
 import * as tf from '@tensorflow/tfjs';
 import { hostBackend, registerHostKernel, runHostKernel } from './hostKernel';
-import { assemble, add, get, geU, i32c, I32, mul, set, shl, type Fn } from './simdOps';
+import { add, heapModule, get, geU, i32c, I32, mul, set, shl, type Fn } from './simdOps';
 
 const NAME = 'PadSwap';
 
@@ -38,21 +38,7 @@ function blockFn(): Fn {
   };
 }
 
-const cache = new WeakMap<WebAssembly.Memory, BlockOps | null>();
-function blockOps(memory: WebAssembly.Memory | null): BlockOps | null {
-  if (!memory || typeof WebAssembly === 'undefined') return null;
-  let ops = cache.get(memory);
-  if (ops === undefined) {
-    try {
-      const bytes = assemble([blockFn()]);
-      ops = new WebAssembly.Instance(new WebAssembly.Module(bytes.buffer as ArrayBuffer), { env: { memory } }).exports as unknown as BlockOps;
-    } catch {
-      ops = null;
-    }
-    cache.set(memory, ops);
-  }
-  return ops;
-}
+const blockOps = heapModule<BlockOps>(() => [blockFn()]);
 
 let registered = false;
 function ensure(): void {

@@ -6,7 +6,7 @@
 // (TypedArray.set elsewhere). Values are only moved, so results equal the plain ops exactly.
 import * as tf from '@tensorflow/tfjs';
 import { hostBackend, registerHostKernel, runHostKernel } from './hostKernel';
-import { add, assemble, get, geU, i32c, I32, set, type Fn } from './simdOps';
+import { add, heapModule, get, geU, i32c, I32, set, type Fn } from './simdOps';
 
 interface RowCopier {
   /** `rows` copies of `bytes` bytes: row r from src + r srcStride to dst + r dstStride (byte offsets). */
@@ -26,22 +26,8 @@ function copyRowsFn(): Fn {
   };
 }
 
-const cache = new WeakMap<WebAssembly.Memory, RowCopier | null>();
 /** The heap module bound to `memory` (exported for tests), or null where it cannot be built. */
-export function wasmCopier(memory: WebAssembly.Memory | null): RowCopier | null {
-  if (!memory || typeof WebAssembly === 'undefined') return null;
-  let ops = cache.get(memory);
-  if (ops === undefined) {
-    try {
-      const bytes = assemble([copyRowsFn()]);
-      ops = new WebAssembly.Instance(new WebAssembly.Module(bytes.buffer as ArrayBuffer), { env: { memory } }).exports as unknown as RowCopier;
-    } catch {
-      ops = null;
-    }
-    cache.set(memory, ops);
-  }
-  return ops;
-}
+export const wasmCopier = heapModule<RowCopier>(() => [copyRowsFn()]);
 
 /** Row copies between two float arrays, in floats: through the heap module on wasm, TypedArray.set elsewhere. */
 type Copy = (src: Float32Array, srcAt: number, dst: Float32Array, dstAt: number, rows: number, len: number, srcStride: number, dstStride: number) => void;

@@ -1,7 +1,7 @@
 // The row passes of the fused GroupNorm kernels (groupNormLoops.ts) as WebAssembly SIMD on the wasm backend's
 // heap, assembled with simdOps.ts's helpers. Each works on one sample, P rows of C channels (C a multiple of
 // 4), byte addresses throughout; per-channel vectors (coefficients, accumulators) are C floats on the heap.
-import { add, assemble, fadd, fmul, fsub, get, geU, i32c, I32, load, mul, set, shl, splat, store, V128, type Fn } from './simdOps';
+import { add, heapModule, fadd, fmul, fsub, get, geU, i32c, I32, load, mul, set, shl, splat, store, V128, type Fn } from './simdOps';
 
 export interface SimdGroupNorm {
   /** acc[c] = sum_p x[p, c]. */
@@ -88,20 +88,5 @@ function fns(): Fn[] {
   ];
 }
 
-const cache = new WeakMap<WebAssembly.Memory, SimdGroupNorm | null>();
-
 /** The passes bound to `memory`, or null where WebAssembly SIMD is unavailable (callers loop in JS). */
-export function simdGroupNorm(memory: WebAssembly.Memory | null | undefined): SimdGroupNorm | null {
-  if (!memory || typeof WebAssembly === 'undefined') return null;
-  let ops = cache.get(memory);
-  if (ops === undefined) {
-    try {
-      const bytes = assemble(fns());
-      ops = new WebAssembly.Instance(new WebAssembly.Module(bytes.buffer as ArrayBuffer), { env: { memory } }).exports as unknown as SimdGroupNorm;
-    } catch {
-      ops = null;
-    }
-    cache.set(memory, ops);
-  }
-  return ops;
-}
+export const simdGroupNorm = heapModule<SimdGroupNorm>(fns);

@@ -151,24 +151,30 @@ export function assemble(fns: Fn[]): Uint8Array {
   ]);
 }
 
-const cache = new WeakMap<WebAssembly.Memory, SimdOps | null>();
+/**
+ * A loader for a module of `build()`'s functions bound to a heap: assembled and instantiated once per memory,
+ * null where WebAssembly (or an instruction it uses) is unavailable, so callers fall back to JavaScript loops.
+ */
+export function heapModule<T>(build: () => Fn[]): (memory: WebAssembly.Memory | null | undefined) => T | null {
+  const cache = new WeakMap<WebAssembly.Memory, T | null>();
+  return (memory) => {
+    if (!memory || typeof WebAssembly === 'undefined') return null;
+    let ops = cache.get(memory);
+    if (ops === undefined) {
+      try {
+        const bytes = assemble(build());
+        ops = new WebAssembly.Instance(new WebAssembly.Module(bytes.buffer as ArrayBuffer), { env: { memory } }).exports as unknown as T;
+      } catch {
+        ops = null;
+      }
+      cache.set(memory, ops);
+    }
+    return ops;
+  };
+}
 
 /** The module bound to `memory`, or null where WebAssembly SIMD is unavailable (callers loop in JS). */
-export function simdOps(memory: WebAssembly.Memory | null | undefined): SimdOps | null {
-  if (!memory || typeof WebAssembly === 'undefined') return null;
-  let ops = cache.get(memory);
-  if (ops === undefined) {
-    try {
-      const bytes = assemble([adamFn(), emaFn(), siluFn(true), siluFn(false), transposeFn()]);
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes.buffer as ArrayBuffer), { env: { memory } });
-      ops = inst.exports as unknown as SimdOps;
-    } catch {
-      ops = null;
-    }
-    cache.set(memory, ops);
-  }
-  return ops;
-}
+export const simdOps = heapModule<SimdOps>(() => [adamFn(), emaFn(), siluFn(true), siluFn(false), transposeFn()]);
 
 /** For tests: the module on a fresh memory of its own. */
 export function standaloneSimdOps(pages = 4): { ops: SimdOps | null; memory: WebAssembly.Memory } {
