@@ -1,0 +1,38 @@
+// The page as a new reader meets it at 1280x800: what it shows must not move or mislead while a run trains.
+// Each check failed before its fix (the page review of session 6).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { button, startHarness, TINY, waitForReady, waitForStep, type Harness } from './harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function openAt(query: string, width = 1280, height = 800): Promise<Page> {
+  const page = await h.open(query);
+  await page.setViewportSize({ width, height });
+  return page;
+}
+
+const height = (page: Page, selector: string) => page.evaluate((s) => document.querySelector(s)!.getBoundingClientRect().height, selector);
+
+describe('page layout', () => {
+  it('the training controls keep their height when training starts and the first SWD and flow-map error arrive', async () => {
+    const page = await openAt(`ev=5&${TINY}`);
+    await waitForReady(page);
+    await page.waitForTimeout(300); // a frame for the layout
+    const before = await height(page, '.transport');
+    await button(page, 'Train').click();
+    await waitForStep(page, 12);
+    await page.getByRole('status', { name: 'Flow-map error', exact: true }).waitFor({ timeout: 60_000 });
+    expect(await height(page, '.transport')).toBe(before);
+    await button(page, 'Pause').click();
+    await page.close();
+  });
+});
