@@ -35,4 +35,16 @@ describe('page layout', () => {
     await button(page, 'Pause').click();
     await page.close();
   });
+
+  it('the backend status row keeps its height between idle and training (the worker\'s phase changes its text)', async () => {
+    const page = await openAt(TINY);
+    await waitForReady(page);
+    await page.getByLabel('Backend choice', { exact: true }).filter({ hasNotText: 'measuring' }).waitFor({ timeout: 60_000 });
+    const before = await height(page, '.status-bar');
+    await button(page, 'Train').click();
+    await waitForStep(page, 3);
+    expect(await height(page, '.status-bar')).toBe(before);
+    await button(page, 'Pause').click();
+    await page.close();
+  });
 });
