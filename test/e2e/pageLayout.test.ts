@@ -47,4 +47,16 @@ describe('page layout', () => {
     await button(page, 'Pause').click();
     await page.close();
   });
+
+  it('on a 768-px tablet the stop-and-rewind row keeps its height when the first checkpoint fills the Checkpoint select', async () => {
+    const page = await openAt(`ev=5&${TINY}`, 768, 1024);
+    await waitForReady(page);
+    await page.waitForTimeout(300);
+    const before = await height(page, '.run-controls');
+    await button(page, 'Train').click();
+    await page.waitForFunction(() => /SWD/.test(document.querySelector('select[aria-label="Rewind to"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    expect(await height(page, '.run-controls')).toBe(before);
+    await button(page, 'Pause').click();
+    await page.close();
+  });
 });
