@@ -59,4 +59,16 @@ describe('page layout', () => {
     await button(page, 'Pause').click();
     await page.close();
   });
+
+  it('MNIST with CT (no teacher): the empty trajectory strip is one line that says why, with no caption about its frames', async () => {
+    const page = await openAt('v=2&d=mnist&m=ct');
+    await waitForReady(page, 180_000);
+    const strip = page.locator('figure', { has: page.locator('canvas[data-view="trajectory-strip"]') });
+    expect(await strip.locator('figcaption').textContent()).toContain('none (CT has no teacher on MNIST)');
+    expect(await strip.locator('.view-caption').count()).toBe(0);
+    const canvas = strip.locator('canvas');
+    const box = (await canvas.boundingBox())!;
+    expect(box.height).toBeLessThan(box.width / 4); // a line, not the two-trajectory strip's height
+    await page.close();
+  });
 });

@@ -75,12 +75,15 @@ function ImageViewOptions() {
 }
 
 export function TrajectoryStripView() {
-  // The strip's height follows its rows: two per trajectory.
-  const trajectories = useView((s) => Math.min(s.trajectoryCount, IMAGE_TRAJECTORIES));
+  // The strip's height follows its rows: two per trajectory. An empty strip (no teacher, or none asked for)
+  // is one line that says why: no tall blank canvas, and no caption about frames that are not there.
+  const requested = useView((s) => Math.min(s.trajectoryCount, IMAGE_TRAJECTORIES));
+  const trajectories = useConfig((s) => (noTrajectoriesReason(s.config) ? 0 : requested));
   const title = useConfig((s) => trajectoryStripTitle(s.config));
   return (
     <ViewCanvas id="trajectory-strip" title={title} draw={drawTrajectoryStrip} deps={stripDeps}
-      className={`wide strip strip-${trajectories}`} caption={<span className="muted">A consistent model maps every frame of a trajectory to the same digit: its ODE end.</span>} />
+      className={`wide strip strip-${trajectories}`}
+      caption={trajectories > 0 && <span className="muted">A consistent model maps every frame of a trajectory to the same digit: its ODE end.</span>} />
   );
 }
 export const DenoiseView = () => (
