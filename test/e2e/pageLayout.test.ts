@@ -71,4 +71,14 @@ describe('page layout', () => {
     expect(box.height).toBeLessThan(box.width / 4); // a line, not the two-trajectory strip's height
     await page.close();
   });
+
+  it('a setting the method does not read looks disabled, not only its label (s0 with a fixed N; N stays plain)', async () => {
+    const page = await openAt(TINY);
+    await waitForReady(page);
+    const opacity = (label: string) => page.getByLabel(label, { exact: true }).evaluate((el) => Number(getComputedStyle(el).opacity));
+    expect(await page.getByLabel('s0', { exact: true }).isDisabled()).toBe(true);
+    expect(await opacity('s0')).toBeLessThan(0.7);
+    expect(await opacity('N')).toBe(1);
+    await page.close();
+  });
 });
