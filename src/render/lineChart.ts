@@ -29,13 +29,32 @@ export interface ChartSpec {
 
 const PAD = { left: 44, right: 34, top: 20, bottom: 18 };
 
-function niceRange(lo: number, hi: number, log: boolean): [number, number] {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return log ? [1e-3, 1] : [0, 1];
-  if (log) return [10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi))];
-  if (lo >= 0) return [0, hi > 0 ? hi * 1.08 : 1];
-  if (hi === lo) return [lo - 1, hi + 1];
-  const pad = (hi - lo) * 0.05;
-  return [lo - pad, hi + pad];
+/** 1, 2, 2.5 or 5 times a power of ten: the smallest such step that cuts `span` into at most `count` parts. */
+export function niceStep(span: number, count = 4): number {
+  const raw = span / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  return ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= raw * (1 - 1e-9)) ?? 10) * magnitude;
+}
+
+/** The y range and its ticks: decades on a log axis, round steps on a linear one (0, 5, 10, ... not 4.9, 9.7). */
+export function yAxis(lo: number, hi: number, log: boolean): { y0: number; y1: number; ticks: number[]; label: (v: number) => string } {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) [lo, hi] = log ? [1e-3, 1] : [0, 1];
+  if (log) {
+    const e0 = Math.floor(Math.log10(lo));
+    const e1 = Math.max(e0 + 1, Math.ceil(Math.log10(hi)));
+    // 10 ** e, not y0 * 10 ** i: 1e-4 * 100 is 0.00999..., labelled "1e-2" between "1e-3" and "0.10".
+    return { y0: 10 ** e0, y1: 10 ** e1, ticks: Array.from({ length: e1 - e0 + 1 }, (_, i) => 10 ** (e0 + i)), label: fmt };
+  }
+  if (lo >= 0) lo = 0;
+  if (hi <= lo) hi = lo + 1;
+  const top = hi + (hi - lo) * 0.04; // a little room above the highest line
+  const step = niceStep(top - lo);
+  const y0 = Math.floor(lo / step + 1e-9) * step;
+  const y1 = Math.ceil(top / step - 1e-9) * step;
+  const exponent = Math.floor(Math.log10(step) + 1e-9);
+  const decimals = Math.max(0, -exponent + (Number.isInteger(step / 10 ** exponent) ? 0 : 1)); // 2.5 needs one more
+  const ticks = Array.from({ length: Math.round((y1 - y0) / step) + 1 }, (_, i) => y0 + i * step);
+  return { y0, y1, ticks, label: (v) => (Math.abs(v) < step / 2 ? '0' : v.toFixed(decimals)) };
 }
 
 function fmt(v: number): string {
@@ -68,7 +87,7 @@ export function drawLineChart(ctx: CanvasRenderingContext2D, w: number, h: numbe
       hi = Math.max(hi, r.y);
     }
   }
-  const [y0, y1] = niceRange(lo, hi, log);
+  const { y0, y1, ticks, label } = yAxis(lo, hi, log);
   const [r0, r1] = spec.rightRange ?? [0, 1];
   if (!(xMax > 0)) xMax = 1;
   const plotW = w - PAD.left - PAD.right;
@@ -88,9 +107,6 @@ export function drawLineChart(ctx: CanvasRenderingContext2D, w: number, h: numbe
   ctx.fillStyle = pal.muted;
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'right';
-  const ticks = log
-    ? Array.from({ length: Math.round(Math.log10(y1 / y0)) + 1 }, (_, i) => y0 * 10 ** i)
-    : Array.from({ length: 5 }, (_, i) => y0 + ((y1 - y0) * i) / 4);
   const stride = Math.max(1, Math.ceil(ticks.length / 6));
   ticks.forEach((t, i) => {
     if (i % stride !== 0) return;
@@ -99,7 +115,7 @@ export function drawLineChart(ctx: CanvasRenderingContext2D, w: number, h: numbe
     ctx.moveTo(PAD.left, y);
     ctx.lineTo(w - PAD.right, y);
     ctx.stroke();
-    ctx.fillText(fmt(t), PAD.left - 4, y);
+    ctx.fillText(label(t), PAD.left - 4, y);
   });
   ctx.textAlign = 'left';
   if (spec.rightRange) {
