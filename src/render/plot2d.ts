@@ -83,6 +83,13 @@ export function clear(ctx: CanvasRenderingContext2D, w: number, h: number, pal: 
 export function legend(ctx: CanvasRenderingContext2D, items: { colour: string; label: string }[], x: number, y: number, pal: Palette): void {
   ctx.font = pal.font;
   ctx.textBaseline = 'middle';
+  // A veil of the background under the entries: trajectories and arrows would otherwise cross the text.
+  const width = 12 + Math.max(0, ...items.map((it) => ctx.measureText(it.label).width));
+  ctx.save();
+  ctx.globalAlpha = 0.8;
+  ctx.fillStyle = pal.background;
+  ctx.fillRect(x - 4, y - 8, width + 8, 15 * items.length + 1);
+  ctx.restore();
   let cy = y;
   for (const it of items) {
     ctx.fillStyle = it.colour;
