@@ -42,7 +42,8 @@ export function settingsGroups(mode: MethodId): SettingsGroup[] {
     if (group === 'method') {
       if (info.own.length === 0) return { group, title: `Other methods' settings (none for ${info.label})`, open: false, keys };
       const own = keys.filter((k) => info.own.includes(k));
-      return { group, title: `${info.label} settings`, open: true, keys: [...own, ...keys.filter((k) => !own.includes(k))] };
+      // The section also lists the other methods' settings (disabled) after the method's own: its title says so.
+      return { group, title: `${info.label} settings, then other methods'`, open: true, keys: [...own, ...keys.filter((k) => !own.includes(k))] };
     }
     if (group === 'schedule' && !discrete) return { group, title: `${title} (CD and CT only)`, open: false, keys };
     if (group === 'teacher') return { group, title: `Teacher (${info.teacher === 'none' ? TEACHER_USERS : info.label})`, open, keys };

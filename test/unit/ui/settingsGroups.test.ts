@@ -10,7 +10,8 @@ const group = (mode: Parameters<typeof settingsGroups>[0], name: string) => sett
 describe('settings sections per method', () => {
   it('open the method\'s own settings first and close N and mu for methods that have none', () => {
     const mf = group('meanflow', 'method');
-    expect(mf.title).toBe('MeanFlow settings');
+    expect(mf.title).toBe('MeanFlow settings, then other methods\'');
+    expect(mf.keys.length).toBeGreaterThan(METHOD_INFO.meanflow.own.length); // the others follow, disabled
     expect(mf.open).toBe(true);
     expect(mf.keys.slice(0, METHOD_INFO.meanflow.own.length)).toEqual([...METHOD_INFO.meanflow.own]);
     expect(group('meanflow', 'schedule')).toMatchObject({ open: false, title: 'Discretisation N and target EMA mu (CD and CT only)' });
