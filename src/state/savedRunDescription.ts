@@ -2,7 +2,7 @@
 // checkpoint are always the ones it was trained with (even when the page's settings changed meanwhile).
 import type { Config } from '../core/config';
 import { METHOD_INFO } from '../core/methods/settings/index';
-import { changedMethodSettings, usesDiscreteLoss } from '../core/methods/settings/summary';
+import { changedMethodSettings, optionLabel, usesDiscreteLoss } from '../core/methods/settings/summary';
 import { readSafetensors } from '../core/io/safetensors';
 import { peekRunFile } from '../core/run/runFile';
 
@@ -29,8 +29,10 @@ export function runName(c: Config): string {
 
 export function runSummary(c: Config): string {
   const model = c.model === 'mlp' ? `MLP ${c.depth}x${c.width}` : c.model;
-  // N and the metric are CD and CT's; the other methods show their own settings that differ from the defaults.
-  const target = usesDiscreteLoss(c) ? [`N ${c.N}`, `${c.metric}`] : changedMethodSettings(c);
+  // N and the metric are CD and CT's (N only when fixed: a schedule ignores it); the other methods show their
+  // own settings that differ from the defaults.
+  const n = c.nSchedule === 'fixed' ? `N ${c.N}` : optionLabel('nSchedule', c);
+  const target = usesDiscreteLoss(c) ? [n, `${c.metric}`] : changedMethodSettings(c);
   const parts = [METHOD_INFO[c.mode].label, c.dataset, model, `batch ${c.batchSize}`, `lr ${c.lr}`, ...target, `budget ${c.steps}`];
   return parts.join(' · ');
 }

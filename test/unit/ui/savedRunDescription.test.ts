@@ -35,6 +35,9 @@ describe('saved run descriptions', () => {
     expect(runSummary(mf)).toBe('MeanFlow · moons · MLP 2x16 · batch 16 · lr 0.01 · MeanFlow P(r != t) = 0.5 · budget 2000');
     expect(runName({ ...tiny, mode: 'sct' })).toBe('sCT on moons, seed 1');
     expect(runSummary({ ...tiny, mode: 'shortcut' })).toBe('Shortcut · moons · MLP 2x16 · batch 16 · lr 0.01 · budget 2000');
+    // CT's N(k) schedule ignores N: the summary names the schedule, not "N 18".
+    expect(runSummary({ ...tiny, mode: 'ct', nSchedule: 'ct-adaptive', metric: 'pseudo-huber' }))
+      .toBe('CT · moons · MLP 2x16 · batch 16 · lr 0.01 · CT schedule N(k), mu(k) · pseudo-huber · budget 2000');
   });
 
   it('a preset run has no points; a file without settings is refused', async () => {
