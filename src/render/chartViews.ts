@@ -54,6 +54,11 @@ export function drawQualityChart(ctx: CanvasRenderingContext2D, w: number, h: nu
   });
 }
 
+/** What the quality chart's dashed lines are (the legend only names them). */
+export function qualityNote(c: Config): string {
+  return `Lower is better. Dashed: the ${odeReferenceLabel(c)}'s own samples, and the floor, two independent data samples of the same size (what a perfect model would score).`;
+}
+
 /** N(k) and mu(k) over the step budget, cached per config (they do not depend on the run). */
 let cache: { config: Config; xs: Float64Array; ns: Float64Array; mus: Float64Array } | null = null;
 

@@ -1,6 +1,6 @@
 // The model at work: samples from fixed noise, trajectories with the consistency arrows, the time
 // scrubber, and the live charts.
-import { drawLossChart, drawQualityChart, drawScheduleChart, lossTitle, scheduleTitle } from '../render/chartViews';
+import { drawLossChart, drawQualityChart, drawScheduleChart, lossTitle, qualityNote, scheduleTitle } from '../render/chartViews';
 import { drawConsistencyView, drawSamplesView, drawScrubberView, type ViewInput } from '../render/sampleViews';
 import { trajectoryNote, trajectoryViewTitle } from '../render/trajectoryTitles';
 import { useConfig } from '../state/configStore';
@@ -91,7 +91,11 @@ export const LossView = () => {
   const mode = useConfig((s) => s.config.mode);
   return <ViewCanvas id="loss" title={lossTitle(mode)} draw={drawLossChart} deps={lossDeps} className="chart" />;
 };
-export const QualityView = () => <ViewCanvas id="quality" title="Sample quality: sliced Wasserstein to data" draw={drawQualityChart} deps={qualityDeps} className="chart" />;
+export const QualityView = () => {
+  const note = useConfig((s) => qualityNote(s.config));
+  return <ViewCanvas id="quality" title="Sample quality: sliced Wasserstein to data" draw={drawQualityChart} deps={qualityDeps} className="chart"
+    caption={<span className="muted">{note}</span>} />;
+};
 export const ScheduleView = () => {
   const mode = useConfig((s) => s.config.mode);
   return <ViewCanvas id="schedule" title={scheduleTitle(mode)} draw={drawScheduleChart} deps={scheduleDeps} className="chart" />;

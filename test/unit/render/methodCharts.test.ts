@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import { METHOD_IDS } from '../../../src/core/methods/settings/index';
-import { drawQualityChart, drawScheduleChart, lossTitle, scheduleNote, scheduleTitle } from '../../../src/render/chartViews';
+import { drawQualityChart, drawScheduleChart, lossTitle, qualityNote, scheduleNote, scheduleTitle } from '../../../src/render/chartViews';
 import { DecimatingSeries } from '../../../src/state/series';
 import { wrapWords } from '../../../src/render/plot2d';
 import { recordingContext, testPalette } from './recordingContext';
@@ -69,5 +69,10 @@ describe('method-aware charts', () => {
     const lines = wrapWords('aaa bbb ccc dddddddddd e', 7, (s) => s.length);
     expect(lines).toEqual(['aaa bbb', 'ccc', 'dddddddddd', 'e']);
     expect(lines.join(' ')).toBe('aaa bbb ccc dddddddddd e');
+  });
+
+  it('the quality chart\'s note says what its dashed "floor" and ODE lines are, by whose ODE', () => {
+    expect(qualityNote({ ...DEFAULTS, mode: 'cd', teacher: 'exact' })).toMatch(/teacher ODE \(exact\)'s own samples.*floor, two independent data samples/);
+    expect(qualityNote({ ...DEFAULTS, mode: 'ct' })).toContain('exact ODE\'s own samples');
   });
 });
