@@ -18,6 +18,8 @@ export function FieldControl({ name, compact = false }: { name: ConfigKey; compa
   const note = useConfig((s) => fieldNote(name, s.config));
   const error = useConfig((s) => s.fieldErrors[name]);
   const setField = useConfig((s) => s.setField);
+  const dataset = useConfig((s) => s.config.dataset);
+  const mode = useConfig((s) => s.config.mode);
   const inputId = useId();
   const helpId = useId();
   const [open, setOpen] = useState(false);
@@ -45,7 +47,7 @@ export function FieldControl({ name, compact = false }: { name: ConfigKey; compa
       {reason && <span className="field-reason">{reason}</span>}
       {!reason && note && <span className="field-reason">{note}</span>}
       {error && <span className="field-error" role="alert">{error}</span>}
-      {open ? <FieldHelp field={field} id={helpId} value={String(value)} /> : <span id={helpId} className="visually-hidden">{field.help}</span>}
+      {open ? <FieldHelp field={field} id={helpId} value={String(value)} page={{ dataset, mode }} /> : <span id={helpId} className="visually-hidden">{field.help}</span>}
     </div>
   );
 }
