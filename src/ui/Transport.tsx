@@ -58,12 +58,12 @@ export function Transport() {
         {progressPhase === 'teacher' && (
           <div className="counter"><span className="counter-label">teacher step</span><span className="counter-value">{teacherStep}</span></div>
         )}
-        <div className="counter">
+        <div className="counter speed">
           <span className="counter-label">speed</span>
           <span className="counter-value">{stepsPerSecond > 0 ? `${stepsPerSecond.toFixed(stepsPerSecond < 10 ? 1 : 0)} steps/s` : '–'}</span>
           <span className="muted">{msPerStep > 0 ? ` · ${msPerStep.toFixed(msPerStep < 10 ? 1 : 0)} ms/step` : ''}</span>
         </div>
-        <div className="counter">
+        <div className="counter eta">
           <span className="counter-label">ETA</span>
           <span className="counter-value">{formatDuration(eta)}</span>
         </div>

@@ -23,8 +23,8 @@ async function openAt(query: string, width = 1280, height = 800): Promise<Page> 
 const height = (page: Page, selector: string) => page.evaluate((s) => document.querySelector(s)!.getBoundingClientRect().height, selector);
 
 describe('page layout', () => {
-  it('the training controls keep their height when training starts and the first SWD and flow-map error arrive', async () => {
-    const page = await openAt(`ev=5&${TINY}`);
+  it.each([1280, 768])('at %i px the training controls keep their height when training starts and the first SWD and flow-map error arrive', async (width) => {
+    const page = await openAt(`ev=5&${TINY}`, width);
     await waitForReady(page);
     await page.waitForTimeout(300); // a frame for the layout
     const before = await height(page, '.transport');
