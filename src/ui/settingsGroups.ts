@@ -43,7 +43,7 @@ export function settingsGroups(mode: MethodId): SettingsGroup[] {
       if (info.own.length === 0) return { group, title: `Other methods' settings (none for ${info.label})`, open: false, keys };
       const own = keys.filter((k) => info.own.includes(k));
       // The section also lists the other methods' settings (disabled) after the method's own: its title says so.
-      return { group, title: `${info.label} settings, then other methods'`, open: true, keys: [...own, ...keys.filter((k) => !own.includes(k))] };
+      return { group, title: `${info.label} settings, then the other methods' (disabled)`, open: true, keys: [...own, ...keys.filter((k) => !own.includes(k))] };
     }
     if (group === 'schedule' && !discrete) return { group, title: `${title} (CD and CT only)`, open: false, keys };
     if (group === 'teacher') return { group, title: `Teacher (${info.teacher === 'none' ? TEACHER_USERS : info.label})`, open, keys };

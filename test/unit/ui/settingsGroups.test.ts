@@ -10,7 +10,7 @@ const group = (mode: Parameters<typeof settingsGroups>[0], name: string) => sett
 describe('settings sections per method', () => {
   it('open the method\'s own settings first and close N and mu for methods that have none', () => {
     const mf = group('meanflow', 'method');
-    expect(mf.title).toBe('MeanFlow settings, then other methods\'');
+    expect(mf.title).toBe('MeanFlow settings, then the other methods\' (disabled)');
     expect(mf.keys.length).toBeGreaterThan(METHOD_INFO.meanflow.own.length); // the others follow, disabled
     expect(mf.open).toBe(true);
     expect(mf.keys.slice(0, METHOD_INFO.meanflow.own.length)).toEqual([...METHOD_INFO.meanflow.own]);
