@@ -28,7 +28,7 @@ for (const dataset of flag('datasets', 'moons,eight-gaussians').split(',')) {
       console.log(JSON.stringify({
         dataset, mode, seed, steps: r.steps, trainSeconds: Math.round(r.trainSeconds * 10) / 10, teacher: round(r.swdTeacher),
         swd200: round(at(200)), swd400: round(at(400)), swd600: round(at(600)), swd800: round(at(800)), last: round(r.curve.at(-1)?.swd1 ?? null),
-        curve: r.curve.map((p) => round(p.swd1)),
+        last2: round(r.curve.at(-1)?.swd2 ?? null), curve: r.curve.map((p) => round(p.swd1)), curve2: r.curve.map((p) => round(p.swd2)),
         seconds: r.curve.map((p) => Math.round(p.trainSeconds * 10) / 10),
       }));
     }
