@@ -190,7 +190,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
     help: 'Digits are upsampled bilinearly to this size (grey repeated to RGB) before the LPIPS backbone.' },
   nSchedule: { key: 'nSchedule', kind: 'enum', options: [{ value: 'fixed', label: 'fixed N' }, { value: 'ct-adaptive', label: 'CT schedule N(k), mu(k)' }, { value: 'ict-doubling', label: 'iCT doubling N(k)' }],
     label: 'N schedule', group: 'schedule', url: 'ns',
-    help: 'Fixed discretisation, the CT paper\'s growing N(k) with matching mu(k), or iCT\'s doubling curriculum. Both curricula run over the step budget (K = 0). Default: N(k), mu(k) for CT on 2D data, fixed N for CD and digits. At the page defaults (budget 2,000, 1,500 steps evaluated, 2,000-sample SWD, seeds 1-3) CT with N(k) and the default lr schedule ends at one-step SWD 0.061-0.065 (moons) and 0.089-0.097 (eight Gaussians) on 4x256 with l2 (0.032-0.041 and 0.051-0.055 with CT\'s other 2D defaults: pseudo-Huber, mu0 = 0.3, 4x128 at batch 512) where fixed N = 18 plateaus at 0.081 and 0.114-0.119 (N(k) alone, seed 1: 0.066 and 0.100). Measured earlier on moons (CT, 2,000 steps): N(k) with the defaults s1 = 60, mu0 = 0.5 beats fixed N = 18 from step 300 on (one-step SWD 0.052 against 0.074 at the end); the iCT preset (s1 = 20) ends better too (0.047) but is behind fixed N until about step 1,300. The papers\' values (s1 = 150, mu0 = 0.9; iCT s1 = 1280) are for 400k-800k iterations: over 2,000 steps N(k) never learns (mu reaches 0.99 within 100 steps) and iCT degrades once N passes ~40.',
+    help: 'Fixed discretisation, the CT paper\'s growing N(k) with matching mu(k), or iCT\'s doubling curriculum. Both curricula run over the step budget (K = 0). Default: N(k), mu(k) for CT on 2D data, fixed N for CD and digits. At the page defaults (CT\'s 2D network, budget 2,000, one-step SWD at the end, 2,000 samples, seeds 1-3) both beat fixed N = 18 (mu = 0.9: 0.041-0.047 on moons, 0.055-0.064 on eight Gaussians): N(k), mu(k) ends at 0.027-0.035 and 0.041-0.045, the iCT preset at 0.026-0.041 and 0.043-0.048. The papers\' values (s1 = 150, mu0 = 0.9; iCT s1 = 1280) are for 400k-800k iterations: over 2,000 steps N(k) never learns (mu reaches 0.99 within 100 steps).',
     formula: 'N(k) = \\lceil \\sqrt{\\tfrac kK ((s_1+1)^2 - s_0^2) + s_0^2} - 1 \\rceil + 1', paper: 'section 5, Appendix C' },
   N: { key: 'N', kind: 'int', min: 2, max: 5000, label: 'N', group: 'schedule', url: 'n',
     help: 'Number of points of the Karras grid between eps and T (N - 1 intervals) when N is fixed.',
@@ -201,7 +201,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   s0: { key: 's0', kind: 'int', min: 1, max: 10000, label: 's0', group: 'schedule', url: 's0',
     help: 'Initial discretisation steps of the schedule (CT paper: 2; iCT: 10).', paper: 'section 5 / iCT' },
   s1: { key: 's1', kind: 'int', min: 1, max: 10000, label: 's1', group: 'schedule', url: 's1',
-    help: 'Final discretisation steps of the schedule. Default 60 for the page\'s short runs (CT paper: 150 over 800k iterations; the iCT preset uses 20, the iCT paper 1280 over 400k).', paper: 'section 5 / iCT' },
+    help: 'Final discretisation steps of the schedule. Default 60 for the page\'s short runs (CT paper: 150 over 800k iterations; the iCT preset uses 80, the iCT paper 1280 over 400k).', paper: 'section 5 / iCT' },
   mu0: { key: 'mu0', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.01, label: 'mu0', group: 'schedule', url: 'm0',
     help: 'Initial target decay of the CT schedule. Default 0.3 for CT on 2D data (mu = 0.88 at N = 18, 0.96 at N = 60), 0.5 otherwise (0.93 and 0.98): on moons (seed 1, 1,500 steps of the page budget) 0.3 ends at one-step SWD 0.052 against 0.061 at 0.5 and 0.17 at 0.8; the paper\'s 0.9 gives mu > 0.99 within the first 100 steps of a 2,000-step run, too slow a target to learn from.', formula: '\\mu(k) = \\exp(s_0 \\ln \\mu_0 / N(k))', paper: 'section 5' },
   muVariant: { key: 'muVariant', kind: 'enum', options: [{ value: 'paper', label: 'paper: / N(k)' }, { value: 'code', label: 'released code: / (N(k) - 1)' }],
@@ -213,7 +213,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   indexSampling: { key: 'indexSampling', kind: 'enum', options: [{ value: 'uniform', label: 'uniform n' }, { value: 'lognormal', label: 'lognormal (iCT)' }],
     label: 'Index sampling', group: 'ict', url: 'is', help: 'How the interval n is drawn: uniformly, or with iCT\'s discretised lognormal.',
     formula: 'p(n) \\propto \\operatorname{erf}\\tfrac{\\ln t_{n+1} - P_m}{\\sqrt2 P_s} - \\operatorname{erf}\\tfrac{\\ln t_n - P_m}{\\sqrt2 P_s}', paper: 'iCT section 3.5' },
-  Pm: { key: 'Pm', kind: 'number', min: -10, max: 10, step: 0.1, label: 'P_mean', group: 'ict', url: 'pm', help: 'Mean of ln t for lognormal index sampling (iCT: -1.1).' },
+  Pm: { key: 'Pm', kind: 'number', min: -10, max: 10, step: 0.1, label: 'P_mean', group: 'ict', url: 'pm', help: 'Mean of ln t for lognormal index sampling (iCT: -1.1; the iCT preset uses 0, see its button).' },
   Ps: { key: 'Ps', kind: 'number', min: 0, max: 10, minExclusive: true, step: 0.1, label: 'P_std', group: 'ict', url: 'pd', help: 'Std of ln t for lognormal index sampling (iCT: 2.0).' },
   optimizer: { key: 'optimizer', kind: 'enum', options: [{ value: 'adam', label: 'Adam' }, { value: 'radam', label: 'RAdam' }], label: 'Optimiser', group: 'optimiser', url: 'o',
     help: 'Adam, or RAdam (used for the paper\'s CIFAR-10 runs).' },
@@ -564,16 +564,17 @@ export const ECT_LR_2D = 1e-3;
 export const LEGACY_VALUES: Partial<Config> = { timeConditioning: 'input', scmAdaptiveWeight: 'off', lrDecay: 'constant' };
 
 /**
- * The paper's iCT toggles in one go (iCT sections 3.1-3.5), with the doubling curriculum sized for the
- * page's budget: s1 = 20 (N = 11 then 21 over the run). The paper's s1 = 1280 reaches N = 1281 within a
- * 2,000-step run and one-step SWD on moons degrades from 0.056 to 0.40; s1 = 80 from 0.053 to 0.094.
- * lr stays 3e-3: with mu = 0 the run diverges after ~300 steps at 1e-2 (0.19 against 0.066 at 2,000 steps).
- * Those numbers are for 4x256 at batch 256; the preset sets no network, so it runs on CT's 2D network: on
- * 3x128 at batch 512 it ended at 0.061-0.099 on moons, where 1e-2 did not diverge and was better on 5 of 6 runs
- * (NOTES.md); on today's 4x128 it was not measured.
+ * The paper's iCT toggles in one go (iCT sections 3.1-3.5), sized for the page's 2D runs: the doubling curriculum
+ * to s1 = 80 (N = 11, 21, 41, 81 over the budget) and lognormal n centred at P_mean = 0 (the paper's -1.1 seldom
+ * draws the large t that a one-step sample starts from). On CT's 2D defaults (4x128, batch 512, lr 3e-3 with
+ * warm-up and cosine decay; budget 2,000, one-step SWD at the end, 2,000 samples, seeds 1-3, Node WASM) it ends
+ * at 0.026-0.041 (moons) and 0.043-0.048 (eight Gaussians), at least as good as fixed N = 18 (mu = 0.9) on all six runs
+ * (0.041-0.047 and 0.055-0.064); the old s1 = 20, P_mean = -1.1 ended at 0.055-0.088 and 0.090-0.115. Neither change
+ * alone sufficed (P_mean = 0: 0.068 on eight Gaussians, seed 3; s1 = 80 at lr 1e-2: 0.056 on moons, seed 2; s1 = 160
+ * was worse). lr 1e-2 with both ends at 0.026-0.040 and 0.036-0.047; 3e-3 stays, the smaller change.
  */
 export const ICT_PRESET: Partial<Config> = {
-  mode: 'ct', mu: 0, metric: 'pseudo-huber', weighting: 'inverse-gap', indexSampling: 'lognormal', nSchedule: 'ict-doubling', s0: 10, s1: 20, K: 0, lr: 3e-3,
+  mode: 'ct', mu: 0, metric: 'pseudo-huber', weighting: 'inverse-gap', indexSampling: 'lognormal', nSchedule: 'ict-doubling', s0: 10, s1: 80, K: 0, Pm: 0, lr: 3e-3,
 };
 
 export function configsEqual(a: Config, b: Config): boolean {

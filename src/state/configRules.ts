@@ -56,6 +56,15 @@ export function withCompanions(next: Config, changed: ConfigKey): Config {
   return c;
 }
 
+/**
+ * A preset (the iCT button) on top of `c`: a preset that switches the mode first brings that mode's untouched
+ * 2D defaults, as picking the mode does (CT's batch 512 from a CD page), so the run is the one its tooltip measured.
+ */
+export function withPreset(c: Config, preset: Partial<Config>): Config {
+  const base = preset.mode && preset.mode !== c.mode ? withCompanions({ ...c, mode: preset.mode }, 'mode') : c;
+  return { ...base, ...preset };
+}
+
 /** The shipped model a run of this mode starts from on MNIST (CD, CT, ECT), or null for the other methods. */
 export function pretrainedRoleFor(mode: Config['mode']): PretrainedRole | null {
   return mode === 'cd' || mode === 'ct' || mode === 'ect' ? mode : null;

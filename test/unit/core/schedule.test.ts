@@ -108,6 +108,6 @@ describe('curricula presets for the page budget', () => {
     expect(scheduledN(ct, DEFAULTS.steps)).toBe(DEFAULTS.s1 + 1);
     const ict = { ...DEFAULTS, ...ICT_PRESET };
     const Ns = new Set(Array.from({ length: DEFAULTS.steps + 1 }, (_, k) => scheduledN(ict, k)));
-    expect([...Ns]).toEqual([11, 21]); // the paper's 1280 would reach N = 1281 within 2,000 steps
+    expect([...Ns]).toEqual([11, 21, 41, 81]); // the paper's 1280 would reach N = 1281 within 2,000 steps
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { crossFieldErrors, CT_N_SCHEDULE_2D, DEFAULTS, type Config } from '../../../src/core/config';
+import { crossFieldErrors, CT_N_SCHEDULE_2D, CT_SETTINGS_2D, defaultConfig, DEFAULTS, ICT_PRESET, validateConfig, withDatasetDefaults, type Config } from '../../../src/core/config';
 import { METHOD_IDS } from '../../../src/core/methods/settings/index';
-import { newConflicts, pretrainedLoadProblem, pretrainedRoleFor, pretrainedUnavailableReason, withCompanions } from '../../../src/state/configRules';
+import { newConflicts, pretrainedLoadProblem, pretrainedRoleFor, pretrainedUnavailableReason, withCompanions, withPreset } from '../../../src/state/configRules';
 
 describe('companion settings', () => {
   it('switching to mnist picks the shipped U-Net, an image batch and learning rate, and the pretrained teacher', () => {
@@ -38,6 +38,17 @@ describe('companion settings', () => {
     expect(withCompanions({ ...DEFAULTS, mode: 'ct', dataset: 'mnist' }, 'mode').nSchedule).toBe('fixed');
     expect(withCompanions({ ...DEFAULTS, mode: 'ct', dataset: 'moons', model: 'unet' }, 'dataset').nSchedule).toBe(CT_N_SCHEDULE_2D);
     expect(withCompanions({ ...DEFAULTS, mode: 'ct', dataset: 'eight-gaussians' }, 'dataset').nSchedule).toBe('fixed');
+  });
+
+  it('the iCT preset from a CD page runs on CT\'s 2D defaults, as from a CT page (what its tooltip measured)', () => {
+    const page = defaultConfig();
+    const ctPage = withDatasetDefaults({ ...page, mode: 'ct' }, new Set());
+    const fromCd = validateConfig({ ...withPreset(page, ICT_PRESET) }, page);
+    expect(fromCd.errors).toEqual([]);
+    expect(fromCd.config).toEqual(validateConfig(ICT_PRESET, ctPage).config);
+    expect(fromCd.config.batchSize).toBe(CT_SETTINGS_2D.batchSize);
+    // A batch the user chose stays.
+    expect(withPreset({ ...page, batchSize: 64 }, ICT_PRESET).batchSize).toBe(64);
   });
 
   it('reports only conflicts a change introduces', () => {
