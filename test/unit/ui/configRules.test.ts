@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossFieldErrors, CT_N_SCHEDULE_2D, CT_SETTINGS_2D, defaultConfig, DEFAULTS, ICT_PRESET, validateConfig, withDatasetDefaults, type Config } from '../../../src/core/config';
+import { crossFieldErrors, CT_N_SCHEDULE_2D, CT_SETTINGS_2D, defaultConfig, DEFAULTS, ICT_PRESET, ictPreset, validateConfig, withDatasetDefaults, type Config } from '../../../src/core/config';
 import { METHOD_IDS } from '../../../src/core/methods/settings/index';
 import { newConflicts, pretrainedLoadProblem, pretrainedRoleFor, pretrainedUnavailableReason, withCompanions, withPreset } from '../../../src/state/configRules';
 
@@ -49,6 +49,11 @@ describe('companion settings', () => {
     expect(fromCd.config.batchSize).toBe(CT_SETTINGS_2D.batchSize);
     // A batch the user chose stays.
     expect(withPreset({ ...page, batchSize: 64 }, ICT_PRESET).batchSize).toBe(64);
+  });
+
+  it('the iCT preset keeps the paper\'s P_mean on digits (P_mean = 0 was measured in 2D only)', () => {
+    expect(ictPreset('moons')).toEqual(ICT_PRESET);
+    expect(ictPreset('mnist')).toEqual({ ...ICT_PRESET, Pm: -1.1 });
   });
 
   it('reports only conflicts a change introduces', () => {
