@@ -2,6 +2,7 @@
 import type { Config } from '../core/config';
 import { METHOD_INFO, type MethodId } from '../core/methods/settings/index';
 import { scheduledMu, scheduledN } from '../core/cm/scheduleState';
+import { warmupPhase } from '../state/methodPhase';
 import { smoothSeries } from '../state/series';
 import { drawLineChart } from './lineChart';
 import { SCORED_MULTISTEP_INDEX, sampleLabel } from './samplerLabels';
@@ -19,10 +20,13 @@ export function drawLossChart(ctx: CanvasRenderingContext2D, w: number, h: numbe
     return;
   }
   const smooth = smoothSeries(s.ys, s.length, 0.9);
+  // ECT's pre-fit and sCM's pre-training minimise another loss: mark where the method's own loss starts.
+  const phase = teacher ? null : warmupPhase(config);
   drawLineChart(ctx, w, h, pal, {
     title: teacher ? 'teacher (EDM)' : '',
     logY: true,
     xMax: Math.max(s.xs[s.length - 1], 1),
+    marks: phase ? [{ x: phase.steps, colour: pal.muted, label: `${phase.what} ends` }] : [],
     series: [
       { xs: s.xs, ys: s.ys, length: s.length, colour: pal.loss, width: 1, label: 'raw' },
       { xs: s.xs, ys: smooth, length: s.length, colour: pal.smoothed, width: 2, label: 'smoothed' },

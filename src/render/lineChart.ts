@@ -25,6 +25,8 @@ export interface ChartSpec {
   rightRange?: [number, number];
   rightLabel?: string;
   cursorX?: number;
+  /** Vertical marks at a step (e.g. where a warm-up phase ends and the loss becomes another quantity). */
+  marks?: { x: number; colour: string; label: string }[];
 }
 
 const PAD = { left: 44, right: 34, top: 20, bottom: 18 };
@@ -142,6 +144,15 @@ export function drawLineChart(ctx: CanvasRenderingContext2D, w: number, h: numbe
     ctx.lineTo(w - PAD.right, Y(r.y));
     ctx.stroke();
   }
+  const marks = (spec.marks ?? []).filter((m) => m.x >= 0 && m.x <= xMax);
+  for (const m of marks) {
+    ctx.strokeStyle = m.colour;
+    ctx.setLineDash([2, 3]);
+    ctx.beginPath();
+    ctx.moveTo(X(m.x), PAD.top);
+    ctx.lineTo(X(m.x), PAD.top + plotH);
+    ctx.stroke();
+  }
   ctx.setLineDash([]);
   for (const s of spec.series) {
     const toY = (s.axis ?? 'left') === 'left' ? Y : YR;
@@ -174,6 +185,20 @@ export function drawLineChart(ctx: CanvasRenderingContext2D, w: number, h: numbe
     ctx.moveTo(X(spec.cursorX), PAD.top);
     ctx.lineTo(X(spec.cursorX), PAD.top + plotH);
     ctx.stroke();
+  }
+  // Mark labels above the x axis, on a veil of the background so the curves do not run through them.
+  ctx.textBaseline = 'bottom';
+  for (const m of marks) {
+    const right = X(m.x) > PAD.left + plotW / 2;
+    const tw = ctx.measureText(m.label).width;
+    const x = right ? X(m.x) - 3 - tw : X(m.x) + 3;
+    ctx.globalAlpha = 0.8;
+    ctx.fillStyle = pal.background;
+    ctx.fillRect(x - 2, PAD.top + plotH - 16, tw + 4, 14);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = m.colour;
+    ctx.textAlign = 'left';
+    ctx.fillText(m.label, x, PAD.top + plotH - 3);
   }
   ctx.restore();
 

@@ -5,11 +5,17 @@ import type { Config } from '../core/config';
 
 type PhaseConfig = Pick<Config, 'mode' | 'dataset' | 'teacher' | 'ectPrefitSteps' | 'scmPretrain'>;
 
-/** "what (done / total)" while the run is in such a phase after `step` completed steps, else null. */
-export function methodPhase(c: PhaseConfig, step: number): string | null {
+/** The method's warm-up phase (what it is and how many steps it takes), or null where it has none. */
+export function warmupPhase(c: PhaseConfig): { what: string; steps: number } | null {
   // As methods/ect.ts: the pre-fit needs the exact denoiser, which 2D data have and digits do not.
   const ectPrefit = c.mode === 'ect' && c.teacher === 'exact' && c.dataset !== 'mnist' ? c.ectPrefitSteps : 0;
-  if (step < ectPrefit) return `pre-fit to the exact denoiser (${step} / ${ectPrefit})`;
-  if ((c.mode === 'sct' || c.mode === 'scd') && step < c.scmPretrain) return `diffusion pre-training (${step} / ${c.scmPretrain})`;
+  if (ectPrefit > 0) return { what: 'pre-fit to the exact denoiser', steps: ectPrefit };
+  if ((c.mode === 'sct' || c.mode === 'scd') && c.scmPretrain > 0) return { what: 'diffusion pre-training', steps: c.scmPretrain };
   return null;
+}
+
+/** "what (done / total)" while the run is in such a phase after `step` completed steps, else null. */
+export function methodPhase(c: PhaseConfig, step: number): string | null {
+  const phase = warmupPhase(c);
+  return phase && step < phase.steps ? `${phase.what} (${step} / ${phase.steps})` : null;
 }

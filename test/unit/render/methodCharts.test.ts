@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import { METHOD_IDS } from '../../../src/core/methods/settings/index';
-import { drawQualityChart, drawScheduleChart, lossTitle, qualityNote, scheduleNote, scheduleTitle } from '../../../src/render/chartViews';
+import { drawLossChart, drawQualityChart, drawScheduleChart, lossTitle, qualityNote, scheduleNote, scheduleTitle } from '../../../src/render/chartViews';
 import { DecimatingSeries } from '../../../src/state/series';
 import { wrapWords } from '../../../src/render/plot2d';
 import { recordingContext, testPalette } from './recordingContext';
@@ -32,6 +32,21 @@ describe('method-aware charts', () => {
     expect(scheduleNote(ect, 3)).toContain('stage 3 now');
     expect(scheduleNote(ect, null)).not.toContain('stage 0');
     expect(draw(ect, { step: 0, N: 18, mu: 0.9 })).not.toMatch(/stage \d+ now/);
+  });
+
+  it('the loss chart marks where a warm-up phase (ECT pre-fit, sCM pre-training) ends, once the run is past it', () => {
+    const loss = (config: Config, last: number) => {
+      const { ctx, texts } = recordingContext();
+      const s = new DecimatingSeries(16);
+      for (const x of [1, last / 2, last]) s.push(x, 0.5);
+      drawLossChart(ctx, 380, 180, testPalette, { run: { loss: s, teacherLoss: new DecimatingSeries(4) }, config, view: {} } as never);
+      return texts.join(' ');
+    };
+    const ect: Config = { ...DEFAULTS, mode: 'ect', teacher: 'exact', dataset: 'moons', ectPrefitSteps: 100 };
+    expect(loss(ect, 300)).toContain('pre-fit to the exact denoiser ends');
+    expect(loss(ect, 50)).not.toContain('ends'); // still in the pre-fit: nothing to mark yet
+    expect(loss({ ...DEFAULTS, mode: 'sct', scmPretrain: 200 }, 300)).toContain('diffusion pre-training ends');
+    expect(loss({ ...DEFAULTS, mode: 'cd' }, 300)).not.toContain('ends');
   });
 
   it('only the consistency models have a consistency loss', () => {
