@@ -34,14 +34,20 @@ function TimeScrubber() {
   return <TimeSlider label="Time t" />;
 }
 
+/** What the spread means and in which units it is (the model's: the data scaled to sd sigma_data). */
+export function spreadNote(sigmaData: number): string {
+  return `0 means perfectly self-consistent; distances here and in the legend are in the model's units, where the data have standard deviation sigma_data = ${sigmaData} per coordinate`;
+}
+
 function SpreadSummary() {
   const spread = useRun((s) => s.snapshot?.consistencySpread);
+  const sigmaData = useConfig((s) => s.config.sigmaData);
   if (!spread || spread.length === 0) return <span className="muted">spread appears after the first snapshot</span>;
   const mean = spread.reduce((a, b) => a + b, 0) / spread.length;
   return (
     <span>
       Mean distance of f(x_t, t) to the trajectory end: <strong aria-label="Consistency spread">{mean.toFixed(3)}</strong>
-      <span className="muted"> (0 means perfectly self-consistent)</span>
+      <span className="muted"> ({spreadNote(sigmaData)})</span>
     </span>
   );
 }
