@@ -261,6 +261,12 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
 
 export const FIELD_LIST: Field[] = Object.values(FIELDS) as Field[];
 
+/** A setting's value as its control shows it: an enum's option label ("CD", "Heun"), a list joined, else the value. */
+export function valueLabel(field: Field, value: unknown): string {
+  const text = Array.isArray(value) ? value.join(', ') : String(value);
+  return (field.kind === 'enum' ? field.options.find((o) => o.value === text)?.label : undefined) ?? text;
+}
+
 export type FieldResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
 function describeRange(f: NumberField<ConfigKey> | ListField<ConfigKey>): string {

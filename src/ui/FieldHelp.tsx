@@ -1,11 +1,9 @@
 // The tooltip of a setting: what it does, its formula, its default and where the paper defines it.
-import { DEFAULTS, withDatasetDefaults, type Config, type Field } from '../core/config';
+import { DEFAULTS, valueLabel, withDatasetDefaults, type Config, type Field } from '../core/config';
 import { Formula } from './Formula';
 
 // The formula boxes scroll sideways; tabIndex -1 keeps Chrome from putting them in the Tab order, where
 // focus moving into the tooltip would close it and drop the focus on <body>.
-const show = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v));
-
 /**
  * The default as the control shows it: an enum's option label ("CD", "Heun"), not its link value. With the
  * page's dataset and mode it is the value this page starts from (their own defaults: CD and CT on 2D data use
@@ -13,8 +11,7 @@ const show = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v));
  */
 export function defaultText(field: Field, page?: Pick<Config, 'dataset' | 'mode'>): string {
   const own = page && field.key !== 'dataset' && field.key !== 'mode';
-  const value = show((own ? withDatasetDefaults({ ...DEFAULTS, dataset: page.dataset, mode: page.mode }, new Set()) : DEFAULTS)[field.key]);
-  return (field.kind === 'enum' ? field.options.find((o) => o.value === value)?.label : undefined) ?? value;
+  return valueLabel(field, (own ? withDatasetDefaults({ ...DEFAULTS, dataset: page.dataset, mode: page.mode }, new Set()) : DEFAULTS)[field.key]);
 }
 
 export function FieldHelp({ field, id, value, page }: { field: Field; id: string; value?: string; page?: Pick<Config, 'dataset' | 'mode'> }) {

@@ -132,8 +132,8 @@ describe('teaching tools', () => {
     await button(page, 'Compare').click();
     const a = page.getByRole('region', { name: 'Run A' });
     const b = page.getByRole('region', { name: 'Run B' });
-    await expect.poll(() => a.textContent(), { timeout: 60_000 }).toContain('ODE solver = euler');
-    expect(await b.textContent()).toContain('ODE solver = heun');
+    await expect.poll(() => a.textContent(), { timeout: 60_000 }).toContain('ODE solver = Euler');
+    expect(await b.textContent()).toContain('ODE solver = Heun');
     expect(await page.getByRole('button', { name: 'Euler vs Heun' }).getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => page.getByRole('button', { name: 'Train all' }).isEnabled(), { timeout: 120_000 }).toBe(true);
     await page.getByRole('button', { name: 'Train all' }).click();

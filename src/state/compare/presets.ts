@@ -1,7 +1,7 @@
 // Compare mode's runs: each is the page's settings plus a few changes written as link parameters
 // ("so=euler"), so a run is checked exactly like a shared link and fits in one. Presets are the papers'
 // ablations (Song et al. 2023, section 6 and Fig. 3; iCT section 3).
-import { disabledReason, FIELD_LIST, type Config, type ConfigKey } from '../../core/config';
+import { disabledReason, FIELD_LIST, valueLabel, type Config, type ConfigKey } from '../../core/config';
 import { METHOD_INFO } from '../../core/methods/settings/index';
 import { decodeConfig, encodeConfig, URL_VERSION } from '../urlCodec';
 
@@ -63,11 +63,14 @@ export function resolveRun(base: Config, spec: RunSpec): { config: Config | null
   return unused.length ? { config: null, errors: unused } : { config: decoded.config, errors: [] };
 }
 
-/** "ODE solver = euler, Target EMA mu = 0.95": the settings of `c` that differ from `base` or that `patch` names. */
+/** "ODE solver = Euler, Target EMA mu = 0.95": the settings of `c` that differ from `base` or that `patch` names. */
 export function describeDiff(base: Config, c: Config, patch = ''): string {
   const named = new Set(new URLSearchParams(patch).keys());
   const keys = FIELD_LIST.filter((f) => named.has(f.url) || JSON.stringify(c[f.key]) !== JSON.stringify(base[f.key])).map((f) => f.key as ConfigKey);
   if (keys.length === 0) return 'the page\'s settings';
-  return keys.map((k) => `${FIELD_LIST.find((f) => f.key === k)!.label} = ${Array.isArray(c[k]) ? (c[k] as number[]).join(', ') || 'none' : String(c[k])}`).join(', ');
+  return keys.map((k) => {
+    const f = FIELD_LIST.find((x) => x.key === k)!;
+    return `${f.label} = ${Array.isArray(c[k]) && (c[k] as unknown[]).length === 0 ? 'none' : valueLabel(f, c[k])}`;
+  }).join(', ');
 }
 

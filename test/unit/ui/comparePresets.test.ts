@@ -18,7 +18,7 @@ describe('compare presets', () => {
     }
     const [euler, heun] = presetById('solver')!.runs.map((r) => resolveRun(base, r).config!);
     expect([euler.solver, heun.solver]).toEqual(['euler', 'heun']);
-    expect(describeDiff(euler, heun)).toBe('ODE solver = heun');
+    expect(describeDiff(euler, heun)).toBe('ODE solver = Heun'); // option labels, as the controls show them
     const [fixed, adaptive] = presetById('schedule')!.runs.map((r) => resolveRun(base, r).config!);
     expect([fixed.mode, fixed.nSchedule, adaptive.nSchedule]).toEqual(['ct', 'fixed', 'ct-adaptive']);
     const [mu0, mu95] = presetById('mu')!.runs.map((r) => resolveRun(base, r).config!);
