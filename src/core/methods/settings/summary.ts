@@ -1,14 +1,12 @@
 // The method's part of a one-line run summary (saved runs, embedded figures): the settings that shape its
 // target. N, mu and the metric belong to CD and CT only; the other methods show their own settings where
 // they differ from the defaults (a default run says just its method's name).
-import { DEFAULTS, FIELDS, type Config, type ConfigKey } from '../../config';
+import { DEFAULTS, FIELDS, valueLabel, type Config, type ConfigKey, type Field } from '../../config';
 import { METHOD_INFO } from './index';
 
 /** The option label of an enum setting (e.g. 'Heun'), or the value itself. */
 export function optionLabel(key: ConfigKey, config: Config): string {
-  const field = FIELDS[key];
-  const value = String(config[key]);
-  return ('options' in field ? field.options.find((o) => o.value === value)?.label : undefined) ?? value;
+  return valueLabel(FIELDS[key] as Field, config[key]);
 }
 
 /** Uses CD and CT's discretised loss (N, mu, metric, ...)? */
