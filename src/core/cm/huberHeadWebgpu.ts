@@ -5,9 +5,7 @@
 import { F_OF, T_OF } from './headKernelsWebgpu';
 import type { HuberAttrs } from './huberHead';
 import type { TensorInfoLike } from '../models/hostKernel';
-import { f32, i32, REDUCE_THREADS, registerWebgpuKernel, singleWorkgroupSum, sizeOf, type GpuRunner, type WebgpuProgram } from '../models/webgpuKernel';
-
-const WORKGROUP = 64;
+import { f32, i32, perSample, REDUCE_THREADS, registerWebgpuKernel, singleWorkgroupSum, sizeOf, type GpuRunner, type WebgpuProgram } from '../models/webgpuKernel';
 
 /** WGSL statements that leave sample `i`'s q = sqrt(|r_i|^2 + c^2) in `q`. */
 const normOf = (targetAt: (e: string) => string) => `
@@ -21,28 +19,14 @@ const normOf = (targetAt: (e: string) => string) => `
 
 /** dF [B, d], one thread per sample. */
 function gradProgram(key: string, names: string[], B: number, d: number, targetAt: (e: string) => string): WebgpuProgram {
-  return {
-    variableNames: names,
-    outputShape: [B, d],
-    shaderKey: key,
-    dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(B / WORKGROUP), 1, 1],
-    workgroupSize: [WORKGROUP, 1, 1],
-    size: false,
-    uniforms: 'b : i32, d : i32, c2 : f32,',
-    getUserCode: () => `
-      fn main(index : i32) {
-        if (index < uniforms.b) {
+  return perSample(key, names, [B, d], 'b : i32, d : i32, c2 : f32,', `
           let i = index;
           ${normOf(targetAt)}
           let g = DC[i] / q;
           for (var k = 0; k < uniforms.d; k = k + 1) {
             let e = i * uniforms.d + k;
             result[e] = (${F_OF('e')} - ${targetAt('e')}) * g;
-          }
-        }
-      }`,
-  };
+          }`);
 }
 
 /** This thread's share of sum_i W_i (q_i - c). */

@@ -57,7 +57,30 @@ export function elementwise(key: string, names: string[], outputShape: number[],
   };
 }
 
-/** One workgroup that reduces: `body` runs once per local thread with `lid` (0..63) and writes result[0]. */
+/**
+ * One thread per sample (the output's first axis, `rows` of them): `body` sees `index` (the sample) and writes
+ * that sample's outputs itself; `helpers` are WGSL declarations before main. `uniforms` must start with
+ * `b : i32,` (the sample count the caller passes first, the bound checked here).
+ */
+export function perSample(key: string, names: string[], outputShape: number[], uniforms: string, body: string, helpers = ''): WebgpuProgram {
+  return {
+    variableNames: names,
+    outputShape,
+    shaderKey: key,
+    dispatchLayout: { x: [0] },
+    dispatch: [Math.ceil(outputShape[0] / WORKGROUP), 1, 1],
+    workgroupSize: [WORKGROUP, 1, 1],
+    size: false,
+    uniforms,
+    getUserCode: () => `${helpers}
+      fn main(index : i32) {
+        if (index < uniforms.b) {
+          ${body}
+        }
+      }`,
+  };
+}
+
 /**
  * A sum in one workgroup: `accumulate` adds this thread's share (threads lid, lid + REDUCE_THREADS, ...) to
  * `acc`; the shares are then summed in a tree into result[0].

@@ -6,14 +6,13 @@
 // as the plain path's columns do. mixtureDenoiser.ts decides when it runs; the plain ops are the reference.
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfoLike } from '../models/hostKernel';
-import { i32, registerWebgpuKernel, type WebgpuProgram } from '../models/webgpuKernel';
+import { i32, perSample, registerWebgpuKernel, type WebgpuProgram } from '../models/webgpuKernel';
 
 export const MIXTURE_ODE_STEP = 'MixtureOdeStep';
 /** Largest data dimension (each thread keeps a few vectors of this length in registers). */
 export const MIXTURE_ODE_MAX_DIM = 16;
 /** Columns of the per-component table: log pi_k, |mu_k|^2 / 2, s_k^2, |mu_k|^2. */
 export const MIXTURE_COMP_COLS = 4;
-const WORKGROUP = 64;
 
 export interface MixtureOdeAttrs {
   solver: 'euler' | 'heun';
@@ -60,16 +59,11 @@ function program(B: number, d: number, a: MixtureOdeAttrs): WebgpuProgram {
        }`
     : `let den = ${evalAt('x', 0)};
        for (var j = 0; j < DIM; j = j + 1) { result[index * DIM + j] = x[j] + (x[j] - den[j]) * COEF[c + ${E}]; }`;
-  return {
-    variableNames: ['X', 'MU', 'COMP', 'COEF'],
-    outputShape: [B, d],
-    shaderKey: `mixtureOde_${a.solver}_${a.equalStds}_${d}`,
-    dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(B / WORKGROUP), 1, 1],
-    workgroupSize: [WORKGROUP, 1, 1],
-    size: false,
-    uniforms: 'b : i32, k : i32,',
-    getUserCode: () => `
+  return perSample(`mixtureOde_${a.solver}_${a.equalStds}_${d}`, ['X', 'MU', 'COMP', 'COEF'], [B, d], 'b : i32, k : i32,', `
+          var x : array<f32, DIM>;
+          for (var j = 0; j < DIM; j = j + 1) { x[j] = X[index * DIM + j]; }
+          let c = index * ${NC};
+          ${step}`, `
       const DIM = ${d};
       fn logitOf(k : i32, xv : array<f32, DIM>, c : f32, xSq : f32) -> f32 {
         var x = xv;
@@ -94,16 +88,7 @@ function program(B: number, d: number, a: MixtureOdeAttrs): WebgpuProgram {
         var out : array<f32, DIM>;
         for (var j = 0; j < DIM; j = j + 1) { out[j] = ${combine}; }
         return out;
-      }
-      fn main(index : i32) {
-        if (index < uniforms.b) {
-          var x : array<f32, DIM>;
-          for (var j = 0; j < DIM; j = j + 1) { x[j] = X[index * DIM + j]; }
-          let c = index * ${NC};
-          ${step}
-        }
-      }`,
-  };
+      }`);
 }
 
 let registered = false;
