@@ -9,12 +9,11 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendChoice, BackendName } from './protocol';
+import { wasmThreadCount, wasmThreadsWanted, withWasmThreads } from './wasmThreads';
 
 export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const AUTO_START: BackendName[] = ['wasm', 'webgpu', 'webgl', 'cpu'];
 
-// The threaded build crashes after minification and gains nothing on small machines.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
 
 export interface BackendResult {
@@ -50,8 +49,39 @@ async function whyUnavailable(name: BackendName): Promise<string | null> {
   return null;
 }
 
-/** Tries `choice` (or the whole order for auto), falling back down the list. */
-export async function selectBackend(choice: BackendChoice, exclude: BackendName[] = []): Promise<BackendResult> {
+/** The wasm "adapter": its XNNPACK threads, and why there is only one where threads are off. */
+export function describeWasm(): string | null {
+  const n = wasmThreadCount();
+  if (n === null) return null;
+  if (n > 1) return `${n} threads`;
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? '1 thread' : '1 thread (threads need a cross-origin isolated page)';
+}
+
+async function startBackend(name: BackendName): Promise<boolean> {
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  return ok;
+}
+
+/** wasm with every thread wanted; where the threaded build fails to start (a policy blocking its pthread
+ * workers, say), the single-threaded build instead, with the reason kept. */
+async function startWasm(threads: number, fallbackReasons: string[]): Promise<boolean> {
+  if (threads > 1) {
+    try {
+      if (await withWasmThreads(threads, () => startBackend('wasm'))) return true;
+      fallbackReasons.push(`wasm: the ${threads}-thread build failed to initialise; using one thread`);
+    } catch (e) {
+      fallbackReasons.push(`wasm: the ${threads}-thread build failed (${(e as Error).message}); using one thread`);
+    }
+  }
+  return withWasmThreads(1, () => startBackend('wasm'));
+}
+
+/**
+ * Tries `choice` (or the whole order for auto), falling back down the list. `wasmThreads` overrides the
+ * number of WASM threads (the bench compares 1 with all); it only counts where wasm is not yet initialised.
+ */
+export async function selectBackend(choice: BackendChoice, exclude: BackendName[] = [], wasmThreads = wasmThreadsWanted()): Promise<BackendResult> {
   const start = choice === 'auto' ? 0 : BACKEND_ORDER.indexOf(choice);
   const order = (choice === 'auto' ? AUTO_START : [...BACKEND_ORDER.slice(start), ...BACKEND_ORDER.slice(0, start)]).filter((b) => !exclude.includes(b));
   const fallbackReasons: string[] = [];
@@ -63,8 +93,7 @@ export async function selectBackend(choice: BackendChoice, exclude: BackendName[
     }
     let ok = false;
     try {
-      ok = await tf.setBackend(name);
-      await tf.ready();
+      ok = name === 'wasm' ? await startWasm(wasmThreads, fallbackReasons) : await startBackend(name);
     } catch (e) {
       fallbackReasons.push(`${name}: ${(e as Error).message}`);
       continue;
@@ -73,7 +102,7 @@ export async function selectBackend(choice: BackendChoice, exclude: BackendName[
       fallbackReasons.push(`${name}: failed to initialise`);
       continue;
     }
-    return { backend: name, adapter: name === 'webgpu' ? await describeAdapter() : null, fallbackReasons };
+    return { backend: name, adapter: name === 'webgpu' ? await describeAdapter() : name === 'wasm' ? describeWasm() : null, fallbackReasons };
   }
   throw new Error(`no TensorFlow.js backend could be started: ${fallbackReasons.join('; ')}`);
 }

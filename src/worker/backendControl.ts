@@ -1,6 +1,7 @@
 // Starting a backend, and falling back when the WebGPU device is lost (restoring the last checkpoint).
 import * as tf from '@tensorflow/tfjs';
 import { deviceLost, selectBackend } from './backend';
+import { wasmThreadsWanted } from './wasmThreads';
 import { post, status, w } from './context';
 import type { BackendChoice, BackendName } from './protocol';
 import { rebuild } from './runBuild';
@@ -10,7 +11,7 @@ import { startLoop } from './trainLoop';
 export async function initBackend(choice: BackendChoice, exclude: string[] = [], asChoice: BackendChoice = choice): Promise<void> {
   const t0 = performance.now();
   status('loading', `starting the ${choice} backend`);
-  w.backend = await selectBackend(choice, exclude as BackendName[]);
+  w.backend = await selectBackend(choice, exclude as BackendName[], Math.min(wasmThreadsWanted(), w.wasmThreadLimit ?? Infinity));
   w.backendChoice = asChoice;
   w.warmedSession = null;
   post({ type: 'ready', backend: w.backend.backend, adapter: w.backend.adapter, fallbackReasons: w.backend.fallbackReasons, warmupMs: performance.now() - t0 });

@@ -39,6 +39,7 @@ export class TrainerClient {
   private readonly handlers = new Map<WorkerEventType, Set<(e: WorkerEvent) => void>>();
   // What is needed to rebuild the worker's state after a crash.
   private lastInit: BackendChoice | null = null;
+  private lastWasmThreads: number | undefined;
   private lastConfigure: { config: Config; points?: Float64Array } | null = null;
   private lastView: ViewRequest | null = null;
   private lastPrepare: Record<string, BackendName> | null = null;
@@ -78,8 +79,8 @@ export class TrainerClient {
     });
   }
 
-  init(backend: BackendChoice) {
-    return this.send({ type: 'init', backend });
+  init(backend: BackendChoice, wasmThreads?: number) {
+    return this.send({ type: 'init', backend, wasmThreads });
   }
   configure(config: Config, points?: Float64Array, snapshot = true) {
     return this.send({ type: 'configure', config, points, snapshot });
@@ -198,6 +199,9 @@ export class TrainerClient {
   private remember(body: CommandBody): void {
     switch (body.type) {
       case 'init':
+        this.lastInit = body.backend;
+        this.lastWasmThreads = body.wasmThreads;
+        break;
       case 'setBackend':
         this.lastInit = body.backend;
         break;
@@ -273,7 +277,7 @@ export class TrainerClient {
     const resume = this.wasTraining;
     this.recovering = true;
     try {
-      if (this.lastInit) await this.send({ type: 'init', backend: this.lastInit });
+      if (this.lastInit) await this.send({ type: 'init', backend: this.lastInit, wasmThreads: this.lastWasmThreads });
       // Before the configure: a run with the LPIPS metric is built only when its weights are there.
       await this.replayLpips();
       if (this.lastConfigure) {

@@ -19,6 +19,7 @@ export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | An
   switch (cmd.type) {
     case 'init':
       await stopLoop();
+      w.wasmThreadLimit = cmd.wasmThreads ?? null;
       await initBackend(cmd.backend);
       if (w.config) await rebuild(w.config, w.points, w.lastCheckpointBytes);
       return;

@@ -18,6 +18,8 @@ export const DEFAULT_VIEW: ViewRequest = {
 
 export const w = {
   backendChoice: 'auto' as BackendChoice,
+  /** At most this many WASM threads (compare mode shares the cores among its workers); null: all wanted. */
+  wasmThreadLimit: null as number | null,
   backend: null as BackendResult | null,
   config: null as Config | null,
   points: undefined as Float64Array | undefined,

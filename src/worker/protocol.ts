@@ -28,7 +28,8 @@ export interface ViewRequest {
 }
 
 export type Command =
-  | { type: 'init'; id: number; backend: BackendChoice }
+  /** `wasmThreads`: at most this many WASM threads (several workers training at once share the cores). */
+  | { type: 'init'; id: number; backend: BackendChoice; wasmThreads?: number }
   /** `snapshot: false`: no first snapshot (the page loads a pretrained model next, which sends one). */
   | { type: 'configure'; id: number; config: Config; points?: Float64Array; snapshot?: boolean }
   | { type: 'start'; id: number }

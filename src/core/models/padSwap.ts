@@ -38,7 +38,7 @@ function blockFn(): Fn {
   };
 }
 
-const blockOps = heapModule<BlockOps>(() => [blockFn()]);
+export const blockOps = heapModule<BlockOps>(() => [blockFn()]);
 
 let registered = false;
 function ensure(): void {

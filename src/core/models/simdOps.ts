@@ -134,9 +134,14 @@ function transposeFn(): Fn {
   };
 }
 
-export function assemble(fns: Fn[]): Uint8Array {
+/** A shared memory import must declare a maximum no smaller than the memory's: wasm32's whole 4 GiB. */
+const MAX_PAGES = 65536;
+
+/** `shared`: import a shared memory (the threaded wasm build's heap is a SharedArrayBuffer). */
+export function assemble(fns: Fn[], shared = false): Uint8Array {
   const types = fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), 0]);
-  const imports = [[...vec([..."env"].map((c) => [c.charCodeAt(0)])), ...vec([..."memory"].map((c) => [c.charCodeAt(0)])), 0x02, 0x00, 0x00]];
+  const limits = shared ? [0x03, 0x00, ...uleb(MAX_PAGES)] : [0x00, 0x00];
+  const imports = [[...vec([..."env"].map((c) => [c.charCodeAt(0)])), ...vec([..."memory"].map((c) => [c.charCodeAt(0)])), 0x02, ...limits]];
   const funcs = fns.map((_, i) => uleb(i));
   const exports = fns.map((f, i) => [...vec([...f.name].map((c) => [c.charCodeAt(0)])), 0x00, ...uleb(i)]);
   const codes = fns.map((f) => {
@@ -162,7 +167,8 @@ export function heapModule<T>(build: () => Fn[]): (memory: WebAssembly.Memory | 
     let ops = cache.get(memory);
     if (ops === undefined) {
       try {
-        const bytes = assemble(build());
+        const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+        const bytes = assemble(build(), shared);
         ops = new WebAssembly.Instance(new WebAssembly.Module(bytes.buffer as ArrayBuffer), { env: { memory } }).exports as unknown as T;
       } catch {
         ops = null;
@@ -177,7 +183,7 @@ export function heapModule<T>(build: () => Fn[]): (memory: WebAssembly.Memory | 
 export const simdOps = heapModule<SimdOps>(() => [adamFn(), emaFn(), siluFn(true), siluFn(false), transposeFn()]);
 
 /** For tests: the module on a fresh memory of its own. */
-export function standaloneSimdOps(pages = 4): { ops: SimdOps | null; memory: WebAssembly.Memory } {
-  const memory = new WebAssembly.Memory({ initial: pages });
+export function standaloneSimdOps(pages = 4, shared = false): { ops: SimdOps | null; memory: WebAssembly.Memory } {
+  const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: MAX_PAGES, shared: true } : { initial: pages });
   return { ops: simdOps(memory), memory };
 }

@@ -65,6 +65,8 @@ export async function setupComparison(presetId: string, specs: readonly RunSpec[
   useCompare.setState({ presetId, runs, busy: true, training: false, version: useCompare.getState().version + 1 });
   writeUrl();
   const backend = useRun.getState().backend ?? 'wasm';
+  // The runs train at the same time: WASM threads share the cores instead of each run taking them all.
+  const threadsPerRun = Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / runs.length));
   await Promise.all(runs.map(async (r, i) => {
     const { config, errors } = resolveRun(base, r.spec);
     if (!config) {
@@ -77,7 +79,7 @@ export async function setupComparison(presetId: string, specs: readonly RunSpec[
     clients[i] = client;
     listen(client, i, gen);
     try {
-      await client.init(backend);
+      await client.init(backend, threadsPerRun);
       await client.setView(config.dataset === 'mnist' ? VIEW_IMAGES : VIEW_2D);
       if (config.metric === 'lpips') await client.lpipsRestore(config.lpipsNet);
       await client.configure(config as Config, config.dataset === 'custom' && points ? points.slice() : undefined);

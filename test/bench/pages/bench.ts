@@ -59,8 +59,8 @@ async function appWorkerThroughput(backend: BackendName, overrides: Partial<Conf
   }
 }
 
-/** One request to a fresh bench core worker on `backend`. */
-async function core(backend: BackendName, body: Body<CoreRequest>, timeoutMs: number) {
+/** One request to a fresh bench core worker on `backend` (`wasmThreads`: that many on wasm, else all it can). */
+async function core(backend: BackendName, body: Body<CoreRequest>, timeoutMs: number, wasmThreads?: number) {
   const worker = new Worker(new URL('./core.worker.ts', import.meta.url), { type: 'module' });
   let nextId = 1;
   const call = (b: Body<CoreRequest>) => new Promise<unknown>((resolve, reject) => {
@@ -76,7 +76,7 @@ async function core(backend: BackendName, body: Body<CoreRequest>, timeoutMs: nu
     worker.postMessage({ ...b, id });
   });
   const run = async () => {
-    const init = (await call({ type: 'init', backend })) as { backend: string; adapter: string | null; fallbackReasons: string[] };
+    const init = (await call({ type: 'init', backend, wasmThreads })) as { backend: string; adapter: string | null; fallbackReasons: string[] };
     if (init.backend !== backend) return { status: 'unsupported', note: `fell back to ${init.backend}: ${init.fallbackReasons.join('; ')}` };
     const r = (await call(body)) as { times: number[]; warmupMs: number[] };
     return { status: 'ok', adapter: init.adapter, ...r };

@@ -14,7 +14,7 @@ import { loadSessionResources } from '../../../src/worker/resources';
 import { timeRuns } from '../lib/stats';
 
 export type CoreRequest =
-  | { id: number; type: 'init'; backend: BackendName }
+  | { id: number; type: 'init'; backend: BackendName; wasmThreads?: number }
   | { id: number; type: 'train'; config: Config; warmup: number; repeats: number; budgetMs: number }
   | { id: number; type: 'sample'; config: Config; count: number; taus: number[]; warmup: number; repeats: number; budgetMs: number };
 
@@ -35,7 +35,7 @@ async function open(c: Config): Promise<TrainingSession> {
 async function handle(r: CoreRequest): Promise<unknown> {
   switch (r.type) {
     case 'init': {
-      const b = await selectBackend(r.backend);
+      const b = await selectBackend(r.backend, [], r.wasmThreads);
       return { backend: b.backend, adapter: b.adapter, fallbackReasons: b.fallbackReasons };
     }
     case 'train': {

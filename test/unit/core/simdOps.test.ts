@@ -1,6 +1,9 @@
 // The hand-assembled WebAssembly SIMD module (simdOps.ts) on a memory of its own, against plain float32
 // JavaScript doing the same operations in the same order.
 import { describe, expect, it } from 'vitest';
+import { blockOps } from '../../../src/core/models/padSwap';
+import { wasmCopier } from '../../../src/core/models/rowCopies';
+import { simdGroupNorm } from '../../../src/core/models/simdGroupNorm';
 import { standaloneSimdOps } from '../../../src/core/models/simdOps';
 import { Rng } from '../../../src/core/rng';
 
@@ -46,5 +49,32 @@ describe('WebAssembly SIMD ops', () => {
     const x = Array.from({ length: 15 }, (_, i) => i + 0.5); // 3 x 5
     ops!.transpose(put(0, x), 4 * 32, 3, 5);
     expect(read(32, 15)).toEqual([0, 5, 10, 1, 6, 11, 2, 7, 12, 3, 8, 13, 4, 9, 14].map((k) => x[k]));
+  });
+});
+
+// The threaded wasm build's heap is a shared memory: every runtime-assembled module must import it as one.
+describe('WebAssembly SIMD ops on a shared memory', () => {
+  const shared = standaloneSimdOps(4, true);
+  it('the memory is shared, and the module assembles against it', () => {
+    expect(shared.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.ops).not.toBeNull();
+  });
+
+  it('computes the same as on a plain memory', () => {
+    const h = new Float32Array(shared.memory.buffer);
+    const [a, b] = [rng.normals(8), rng.normals(8)];
+    h.set(a, 0);
+    h.set(b, 16);
+    heap.set(a, 0);
+    heap.set(b, 16);
+    shared.ops!.ema(0, 64, 128, 8, f(0.9), f(0.1));
+    ops!.ema(0, 64, 128, 8, f(0.9), f(0.1));
+    expect(Array.from(h.subarray(32, 40))).toEqual(read(32, 8));
+  });
+
+  it('the group-norm, pad-swap and row-copy modules assemble against it too', () => {
+    expect(simdGroupNorm(shared.memory)).not.toBeNull();
+    expect(blockOps(shared.memory)).not.toBeNull();
+    expect(wasmCopier(shared.memory)).not.toBeNull();
   });
 });

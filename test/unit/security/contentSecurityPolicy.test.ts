@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LPIPS_BACKBONE_SOURCES, LPIPS_LIN_SOURCES } from '../../../src/core/lpips/sources';
-import { contentSecurityPolicy } from '../../../src/security/contentSecurityPolicy';
+import { contentSecurityPolicy, CROSS_ORIGIN_ISOLATION } from '../../../src/security/contentSecurityPolicy';
 
 const directives = (policy: string) => new Map(policy.split('; ').map((d) => {
   const [name, ...sources] = d.split(' ');
@@ -13,8 +13,9 @@ const directives = (policy: string) => new Map(policy.split('; ').map((d) => {
 describe('content security policy', () => {
   const prod = directives(contentSecurityPolicy('production'));
 
-  it('production: scripts only from our origin, no inline script, no eval, WebAssembly allowed', () => {
-    expect(prod.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+  it('production: scripts only from our origin (and blob: for the WASM pthreads), no inline script, no eval, WebAssembly allowed', () => {
+    expect(prod.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", 'blob:']);
+    expect(prod.get('worker-src')).toEqual(["'self'", 'blob:']);
     expect(prod.get('style-src')).toEqual(["'self'"]);
     expect(prod.get('object-src')).toEqual(["'none'"]);
     expect(prod.get('default-src')).toEqual(["'self'"]);
@@ -44,5 +45,6 @@ describe('content security policy', () => {
     const policy = contentSecurityPolicy('production');
     expect(readme).toContain(`Content-Security-Policy: ${policy}`);
     expect(readme).toContain(`<meta http-equiv="Content-Security-Policy" content="${policy}">`);
+    for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION)) expect(readme).toContain(`${name}: ${value}`);
   });
 });
