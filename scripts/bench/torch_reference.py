@@ -1,6 +1,7 @@
 """PyTorch reference for `npm run bench`: the playground's training step, written the plain PyTorch way.
 
-Mirrors, on this machine's CPU (one thread, like tfjs's single-threaded WASM build):
+Mirrors, on this machine's CPU (CM_BENCH_THREADS threads, 1 by default, like tfjs's single-threaded WASM build;
+the bench runs it again with every core for the page's multi-threaded WASM):
   * the 2D MLP of src/core/models/mlp.ts (input [c_in x, sin / cos of c_noise at geometric frequencies],
     with timeConditioning 'every-layer' the same features also concatenated to every later hidden layer's
     input; SiLU, Glorot-uniform hidden weights, zero biases, zero-initialised output layer);
@@ -31,7 +32,7 @@ except Exception as e:  # the bench skips PyTorch with this reason; it tries not
     emit({'available': False, 'reason': f'import torch failed: {e}'})
     sys.exit(0)
 
-torch.set_num_threads(1)
+torch.set_num_threads(int(os.environ.get('CM_BENCH_THREADS', '1')))
 
 # ---------------------------------------------------------------- shared pieces
 

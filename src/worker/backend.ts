@@ -9,7 +9,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendChoice, BackendName } from './protocol';
-import { wasmThreadCount, wasmThreadsWanted, withWasmThreads } from './wasmThreads';
+import { describeWasmThreads, wasmThreadsWanted, withWasmThreads } from './wasmThreads';
 
 export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const AUTO_START: BackendName[] = ['wasm', 'webgpu', 'webgl', 'cpu'];
@@ -47,14 +47,6 @@ async function whyUnavailable(name: BackendName): Promise<string | null> {
     }
   }
   return null;
-}
-
-/** The wasm "adapter": its XNNPACK threads, and why there is only one where threads are off. */
-export function describeWasm(): string | null {
-  const n = wasmThreadCount();
-  if (n === null) return null;
-  if (n > 1) return `${n} threads`;
-  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? '1 thread' : '1 thread (threads need a cross-origin isolated page)';
 }
 
 async function startBackend(name: BackendName): Promise<boolean> {
@@ -102,7 +94,7 @@ export async function selectBackend(choice: BackendChoice, exclude: BackendName[
       fallbackReasons.push(`${name}: failed to initialise`);
       continue;
     }
-    return { backend: name, adapter: name === 'webgpu' ? await describeAdapter() : name === 'wasm' ? describeWasm() : null, fallbackReasons };
+    return { backend: name, adapter: name === 'webgpu' ? await describeAdapter() : name === 'wasm' ? describeWasmThreads(self.crossOriginIsolated === true) : null, fallbackReasons };
   }
   throw new Error(`no TensorFlow.js backend could be started: ${fallbackReasons.join('; ')}`);
 }

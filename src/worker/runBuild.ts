@@ -6,9 +6,11 @@ import { TrainingSession } from '../core/run/session';
 import { lpips, post, status, w } from './context';
 import { sendSnapshot, sendStatic } from './publish';
 import { loadSessionResources } from './resources';
+import { useWasmThreadsFor } from './wasmThreads';
 
 export async function rebuild(cfg: Config, pts: Float64Array | undefined, restoreBytes: Uint8Array | null, snapshot = true): Promise<void> {
   status('loading', 'building the run');
+  useWasmThreadsFor(cfg.dataset === 'mnist' ? 'images' : 'points');
   const resources = await loadSessionResources(cfg, pts);
   if (cfg.metric === 'lpips') resources.lpips = await lpips.distanceFor(cfg);
   // Digits: 256 evaluation samples, as many as the classifier's floor uses (and U-Net memory stays modest).

@@ -10,7 +10,7 @@ import { elapsedSeconds, log } from './lib/log';
 import { machineInfo } from './lib/machine';
 import { renderMarkdown } from './lib/markdown';
 import { parseOptions, type Section } from './lib/options';
-import { computeGoals, isReferenceBlas, type TorchBlas } from './lib/goals';
+import { computeGoals, describeOurs, isReferenceBlas, torchPair, type TorchBlas } from './lib/goals';
 import { latestRealGpu } from './lib/realGpu';
 import type { BenchReport, Measurement } from './lib/report';
 import { round } from './lib/stats';
@@ -99,15 +99,19 @@ const ok = (f: (m: Measurement) => boolean) => measurements.filter((m) => m.stat
 const fastest = (xs: Measurement[]) => xs.sort((a, b) => a.medianMs! - b.medianMs!)[0];
 const pyInfo = sections.pytorch as { available?: boolean; blas?: TorchBlas & { matmul512x256x256Ms: number }; mlp?: { parity?: unknown } } | undefined;
 const referenceBlas = isReferenceBlas(pyInfo?.blas);
+const mlpModel = (m: string) => m === 'mlp 4x256';
+const onNode = { where: (w: string) => w === 'node', torchThreads: 1 };
 for (const mode of ['CT', 'CD-Heun']) {
-  const ours = fastest(ok((m) => m.where === 'node' && m.what === 'train-step' && m.model === 'mlp 4x256' && m.mode === mode));
-  const py = ok((m) => m.where === 'pytorch' && m.what === 'train-step' && m.model === 'mlp 4x256' && m.mode === mode)[0];
-  if (ours && py) {
-    const ratio = ours.medianMs! / py.medianMs!;
+  const pair = torchPair(measurements, mlpModel, mode);
+  const node = torchPair(measurements, mlpModel, mode, onNode);
+  if (pair) {
+    const { ours, torch } = pair;
     const peer = referenceBlas ? ' - NOT a peer: this PyTorch calls the reference BLAS' : '';
-    headline[`2D ${mode} step, ours / PyTorch`] = `${ratio.toFixed(2)}x (Node ${ours.backend} ${ours.medianMs!.toFixed(1)} ms vs PyTorch ${py.medianMs!.toFixed(1)} ms${peer}; goal: at most 2x)`;
-  } else if (ours) {
-    headline[`2D ${mode} step, ours`] = `Node ${ours.backend} ${ours.medianMs!.toFixed(1)} ms (PyTorch not measured: ${String((sections.pytorch as { reason?: string } | undefined)?.reason ?? 'section not run')})`;
+    const alsoNode = node && node.ours !== ours ? `; ${describeOurs(node.ours)} ${node.ours.medianMs!.toFixed(1)} ms vs ${node.torch.medianMs!.toFixed(1)} ms, ${(node.ours.medianMs! / node.torch.medianMs!).toFixed(2)}x` : '';
+    headline[`2D ${mode} step, ours / PyTorch`] = `${(ours.medianMs! / torch.medianMs!).toFixed(2)}x (${describeOurs(ours)} ${ours.medianMs!.toFixed(1)} ms vs PyTorch on ${torch.threads ?? 1} thread(s) ${torch.medianMs!.toFixed(1)} ms${peer}${alsoNode}; goal: at most 2x)`;
+  } else {
+    const ours = fastest(ok((m) => m.where === 'node' && m.what === 'train-step' && mlpModel(m.model) && m.mode === mode));
+    if (ours) headline[`2D ${mode} step, ours`] = `${describeOurs(ours)} ${ours.medianMs!.toFixed(1)} ms (PyTorch not measured: ${String((sections.pytorch as { reason?: string } | undefined)?.reason ?? 'section not run')})`;
   }
 }
 if (pyInfo?.blas) {
@@ -117,11 +121,13 @@ if (pyInfo?.blas) {
   }
 }
 if (pyInfo?.mlp?.parity) headline['PyTorch mirror parity (same params and draws)'] = pyInfo.mlp.parity;
-const unetOurs = fastest(ok((m) => m.what === 'train-step' && m.model === 'unet' && m.mode === 'CT' && m.where !== 'pytorch'));
-const unetPy = ok((m) => m.where === 'pytorch' && m.what === 'train-step' && m.model === 'unet' && m.mode === 'CT')[0];
-if (unetOurs && unetPy) {
-  const software = unetOurs.backend === 'webgl' || unetOurs.backend === 'webgpu' ? ' on a software adapter (no GPU here; says nothing about a real GPU)' : '';
-  headline['U-Net CT step (batch 64), ours / PyTorch CPU'] = `${(unetOurs.medianMs! / unetPy.medianMs!).toFixed(2)}x (${unetOurs.where} ${unetOurs.backend}${software} ${(unetOurs.medianMs! / 1000).toFixed(1)} s vs PyTorch ${(unetPy.medianMs! / 1000).toFixed(2)} s)`;
+const unet = torchPair(measurements, (m) => m === 'unet', 'CT');
+const unetNode = torchPair(measurements, (m) => m === 'unet', 'CT', onNode);
+if (unet) {
+  const { ours, torch } = unet;
+  const software = ours.backend === 'webgl' || ours.backend === 'webgpu' ? ' on a software adapter (no GPU here; says nothing about a real GPU)' : '';
+  const alsoNode = unetNode && unetNode.ours !== ours ? `; ${describeOurs(unetNode.ours)} ${(unetNode.ours.medianMs! / 1000).toFixed(2)} s vs ${(unetNode.torch.medianMs! / 1000).toFixed(2)} s, ${(unetNode.ours.medianMs! / unetNode.torch.medianMs!).toFixed(2)}x` : '';
+  headline['U-Net CT step (batch 64), ours / PyTorch CPU'] = `${(ours.medianMs! / torch.medianMs!).toFixed(2)}x (${describeOurs(ours)}${software} ${(ours.medianMs! / 1000).toFixed(2)} s vs PyTorch on ${torch.threads ?? 1} thread(s) ${(torch.medianMs! / 1000).toFixed(2)} s${alsoNode}; goal: at most 3x)`;
 }
 const inWorker = fastest(ok((m) => m.where === 'chromium-worker' && m.what === 'train-step' && m.model === 'mlp 4x256' && m.mode === 'CT'));
 if (inWorker) headline['2D CT step in the app\'s worker (fastest backend)'] = `${inWorker.backend} ${inWorker.medianMs!.toFixed(1)} ms`;

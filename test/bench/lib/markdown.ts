@@ -31,7 +31,9 @@ export function renderMarkdown(r: BenchReport): string {
   L.push(`${r.date}, \`npm run --silent bench${r.quick ? ' -- --quick' : ''}\` on ${m.cpuModel} (${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}), Node ${m.node}, tfjs ${m.tfjs}; ${m.gpu}.`);
   L.push(`Load average at start ${m.loadAverageAtStart.join(' / ')}, at end ${r.loadAverageAtEnd.join(' / ')} (1/5/15 min): the CPU was shared with other work, so timings are noisy. Whole run ${Math.round(r.seconds)} s.`, '');
   L.push('## Goals (issue "seconds to a good sample"; null = not measured)', '', row(['goal', 'value']), row(['---', '---']));
-  for (const [k, v] of Object.entries(r.goals ?? {})) L.push(row([k, Array.isArray(v) ? v.map((x) => (x === null ? 'null' : String(x))).join(' / ') : v === null ? 'null' : String(v)]));
+  const cell = (v: unknown): string => Array.isArray(v) ? v.map((x) => (x === null ? 'null' : String(x))).join(' / ')
+    : v !== null && typeof v === 'object' ? Object.entries(v).map(([k, x]) => `${k}: ${x ?? 'null'}`).join('; ') : v === null ? 'null' : String(v);
+  for (const [k, v] of Object.entries(r.goals ?? {})) L.push(row([k, cell(v)]));
   L.push('');
   L.push('## Headline', '');
   for (const [k, v] of Object.entries(r.headline)) L.push(`- **${k}**: ${typeof v === 'string' ? v : JSON.stringify(v)}`);

@@ -19,6 +19,8 @@ export interface Measurement extends Partial<Timing> {
   status: Status;
   /** Why it did not run, or what to keep in mind about the number. */
   note?: string;
+  /** CPU threads the computation used, where known (PyTorch's, and WASM's XNNPACK pool): ratios pair equal counts. */
+  threads?: number;
   /** Kernels launched per step (tf.profile), where measured. */
   kernels?: number;
   topKernels?: { name: string; count: number; ms: number }[];

@@ -11,6 +11,7 @@ import { sampleSize } from '../../../src/core/tensorUtil';
 import { selectBackend } from '../../../src/worker/backend';
 import type { BackendName } from '../../../src/worker/protocol';
 import { loadSessionResources } from '../../../src/worker/resources';
+import { useWasmThreadsFor, wasmThreadCount } from '../../../src/worker/wasmThreads';
 import { timeRuns } from '../lib/stats';
 
 export type CoreRequest =
@@ -26,6 +27,7 @@ async function settle(loss: tf.Tensor): Promise<void> {
 }
 
 async function open(c: Config): Promise<TrainingSession> {
+  useWasmThreadsFor(c.dataset === 'mnist' ? 'images' : 'points'); // as the app's worker sizes its pool per run
   const s = new TrainingSession(c, await loadSessionResources(c), 64);
   while (s.phase === 'teacher') await settle((await s.trainStep()).loss);
   return s;
@@ -41,7 +43,7 @@ async function handle(r: CoreRequest): Promise<unknown> {
     case 'train': {
       const s = await open(r.config);
       try {
-        return await timeRuns(async () => settle((await s.trainStep()).loss), r.warmup, r.repeats, r.budgetMs);
+        return { ...(await timeRuns(async () => settle((await s.trainStep()).loss), r.warmup, r.repeats, r.budgetMs)), threads: wasmThreadCount() };
       } finally {
         s.dispose();
       }

@@ -5,7 +5,7 @@ import { DEFAULTS, type Config } from '../../../src/core/config';
 import type { BenchBrowser } from '../lib/browser';
 import { log } from '../lib/log';
 import type { Measurement, Status } from '../lib/report';
-import { mnistConfig } from '../lib/sessions';
+import { MLP_DEFAULT, mnistConfig } from '../lib/sessions';
 import { median, summarise } from '../lib/stats';
 import { DIGITS, POINTS_2D, TAUS_4STEP } from './node';
 
@@ -21,6 +21,14 @@ interface PageResult {
   configureMs?: number;
   times?: number[];
   warmupMs?: number[];
+  /** The bench core worker's WASM threads while it timed (wasmThreads.ts resizes the pool per kind of run). */
+  threads?: number | null;
+}
+
+/** The app worker's WASM threads for 2D runs: its adapter text starts with them ("1 thread for 2D, 2 for digits"). */
+function threadCount(adapter: string | null | undefined): number | undefined {
+  const n = /^(\d+) threads?\b/.exec(adapter ?? '')?.[1];
+  return n ? Number(n) : undefined;
 }
 
 function label(backend: Backend): string | undefined {
@@ -31,8 +39,9 @@ async function appWorker(page: Page, backend: Backend, overrides: Partial<Config
   return page.evaluate(({ b, o, n, t }) => (window as any).bench.appWorkerThroughput(b, o, n, t), { b: backend, o: overrides, n: intervals, t: timeoutMs });
 }
 
-async function core(page: Page, backend: Backend, body: object, timeoutMs: number): Promise<PageResult> {
-  return page.evaluate(({ b, body, t }) => (window as any).bench.core(b, body, t), { b: backend, body, t: timeoutMs });
+/** `wasmThreads`: that many WASM threads (undefined: all the worker takes). */
+async function core(page: Page, backend: Backend, body: object, timeoutMs: number, wasmThreads?: number): Promise<PageResult> {
+  return page.evaluate(({ b, body, t, n }) => (window as any).bench.core(b, body, t, n), { b: backend, body, t: timeoutMs, n: wasmThreads });
 }
 
 function modeOf(c: Partial<Config>): string {
@@ -56,8 +65,8 @@ export async function browserSection(env: BenchBrowser, quick: boolean): Promise
       const intervals = quick || slow ? 1 : 3;
       const r = await appWorker(page, backend, over, intervals, slow ? 180_000 : 90_000);
       const m: Measurement = {
-        what: 'train-step', where: 'chromium-worker', backend, model: 'mlp 4x256', mode: modeOf(over), batch: DEFAULTS.batchSize, status: r.status,
-        note: [`app worker through TrainerClient: ms per step between loss reads (every 8 steps)`, label(backend), r.note].filter(Boolean).join('; '),
+        what: 'train-step', where: 'chromium-worker', backend, threads: backend === 'wasm' ? threadCount(r.adapter) : undefined, model: 'mlp 4x256', mode: modeOf(over), batch: DEFAULTS.batchSize, status: r.status,
+        note: [`app worker through TrainerClient: ms per step between loss reads (every 8 steps)`, label(backend), backend === 'wasm' && r.adapter ? `WASM ${r.adapter}` : null, r.note].filter(Boolean).join('; '),
       };
       if (r.status === 'ok' && r.perStep) {
         Object.assign(m, { medianMs: median(r.perStep), minMs: Math.min(...r.perStep), maxMs: Math.max(...r.perStep), steps: r.stepsTimed, warmup: 1 });
@@ -103,9 +112,26 @@ export async function browserSection(env: BenchBrowser, quick: boolean): Promise
     }
   }
 
-  // 3. The default U-Net (batch 64): one timed CT step in the bench core worker on the GPU-style backends.
+  // 3. WASM threads (src/worker/wasmThreads.ts; the bench server is cross-origin isolated): the core step on
+  // one thread and on every thread the worker takes, for the 2D MLP at the bench's batch 512 (as Node and
+  // PyTorch) and the U-Net (batch 64).
+  const threadJobs: { model: string; config: Config; batch: number; warmup: number; repeats: number }[] = [
+    { model: 'mlp 4x256', config: { ...MLP_DEFAULT, mode: 'ct' }, batch: MLP_DEFAULT.batchSize, warmup: 5, repeats: quick ? 20 : 60 },
+    { model: 'mlp 4x256', config: { ...MLP_DEFAULT, mode: 'cd', solver: 'heun' }, batch: MLP_DEFAULT.batchSize, warmup: 5, repeats: quick ? 20 : 60 },
+    { model: 'unet', config: mnistConfig({ mode: 'ct' }), batch: 64, warmup: 1, repeats: quick ? 3 : 5 },
+  ];
+  for (const job of threadJobs) {
+    for (const threads of [1, undefined]) {
+      const r = await core(page, 'wasm', { type: 'train', config: job.config, warmup: job.warmup, repeats: job.repeats, budgetMs: 1e9 }, 300_000, threads);
+      const m: Measurement = { what: 'train-step', where: 'chromium-worker', backend: 'wasm', threads: r.threads ?? undefined, model: job.model, mode: modeOf(job.config), batch: job.batch, status: r.status, warmup: job.warmup,
+        note: ['core TrainingSession in a bench worker', `WASM ${r.threads ?? '?'} thread${r.threads === 1 ? '' : 's'} (${r.adapter ?? 'no adapter text'})`, r.note].filter(Boolean).join('; ') };
+      if (r.status === 'ok' && r.times?.length) Object.assign(m, summarise(r.times));
+      out.push(m);
+      log(`chromium wasm (${r.threads ?? '?'} thread${r.threads === 1 ? '' : 's'}) ${job.model} ${m.mode} b${job.batch}: ${m.status === 'ok' ? `${m.medianMs!.toFixed(0)} ms/step` : `${m.status} ${m.note}`}`);
+    }
+  }
   if (!quick) {
-    for (const backend of ['webgl', 'webgpu', 'wasm'] as Backend[]) {
+    for (const backend of ['webgl', 'webgpu'] as Backend[]) {
       const c = mnistConfig({ mode: 'ct' });
       const r = await core(page, backend, { type: 'train', config: c, warmup: 1, repeats: 1, budgetMs: 1 }, 300_000);
       const m: Measurement = { what: 'train-step', where: 'chromium-worker', backend, model: 'unet', mode: 'CT', batch: 64, status: r.status, warmup: 1,

@@ -32,7 +32,8 @@ function plan(quick: boolean): Plan {
 }
 
 async function measureTraining(c: Config, backend: string, warmup: number, repeats: number, budgetS: number, profile: boolean): Promise<Measurement> {
-  const base: Measurement = { what: 'train-step', where: 'node', backend, model: modelLabel(c), mode: modeLabel(c), batch: c.batchSize, warmup, status: 'ok' };
+  // Node runs tfjs's single-threaded builds (the threaded one needs blob: workers, which Node cannot start).
+  const base: Measurement = { what: 'train-step', where: 'node', backend, threads: 1, model: modelLabel(c), mode: modeLabel(c), batch: c.batchSize, warmup, status: 'ok' };
   const s = openSession(c);
   try {
     await finishTeacherPhase(s);
@@ -97,7 +98,7 @@ export async function nodeSection(quick: boolean): Promise<{ measurements: Measu
     // MNIST U-Net.
     for (const mode of ['ct', 'cd'] as const) {
       const c = mnistConfig({ mode, solver: 'heun' });
-      const base: Measurement = { what: 'train-step', where: 'node', backend, model: 'unet', mode: modeLabel(c), batch: 64, status: 'unsupported' };
+      const base: Measurement = { what: 'train-step', where: 'node', backend, threads: 1, model: 'unet', mode: modeLabel(c), batch: 64, status: 'unsupported' };
       if (backend === 'wasm') {
         // tfjs-backend-wasm has no Conv2DBackpropFilter; the U-Net's convolutions bring their own gradient there.
         // At least 3 timed steps even in --quick: the U-Net goal is a ratio, and one step is too noisy for it.

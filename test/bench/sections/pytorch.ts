@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../../src/core/config';
 import { consistencyFunction } from '../../../src/core/cm/consistencyFunction';
@@ -53,6 +53,48 @@ export interface TorchResult {
   [k: string]: unknown;
 }
 
+/** scripts/bench/torch_reference.py on `threads` threads (OpenBLAS's own pool too: torch.set_num_threads does not reach it). */
+function runReference(specPath: string, threads: number): { result: TorchResult } {
+  log(`PyTorch reference (${threads} thread${threads === 1 ? '' : 's'})...`);
+  const n = String(threads);
+  const env = { ...process.env, CM_BENCH_THREADS: n, OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n };
+  const r = spawnSync(PYTHON, ['scripts/bench/torch_reference.py', specPath], { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 24, env });
+  if (r.status !== 0 || !r.stdout.trim()) {
+    return { result: { available: false, reason: `torch_reference.py failed (exit ${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` } };
+  }
+  return { result: JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult };
+}
+
+type Timing = { medianMs: number; minMs: number; maxMs: number; steps: number };
+interface ReferenceSpec { warmup: number; unetModes: string[]; unetWarmup: number }
+
+/** One reference run's timings as measurements, labelled with its thread count. */
+function torchMeasurements(result: TorchResult, spec: ReferenceSpec, threads: number): Measurement[] {
+  const c = MLP_DEFAULT;
+  const mlp = result.mlp as Record<string, Timing>;
+  const unet = (result.unet ?? { available: false }) as Record<string, Timing> & { available?: boolean; reason?: string };
+  const where = 'pytorch' as const;
+  const backend = `torch ${String(result.torchVersion)} cpu, ${String(result.threads)} thread${result.threads === 1 ? '' : 's'}`;
+  const ms: Measurement[] = [
+    { what: 'train-step', where, backend, threads, model: 'mlp 4x256', mode: 'CT', batch: c.batchSize, warmup: spec.warmup, status: 'ok', ...mlp.ct },
+    { what: 'train-step', where, backend, threads, model: 'mlp 4x256', mode: 'CD-Heun', batch: c.batchSize, warmup: spec.warmup, status: 'ok', ...mlp['cd-heun'] },
+    { what: 'sample-1step', where, backend, threads, model: 'mlp 4x256', batch: POINTS_2D, status: 'ok', ...mlp.sample1 },
+    { what: 'sample-4step', where, backend, threads, model: 'mlp 4x256', batch: POINTS_2D, status: 'ok', ...mlp.sample4 },
+  ];
+  if (unet.available) {
+    for (const mode of spec.unetModes) {
+      const t = unet[`default-b64-${mode}`];
+      ms.push({ what: 'train-step', where, backend, threads, model: 'unet', mode: mode === 'ct' ? 'CT' : 'CD-Heun', batch: 64, warmup: spec.unetWarmup, status: 'ok', ...t,
+        note: mode === 'ct' ? undefined : 'teacher: a randomly initialised U-Net of the same architecture (same cost as the shipped one)' });
+    }
+    ms.push({ what: 'sample-1step', where, backend, threads, model: 'unet', batch: DIGITS, status: 'ok', ...unet['default-sample1'] });
+    ms.push({ what: 'sample-4step', where, backend, threads, model: 'unet', batch: DIGITS, status: 'ok', ...unet['default-sample4'] });
+  } else {
+    ms.push({ what: 'train-step', where, backend, threads, model: 'unet', mode: 'CT', batch: 64, status: 'skipped', note: String(unet.reason) });
+  }
+  return ms;
+}
+
 export function pytorchSection(quick: boolean): { result: TorchResult; measurements: Measurement[] } {
   if (!existsSync(PYTHON)) {
     const reason = `${PYTHON} not found`;
@@ -83,45 +125,19 @@ export function pytorchSection(quick: boolean): { result: TorchResult; measureme
   const dir = mkdtempSync(join(tmpdir(), 'cm-bench-'));
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
-  log('PyTorch reference (one thread)...');
-  // One thread like ours: torch.set_num_threads(1) does not reach OpenBLAS's own pthread pool, which
-  // otherwise uses every core for the MLP's products (measured: 0.55 ms against 0.95 ms for 512x256x256 here).
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const r = spawnSync(PYTHON, ['scripts/bench/torch_reference.py', specPath], { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 24, env });
+  // One thread like Node's WASM, then every core like the page's multi-threaded WASM (src/worker/wasmThreads.ts):
+  // the goals compare equal thread counts.
+  const runs = [1, ...(cpus().length > 1 ? [cpus().length] : [])].map((threads) => ({ threads, ...runReference(specPath, threads) }));
   rmSync(dir, { recursive: true, force: true });
-  if (r.status !== 0 || !r.stdout.trim()) {
-    const reason = `torch_reference.py failed (exit ${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`;
-    log(`PyTorch skipped: ${reason}`);
-    return { result: { available: false, reason }, measurements: [] };
+  const first = runs[0];
+  if (!first.result.available) {
+    log(`PyTorch skipped: ${first.result.reason}`);
+    return { result: first.result, measurements: [] };
   }
-  const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;
-  if (!result.available) {
-    log(`PyTorch skipped: ${result.reason}`);
-    return { result, measurements: [] };
-  }
-  type T = { medianMs: number; minMs: number; maxMs: number; steps: number };
-  const mlp = result.mlp as Record<string, T>;
-  const unet = (result.unet ?? { available: false }) as Record<string, T> & { available?: boolean; reason?: string };
-  const where = 'pytorch' as const;
-  const backend = `torch ${String(result.torchVersion)} cpu, ${String(result.threads)} thread`;
-  const ms: Measurement[] = [
-    { what: 'train-step', where, backend, model: 'mlp 4x256', mode: 'CT', batch: c.batchSize, warmup: spec.warmup, status: 'ok', ...mlp.ct },
-    { what: 'train-step', where, backend, model: 'mlp 4x256', mode: 'CD-Heun', batch: c.batchSize, warmup: spec.warmup, status: 'ok', ...mlp['cd-heun'] },
-    { what: 'sample-1step', where, backend, model: 'mlp 4x256', batch: POINTS_2D, status: 'ok', ...mlp.sample1 },
-    { what: 'sample-4step', where, backend, model: 'mlp 4x256', batch: POINTS_2D, status: 'ok', ...mlp.sample4 },
-  ];
-  if (unet.available) {
-    for (const mode of spec.unetModes) {
-      const t = unet[`default-b64-${mode}`];
-      ms.push({ what: 'train-step', where, backend, model: 'unet', mode: mode === 'ct' ? 'CT' : 'CD-Heun', batch: 64, warmup: spec.unetWarmup, status: 'ok', ...t,
-        note: mode === 'ct' ? undefined : 'teacher: a randomly initialised U-Net of the same architecture (same cost as the shipped one)' });
-    }
-    ms.push({ what: 'sample-1step', where, backend, model: 'unet', batch: DIGITS, status: 'ok', ...unet['default-sample1'] });
-    ms.push({ what: 'sample-4step', where, backend, model: 'unet', batch: DIGITS, status: 'ok', ...unet['default-sample4'] });
-  } else {
-    ms.push({ what: 'train-step', where, backend, model: 'unet', mode: 'CT', batch: 64, status: 'skipped', note: String(unet.reason) });
-  }
-  for (const m of ms) if (m.status === 'ok') log(`pytorch ${m.model} ${m.mode ?? m.what} b${m.batch}: ${m.medianMs!.toFixed(1)} ms`);
+  const ms = runs.flatMap((r) => (r.result.available ? torchMeasurements(r.result, spec, r.threads) : []));
+  for (const r of runs.slice(1)) if (!r.result.available) log(`PyTorch with ${r.threads} threads skipped: ${r.result.reason}`);
+  for (const m of ms) if (m.status === 'ok') log(`pytorch (${m.threads} thread${m.threads === 1 ? '' : 's'}) ${m.model} ${m.mode ?? m.what} b${m.batch}: ${m.medianMs!.toFixed(1)} ms`);
+  const result = first.result;
   const parity = (result.mlp as Record<string, unknown>).parity;
   log(`PyTorch parity (f, loss): ${JSON.stringify(parity)}`);
   return { result, measurements: ms };
