@@ -1,20 +1,9 @@
 // The real worker through its real client in Chromium: a running edit can be aborted and training goes on
 // afterwards if it was running; LPIPS files the user gave come back in a worker respawned after a crash.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import type { Harness } from '../harness';
-import { openWorkerHarness, type WorkerHarness as H } from './workerPage';
+import { describe, expect, it } from 'vitest';
+import { workerHarnessPerFile, type WorkerHarness as H } from './workerPage';
 
-let env: Harness;
-let page: Page;
-
-beforeAll(async () => {
-  ({ env, page } = await openWorkerHarness());
-});
-
-afterAll(async () => {
-  await env?.close();
-});
+const page = workerHarnessPerFile();
 
 /** The default 4x256 MLP: an edit of 4,096 samples over 40 steps takes seconds on WASM, long enough to abort. */
 const RUN = { batchSize: 32, evalEvery: 100000, steps: 100000 };
@@ -22,7 +11,7 @@ const SLOW_EDIT = { task: 'fix2d', seeds: Array.from({ length: 4096 }, (_, i) =>
 
 describe('edits can be aborted, and training goes on', () => {
   it('aborts a running edit within a step; training that was running resumes', async () => {
-    const r = await page.evaluate(async ({ run, edit }) => {
+    const r = await page().evaluate(async ({ run, edit }) => {
       const h = (window as unknown as { harness: H }).harness;
       await h.client.init('wasm');
       await h.client.configure(h.config(run));
@@ -48,7 +37,7 @@ describe('edits can be aborted, and training goes on', () => {
   });
 
   it('a finished edit also resumes training; an edit while paused leaves it paused', async () => {
-    const r = await page.evaluate(async () => {
+    const r = await page().evaluate(async () => {
       const h = (window as unknown as { harness: H }).harness;
       const quick = { task: 'fix2d', seeds: [1, 2, 3], steps: 2, constraint: { kind: 'fix', axis: 1, value: -0.2 } };
       await h.client.start();
@@ -71,7 +60,7 @@ describe('edits can be aborted, and training goes on', () => {
   });
 
   it('a Pause sent during an edit wins: training stays paused after the edit', async () => {
-    const r = await page.evaluate(async ({ edit }) => {
+    const r = await page().evaluate(async ({ edit }) => {
       const h = (window as unknown as { harness: H }).harness;
       await h.client.start();
       for (let i = 0; i < 600 && h.lastOf('status')?.phase !== 'training'; i++) await new Promise((res) => setTimeout(res, 50));
@@ -91,7 +80,7 @@ describe('edits can be aborted, and training goes on', () => {
 
 describe('a crash after an edit', () => {
   it('training that went on after an edit also goes on after a crash (the client knows it was training)', async () => {
-    const r = await page.evaluate(async (run) => {
+    const r = await page().evaluate(async (run) => {
       const h = (window as unknown as { harness: H }).harness;
       const quick = { task: 'fix2d', seeds: [1, 2], steps: 2, constraint: { kind: 'fix', axis: 0, value: 0.1 } };
       await h.client.init('wasm');
@@ -118,7 +107,7 @@ describe('a crash after an edit', () => {
 
 describe('LPIPS files after a worker crash', () => {
   it('the files the user gave are given again to the respawned worker (both parts loaded, unverified)', async () => {
-    const r = await page.evaluate(async () => {
+    const r = await page().evaluate(async () => {
       const h = (window as unknown as { harness: H }).harness;
       const syn = h.syntheticLpips('squeeze');
       const wrong = new Uint8Array([1, 2, 3, 4]);

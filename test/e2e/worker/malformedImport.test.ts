@@ -2,24 +2,13 @@
 // ends in a clear 'invalid-weights' error, the run keeps its step and samples, and the worker lives on.
 // The files are made here from a real export: truncated, a huge header length, a damaged header,
 // NaN weights, an RNG state of the wrong shape, and bytes that are no weight file at all.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../../src/core/io/safetensors';
-import type { Harness } from '../harness';
-import { openWorkerHarness } from './workerPage';
+import { workerHarnessPerFile } from './workerPage';
 
-let env: Harness;
-let page: Page;
+const page = workerHarnessPerFile();
 
 const TINY = { width: 16, depth: 2, batchSize: 32, timeFeatures: 8, N: 8, evalEvery: 1000, steps: 1000, mode: 'ct' };
-
-beforeAll(async () => {
-  ({ env, page } = await openWorkerHarness());
-});
-
-afterAll(async () => {
-  await env?.close();
-});
 
 function rewrite(bytes: Uint8Array, change: (tensors: Map<string, TensorToWrite>, meta: Record<string, string>) => void): Uint8Array {
   const f = readSafetensors(bytes);
@@ -51,7 +40,7 @@ function malformed(good: Uint8Array): Record<string, Uint8Array> {
 
 describe('worker import of malformed files', () => {
   it('each malformed file ends in a clear invalid-weights error and leaves the run and the worker as they were', async () => {
-    const exported = await page.evaluate(async (tiny) => {
+    const exported = await page().evaluate(async (tiny) => {
       const h = (window as any).harness;
       await h.client.init('wasm');
       await h.client.configure(h.config(tiny));
@@ -59,7 +48,7 @@ describe('worker import of malformed files', () => {
       return Array.from(new Uint8Array(await h.client.exportWeights()));
     }, TINY);
     const files = malformed(Uint8Array.from(exported));
-    const results = await page.evaluate(async (cases) => {
+    const results = await page().evaluate(async (cases) => {
       const h = (window as any).harness;
       const snap = () => h.lastOf('snapshot');
       const before = snap();
@@ -101,7 +90,7 @@ describe('worker import of malformed files', () => {
   });
 
   it('a malformed file sent while training is refused and training goes on', async () => {
-    const r = await page.evaluate(async () => {
+    const r = await page().evaluate(async () => {
       const h = (window as any).harness;
       await h.client.start();
       const progressed = async (from: number) => {

@@ -1,25 +1,14 @@
 // WASM threads in the real worker (src/worker/wasmThreads.ts): the test pages are cross-origin isolated (the
 // dev server's COOP/COEP headers), a client can cap the threads (compare mode shares the cores among its
 // runs), the adapter field says how many run, and a worker respawned after a crash keeps the cap.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import type { Harness } from '../harness';
-import { openWorkerHarness, type WorkerHarness as H } from './workerPage';
+import { describe, expect, it } from 'vitest';
+import { workerHarnessPerFile, type WorkerHarness as H } from './workerPage';
 
-let env: Harness;
-let page: Page;
-
-beforeAll(async () => {
-  ({ env, page } = await openWorkerHarness());
-});
-
-afterAll(async () => {
-  await env?.close();
-});
+const page = workerHarnessPerFile();
 
 describe('WASM threads', () => {
   it('a capped worker runs one thread, trains, and keeps the cap after a crash', async () => {
-    const r = await page.evaluate(async () => {
+    const r = await page().evaluate(async () => {
       const h = (window as unknown as { harness: H }).harness;
       await h.client.init('wasm', 1);
       const first = h.lastOf('ready');

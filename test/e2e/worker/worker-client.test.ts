@@ -1,25 +1,14 @@
 // The real training worker, driven through its real client in Chromium with WebGPU enabled.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import type { Harness } from '../harness';
-import { openWorkerHarness, type WorkerHarness as H } from './workerPage';
+import { describe, expect, it } from 'vitest';
+import { workerHarnessPerFile, type WorkerHarness as H } from './workerPage';
 
-let env: Harness;
-let page: Page;
+const page = workerHarnessPerFile();
 
 const TINY = { width: 16, depth: 2, batchSize: 32, timeFeatures: 8, N: 8, evalEvery: 1000, steps: 1000 };
 
-beforeAll(async () => {
-  ({ env, page } = await openWorkerHarness());
-});
-
-afterAll(async () => {
-  await env?.close();
-});
-
 describe('training worker through its client', () => {
   it('starts on WebGPU when chosen and reports the adapter', async () => {
-    const ready = await page.evaluate(async () => {
+    const ready = await page().evaluate(async () => {
       const h = (window as unknown as { harness: H }).harness;
       await h.client.init('webgpu');
       return h.lastOf('ready');
@@ -29,7 +18,7 @@ describe('training worker through its client', () => {
   });
 
   it('configures a CT run, steps it, and the snapshot changes', async () => {
-    const result = await page.evaluate(async (tiny) => {
+    const result = await page().evaluate(async (tiny) => {
       const h = (window as unknown as { harness: H }).harness;
       await h.client.configure(h.config({ ...tiny, mode: 'ct' }));
       const before = h.lastOf('snapshot');
@@ -46,7 +35,7 @@ describe('training worker through its client', () => {
   });
 
   it('rejects an invalid config with a clear message and keeps the run', async () => {
-    const r = await page.evaluate(async () => {
+    const r = await page().evaluate(async () => {
       const h = (window as unknown as { harness: H }).harness;
       try {
         await h.client.configure(h.config({ N: 1 }));
@@ -60,7 +49,7 @@ describe('training worker through its client', () => {
   });
 
   it('pause stops the step counter', async () => {
-    const r = await page.evaluate(async () => {
+    const r = await page().evaluate(async () => {
       const h = (window as unknown as { harness: H }).harness;
       await h.client.start();
       await new Promise((res) => setTimeout(res, 1500));
@@ -74,7 +63,7 @@ describe('training worker through its client', () => {
   });
 
   it('exports weights and imports them back to the same samples', async () => {
-    const r = await page.evaluate(async () => {
+    const r = await page().evaluate(async () => {
       const h = (window as unknown as { harness: H }).harness;
       const bytes = await h.client.exportWeights();
       const snapA = h.lastOf('snapshot');
@@ -92,7 +81,7 @@ describe('training worker through its client', () => {
   });
 
   it('refuses a weights file of another architecture and changes nothing', async () => {
-    const r = await page.evaluate(async (tiny) => {
+    const r = await page().evaluate(async (tiny) => {
       const h = (window as unknown as { harness: H }).harness;
       const bytes = await h.client.exportWeights();
       const before = h.lastOf('snapshot');
@@ -112,7 +101,7 @@ describe('training worker through its client', () => {
   });
 
   it('respawns a crashed worker and restores the last checkpoint', async () => {
-    const r = await page.evaluate(async () => {
+    const r = await page().evaluate(async () => {
       const h = (window as unknown as { harness: H }).harness;
       await h.client.step(4);
       const ck = h.client.checkpoint;
@@ -128,7 +117,7 @@ describe('training worker through its client', () => {
   });
 
   it('falls back to another backend when the WebGPU device is lost, keeping the run', async () => {
-    const r = await page.evaluate(async (tiny) => {
+    const r = await page().evaluate(async (tiny) => {
       const h = (window as unknown as { harness: H }).harness;
       await h.client.init('webgpu');
       await h.client.configure(h.config({ ...tiny, mode: 'ct' }));
@@ -151,7 +140,7 @@ describe('training worker through its client', () => {
   });
 
   it('a configure that fails while building (LPIPS weights missing) leaves the current run usable', async () => {
-    const r = await page.evaluate(async (tiny) => {
+    const r = await page().evaluate(async (tiny) => {
       const h = (window as unknown as { harness: H }).harness;
       const before = h.lastOf('snapshot').step;
       let message = '';
@@ -169,7 +158,7 @@ describe('training worker through its client', () => {
   });
 
   it('auto starts on WASM; prepare names the skipped software adapter, and a Start sent meanwhile runs after it', async () => {
-    const r = await page.evaluate(async (tiny) => {
+    const r = await page().evaluate(async (tiny) => {
       const h = (window as unknown as { harness: H }).harness;
       await h.client.init('auto');
       await h.client.configure(h.config({ ...tiny, mode: 'ct' }));
@@ -192,7 +181,7 @@ describe('training worker through its client', () => {
   });
 
   it('a diverging update: no checkpoint of the ruined state, NaN pause restores the last known-good state, and crash recovery uses it', async () => {
-    const r = await page.evaluate(async (tiny) => {
+    const r = await page().evaluate(async (tiny) => {
       const h = (window as unknown as { harness: H }).harness;
       await h.client.init('wasm');
       await h.client.configure(h.config({ ...tiny, mode: 'ct', seed: 11 }));
@@ -239,7 +228,7 @@ describe('training worker through its client', () => {
   });
 
   it('a Start waiting in the queue is dropped when Pause arrives first', async () => {
-    const r = await page.evaluate(async () => {
+    const r = await page().evaluate(async () => {
       const h = (window as unknown as { harness: H }).harness;
       const trainingStatuses = () => h.events.filter((e) => e.type === 'status' && e.phase === 'training').length;
       const before = trainingStatuses();
