@@ -1,5 +1,5 @@
-// Where digits can train: WebGPU, WebGL or CPU (tfjs's WASM backend has no conv2d filter gradient), and
-// how slow a U-Net is without a GPU, with a one-click smaller batch.
+// Where digits can train (every backend; on WASM the U-Net brings its own conv2d filter gradient), how many
+// WASM threads run, and how slow a U-Net is without a GPU, with a one-click smaller batch.
 import { useConfig } from '../../state/configStore';
 import { isSoftwareRendering, useRun } from '../../state/runStore';
 
@@ -22,10 +22,10 @@ export function BackendNote() {
       {software && (
         <p>
           <strong>No GPU here:</strong> every U-Net call runs in software, so a training step of the {model} model at batch {batchSize}{' '}
-          {msPerStep > 0 ? `takes ${(msPerStep / 1000).toFixed(1)} s here` : backend === 'wasm' ? 'takes seconds (about 9 s at batch 64 on a 2-core CPU)' : 'can take a minute or more'},
+          {msPerStep > 0 ? `takes ${(msPerStep / 1000).toFixed(1)} s here` : backend === 'wasm' ? 'takes a second or more (about 1 s at batch 64 on a 2-core CPU with both threads, 1.7 s on one)' : 'can take a minute or more'},
           each digit drawn costs up to a second, and every quality evaluation takes minutes.
           The pretrained models show what training on a GPU gives; to train here, use a small batch (or the unet-tiny model)
-          {backend === 'wasm' ? '.' : ', or pick the WASM backend, which ran a default U-Net step at batch 64 in about 9 s on a 2-core CPU.'}{' '}
+          {backend === 'wasm' ? '.' : ', or pick the WASM backend, which ran a default U-Net step at batch 64 in about 1 s on a 2-core CPU (both threads).'}{' '}
           {batchSize > SMALL_BATCH && (
             <button type="button" className="secondary" onClick={() => useConfig.getState().setField('batchSize', SMALL_BATCH)}>
               Use batch size {SMALL_BATCH}
