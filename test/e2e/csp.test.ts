@@ -156,6 +156,11 @@ describe('content security policy', () => {
     expect(policy).not.toMatch(/unsafe-inline|'unsafe-eval'/);
     expectClean(page, observed, await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp));
     await proveEnforcement(page, observed);
+
+    // Digits take every core: the worker makes a new pool, whose pthreads must run in the built bundle too.
+    await page.goto(`http://127.0.0.1:${port}/?d=mnist&md=unet-tiny&m=ct&bs=2&_ip=4&_tr=0&b=wasm`);
+    await trainUnderPolicy(page);
+    expectClean(page, observed, await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp));
   });
 
   it('the dev server under its relaxed policy loads and trains on WASM without a violation', async () => {
