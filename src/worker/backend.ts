@@ -70,8 +70,8 @@ async function startWasm(threads: number, fallbackReasons: string[]): Promise<bo
 }
 
 /**
- * Tries `choice` (or the whole order for auto), falling back down the list. `wasmThreads` overrides the
- * number of WASM threads (the bench compares 1 with all); it only counts where wasm is not yet initialised.
+ * Tries `choice` (or the whole order for auto), falling back down the list. `wasmThreads`: at most that many
+ * WASM threads (a compare run's share of the cores; the bench's one); it counts only where wasm starts here.
  */
 export async function selectBackend(choice: BackendChoice, exclude: BackendName[] = [], wasmThreads = wasmThreadsWanted()): Promise<BackendResult> {
   const start = choice === 'auto' ? 0 : BACKEND_ORDER.indexOf(choice);
