@@ -1,10 +1,12 @@
 // Headless Chromium (software WebGPU / WebGL adapters here): training throughput of the app's real
 // worker through its client, and per-step / sampling timings of the core in a bench worker, per backend.
+import { cpus } from 'node:os';
 import type { Page } from 'playwright-core';
 import { DEFAULTS, type Config } from '../../../src/core/config';
 import type { BenchBrowser } from '../lib/browser';
 import { log } from '../lib/log';
 import type { Measurement, Status } from '../lib/report';
+import { threadsFor } from '../../../src/worker/wasmThreads';
 import { MLP_DEFAULT, mnistConfig } from '../lib/sessions';
 import { median, summarise } from '../lib/stats';
 import { DIGITS, POINTS_2D, TAUS_4STEP } from './node';
@@ -121,7 +123,9 @@ export async function browserSection(env: BenchBrowser, quick: boolean): Promise
     { model: 'unet', config: mnistConfig({ mode: 'ct' }), batch: 64, warmup: 1, repeats: quick ? 3 : 5 },
   ];
   for (const job of threadJobs) {
-    for (const threads of [1, undefined]) {
+    // The page's count for this kind of run (threadsFor); where it is 1 (2D on 2 cores) one timing covers both.
+    const pageThreads = threadsFor(job.config.dataset === 'mnist' ? 'images' : 'points', Math.min(8, cpus().length));
+    for (const threads of pageThreads > 1 ? [1, undefined] : [1]) {
       const r = await core(page, 'wasm', { type: 'train', config: job.config, warmup: job.warmup, repeats: job.repeats, budgetMs: 1e9 }, 300_000, threads);
       const m: Measurement = { what: 'train-step', where: 'chromium-worker', backend: 'wasm', threads: r.threads ?? undefined, model: job.model, mode: modeOf(job.config), batch: job.batch, status: r.status, warmup: job.warmup,
         note: ['core TrainingSession in a bench worker', `WASM ${r.threads ?? '?'} thread${r.threads === 1 ? '' : 's'} (${r.adapter ?? 'no adapter text'})`, r.note].filter(Boolean).join('; ') };
