@@ -50,6 +50,15 @@ describe('WebAssembly SIMD ops', () => {
     ops!.transpose(put(0, x), 4 * 32, 3, 5);
     expect(read(32, 15)).toEqual([0, 5, 10, 1, 6, 11, 2, 7, 12, 3, 8, 13, 4, 9, 14].map((k) => x[k]));
   });
+
+  // 4x4 register blocks inside, single elements at the edges: every mix of whole blocks and edge rows/columns.
+  it.each([[4, 4], [8, 12], [5, 4], [4, 7], [9, 11], [1, 9], [13, 1], [64, 17]])('transposes %i x %i', (rows, cols) => {
+    const x = Array.from({ length: rows * cols }, (_, i) => i + 0.25);
+    const at = 16;
+    ops!.transpose(put(at, x), 4 * (at + rows * cols + 8), rows, cols);
+    const want = Array.from({ length: rows * cols }, (_, k) => x[(k % rows) * cols + Math.floor(k / rows)]);
+    expect(read(at + rows * cols + 8, rows * cols)).toEqual(want);
+  });
 });
 
 // The threaded wasm build's heap is a shared memory: every runtime-assembled module must import it as one.
