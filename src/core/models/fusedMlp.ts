@@ -9,6 +9,7 @@ import { FLATTEN_KERNEL } from './unflattenKernel';
 import { fusedBackend, hostBackend } from './hostKernel';
 import { activation, activationNeedsSigmoid, ensureMlpKernels, paramBlocks, type Block } from './mlpKernels';
 import { ParamLayout } from './flatLayout';
+import { mlpMatMul } from './hostMatMul';
 import { flatMatMul, flatMatMulOfActivation } from './flatMatMulWebgpu';
 import { MAX_FLAT_PARTS, weightGrad, weightGradIntoFlat, weightGradOfActivation } from './weightGradWebgpu';
 import type { MlpSpec, NetworkDef } from './types';
@@ -135,7 +136,7 @@ export function fusedForward(
   const cache: ForwardCache = { inputsT: train ? [x0T!] : [], derivs: [] };
   let X = x0;
   for (let l = 0; l < spec.depth; l++) {
-    const z = tf.matMul(X, weights.blocks[l]) as tf.Tensor2D;
+    const z = mlpMatMul(X, weights.blocks[l]);
     const s = spec.activation === 'silu' && activationNeedsSigmoid() ? (tf.sigmoid(z) as tf.Tensor2D) : null;
     const next = l < spec.depth - 1 && spec.timeConditioning === 'every-layer' ? cols.ext : cols.ones;
     const a = activation(z, s, next, { act: spec.activation as 'silu' | 'relu', train });
@@ -145,7 +146,7 @@ export function fusedForward(
       cache.derivs.push(a.deriv!);
     }
   }
-  return { F: tf.matMul(X, weights.blocks[spec.depth]), cache: train ? cache : undefined };
+  return { F: mlpMatMul(X, weights.blocks[spec.depth]), cache: train ? cache : undefined };
 }
 
 /** The extra columns appended to layer l's input (l >= 1): time features and 1, or 1. */
@@ -179,8 +180,8 @@ export function fusedBackward(plan: FusedMlp, dF: tf.Tensor2D, cache: ForwardCac
       // dz_prev = (dz W_h^T) * act'(z): the product reads the block transposed and applies act' as it stores.
       if (l > 0) dz = flatMatMul(dz, weights.flat!, plan.blocks[l], true, cache.zs[l - 1], act);
     } else {
-      grads[l] = tf.matMul(cache.inputsT[l], dz);
-      if (l > 0) dz = tf.mul(tf.matMul(dz, tBlocks[l - 1]), cache.derivs[l - 1]) as tf.Tensor2D;
+      grads[l] = mlpMatMul(cache.inputsT[l], dz);
+      if (l > 0) dz = tf.mul(mlpMatMul(dz, tBlocks[l - 1]), cache.derivs[l - 1]) as tf.Tensor2D;
     }
   }
   return flattenBlocks(plan, grads);

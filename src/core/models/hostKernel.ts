@@ -36,6 +36,16 @@ export interface HostKernel<A> {
   run(ins: (Float32Array | null)[], outs: Float32Array[], attrs: A, shapes: (number[] | null)[], memory: WebAssembly.Memory | null): void;
 }
 
+/** The wasm backend's heap: exported as asm.memory, or wasmMemory in threaded builds. */
+function heapOf(b: WasmBackendLike): WebAssembly.Memory | null {
+  return b.wasm?.asm?.memory ?? b.wasm?.wasmMemory ?? null;
+}
+
+/** The running wasm backend's heap, or null on any other backend. */
+export function wasmHeap(): WebAssembly.Memory | null {
+  return tf.getBackend() === 'wasm' ? heapOf(tf.backend() as unknown as WasmBackendLike) : null;
+}
+
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
 
 function infos<A>(k: HostKernel<A>, inputs: tf.NamedTensorInfoMap): (TensorInfoLike | null)[] {
@@ -55,7 +65,7 @@ export function registerHostKernel<A>(k: HostKernel<A>): void {
     const shapes = ins.map((t) => t?.shape ?? null);
     const outs = k.outputShapes(shapes, attrs as unknown as A).map((s) => b.makeOutput(s, 'float32'));
     // Views only after every allocation: growing the heap detaches earlier views.
-    const memory = b.wasm?.asm?.memory ?? b.wasm?.wasmMemory ?? null;
+    const memory = heapOf(b);
     k.run(ins.map((t) => (t ? b.typedArrayFromHeap(t) : null)), outs.map((o) => b.typedArrayFromHeap(o)), attrs as unknown as A, shapes, memory);
     return single(outs);
   };

@@ -36,6 +36,15 @@ describe.each(['cpu', 'wasm'])('fused MLP loss and gradient on %s', (backend) =>
     await compareWithAutodiff(spec as MlpSpec, onDevice, ownTarget, c);
   });
 
+  // Wide enough for the own matrix product (hostMatMul.ts: K >= 64, N a multiple of 8) on wasm.
+  it('silu, every layer, width 64, batch 96 (the own matrix product on wasm)', async () => {
+    expect(await tf.setBackend(backend)).toBe(true);
+    const kernels = await compareWithAutodiff({ ...base, width: 64, depth: 3, timeConditioning: 'every-layer' }, false, true, null, 96);
+    // Hidden-to-hidden products of the online and target forwards (2 + 2), 3 weight gradients (not the output
+    // layer's: N = 2), 2 input gradients (not through the output layer: K = 2). The first layer's K is 11.
+    expect(kernels.filter((k) => k === 'MlpGemm').length).toBe(backend === 'wasm' ? 9 : 0);
+  });
+
   it('is not used for activations it does not cover', () => {
     const net = createMlp({ ...base, activation: 'gelu' });
     expect(fusedMlpPlan(net, new ParamLayout(net.params))).toBeNull();

@@ -16,7 +16,8 @@ import { Rng } from '../../../src/core/rng';
 const scalings = { eps: 0.002, sigmaData: 0.5, cNoiseConvention: 'jax' as const };
 export const base: MlpSpec = { kind: 'mlp', dataShape: [2], width: 8, depth: 3, activation: 'silu', timeFeatures: 4 };
 
-export async function compareWithAutodiff(spec: MlpSpec, targetOnDevice: boolean, ownTarget: boolean, huberC: number | null = null): Promise<void> {
+/** Returns the names of the kernels the fused step ran. */
+export async function compareWithAutodiff(spec: MlpSpec, targetOnDevice: boolean, ownTarget: boolean, huberC: number | null = null, B = 7): Promise<string[]> {
   const rng = new Rng(3);
   const net = createMlp(spec);
   const layout = new ParamLayout(net.params);
@@ -25,7 +26,6 @@ export async function compareWithAutodiff(spec: MlpSpec, targetOnDevice: boolean
   // Random non-zero values everywhere (the real init zeroes the output layer, which would hide gradients).
   const online = tf.tensor1d(rng.normals(layout.total).map((v) => 0.5 * v));
   const target = ownTarget ? tf.tensor1d(rng.normals(layout.total).map((v) => 0.5 * v)) : null;
-  const B = 7;
   const t = Float64Array.from({ length: B }, () => 0.002 + 5 * rng.uniform());
   const tCur = t.map((v) => v * 0.7);
   const x = rng.normals(B * 2).map((v) => 2 * v);
@@ -34,7 +34,11 @@ export async function compareWithAutodiff(spec: MlpSpec, targetOnDevice: boolean
   const xCur = x.map((v) => 0.9 * v);
   const tInp = targetOnDevice ? deviceInputs(tf.tensor2d(xCur, [B, 2]), tCur, scalings) : hostInputs(xCur, tCur, [B, 2], scalings);
 
-  const ours = fusedLossAndGrad(plan, online, target, inp, tInp, lambda, huberC);
+  let ours!: ReturnType<typeof fusedLossAndGrad>;
+  const profile = await tf.profile(() => {
+    ours = fusedLossAndGrad(plan, online, target, inp, tInp, lambda, huberC);
+    return [ours.value, ours.grad];
+  });
   const pieces = layout.unflattenByOps(online);
   const f = applyNet(net, target ? layout.unflattenByOps(target) : pieces, tInp);
   let lossOf: (ps: tf.Tensor[]) => tf.Scalar;
@@ -56,5 +60,6 @@ export async function compareWithAutodiff(spec: MlpSpec, targetOnDevice: boolean
   let worst = 0;
   b.forEach((v, i) => (worst = Math.max(worst, Math.abs(a[i] - v) / scale)));
   expect(worst).toBeLessThan(1e-5);
+  return profile.kernels.map((k) => k.name);
 }
 

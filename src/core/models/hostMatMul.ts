@@ -1,0 +1,70 @@
+// The fused 2D step's matrix products (fusedMlp.ts): on the wasm backend with a one-thread pool, a host kernel
+// running simdGemm.ts's product on the heap (1.5-1.9x XNNPACK's one-thread product at the MLP's shapes);
+// elsewhere, and for shapes it does not cover (N not a multiple of 8: the output layer; K < 64), tf.matMul. With
+// more threads XNNPACK's product runs on all of them and this one would not, so it stays with tfjs.
+import * as tf from '@tensorflow/tfjs';
+import { registerHostKernel, runHostKernel, wasmHeap } from './hostKernel';
+import { gemmFor } from './simdGemm';
+
+const NAME = 'MlpGemm';
+
+/** Below this inner size XNNPACK's packed product wins (512x35x256: 0.36 against 0.43 ms). */
+const MIN_K = 64;
+
+let enabled = true;
+
+/** Switches the own product off (tf.matMul everywhere) or on; for A/B measurements and parity tests. */
+export function setOwnGemm(on: boolean): void {
+  enabled = on;
+}
+
+function wasmThreads(): number {
+  const wasm = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?(): number } } }).wasm;
+  return wasm?.tfjs?.getThreadsCount?.() ?? 1;
+}
+
+/** Whether [M, K] x [K, N] runs as the own product now. */
+export function ownGemmApplies(K: number, N: number): boolean {
+  return K >= MIN_K && enabled && wasmThreads() <= 1 && gemmFor(wasmHeap(), K, N) !== null;
+}
+
+let registered = false;
+function ensure(): void {
+  if (registered) return;
+  registered = true;
+  registerHostKernel<Record<string, never>>({
+    name: NAME,
+    inputs: ['a', 'b'],
+    outputShapes: ([a, b]) => [[a![0], b![1]]],
+    run([a, b], [c], _attrs, shapes, memory) {
+      const [M, K] = shapes[0]!;
+      const N = shapes[1]![1];
+      const gemm = gemmFor(memory, K, N);
+      if (gemm) return gemm(a!.byteOffset, b!.byteOffset, c.byteOffset, M);
+      // cpu (never dispatched here by mlpMatMul, but the kernel is registered for it too)
+      c.fill(0);
+      for (let i = 0; i < M; i++) {
+        for (let k = 0; k < K; k++) {
+          const v = a![i * K + k];
+          for (let j = 0; j < N; j++) c[i * N + j] += v * b![k * N + j];
+        }
+      }
+    },
+  });
+  // Not differentiated by the fused step (it is hand-differentiated), but correct under a tape too.
+  tf.registerGradient({
+    kernelName: NAME,
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, saved) => {
+      const [a, b, d] = [saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, dy as tf.Tensor2D];
+      return { a: () => tf.matMul(d, b, false, true), b: () => tf.matMul(a, d, true, false) };
+    },
+  });
+}
+
+/** a [M, K] x b [K, N]. */
+export function mlpMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  if (!ownGemmApplies(a.shape[1], b.shape[1])) return tf.matMul(a, b);
+  ensure();
+  return runHostKernel(NAME, { a, b }, {})[0] as tf.Tensor2D;
+}
