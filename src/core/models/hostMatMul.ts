@@ -4,7 +4,7 @@
 // more threads XNNPACK's product runs on all of them and this one would not, so it stays with tfjs.
 import * as tf from '@tensorflow/tfjs';
 import { registerHostKernel, runHostKernel, wasmHeap } from './hostKernel';
-import { gemmFor } from './simdGemm';
+import { gemmFor, panelBytes } from './simdGemm';
 
 const NAME = 'MlpGemm';
 
@@ -35,12 +35,13 @@ function ensure(): void {
   registerHostKernel<Record<string, never>>({
     name: NAME,
     inputs: ['a', 'b'],
-    outputShapes: ([a, b]) => [[a![0], b![1]]],
-    run([a, b], [c], _attrs, shapes, memory) {
+    // The second output is the product's scratch panel (16 bytes over, to align it), disposed by mlpMatMul.
+    outputShapes: ([a, b]) => [[a![0], b![1]], [panelBytes(a![1]) / 4 + 4]],
+    run([a, b], [c, panel], _attrs, shapes, memory) {
       const [M, K] = shapes[0]!;
       const N = shapes[1]![1];
       const gemm = gemmFor(memory, K, N);
-      if (gemm) return gemm(a!.byteOffset, b!.byteOffset, c.byteOffset, M);
+      if (gemm) return gemm(a!.byteOffset, b!.byteOffset, c.byteOffset, M, (panel.byteOffset + 15) & ~15);
       // cpu (never dispatched here by mlpMatMul, but the kernel is registered for it too)
       c.fill(0);
       for (let i = 0; i < M; i++) {
@@ -56,7 +57,9 @@ function ensure(): void {
     kernelName: NAME,
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, saved) => {
-      const [a, b, d] = [saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, dy as tf.Tensor2D];
+      // dy: one per output; the scratch panel's carries nothing.
+      const d = (Array.isArray(dy) ? dy[0] : dy) as tf.Tensor2D;
+      const [a, b] = [saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D];
       return { a: () => tf.matMul(d, b, false, true), b: () => tf.matMul(a, d, true, false) };
     },
   });
@@ -66,5 +69,7 @@ function ensure(): void {
 export function mlpMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   if (!ownGemmApplies(a.shape[1], b.shape[1])) return tf.matMul(a, b);
   ensure();
-  return runHostKernel(NAME, { a, b }, {})[0] as tf.Tensor2D;
+  const [c, panel] = runHostKernel(NAME, { a, b }, {});
+  panel.dispose();
+  return c as tf.Tensor2D;
 }

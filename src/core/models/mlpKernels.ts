@@ -49,10 +49,12 @@ function registerOnce(): void {
       const [B, W] = shapes[0]!;
       const E = shapes[2] ? shapes[2][1] : 0;
       const ops = simdOps(memory);
-      if (a.act === 'silu' && ops && W % 4 === 0) siluSimd(ops, z!, s!, y, W, E, a.train ? d : null);
-      else if (a.act === 'silu') silu(z!, s!, y, W, E, a.train ? d : null);
-      else relu(z!, y, W, E, a.train ? d : null);
-      if (ext) for (let i = 0; i < B; i++) for (let e = 0; e < E; e++) y[i * (W + E) + W + e] = ext[i * E + e];
+      if (a.act === 'silu' && ops && W % 4 === 0) siluSimd(ops, z!, s!, y, W, ext, E, a.train ? d : null);
+      else {
+        if (a.act === 'silu') silu(z!, s!, y, W, E, a.train ? d : null);
+        else relu(z!, y, W, E, a.train ? d : null);
+        if (ext) for (let i = 0; i < B; i++) for (let e = 0; e < E; e++) y[i * (W + E) + W + e] = ext[i * E + e];
+      }
       if (a.train && ops) ops.transpose(y.byteOffset, yT.byteOffset, B, W + E);
       else if (a.train) transpose(y, yT, B, W + E);
     },
@@ -80,16 +82,12 @@ function silu(z: Float32Array, s: Float32Array, y: Float32Array, W: number, E: n
   }
 }
 
-/** Rows are contiguous in y when no columns are appended: one call; otherwise one per row. */
-function siluSimd(ops: SimdOps, z: Float32Array, s: Float32Array, y: Float32Array, W: number, E: number, d: Float32Array | null): void {
+/** SiLU and the extra columns in one WebAssembly pass (ext's values go into each row of y after its W floats). */
+function siluSimd(ops: SimdOps, z: Float32Array, s: Float32Array, y: Float32Array, W: number, ext: Float32Array | null, E: number, d: Float32Array | null): void {
   const B = z.length / W;
-  const rows = E === 0 ? 1 : B;
-  const n = E === 0 ? B * W : W;
-  for (let i = 0; i < rows; i++) {
-    const [zp, yp] = [z.byteOffset + 4 * i * n, y.byteOffset + 4 * i * (n + E)];
-    if (d) ops.silu(zp, s.byteOffset + 4 * i * n, yp, d.byteOffset + 4 * i * n, n);
-    else ops.siluInfer(zp, s.byteOffset + 4 * i * n, yp, n);
-  }
+  const e = ext ? ext.byteOffset : 0;
+  if (d) ops.silu(z.byteOffset, s.byteOffset, y.byteOffset, d.byteOffset, e, B, W, E);
+  else ops.siluInfer(z.byteOffset, s.byteOffset, y.byteOffset, e, B, W, E);
 }
 
 function relu(z: Float32Array, y: Float32Array, W: number, E: number, d: Float32Array | null): void {

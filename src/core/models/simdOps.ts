@@ -12,9 +12,12 @@ export interface SimdOps {
     b1: number, a1: number, b2: number, a2: number, scale: number, eps: number): void;
   /** out = t mu + src w. */
   ema(src: number, t: number, out: number, n: number, mu: number, w: number): void;
-  /** y = z s and, for training, d = s + y (1 - s) (SiLU and its derivative from s = sigmoid(z)). */
-  silu(z: number, s: number, y: number, d: number, n: number): void;
-  siluInfer(z: number, s: number, y: number, n: number): void;
+  /**
+   * y = z s and, for training, d = s + y (1 - s) (SiLU and its derivative from s = sigmoid(z)), for `rows`
+   * rows of W floats (a multiple of 4); y's rows are W + E floats, the last E copied from ext's rows.
+   */
+  silu(z: number, s: number, y: number, d: number, ext: number, rows: number, W: number, E: number): void;
+  siluInfer(z: number, s: number, y: number, ext: number, rows: number, W: number, E: number): void;
   /** out[j, i] = x[i, j] for x [rows, cols] (any sizes). */
   transpose(x: number, out: number, rows: number, cols: number): void;
 }
@@ -92,17 +95,33 @@ function emaFn(): Fn {
   };
 }
 
+/**
+ * Row by row (W floats each, a multiple of 4): y = z s and, for training, d = s + y (1 - s); y's rows are
+ * W + E long, their last E floats copied from ext's rows (a layer's extra input columns: time features, 1).
+ */
 function siluFn(train: boolean): Fn {
-  // train: z s y d n; infer: z s y n. locals o end (i32), sv yv one (v128)
-  const [z, s, y, d] = [0, 1, 2, 3];
-  const n = train ? 4 : 3;
-  const [o, end, sv, yv, one] = [n + 1, n + 2, n + 3, n + 4, n + 5];
-  const yBody = [...at(y, o), ...at(z, o), ...load, ...at(s, o), ...load, 0x22, ...uleb(sv), ...fmul, 0x22, ...uleb(yv), ...store];
-  const dBody = [...at(d, o), ...get(sv), ...get(yv), ...get(one), ...get(sv), ...fsub, ...fmul, ...fadd, ...store];
+  // train: z s y d ext rows W E; infer: z s y ext rows W E. locals o end i zr sr yr dr er (i32), sv yv one (v128)
+  const [z, s, y] = [0, 1, 2];
+  const d = train ? 3 : -1;
+  const [ext, rows, W, E] = train ? [4, 5, 6, 7] : [3, 4, 5, 6];
+  const [o, end, i, zr, sr, yr, dr, er, sv, yv, one] = Array.from({ length: 11 }, (_, k) => E + 1 + k);
+  const yBody = [...at(yr, o), ...at(zr, o), ...load, ...at(sr, o), ...load, 0x22, ...uleb(sv), ...fmul, 0x22, ...uleb(yv), ...store];
+  const dBody = [...at(dr, o), ...get(sv), ...get(yv), ...get(one), ...get(sv), ...fsub, ...fmul, ...fadd, ...store];
   const oneInit = [0x43, 0x00, 0x00, 0x80, 0x3f, ...splat, ...set(one)]; // f32.const 1.0
+  const bump = (a: number, floats: number[]) => [...get(a), ...floats, ...i32c(2), ...shl, ...add, ...set(a)];
+  const row = [
+    ...loop(W, o, end, 16, train ? [...yBody, ...dBody] : yBody),
+    ...get(yr), ...get(W), ...i32c(2), ...shl, ...add, ...get(er), ...get(E), ...i32c(2), ...shl, 0xfc, 0x0a, 0x00, 0x00, // memory.copy
+    ...bump(zr, get(W)), ...bump(sr, get(W)), ...(train ? bump(dr, get(W)) : []),
+    ...bump(yr, [...get(W), ...get(E), ...add]), ...bump(er, get(E)),
+    ...get(i), ...i32c(1), ...add, ...set(i),
+  ];
   return {
-    name: train ? 'silu' : 'siluInfer', params: Array(n + 1).fill(I32), locals: [I32, I32, V128, V128, V128],
-    body: [...oneInit, ...loop(n, o, end, 16, train ? [...yBody, ...dBody] : yBody)],
+    name: train ? 'silu' : 'siluInfer', params: Array(E + 1).fill(I32), locals: [...Array(8).fill(I32), V128, V128, V128],
+    body: [
+      ...oneInit, ...get(z), ...set(zr), ...get(s), ...set(sr), ...get(y), ...set(yr), ...(train ? [...get(d), ...set(dr)] : []), ...get(ext), ...set(er),
+      0x02, 0x40, 0x03, 0x40, ...get(i), ...get(rows), ...geU, 0x0d, 1, ...row, 0x0c, 0, 0x0b, 0x0b,
+    ],
   };
 }
 

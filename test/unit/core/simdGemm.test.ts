@@ -38,10 +38,11 @@ describe('own matrix product on a memory of its own', () => {
       const heap = new Float32Array(memory.buffer);
       const [a, b] = [Float32Array.from(rng.normals(M * K)), Float32Array.from(rng.normals(K * N))];
       const [pa, pb, pc] = [3, 3 + M * K + 5, 3 + M * K + 5 + K * N + 1]; // element offsets, deliberately odd
+      const panel = 4 * (pc + M * N + 8 + 3) & ~15;
       heap.set(a, pa);
       heap.set(b, pb);
       heap.fill(Number.NaN, pc, pc + M * N + 8); // every output written, nothing past it
-      gemmFor(memory, K, N, fma)!(4 * pa, 4 * pb, 4 * pc, M);
+      gemmFor(memory, K, N, fma)!(4 * pa, 4 * pb, 4 * pc, M, panel);
       const c = heap.subarray(pc, pc + M * N);
       expect(relError(c, reference(a, b, M, K, N))).toBeLessThan(2e-6 * Math.sqrt(K));
       expect(Number.isNaN(heap[pc + M * N])).toBe(true);
@@ -71,6 +72,7 @@ describe('the fused step\'s products on wasm', () => {
     expect(ownGemmApplies(81, 64)).toBe(true);
     const profile = await tf.profile(() => mlpMatMul(a, b));
     expect(profile.kernels.map((k) => k.name)).toEqual(['MlpGemm']);
+    expect(profile.newTensors).toBe(1); // the scratch panel is not left behind
     const ours = await mlpMatMul(a, b).data();
     const exact = reference(await a.data() as Float32Array, await b.data() as Float32Array, 96, 81, 64);
     expect(relError(ours, exact)).toBeLessThan(2e-6 * 9);

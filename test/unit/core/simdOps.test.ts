@@ -40,12 +40,20 @@ describe('WebAssembly SIMD ops', () => {
     ops!.ema(put(0, a), put(16, b), 4 * 32, n, f(0.95), f(0.05));
     expect(read(32, n)).toEqual(Array.from(a, (x, i) => f(f(b[i] * f(0.95)) + f(x * f(0.05)))));
     const s = Float32Array.from(b, (x) => 1 / (1 + Math.exp(-x)));
-    ops!.silu(put(0, a), put(16, s), 4 * 32, 4 * 48, n);
+    ops!.silu(put(0, a), put(16, s), 4 * 32, 4 * 48, 0, 1, n, 0);
     const y = Array.from(a, (x, i) => f(x * s[i]));
     expect(read(32, n)).toEqual(y);
     expect(read(48, n)).toEqual(y.map((yi, i) => f(s[i] + f(yi * f(1 - s[i])))));
-    ops!.siluInfer(put(0, a), put(16, s), 4 * 64, n);
+    ops!.siluInfer(put(0, a), put(16, s), 4 * 64, 0, 1, n, 0);
     expect(read(64, n)).toEqual(y);
+    // Three rows of 4 with 2 extra columns each: y rows are [silu(z row), ext row].
+    const ext = [7, 8, 9, 10, 11, 12];
+    ops!.silu(put(0, a), put(16, s), 4 * 64, 4 * 96, put(112, ext), 3, 4, 2);
+    const rowsY = [0, 1, 2].flatMap((r) => [...y.slice(4 * r, 4 * r + 4), ...ext.slice(2 * r, 2 * r + 2)]);
+    expect(read(64, 18)).toEqual(rowsY);
+    expect(read(96, 12)).toEqual(y.map((yi, i) => f(s[i] + f(yi * f(1 - s[i])))));
+    ops!.siluInfer(put(0, a), put(16, s), 4 * 64, put(112, ext), 3, 4, 2);
+    expect(read(64, 18)).toEqual(rowsY);
     const x = Array.from({ length: 15 }, (_, i) => i + 0.5); // 3 x 5
     ops!.transpose(put(0, x), 4 * 32, 3, 5);
     expect(read(32, 15)).toEqual([0, 5, 10, 1, 6, 11, 2, 7, 12, 3, 8, 13, 4, 9, 14].map((k) => x[k]));
