@@ -5,7 +5,7 @@
 // [64, 28, 28, 32], 15.7 against 32.9 ms at [64, 28, 28, 96] (padding 1).
 import * as tf from '@tensorflow/tfjs';
 import { hostBackend, registerHostKernel, runHostKernel } from './hostKernel';
-import { add, heapModule, get, geU, i32c, I32, mul, set, shl, type Fn } from './simdOps';
+import { add, heapModule, get, geU, i32c, I32, mul, set, shl, type Fn } from './wasmAssembler';
 
 const NAME = 'PadSwap';
 

@@ -6,7 +6,7 @@
 // (TypedArray.set elsewhere). Values are only moved, so results equal the plain ops exactly.
 import * as tf from '@tensorflow/tfjs';
 import { hostBackend, registerHostKernel, runHostKernel } from './hostKernel';
-import { add, heapModule, get, geU, i32c, I32, set, type Fn } from './simdOps';
+import { add, heapModule, get, geU, i32c, I32, set, type Fn } from './wasmAssembler';
 
 interface RowCopier {
   /** `rows` copies of `bytes` bytes: row r from src + r srcStride to dst + r dstStride (byte offsets). */

@@ -1,7 +1,7 @@
 // The row passes of the fused GroupNorm kernels (groupNormLoops.ts) as WebAssembly SIMD on the wasm backend's
 // heap, assembled with simdOps.ts's helpers. Each works on one sample, P rows of C channels (C a multiple of
 // 4), byte addresses throughout; per-channel vectors (coefficients, accumulators) are C floats on the heap.
-import { add, heapModule, fadd, fmul, fsub, get, geU, i32c, I32, load, mul, set, shl, splat, store, V128, type Fn } from './simdOps';
+import { add, heapModule, fadd, fmul, fsub, get, geU, i32c, I32, load, mul, set, shl, splat, store, V128, type Fn } from './wasmAssembler';
 
 export interface SimdGroupNorm {
   /** acc[c] = sum_p x[p, c]. */

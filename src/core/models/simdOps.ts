@@ -1,10 +1,11 @@
 // A tiny WebAssembly SIMD module that works directly on tfjs-backend-wasm's heap (it imports the backend's
 // own memory), so the fused host kernels run as fast as tfjs's native elementwise kernels instead of as
 // scalar JavaScript loops (measured 2-3x slower than wasm's ops for Adam over 200k floats). The module is
-// assembled here from readable opcodes (no build step, no binary blob); every function takes byte offsets
+// assembled at run time from readable opcodes (wasmAssembler.ts); every function takes byte offsets
 // into the heap and an element count that is a multiple of 4 (callers do the tail in JavaScript).
 // Same float32 operations in the same order as the plain-op chains, so results equal theirs on wasm.
-// The assembler helpers are exported for other modules of the same kind (simdGroupNorm.ts).
+
+import { add, at, F32, fadd, fdiv, fmul, fsqrt, fsub, get, geU, heapModule, I32, i32c, load, loop, MAX_PAGES, mul, set, shl, simd, splat, store, uleb, V128, type Fn } from './wasmAssembler';
 
 export interface SimdOps {
   /** m' = m b1 + g a1, v' = v b2 + g^2 a2, p' = p - (m' scale) / (sqrt(v') + eps). */
@@ -20,56 +21,6 @@ export interface SimdOps {
   siluInfer(z: number, s: number, y: number, ext: number, rows: number, W: number, E: number): void;
   /** out[j, i] = x[i, j] for x [rows, cols] (any sizes). */
   transpose(x: number, out: number, rows: number, cols: number): void;
-}
-
-export const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-};
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-
-export const I32 = 0x7f;
-export const F32 = 0x7d;
-export const V128 = 0x7b;
-// Instructions (a: local index).
-export const get = (a: number) => [0x20, ...uleb(a)];
-export const set = (a: number) => [0x21, ...uleb(a)];
-export const i32c = (v: number) => [0x41, ...uleb(v)]; // small non-negative constants only
-export const add = [0x6a];
-export const mul = [0x6c];
-export const shl = [0x74];
-export const geU = [0x4f];
-export const simd = (op: number) => [0xfd, ...uleb(op)];
-export const load = [...simd(0x00), 0, 0]; // v128.load align=1 offset=0
-export const store = [...simd(0x0b), 0, 0];
-export const splat = simd(0x13);
-export const [fsqrt, fadd, fsub, fmul, fdiv] = [0xe3, 0xe4, 0xe5, 0xe6, 0xe7].map(simd);
-const at = (ptr: number, o: number) => [...get(ptr), ...get(o), ...add];
-
-/** for (o = 0; o < n * 4; o += step) { body } with o in local `o`, the bound in local `end`. */
-function loop(n: number, o: number, end: number, step: number, body: number[]): number[] {
-  return [
-    ...get(n), ...i32c(2), ...shl, ...set(end), ...i32c(0), ...set(o),
-    0x02, 0x40, 0x03, 0x40,
-    ...get(o), ...get(end), ...geU, 0x0d, 1,
-    ...body,
-    ...get(o), ...i32c(step), ...add, ...set(o),
-    0x0c, 0, 0x0b, 0x0b,
-  ];
-}
-
-export interface Fn {
-  name: string;
-  params: number[];
-  locals: number[];
-  body: number[];
 }
 
 function adamFn(): Fn {
@@ -169,51 +120,6 @@ function transposeFn(): Fn {
       ...grid(i32c(0), rows, 1, get(c4), cols, 1, one), // the last cols % 4 columns, every row
       ...grid(get(r4), rows, 1, i32c(0), c4, 1, one), // the last rows % 4 rows, the other columns
     ],
-  };
-}
-
-/** A shared memory import must declare a maximum no smaller than the memory's: wasm32's whole 4 GiB. */
-const MAX_PAGES = 65536;
-
-/** `shared`: import a shared memory (the threaded wasm build's heap is a SharedArrayBuffer). */
-export function assemble(fns: Fn[], shared = false): Uint8Array {
-  const types = fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), 0]);
-  const limits = shared ? [0x03, 0x00, ...uleb(MAX_PAGES)] : [0x00, 0x00];
-  const imports = [[...vec([..."env"].map((c) => [c.charCodeAt(0)])), ...vec([..."memory"].map((c) => [c.charCodeAt(0)])), 0x02, ...limits]];
-  const funcs = fns.map((_, i) => uleb(i));
-  const exports = fns.map((f, i) => [...vec([...f.name].map((c) => [c.charCodeAt(0)])), 0x00, ...uleb(i)]);
-  const codes = fns.map((f) => {
-    const locals = vec(f.locals.map((t) => [1, t]));
-    const body = [...locals, ...f.body, 0x0b];
-    return [...uleb(body.length), ...body];
-  });
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)), ...section(2, vec(imports)), ...section(3, vec(funcs)),
-    ...section(7, vec(exports)), ...section(10, vec(codes)),
-  ]);
-}
-
-/**
- * A loader for a module of `build()`'s functions bound to a heap: assembled and instantiated once per memory,
- * null where WebAssembly (or an instruction it uses) is unavailable, so callers fall back to JavaScript loops.
- */
-export function heapModule<T>(build: () => Fn[]): (memory: WebAssembly.Memory | null | undefined) => T | null {
-  const cache = new WeakMap<WebAssembly.Memory, T | null>();
-  return (memory) => {
-    if (!memory || typeof WebAssembly === 'undefined') return null;
-    let ops = cache.get(memory);
-    if (ops === undefined) {
-      try {
-        const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-        const bytes = assemble(build(), shared);
-        ops = new WebAssembly.Instance(new WebAssembly.Module(bytes.buffer as ArrayBuffer), { env: { memory } }).exports as unknown as T;
-      } catch {
-        ops = null;
-      }
-      cache.set(memory, ops);
-    }
-    return ops;
   };
 }
 
