@@ -1,5 +1,5 @@
 // The fused 2D step's matrix products (fusedMlp.ts): on the wasm backend with a one-thread pool, a host kernel
-// running simdGemm.ts's product on the heap (1.5-1.9x XNNPACK's one-thread product at the MLP's shapes);
+// running simdGemm.ts's product on the heap (about twice XNNPACK's one-thread product at the MLP's shapes);
 // elsewhere, and for shapes it does not cover (N not a multiple of 8: the output layer; K < 64), tf.matMul. With
 // more threads XNNPACK's product runs on all of them and this one would not, so it stays with tfjs.
 import * as tf from '@tensorflow/tfjs';
@@ -41,15 +41,9 @@ function ensure(): void {
       const [M, K] = shapes[0]!;
       const N = shapes[1]![1];
       const gemm = gemmFor(memory, K, N);
-      if (gemm) return gemm(a!.byteOffset, b!.byteOffset, c.byteOffset, M, (panel.byteOffset + 15) & ~15);
-      // cpu (never dispatched here by mlpMatMul, but the kernel is registered for it too)
-      c.fill(0);
-      for (let i = 0; i < M; i++) {
-        for (let k = 0; k < K; k++) {
-          const v = a![i * K + k];
-          for (let j = 0; j < N; j++) c[i * N + j] += v * b![k * N + j];
-        }
-      }
+      // mlpMatMul dispatches here only where the product exists (registerHostKernel also registers cpu).
+      if (!gemm) throw new Error(`${NAME} runs on the wasm backend only (K ${K}, N ${N})`);
+      gemm(a!.byteOffset, b!.byteOffset, c.byteOffset, M, (panel.byteOffset + 15) & ~15);
     },
   });
   // Not differentiated by the fused step (it is hand-differentiated), but correct under a tape too.
