@@ -116,11 +116,6 @@ export function relaxedSimdAvailable(): boolean {
   return relaxed;
 }
 
-/** For tests: forget the detection (after changing an engine flag). */
-export function resetRelaxedSimdDetection(): void {
-  relaxed = null;
-}
-
 const modules = new WeakMap<WebAssembly.Memory, Map<string, GemmFn | null>>();
 /** Distinct (K, N) shapes per heap: a training step has a handful; past this, products fall back. */
 const MAX_SHAPES = 64;

@@ -27,7 +27,9 @@ function relError(ours: ArrayLike<number>, exact: ArrayLike<number>): number {
 
 describe('own matrix product on a memory of its own', () => {
   it('relaxed SIMD is found in Node (the V8 flag is switched on where needed)', () => {
-    expect(relaxedSimdAvailable()).toBe(true);
+    // Node 22 has it on; Node 20.16+ can switch the flag (process.getBuiltinModule); older Node runs mul + add.
+    const canHave = Number(process.versions.node.split('.')[0]) >= 22 || typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule === 'function';
+    expect(relaxedSimdAvailable()).toBe(canHave);
   });
 
   // Row tails (M % 4), K from 1 up, N one or many column blocks; A, B and C at unaligned addresses.
