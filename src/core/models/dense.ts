@@ -5,8 +5,10 @@
 // Kernel economy (the step's cost on small MLPs is mostly kernel count): the forward runs inside the
 // custom gradient, so none of its intermediates are copied onto the tape; only what the gradient needs is
 // saved. On cpu/wasm the product and bias are two kernels (the fused op adds three reshapes there, and
-// wasm's fused kernel needs them); on GPU backends the fused op is one dispatch.
+// wasm's fused kernel needs them); on GPU backends the fused op is one dispatch. On wasm with one thread the
+// products are the own SIMD product where their shapes suit it (hostMatMul.ts).
 import * as tf from '@tensorflow/tfjs';
+import { mlpMatMul } from './hostMatMul';
 
 export type DenseActivation = 'linear' | 'relu' | 'silu';
 
@@ -16,7 +18,7 @@ const kernels = new Map<DenseActivation, DenseFn>();
 function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, relu: boolean): tf.Tensor2D {
   const backend = tf.getBackend();
   if (backend === 'cpu' || backend === 'wasm') {
-    const z = tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
+    const z = tf.add(mlpMatMul(x, w), b) as tf.Tensor2D;
     return relu ? tf.relu(z) : z;
   }
   return tf.fused.matMul({ a: x, b: w, bias: b, activation: relu ? 'relu' : 'linear' }) as tf.Tensor2D;
@@ -43,7 +45,7 @@ function build(activation: DenseActivation): DenseFn {
         if (activation === 'relu') dz = tf.mul(dy, tf.step(saved[2]));
         // silu'(z) = s + z s (1 - s) = s + y (1 - s)
         if (activation === 'silu') dz = tf.mul(dy, tf.add(saved[2], tf.mul(saved[3], tf.sub(1, saved[2]))));
-        return [tf.matMul(dz, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dz), tf.sum(dz, 0)];
+        return [mlpMatMul(dz, tf.transpose(ws)), mlpMatMul(tf.transpose(xs), dz), tf.sum(dz, 0)];
       },
     };
   }) as unknown as DenseFn;

@@ -1,7 +1,8 @@
-// The fused 2D step's matrix products (fusedMlp.ts): on the wasm backend with a one-thread pool, a host kernel
-// running simdGemm.ts's product on the heap (about twice XNNPACK's one-thread product at the MLP's shapes);
-// elsewhere, and for shapes it does not cover (N not a multiple of 8: the output layer; K < 64), tf.matMul. With
-// more threads XNNPACK's product runs on all of them and this one would not, so it stays with tfjs.
+// The 2D MLP's matrix products (fusedMlp.ts's training step, dense.ts's layers): on the wasm backend with a
+// one-thread pool, a host kernel running simdGemm.ts's product on the heap (about twice XNNPACK's one-thread
+// product at the MLP's shapes); elsewhere, and for shapes it does not cover (N not a multiple of 8: the output
+// layer; K < 64), tf.matMul. With more threads XNNPACK's product runs on all of them and this one would not,
+// so it stays with tfjs.
 import * as tf from '@tensorflow/tfjs';
 import { registerHostKernel, runHostKernel, wasmHeap } from './hostKernel';
 import { gemmFor, panelBytes } from './simdGemm';
@@ -46,7 +47,7 @@ function ensure(): void {
       gemm(a!.byteOffset, b!.byteOffset, c.byteOffset, M, (panel.byteOffset + 15) & ~15);
     },
   });
-  // Not differentiated by the fused step (it is hand-differentiated), but correct under a tape too.
+  // Differentiated where a tape records dense.ts's gradient (second-order gradients: JVPs by double VJP).
   tf.registerGradient({
     kernelName: NAME,
     inputsToSave: ['a', 'b'],
@@ -54,7 +55,8 @@ function ensure(): void {
       // dy: one per output; the scratch panel's carries nothing.
       const d = (Array.isArray(dy) ? dy[0] : dy) as tf.Tensor2D;
       const [a, b] = [saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D];
-      return { a: () => tf.matMul(d, b, false, true), b: () => tf.matMul(a, d, true, false) };
+      // Transposed copies and plain products: wasm's transposed BatchMatMul is far slower (dense.ts).
+      return { a: () => mlpMatMul(d, tf.transpose(b)), b: () => mlpMatMul(tf.transpose(a), d) };
     },
   });
 }

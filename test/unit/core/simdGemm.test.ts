@@ -3,6 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doubleVjpJvp } from '../../../src/core/methods/jvp';
+import { dense } from '../../../src/core/models/dense';
 import { mlpMatMul, ownGemmApplies, setOwnGemm } from '../../../src/core/models/hostMatMul';
 import { GEMM_COLS, gemmFn, gemmFor, relaxedSimdAvailable } from '../../../src/core/models/simdGemm';
 import { Rng } from '../../../src/core/rng';
@@ -87,6 +89,30 @@ describe('the fused step\'s products on wasm', () => {
     expect(ownGemmApplies(256, 256)).toBe(false);
     setOwnGemm(true);
     expect(ownGemmApplies(256, 256)).toBe(true);
+  });
+
+  // dense.ts's layers run the own product in their forward and gradient; sCM and MeanFlow take JVPs by
+  // differentiating that gradient again, which goes through the kernel's registered gradient.
+  it('carry dense layers: value, gradient and a JVP by double VJP equal the XNNPACK path', async () => {
+    const x = tf.tensor2d(rng.normals(80 * 64), [80, 64]);
+    const [w1, w2] = [tf.tensor2d(rng.normals(64 * 72).map((v) => v / 8), [64, 72]), tf.tensor2d(rng.normals(72 * 64).map((v) => v / 8), [72, 64])];
+    const [b1, b2] = [tf.tensor1d(rng.normals(72)), tf.tensor1d(rng.normals(64))];
+    const net = (v: tf.Tensor) => dense(dense(v as tf.Tensor2D, w1, b1, 'silu'), w2, b2, 'linear');
+    const tangent = tf.tensor2d(rng.normals(80 * 64), [80, 64]);
+    const run = async (own: boolean) => {
+      setOwnGemm(own);
+      const profile = await tf.profile(() => doubleVjpJvp(net, [x], [tangent]));
+      const jvp = await (doubleVjpJvp(net, [x], [tangent]) as tf.Tensor).data();
+      const grad = await tf.grad((v: tf.Tensor) => tf.sum(tf.square(net(v))))(x).data();
+      return { jvp, grad, value: await net(x).data(), gemms: profile.kernels.filter((k) => k.name === 'MlpGemm').length };
+    };
+    const [own, xnn] = [await run(true), await run(false)];
+    // 2 in the forward and 4 in dense.ts's gradient; any more come from MlpGemm's own registered gradient.
+    expect(own.gemms).toBeGreaterThan(6);
+    expect(xnn.gemms).toBe(0);
+    expect(relError(own.value, xnn.value)).toBeLessThan(1e-6);
+    expect(relError(own.grad, xnn.grad)).toBeLessThan(1e-5);
+    expect(relError(own.jvp, xnn.jvp)).toBeLessThan(1e-5);
   });
 
   it('have the matrix product\'s gradient under a tape', async () => {
