@@ -15,8 +15,9 @@ afterAll(async () => {
 
 describe('cancelling an edit', () => {
   it('Cancel edit stops a running edit; training that was running goes on', async () => {
-    // A 4x256 MLP (CD's 2D default is 4x128, four times cheaper): 4,096 samples over 40 steps take seconds on WASM.
-    const page = await h.open('mw=256&bs=32&_p=64&_tr=4');
+    // A 4x512 MLP, so that 4,096 samples over 40 steps take seconds on WASM: at width 256 the own matrix product
+    // (src/core/models/simdGemm.ts) made the edit short enough to end, now and then, before Cancel was pressed.
+    const page = await h.open('mw=512&bs=32&_p=64&_tr=4');
     await waitForReady(page);
     const panel = page.getByRole('region', { name: 'Zero-shot editing' });
     await panel.getByLabel('Samples', { exact: true }).fill('4096');
@@ -30,7 +31,7 @@ describe('cancelling an edit', () => {
     const cancel = button(page, 'Cancel edit');
     await cancel.waitFor({ timeout: 30_000 });
     await cancel.click();
-    await page.getByRole('status', { name: 'Edit cancelled' }).waitFor({ timeout: 10_000 });
+    await page.getByRole('status', { name: 'Edit cancelled' }).waitFor({ timeout: 30_000 });
     expect(await cancel.count()).toBe(0);
     expect(await page.getByRole('alert', { name: 'Edit error' }).count()).toBe(0);
     const reply = await page.evaluate(() => (window as unknown as { __edit: { state(): { reply: unknown } } }).__edit.state().reply);
