@@ -90,11 +90,6 @@ export function resizePool(wasm: WasmModuleLike, state: PoolState, kind: WorkKin
   return true;
 }
 
-/** The wasm backend's XNNPACK threads now, or null when wasm is not running. */
-export function wasmThreadCount(): number | null {
-  return wasmModule()?.tfjs.getThreadsCount() ?? null;
-}
-
 /**
  * The wasm "adapter" text: threads per kind of work where they differ ("1 thread for 2D, 2 for digits"), and
  * why there is one thread where threads are off; null when wasm is not running.

@@ -46,6 +46,13 @@ export function wasmHeap(): WebAssembly.Memory | null {
   return tf.getBackend() === 'wasm' ? heapOf(tf.backend() as unknown as WasmBackendLike) : null;
 }
 
+/** The wasm backend's XNNPACK threads now, or null when wasm is not running. */
+export function wasmThreadCount(): number | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const wasm = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?(): number } } }).wasm;
+  return wasm?.tfjs?.getThreadsCount?.() ?? 1;
+}
+
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
 
 function infos<A>(k: HostKernel<A>, inputs: tf.NamedTensorInfoMap): (TensorInfoLike | null)[] {

@@ -4,7 +4,7 @@
 // layer; K < 64), tf.matMul. With more threads XNNPACK's product runs on all of them and this one would not,
 // so it stays with tfjs.
 import * as tf from '@tensorflow/tfjs';
-import { registerHostKernel, runHostKernel, wasmHeap } from './hostKernel';
+import { registerHostKernel, runHostKernel, wasmHeap, wasmThreadCount } from './hostKernel';
 import { gemmFor, panelBytes } from './simdGemm';
 
 const NAME = 'MlpGemm';
@@ -19,14 +19,9 @@ export function setOwnGemm(on: boolean): void {
   enabled = on;
 }
 
-function wasmThreads(): number {
-  const wasm = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?(): number } } }).wasm;
-  return wasm?.tfjs?.getThreadsCount?.() ?? 1;
-}
-
 /** Whether [M, K] x [K, N] runs as the own product now. */
 export function ownGemmApplies(K: number, N: number): boolean {
-  return K >= MIN_K && enabled && wasmThreads() <= 1 && gemmFor(wasmHeap(), K, N) !== null;
+  return K >= MIN_K && enabled && (wasmThreadCount() ?? 1) <= 1 && gemmFor(wasmHeap(), K, N) !== null;
 }
 
 let registered = false;

@@ -4,7 +4,7 @@
 // this 4x8 register block ~40 with mul + add and ~53 with f32x4.relaxed_madd, which compiles to one FMA
 // where the CPU has it (NOTES, "Own matrix product"). relaxed_madd may round once or twice depending on
 // the hardware, so results can differ across machines in the last bit; on one machine they are fixed.
-import { assemble, get, I32, i32const, set, simd, tee, uleb, V128, type Fn } from './wasmAssembler';
+import { add as addI, assemble, fadd, fmul, geU, get, I32, i32c, instantiate, loadAt as load, mul as mulI, set, simd, storeAt as store, tee, uleb, V128, type Fn } from './wasmAssembler';
 
 /** Columns per register block: two 4-lane vectors. N must be a multiple of this. */
 export const GEMM_COLS = 8;
@@ -13,11 +13,9 @@ const ROWS = 4;
 
 export type GemmFn = (a: number, b: number, c: number, m: number, panel: number) => void;
 
-const [addI, subI, mulI, remU, ltU, geU] = [[0x6a], [0x6b], [0x6c], [0x70], [0x49], [0x4f]];
-const load = (offset: number) => [...simd(0x00), 0, ...uleb(offset)];
-const store = (offset: number) => [...simd(0x0b), 0, ...uleb(offset)];
+const [subI, remU, ltU] = [[0x6b], [0x70], [0x49]];
 const loadSplat = (offset: number) => [...simd(0x09), 2, ...uleb(offset)]; // v128.load32_splat
-const [fadd, fmul, relaxedMadd] = [simd(0xe4), simd(0xe6), simd(0x105)];
+const relaxedMadd = simd(0x105);
 const zero = [...simd(0x0c), ...Array(16).fill(0)]; // v128.const 0
 
 /**
@@ -45,11 +43,11 @@ export function gemmFn(K: number, N: number, fma: boolean): Fn {
   const block = (rows: number) => [
     ...Array.from({ length: rows }, (_, r) => [...zero, ...set(acc(r, 0)), ...zero, ...set(acc(r, 1))]).flat(),
     ...get(pa), ...set(pk), ...get(panel), ...set(pb),
-    ...get(pa), ...i32const(K * 4), ...addI, ...set(kEnd),
+    ...get(pa), ...i32c(K * 4), ...addI, ...set(kEnd),
     0x03, 0x40,
     ...kStep(rows),
-    ...get(pb), ...i32const(PANEL_ROW), ...addI, ...set(pb),
-    ...get(pk), ...i32const(4), ...addI, ...tee(pk), ...get(kEnd), ...ltU, 0x0d, 0,
+    ...get(pb), ...i32c(PANEL_ROW), ...addI, ...set(pb),
+    ...get(pk), ...i32c(4), ...addI, ...tee(pk), ...get(kEnd), ...ltU, 0x0d, 0,
     0x0b,
     ...Array.from({ length: rows }, (_, r) => [0, 1].flatMap((v) => [...get(pc), ...get(acc(r, v)), ...store(r * N * 4 + v * 16)])).flat(),
   ];
@@ -58,28 +56,28 @@ export function gemmFn(K: number, N: number, fma: boolean): Fn {
     0x02, 0x40, 0x03, 0x40,
     ...get(pa), ...get(end), ...geU, 0x0d, 1,
     ...block(rows),
-    ...get(pa), ...i32const(rows * K * 4), ...addI, ...set(pa), ...get(pc), ...i32const(rows * N * 4), ...addI, ...set(pc),
+    ...get(pa), ...i32c(rows * K * 4), ...addI, ...set(pa), ...get(pc), ...i32c(rows * N * 4), ...addI, ...set(pc),
     0x0c, 0, 0x0b, 0x0b,
   ];
   // panel[k] = B[k, j .. j + 7] for every k.
   const pack = [
-    ...get(b), ...get(j), ...addI, ...set(pk), ...get(panel), ...set(pb), ...get(panel), ...i32const(K * PANEL_ROW), ...addI, ...set(kEnd),
+    ...get(b), ...get(j), ...addI, ...set(pk), ...get(panel), ...set(pb), ...get(panel), ...i32c(K * PANEL_ROW), ...addI, ...set(kEnd),
     0x03, 0x40,
     ...get(pb), ...get(pk), ...load(0), ...store(0), ...get(pb), ...get(pk), ...load(16), ...store(16),
-    ...get(pk), ...i32const(N * 4), ...addI, ...set(pk),
-    ...get(pb), ...i32const(PANEL_ROW), ...addI, ...tee(pb), ...get(kEnd), ...ltU, 0x0d, 0,
+    ...get(pk), ...i32c(N * 4), ...addI, ...set(pk),
+    ...get(pb), ...i32c(PANEL_ROW), ...addI, ...tee(pb), ...get(kEnd), ...ltU, 0x0d, 0,
     0x0b,
   ];
   const body = [
-    ...i32const(0), ...set(j),
-    ...get(a), ...get(m), ...get(m), ...i32const(ROWS), ...remU, ...subI, ...i32const(K * 4), ...mulI, ...addI, ...set(blockEnd),
-    ...get(a), ...get(m), ...i32const(K * 4), ...mulI, ...addI, ...set(rowEnd),
+    ...i32c(0), ...set(j),
+    ...get(a), ...get(m), ...get(m), ...i32c(ROWS), ...remU, ...subI, ...i32c(K * 4), ...mulI, ...addI, ...set(blockEnd),
+    ...get(a), ...get(m), ...i32c(K * 4), ...mulI, ...addI, ...set(rowEnd),
     0x03, 0x40, // for each 8 columns j (bytes)
     ...pack,
     ...get(a), ...set(pa), ...get(c), ...get(j), ...addI, ...set(pc),
     ...rowsLoop(ROWS, blockEnd),
     ...rowsLoop(1, rowEnd),
-    ...get(j), ...i32const(GEMM_COLS * 4), ...addI, ...tee(j), ...i32const(N * 4), ...ltU, 0x0d, 0,
+    ...get(j), ...i32c(GEMM_COLS * 4), ...addI, ...tee(j), ...i32c(N * 4), ...ltU, 0x0d, 0,
     0x0b,
   ];
   return { name: 'gemm', params: [I32, I32, I32, I32, I32], locals: [...Array(8).fill(I32), ...Array(ROWS * 2 + 3).fill(V128)], body };
@@ -132,14 +130,7 @@ export function gemmFor(memory: WebAssembly.Memory | null | undefined, K: number
   let fn = byShape.get(key);
   if (fn === undefined) {
     if (byShape.size >= MAX_SHAPES) return null;
-    try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = assemble([gemmFn(K, N, fma)], shared);
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes.buffer as ArrayBuffer), { env: { memory } });
-      fn = (instance.exports as unknown as { gemm: GemmFn }).gemm;
-    } catch {
-      fn = null;
-    }
+    fn = instantiate<{ gemm: GemmFn }>([gemmFn(K, N, fma)], memory)?.gemm ?? null;
     byShape.set(key, fn);
   }
   return fn;

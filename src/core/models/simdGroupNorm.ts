@@ -1,7 +1,7 @@
 // The row passes of the fused GroupNorm kernels (groupNormLoops.ts) as WebAssembly SIMD on the wasm backend's
 // heap, assembled with simdOps.ts's helpers. Each works on one sample, P rows of C channels (C a multiple of
 // 4), byte addresses throughout; per-channel vectors (coefficients, accumulators) are C floats on the heap.
-import { add, heapModule, fadd, fmul, fsub, get, geU, i32c, I32, load, mul, set, shl, splat, store, V128, type Fn } from './wasmAssembler';
+import { add, fadd, fmul, fsub, get, geU, heapModule, i32c, I32, load, mul, set, shl, splat, store, tee, V128, type Fn } from './wasmAssembler';
 
 export interface SimdGroupNorm {
   /** acc[c] = sum_p x[p, c]. */
@@ -16,7 +16,6 @@ export interface SimdGroupNorm {
   rowAffine2(dz: number, x: number, dx: number, Pc: number, Qc: number, Rc: number, P: number, C: number): void;
 }
 
-const tee = (a: number) => [0x22, a];
 const f32c0 = [0x43, 0, 0, 0, 0];
 const f32c1 = [0x43, 0x00, 0x00, 0x80, 0x3f];
 

@@ -5,7 +5,7 @@
 // into the heap and an element count that is a multiple of 4 (callers do the tail in JavaScript).
 // Same float32 operations in the same order as the plain-op chains, so results equal theirs on wasm.
 
-import { add, at, F32, fadd, fdiv, fmul, fsqrt, fsub, get, geU, heapModule, I32, i32c, load, loop, MAX_PAGES, mul, set, shl, simd, splat, store, uleb, V128, type Fn } from './wasmAssembler';
+import { add, at, F32, fadd, fdiv, fmul, fsqrt, fsub, get, geU, heapModule, I32, i32c, load, loop, MAX_PAGES, mul, set, shl, simd, splat, store, tee, V128, type Fn } from './wasmAssembler';
 
 export interface SimdOps {
   /** m' = m b1 + g a1, v' = v b2 + g^2 a2, p' = p - (m' scale) / (sqrt(v') + eps). */
@@ -30,8 +30,8 @@ function adamFn(): Fn {
   const splats = [8, 9, 10, 11, 12, 13].flatMap((k, i) => [...get(k), ...splat, ...set(vb1 + i)]);
   const body = [
     ...at(g, o), ...load, ...set(gi),
-    ...at(mo, o), ...at(m, o), ...load, ...get(vb1), ...fmul, ...get(gi), ...get(va1), ...fmul, ...fadd, 0x22, ...uleb(mi), ...store,
-    ...at(vo, o), ...at(v, o), ...load, ...get(vb2), ...fmul, ...get(gi), ...get(gi), ...fmul, ...get(va2), ...fmul, ...fadd, 0x22, ...uleb(vi), ...store,
+    ...at(mo, o), ...at(m, o), ...load, ...get(vb1), ...fmul, ...get(gi), ...get(va1), ...fmul, ...fadd, ...tee(mi), ...store,
+    ...at(vo, o), ...at(v, o), ...load, ...get(vb2), ...fmul, ...get(gi), ...get(gi), ...fmul, ...get(va2), ...fmul, ...fadd, ...tee(vi), ...store,
     ...at(po, o), ...at(p, o), ...load, ...get(mi), ...get(vs), ...fmul, ...get(vi), ...fsqrt, ...get(ve), ...fadd, ...fdiv, ...fsub, ...store,
   ];
   return { name: 'adam', params: [...Array(8).fill(I32), ...Array(6).fill(F32)], locals: [I32, I32, ...Array(9).fill(V128)], body: [...splats, ...loop(n, o, end, 16, body)] };
@@ -56,7 +56,7 @@ function siluFn(train: boolean): Fn {
   const d = train ? 3 : -1;
   const [ext, rows, W, E] = train ? [4, 5, 6, 7] : [3, 4, 5, 6];
   const [o, end, i, zr, sr, yr, dr, er, sv, yv, one] = Array.from({ length: 11 }, (_, k) => E + 1 + k);
-  const yBody = [...at(yr, o), ...at(zr, o), ...load, ...at(sr, o), ...load, 0x22, ...uleb(sv), ...fmul, 0x22, ...uleb(yv), ...store];
+  const yBody = [...at(yr, o), ...at(zr, o), ...load, ...at(sr, o), ...load, ...tee(sv), ...fmul, ...tee(yv), ...store];
   const dBody = [...at(dr, o), ...get(sv), ...get(yv), ...get(one), ...get(sv), ...fsub, ...fmul, ...fadd, ...store];
   const oneInit = [0x43, 0x00, 0x00, 0x80, 0x3f, ...splat, ...set(one)]; // f32.const 1.0
   const bump = (a: number, floats: number[]) => [...get(a), ...floats, ...i32c(2), ...shl, ...add, ...set(a)];

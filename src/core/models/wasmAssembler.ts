@@ -21,7 +21,6 @@ export const V128 = 0x7b;
 // Instructions (a: local index).
 export const get = (a: number) => [0x20, ...uleb(a)];
 export const set = (a: number) => [0x21, ...uleb(a)];
-export const i32c = (v: number) => [0x41, ...uleb(v)]; // small non-negative constants only (below 64)
 const sleb = (v: number): number[] => {
   const out: number[] = [];
   for (;;) {
@@ -31,16 +30,19 @@ const sleb = (v: number): number[] => {
     out.push(b | 0x80);
   }
 };
-/** i32.const of any 32-bit value. */
-export const i32const = (v: number) => [0x41, ...sleb(v)];
+/** i32.const (signed LEB128, so any 32-bit value). */
+export const i32c = (v: number) => [0x41, ...sleb(v)];
 export const tee = (a: number) => [0x22, ...uleb(a)];
 export const add = [0x6a];
 export const mul = [0x6c];
 export const shl = [0x74];
 export const geU = [0x4f];
 export const simd = (op: number) => [0xfd, ...uleb(op)];
-export const load = [...simd(0x00), 0, 0]; // v128.load align=1 offset=0
-export const store = [...simd(0x0b), 0, 0];
+/** v128.load / v128.store (align=1) with a constant byte offset added to the address. */
+export const loadAt = (offset: number) => [...simd(0x00), 0, ...uleb(offset)];
+export const storeAt = (offset: number) => [...simd(0x0b), 0, ...uleb(offset)];
+export const load = loadAt(0);
+export const store = storeAt(0);
 export const splat = simd(0x13);
 export const [fsqrt, fadd, fsub, fmul, fdiv] = [0xe3, 0xe4, 0xe5, 0xe6, 0xe7].map(simd);
 export const at = (ptr: number, o: number) => [...get(ptr), ...get(o), ...add];
@@ -86,6 +88,17 @@ export function assemble(fns: Fn[], shared = false): Uint8Array {
   ]);
 }
 
+/** The exports of `fns` assembled against `memory` (shared or not, as its buffer is), or null where that fails. */
+export function instantiate<T>(fns: Fn[], memory: WebAssembly.Memory): T | null {
+  try {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const bytes = assemble(fns, shared);
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes.buffer as ArrayBuffer), { env: { memory } }).exports as unknown as T;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A loader for a module of `build()`'s functions bound to a heap: assembled and instantiated once per memory,
  * null where WebAssembly (or an instruction it uses) is unavailable, so callers fall back to JavaScript loops.
@@ -95,16 +108,7 @@ export function heapModule<T>(build: () => Fn[]): (memory: WebAssembly.Memory | 
   return (memory) => {
     if (!memory || typeof WebAssembly === 'undefined') return null;
     let ops = cache.get(memory);
-    if (ops === undefined) {
-      try {
-        const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-        const bytes = assemble(build(), shared);
-        ops = new WebAssembly.Instance(new WebAssembly.Module(bytes.buffer as ArrayBuffer), { env: { memory } }).exports as unknown as T;
-      } catch {
-        ops = null;
-      }
-      cache.set(memory, ops);
-    }
+    if (ops === undefined) cache.set(memory, (ops = instantiate<T>(build(), memory)));
     return ops;
   };
 }

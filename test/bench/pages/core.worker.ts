@@ -11,7 +11,8 @@ import { sampleSize } from '../../../src/core/tensorUtil';
 import { selectBackend } from '../../../src/worker/backend';
 import type { BackendName } from '../../../src/worker/protocol';
 import { loadSessionResources } from '../../../src/worker/resources';
-import { useWasmThreadsFor, wasmThreadCount } from '../../../src/worker/wasmThreads';
+import { wasmThreadCount } from '../../../src/core/models/hostKernel';
+import { useWasmThreadsFor } from '../../../src/worker/wasmThreads';
 import { timeRuns } from '../lib/stats';
 
 export type CoreRequest =
