@@ -29,14 +29,14 @@ const LN10 = Math.log(10);
 // it cannot fail usefully (noise scores 0.9995, the blobs 0.72, the shipped CD model 0.75).
 // Measured with 100 samples, seed 11 (scripts/torch/README.md), for the models shipped before session 3: CD FD 293,
 // entropy 2.04; CT FD 970, entropy 1.27. (Session 9's CD model, 13,155 steps against the 15,106-, 19,106-
-// and 29,255-step teachers, scores FD 122 with 1,000 samples in PyTorch, better than the bound needs.) The shipped ECT model (page sampler, tau = 0.821):
+// and 29,255-step teachers, scores FD 122 with 1,000 samples in PyTorch, better than the bound needs.) Session 6's ECT model (page sampler, tau = 0.821):
 // FD 243 one-step, 176 two-step.
 // Bounds: where the FD sits between floor and blob ceiling (0 = real digits, 1 = blobs), and the label entropy
 // as a fraction of the real digits' (0 = one class only).
 const BOUNDS = {
   cd: { maxFdPosition: 0.2, minEntropyFraction: 0.8 }, // measured 0.12 and 0.89
   ct: { maxFdPosition: 0.5, minEntropyFraction: 0.45 }, // measured 0.40 and 0.55
-  // ECT (2,560 steps from the teacher; PyTorch, 1,000 samples: FD 192 one-step, 127 two-step): one step, two steps
+  // ECT (8,892 steps from the 29,255-step teacher; PyTorch, 1,000 samples: FD 147 one-step, 93 two-step): one step, two steps
   ect: [{ maxFdPosition: 0.14, minEntropyFraction: 0.85 }, { maxFdPosition: 0.11, minEntropyFraction: 0.82 }], // measured 0.098 / 0.93 and 0.070 / 0.91
 };
 
