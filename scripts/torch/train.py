@@ -18,6 +18,12 @@ import os
 import sys
 import time
 
+# One BLAS thread per torch thread: OpenBLAS otherwise starts its own worker thread, which competes with the
+# other job when two one-thread runs share the two cores (~20% slower per step, measured in session 10).
+# It reads the variable when it loads, so this must come before numpy and torch are imported.
+for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS'):
+    os.environ.setdefault(_var, os.environ.get('CM_TORCH_THREADS', '1'))
+
 import numpy as np
 import torch
 
