@@ -29,10 +29,11 @@ suite('train.py eval --heldout-loss', () => {
 
     const shipped = heldoutLoss('../../public/pretrained/mnist-teacher.safetensors');
     const untrained = heldoutLoss(fresh);
-    // Measured on these 200 digits: the shipped 36,745-step teacher 0.333 (mean), the 9,906-step one 0.343;
-    // a one-step network stays near the F = 0 loss, ~1 at every sigma.
+    // Measured on these 200 digits (mean over sigmas): the shipped 36,745-step teacher 0.333, the 9,906-step one
+    // 0.343; a one-step network 2.77, near the F = 0 loss (1.04 at sigma 0.02 rising to 3.97 at sigma 20, towards
+    // E[x^2] / sigma_data^2 for these mostly -1 pixels).
     expect(shipped[8]).toBeLessThan(0.34);
-    expect(untrained[8]).toBeGreaterThan(0.8);
+    expect(untrained[8]).toBeGreaterThan(2);
     // Where the teacher must have learned most, mid sigmas, it beats the untrained network several times over.
     for (const i of [2, 3, 4]) expect(shipped[i]).toBeLessThan(untrained[i] / 3);
   }, SLOW);
