@@ -111,6 +111,11 @@ def train_classifier(a):
 # ---------------------------------------------------------------- EDM teacher (consistency-models.md §2)
 
 
+def edm_weight(t):
+    """EDM's loss weight lambda(t) = (t^2 + sd^2) / (t sd)^2: the teacher trains and is judged (--heldout-loss) by it."""
+    return (t ** 2 + SIGMA_DATA ** 2) / (t * SIGMA_DATA) ** 2
+
+
 TEACHER_STATE = os.path.join(ROOT, 'scripts', 'torch', 'state', 'mnist-teacher.state.safetensors')
 
 
@@ -168,7 +173,7 @@ def train_teacher(a):
         t = torch.exp(-1.2 + 1.2 * torch.randn(a.batch, generator=g, dtype=torch.float64))
         z = torch.randn(x0.shape, generator=g)
         xt = x0 + t.float()[:, None, None, None] * z
-        w = ((t ** 2 + SIGMA_DATA ** 2) / (t * SIGMA_DATA) ** 2).float()
+        w = edm_weight(t).float()
         loss = (w * (edm_denoiser(P, spec, xt, t) - x0).square().mean(dim=(1, 2, 3))).mean()
         opt.zero_grad()
         loss.backward()
@@ -318,7 +323,7 @@ def heldout_loss(path, count, seed=5):
         for s in HELDOUT_LOSS_SIGMAS:
             z = torch.randn(xh.shape, generator=g)
             d = edm_denoiser(P, spec, xh + s * z, torch.full((len(xh),), s, dtype=torch.float64))
-            losses.append((s ** 2 + SIGMA_DATA ** 2) / (s * SIGMA_DATA) ** 2 * (d - xh).square().mean().item())
+            losses.append(edm_weight(s) * (d - xh).square().mean().item())
     return losses
 
 

@@ -1,12 +1,9 @@
 // train.py eval --heldout-loss: the teacher's weighted denoising loss on held-out digits, the quick fit measure
 // the teacher's training is judged by between FD runs. The shipped teacher must fit far better than a network
 // that has taken one step, and the bound would catch a regressed teacher file or a broken loss.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { PYTHON, SLOW, suite, tmp } from './pyRun';
-
-const py = (args: string[]) => spawnSync(PYTHON, args, { cwd: 'scripts/torch', encoding: 'utf8', timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+import { SLOW, suite, tmp, trainPy as py } from './pyRun';
 
 function heldoutLoss(teacher: string): number[] {
   const r = py(['train.py', 'eval', '--heldout-loss', '--count', '200', '--teacher', teacher]);

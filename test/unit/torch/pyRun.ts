@@ -1,5 +1,6 @@
-// What the continue.py tests share: Debian's python3-torch (skipped with a warning where it is missing),
-// running continue.py on one process or under torchrun, and comparing its output with the TypeScript core's.
+// What the PyTorch script tests share: Debian's python3-torch (skipped with a warning where it is missing),
+// running train.py's subcommands, running continue.py on one process or under torchrun, and comparing its
+// output with the TypeScript core's.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -21,6 +22,10 @@ if (missing) console.warn(`SKIPPED the continue.py tests (test/unit/torch): ${mi
 export const suite = missing ? describe.skip : describe;
 
 export const tmp = () => mkdtempSync(join(tmpdir(), 'cm-continue-'));
+
+/** `python3 scripts/torch/<args>` on one thread, synchronously (train.py's subcommands). */
+export const trainPy = (args: string[]) =>
+  spawnSync(PYTHON, args, { cwd: 'scripts/torch', encoding: 'utf8', timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
 
 export interface PyResult { code: number | null; stderr: string; events: Array<Record<string, unknown>> }
 

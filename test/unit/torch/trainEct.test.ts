@@ -1,14 +1,11 @@
 // scripts/torch/ect.py (train.py ect, the shipped MNIST ECT model): its r(t) against the sheet's Delta t goldens
 // (few-step-methods.md 3.6) and src/core/methods/ect.ts, and a 2-step run that saves, resumes and refuses bad starts.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ectR } from '../../../src/core/methods/ect';
 import { readNetworkWeights } from '../../../src/core/models/weights';
-import { PYTHON, SLOW, suite, tmp } from './pyRun';
-
-const py = (args: string[]) => spawnSync(PYTHON, args, { cwd: 'scripts/torch', encoding: 'utf8', timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+import { SLOW, suite, tmp, trainPy as py } from './pyRun';
 
 const TS = [0.01, 0.1, 0.5, 1, 2, 5, 10, 80];
 // Delta t = t - r (k = 8, b = 1), sheet 3.6
