@@ -314,7 +314,11 @@ HELDOUT_LOSS_SIGMAS = (0.02, 0.1, 0.3, 0.6, 1.0, 2.0, 5.0, 20.0)
 def heldout_loss(path, count, seed=5):
     """The teacher's EDM-weighted denoising loss on held-out digits at fixed sigmas and fixed noise: a fit measure
     that takes seconds, where the FD takes minutes. Per sigma, then the mean."""
+    if not os.path.exists(path):
+        sys.exit(f'--heldout-loss: no file {path}')
     P, meta = read_safetensors(path)
+    if meta.get('role') != 'teacher':  # a CD / ECT file has the same U-Net but another parameterisation
+        sys.exit(f'--heldout-loss: {path} is not a teacher weights file (role {meta.get("role")!r})')
     spec = json.loads(meta['spec'])
     xh = heldout_data()[0][:count]
     g = torch.Generator().manual_seed(seed)

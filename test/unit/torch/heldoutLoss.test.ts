@@ -34,4 +34,13 @@ suite('train.py eval --heldout-loss', () => {
     // Where the teacher must have learned most, mid sigmas, it beats the untrained network several times over.
     for (const i of [2, 3, 4]) expect(shipped[i]).toBeLessThan(untrained[i] / 3);
   }, SLOW);
+
+  it('refuses a file that is not a teacher, and a missing one, with a message', () => {
+    const cd = py(['train.py', 'eval', '--heldout-loss', '--teacher', '../../public/pretrained/mnist-cd.safetensors']);
+    expect(cd.status).not.toBe(0);
+    expect(cd.stderr).toContain("is not a teacher weights file (role 'cd')");
+    const none = py(['train.py', 'eval', '--heldout-loss', '--teacher', join(tmp(), 'none.safetensors')]);
+    expect(none.status).not.toBe(0);
+    expect(none.stderr).toContain('--heldout-loss: no file');
+  }, SLOW);
 });
