@@ -205,8 +205,12 @@ def train_cd(a):
     x, _ = train_data()
     g = torch.Generator().manual_seed(a.seed)
     init, previous = teacher, None
-    if a.resume:  # continue from the shipped CD weights (student, target and EMA all start there)
-        init, prev_meta = read_safetensors(os.path.join(PRE, 'mnist-cd.safetensors'))
+    if a.resume:  # continue from CD weights (student, target and EMA all start there)
+        if not os.path.exists(a.init):
+            sys.exit(f'cd --resume: no file {a.init}')
+        init, prev_meta = read_safetensors(a.init)
+        if prev_meta.get('role') != 'cd':
+            sys.exit(f'cd --resume: {a.init} is not a CD weights file (role {prev_meta.get("role")!r})')
         previous = {'trainedBy': prev_meta['trainedBy'], 'config': json.loads(prev_meta['config'])}
     P = {k: v.clone().requires_grad_(True) for k, v in init.items()}  # student starts as the teacher
     target = detached_copy(P)
@@ -237,8 +241,8 @@ def train_cd(a):
             log(f'cd step {step} loss {loss.item():.6f} ({time.time() - started:.0f} s)')
     cfg = dict(vars(a), stepsDone=step + 1, algorithm='CD (Algorithm 2)', solver='heun', metric='l2', weighting='uniform',
                eps=EPS, T=T_MAX, sigmaData=SIGMA_DATA, optimizer='adam',
-               init='previous mnist-cd.safetensors' if previous else 'teacher ema', previousRun=previous, shipped='ema')
-    save_params(os.path.join(PRE, 'mnist-cd.safetensors'), pl, ema, metadata('cd', spec, cfg, started))
+               init=f'previous {os.path.basename(a.init)}' if previous else 'teacher ema', previousRun=previous, shipped='ema')
+    save_params(a.out, pl, ema, metadata('cd', spec, cfg, started))
 
 # ---------------------------------------------------------------- CT (Algorithm 3 with the iCT options)
 
@@ -359,8 +363,7 @@ def evaluate(a):
                                torch.full((a.count,), float(sig[i]), dtype=torch.float64),
                                torch.full((a.count,), float(sig[i - 1]), dtype=torch.float64))
             report('teacher (Heun, 35 NFE)', torch.clamp(xs, -1, 1), C, fh, a)
-        for role in () if a.only_teacher else ('cd', 'ct'):
-            path = os.path.join(PRE, f'mnist-{role}.safetensors')
+        for role, path in () if a.only_teacher else (('cd', a.cd), ('ct', os.path.join(PRE, 'mnist-ct.safetensors'))):
             if not os.path.exists(path):
                 continue
             P, meta = read_safetensors(path)
@@ -368,8 +371,20 @@ def evaluate(a):
             z = torch.randn(a.count, 1, 28, 28, generator=g)
             s = torch.clamp(consistency_fn(P, spec, T_MAX * z, torch.full((a.count,), T_MAX, dtype=torch.float64)), -1, 1)
             report(f'{role} one-step', s, C, fh, a)
+            if role == 'cd':
+                evaluate_cd_two_step(a, P, spec, s, C, fh, g)
         if not a.only_teacher:
             evaluate_ect(a, C, fh, g)
+
+
+def evaluate_cd_two_step(a, P, spec, one, C, fh, g):
+    """Algorithm 1 with one intermediate time, as the page samples: x = f(T z) clamped to [-1, 1], tau clamped to
+    [eps, T], then f(x + sqrt(tau^2 - eps^2) z', tau)."""
+    zn = torch.randn(one.shape, generator=g)
+    for tau in (min(T_MAX, max(EPS, tau)) for tau in a.cd_tau):
+        t = torch.full((len(one),), tau, dtype=torch.float64)
+        two = consistency_fn(P, spec, one + math.sqrt(tau ** 2 - EPS ** 2) * zn, t)
+        report(f'cd two-step tau={tau}', torch.clamp(two, -1, 1), C, fh, a)
 
 
 def evaluate_ect(a, C, fh, g):
@@ -472,7 +487,9 @@ def main():
     d.add_argument('--ema', type=float, default=0.995)
     d.add_argument('--seed', type=int, default=1)
     d.add_argument('--max-minutes', type=float, default=0, help='stop early after this wall time (0 = never)')
-    d.add_argument('--resume', action='store_true', help='start from public/pretrained/mnist-cd.safetensors')
+    d.add_argument('--resume', action='store_true', help='start from the CD weights in --init')
+    d.add_argument('--init', default=os.path.join(PRE, 'mnist-cd.safetensors'), help='the CD file --resume starts from')
+    d.add_argument('--out', default=os.path.join(PRE, 'mnist-cd.safetensors'), help='where the EMA weights go')
     s = sub.add_parser('ct')
     s.add_argument('--model', default='default', choices=list(UNET_PRESETS))
     s.add_argument('--steps', type=int, default=700)
@@ -492,6 +509,9 @@ def main():
     e.add_argument('--only-teacher', action='store_true', help='score the teacher only (skip the CD, CT and ECT files)')
     e.add_argument('--heldout-loss', action='store_true',
                    help="print the teacher's weighted denoising loss on --count held-out digits (seconds; no sampling)")
+    e.add_argument('--cd', default=os.path.join(PRE, 'mnist-cd.safetensors'), help='the CD file to score')
+    e.add_argument('--cd-tau', type=float, nargs='*', default=[0.585],
+                   help='middle times of the two-step CD samples (0.585: the paper\'s CIFAR-10 N = 18 example)')
     e.add_argument('--ect', default=os.path.join(PRE, 'mnist-ect.safetensors'), help='the ECT file to score (a checkpoint too)')
     e.add_argument('--only-ect', action='store_true', help='score the ECT file only')
     e.add_argument('--ect-tau', type=float, nargs='*', default=[0.821], help='middle times of the two-step ECT samples')
