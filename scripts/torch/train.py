@@ -198,6 +198,9 @@ def heun_step(D, x, t_from, t_to):
     return x + (tt - tf_) * (v1 + v2) / 2
 
 
+HUBER_C = 0.00054 * math.sqrt(28 * 28)  # iCT's pseudo-Huber constant for 28 x 28 digits (0.0151)
+
+
 def train_cd(a):
     teacher, meta = read_safetensors(os.path.join(PRE, 'mnist-teacher.safetensors'))
     spec = json.loads(meta['spec'])
@@ -231,7 +234,11 @@ def train_cd(a):
         with torch.no_grad():
             x_hat = heun_step(D, x_n1, t_n1, t_n)
             y = consistency_fn(target, spec, x_hat, t_n)
-        loss = (consistency_fn(P, spec, x_n1, t_n1) - y).square().mean()
+        diff = consistency_fn(P, spec, x_n1, t_n1) - y
+        if a.metric == 'l2':
+            loss = diff.square().mean()
+        else:  # iCT's pseudo-Huber, c = 0.00054 sqrt(dim), per sample
+            loss = (torch.sqrt(diff.square().sum(dim=(1, 2, 3)) + HUBER_C ** 2) - HUBER_C).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -239,7 +246,8 @@ def train_cd(a):
         ema_update(ema, P, a.ema)
         if step % 50 == 0 or step == a.steps - 1:
             log(f'cd step {step} loss {loss.item():.6f} ({time.time() - started:.0f} s)')
-    cfg = dict(vars(a), stepsDone=step + 1, algorithm='CD (Algorithm 2)', solver='heun', metric='l2', weighting='uniform',
+    cfg = dict(vars(a), stepsDone=step + 1, algorithm='CD (Algorithm 2)', solver='heun', weighting='uniform',
+               **({'huberC': HUBER_C} if a.metric == 'pseudo-huber' else {}),
                eps=EPS, T=T_MAX, sigmaData=SIGMA_DATA, optimizer='adam',
                init=f'previous {os.path.basename(a.init)}' if previous else 'teacher ema', previousRun=previous, shipped='ema')
     save_params(a.out, pl, ema, metadata('cd', spec, cfg, started))
@@ -267,7 +275,6 @@ def train_ct(a):
     P = init_params(pl, g)
     ema = detached_copy(P)
     opt = torch.optim.Adam(P.values(), lr=a.lr, eps=1e-8)
-    huber_c = 0.00054 * math.sqrt(28 * 28)
     started = time.time()
     step = -1
     for step in range(a.steps):
@@ -284,7 +291,7 @@ def train_ct(a):
         with torch.no_grad():  # mu = 0: the target is the stop-gradient of the online net
             y = consistency_fn(P, spec, x0 + t_n.float()[:, None, None, None] * z, t_n)
         out = consistency_fn(P, spec, x0 + t_n1.float()[:, None, None, None] * z, t_n1)
-        d = torch.sqrt((out - y).square().sum(dim=(1, 2, 3)) + huber_c ** 2) - huber_c
+        d = torch.sqrt((out - y).square().sum(dim=(1, 2, 3)) + HUBER_C ** 2) - HUBER_C
         lam = (1 / (t_n1 - t_n)).float()
         loss = (lam * d).mean()
         opt.zero_grad()
@@ -294,7 +301,7 @@ def train_ct(a):
         if step % 50 == 0 or step == a.steps - 1:
             log(f'ct step {step} N {N} loss {loss.item():.5f} ({time.time() - started:.0f} s)')
     cfg = dict(vars(a), stepsDone=step + 1, algorithm='CT (Algorithm 3) with iCT options', mu=0, metric='pseudo-huber',
-               huberC=huber_c, weighting='1/(t_{n+1}-t_n)', indexSampling='lognormal(-1.1, 2.0)',
+               huberC=HUBER_C, weighting='1/(t_{n+1}-t_n)', indexSampling='lognormal(-1.1, 2.0)',
                curriculum='doubling N(k) = min(s0 2^floor(k/K\'), s1) + 1', eps=EPS, T=T_MAX,
                sigmaData=SIGMA_DATA, optimizer='adam', shipped='ema')
     save_params(os.path.join(PRE, 'mnist-ct.safetensors'), pl, ema, metadata('ct', spec, cfg, started))
@@ -483,6 +490,7 @@ def main():
     d.add_argument('--batch', type=int, default=64)
     d.add_argument('--lr', type=float, default=2e-4)
     d.add_argument('--N', type=int, default=18)
+    d.add_argument('--metric', default='l2', choices=['l2', 'pseudo-huber'], help='d(x, y): l2 (mean square) or iCT\'s pseudo-Huber')
     d.add_argument('--mu', type=float, default=0.95)
     d.add_argument('--ema', type=float, default=0.995)
     d.add_argument('--seed', type=int, default=1)

@@ -27,6 +27,23 @@ suite('train.py cd --resume --init/--out, and eval\'s two-step CD', () => {
     expect(previous.config.stepsDone).toBeGreaterThan(1000);
   }, SLOW);
 
+  it('--metric pseudo-huber records iCT\'s c for digits; a metric it does not have is refused', () => {
+    const dir = tmp();
+    const out = join(dir, 'cd.safetensors');
+    const r = py(['train.py', 'cd', '--resume', '--steps', '2', '--batch', '4', '--metric', 'pseudo-huber', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const config = JSON.parse(readSafetensors(readFileSync(out)).metadata.config) as Record<string, unknown>;
+    expect(config.metric).toBe('pseudo-huber');
+    expect(config.huberC).toBeCloseTo(0.00054 * 28, 10); // c = 0.00054 sqrt(784)
+    // Per sample sqrt(|diff|^2 + c^2) - c: about |diff| ~ 1 here, where the mean-square l2 loss is ~1e-3.
+    const first = Number(/cd step 0 loss (\d+\.\d+)/.exec(r.stdout + r.stderr)![1]);
+    expect(first).toBeGreaterThan(0.1);
+    const lpips = py(['train.py', 'cd', '--resume', '--steps', '1', '--metric', 'lpips', '--out', join(dir, 'other.safetensors')]);
+    expect(lpips.status).toBe(2);
+    expect(lpips.stderr).toContain("invalid choice: 'lpips'");
+    expect(existsSync(join(dir, 'other.safetensors'))).toBe(false);
+  }, SLOW);
+
   it('refuses to resume from a file that is not CD, or from no file, and writes nothing', () => {
     const dir = tmp();
     const out = join(dir, 'cd.safetensors');
