@@ -379,15 +379,16 @@ def evaluate(a):
             s = torch.clamp(consistency_fn(P, spec, T_MAX * z, torch.full((a.count,), T_MAX, dtype=torch.float64)), -1, 1)
             report(f'{role} one-step', s, C, fh, a)
             if role == 'cd':
-                evaluate_cd_two_step(a, P, spec, s, C, fh, g)
+                evaluate_cd_two_step(a, P, spec, s, C, fh)
         if not a.only_teacher:
             evaluate_ect(a, C, fh, g)
 
 
-def evaluate_cd_two_step(a, P, spec, one, C, fh, g):
+def evaluate_cd_two_step(a, P, spec, one, C, fh):
     """Algorithm 1 with one intermediate time, as the page samples: x = f(T z) clamped to [-1, 1], tau clamped to
-    [eps, T], then f(x + sqrt(tau^2 - eps^2) z', tau)."""
-    zn = torch.randn(one.shape, generator=g)
+    [eps, T], then f(x + sqrt(tau^2 - eps^2) z', tau). Its own noise stream, so the CT and ECT samples that follow
+    get the same noise as before this was added (their recorded scores stay reproducible)."""
+    zn = torch.randn(one.shape, generator=torch.Generator().manual_seed(a.seed + 1))
     for tau in (min(T_MAX, max(EPS, tau)) for tau in a.cd_tau):
         t = torch.full((len(one),), tau, dtype=torch.float64)
         two = consistency_fn(P, spec, one + math.sqrt(tau ** 2 - EPS ** 2) * zn, t)

@@ -64,8 +64,7 @@ suite('train.py cd --resume --init/--out, and eval\'s two-step CD', () => {
       expect(m, r.stdout).not.toBeNull();
       return Number(m![1]);
     };
-    // Measured on these 200 samples: one-step 105, two-step at tau 0.585 89 (the 37,402-step model; 108 / 92
-    // for the 29,500-step one). A second
+    // Measured on these 200 samples: one-step 105, two-step at tau 0.585 84 (the 37,402-step model). A second
     // step without noise barely moves the samples, and one with noise at T is a fresh one-step sample: either
     // would score about the one-step FD.
     const one = fd('cd one-step');
