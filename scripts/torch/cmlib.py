@@ -253,6 +253,17 @@ def read_safetensors(path):
     return out, meta
 
 
+def read_weights(path, role, label, who):
+    """read_safetensors for a weights file that must exist and have this role; otherwise exit with a message that
+    starts with `who` (the option or command that named the file)."""
+    if not os.path.exists(path):
+        raise SystemExit(f'{who}: no file {path}')
+    W, meta = read_safetensors(path)
+    if meta.get('role') != role:
+        raise SystemExit(f'{who}: {path} is not {label} weights file (role {meta.get("role")!r})')
+    return W, meta
+
+
 def save_params(path, param_list, P, metadata):
     write_safetensors(path, [(name, P[name].detach().numpy()) for name, _ in param_list], metadata)
 

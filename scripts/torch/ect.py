@@ -13,7 +13,7 @@ import time
 
 import torch
 
-from cmlib import EPS, T_MAX, edm_denoiser, read_safetensors, save_params, save_training_state, unet_param_list
+from cmlib import EPS, T_MAX, edm_denoiser, read_safetensors, read_weights, save_params, save_training_state, unet_param_list
 
 
 def ect_r(t, stage, q, k, b):
@@ -70,9 +70,7 @@ def load_start(a, pl, teacher_path):
         return P, ema, moments, int(meta['stepsDone']), int(meta.get('adamStep', '0')), json.loads(meta['plan']), 'state file'
     if a.resume:
         raise SystemExit(f'--resume: no ECT state at {a.state} (start a run without --resume first)')
-    W, meta = read_safetensors(a.init or teacher_path)
-    if a.init and meta.get('role') != 'ect':
-        raise SystemExit(f'--init: {a.init} is not an ECT weights file (role {meta.get("role")!r})')
+    W, meta = read_weights(a.init, 'ect', 'an ECT', '--init') if a.init else read_safetensors(teacher_path)
     P = {k: W[k].clone().requires_grad_(True) for k, _ in pl}
     start = 'shipped teacher'
     if a.init:  # name the run that made the file, so the shipped metadata tells the whole recipe

@@ -29,7 +29,7 @@ import torch
 
 from cmlib import (CLASSIFIER_SPEC, save_training_state, EPS, ROOT, SIGMA_DATA, T_MAX, UNET_PRESETS, classifier_features,
                    classifier_logits, classifier_param_list, consistency_fn, edm_denoiser, init_params,
-                   karras_sigmas, load_mnist, read_safetensors, save_params, split_indices, to_signed,
+                   karras_sigmas, load_mnist, read_safetensors, read_weights, save_params, split_indices, to_signed,
                    unet_forward, unet_param_list, write_safetensors)
 from ect import add_ect_parser, ect_sample, train_ect
 
@@ -201,6 +201,11 @@ def heun_step(D, x, t_from, t_to):
 HUBER_C = 0.00054 * math.sqrt(28 * 28)  # iCT's pseudo-Huber constant for 28 x 28 digits (0.0151)
 
 
+def pseudo_huber(diff):
+    """iCT's metric per sample: sqrt(|diff|^2 + c^2) - c over each digit's pixels."""
+    return torch.sqrt(diff.square().sum(dim=(1, 2, 3)) + HUBER_C ** 2) - HUBER_C
+
+
 def train_cd(a):
     teacher, meta = read_safetensors(os.path.join(PRE, 'mnist-teacher.safetensors'))
     spec = json.loads(meta['spec'])
@@ -209,11 +214,7 @@ def train_cd(a):
     g = torch.Generator().manual_seed(a.seed)
     init, previous = teacher, None
     if a.resume:  # continue from CD weights (student, target and EMA all start there)
-        if not os.path.exists(a.init):
-            sys.exit(f'cd --resume: no file {a.init}')
-        init, prev_meta = read_safetensors(a.init)
-        if prev_meta.get('role') != 'cd':
-            sys.exit(f'cd --resume: {a.init} is not a CD weights file (role {prev_meta.get("role")!r})')
+        init, prev_meta = read_weights(a.init, 'cd', 'a CD', 'cd --resume')
         previous = {'trainedBy': prev_meta['trainedBy'], 'config': json.loads(prev_meta['config'])}
     P = {k: v.clone().requires_grad_(True) for k, v in init.items()}  # student starts as the teacher
     target = detached_copy(P)
@@ -237,8 +238,8 @@ def train_cd(a):
         diff = consistency_fn(P, spec, x_n1, t_n1) - y
         if a.metric == 'l2':
             loss = diff.square().mean()
-        else:  # iCT's pseudo-Huber, c = 0.00054 sqrt(dim), per sample
-            loss = (torch.sqrt(diff.square().sum(dim=(1, 2, 3)) + HUBER_C ** 2) - HUBER_C).mean()
+        else:
+            loss = pseudo_huber(diff).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -291,7 +292,7 @@ def train_ct(a):
         with torch.no_grad():  # mu = 0: the target is the stop-gradient of the online net
             y = consistency_fn(P, spec, x0 + t_n.float()[:, None, None, None] * z, t_n)
         out = consistency_fn(P, spec, x0 + t_n1.float()[:, None, None, None] * z, t_n1)
-        d = torch.sqrt((out - y).square().sum(dim=(1, 2, 3)) + HUBER_C ** 2) - HUBER_C
+        d = pseudo_huber(out - y)
         lam = (1 / (t_n1 - t_n)).float()
         loss = (lam * d).mean()
         opt.zero_grad()
@@ -325,11 +326,8 @@ HELDOUT_LOSS_SIGMAS = (0.02, 0.1, 0.3, 0.6, 1.0, 2.0, 5.0, 20.0)
 def heldout_loss(path, count, seed=5):
     """The teacher's EDM-weighted denoising loss on held-out digits at fixed sigmas and fixed noise: a fit measure
     that takes seconds, where the FD takes minutes. Per sigma, then the mean."""
-    if not os.path.exists(path):
-        sys.exit(f'--heldout-loss: no file {path}')
-    P, meta = read_safetensors(path)
-    if meta.get('role') != 'teacher':  # a CD / ECT file has the same U-Net but another parameterisation
-        sys.exit(f'--heldout-loss: {path} is not a teacher weights file (role {meta.get("role")!r})')
+    # a CD / ECT file has the same U-Net but another parameterisation: refused
+    P, meta = read_weights(path, 'teacher', 'a teacher', '--heldout-loss')
     spec = json.loads(meta['spec'])
     xh = heldout_data()[0][:count]
     g = torch.Generator().manual_seed(seed)
