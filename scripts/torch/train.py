@@ -36,6 +36,7 @@ from ect import add_ect_parser, ect_sample, train_ect
 PRE = os.path.join(ROOT, 'public', 'pretrained')
 CLASSIFIER_PATH = os.path.join(ROOT, 'public', 'models', 'digit-classifier.safetensors')
 FIXTURE_PATH = os.path.join(ROOT, 'test', 'fixtures', 'mnist', 'parity.safetensors')
+PAGE_TAU = 1.7  # the page's multistep tau on digits (MNIST_TAUS in src/core/config.ts; a test keeps them equal)
 
 
 def command_line():
@@ -517,11 +518,12 @@ def main():
     e.add_argument('--heldout-loss', action='store_true',
                    help="print the teacher's weighted denoising loss on --count held-out digits (seconds; no sampling)")
     e.add_argument('--cd', default=os.path.join(PRE, 'mnist-cd.safetensors'), help='the CD file to score')
-    e.add_argument('--cd-tau', type=float, nargs='*', default=[0.585],
-                   help='middle times of the two-step CD samples (0.585: the paper\'s CIFAR-10 N = 18 example)')
+    e.add_argument('--cd-tau', type=float, nargs='*', default=[PAGE_TAU],
+                   help=f'middle times of the two-step CD samples (default {PAGE_TAU}, the page\'s on digits; 0.585 is the paper\'s CIFAR-10 example)')
     e.add_argument('--ect', default=os.path.join(PRE, 'mnist-ect.safetensors'), help='the ECT file to score (a checkpoint too)')
     e.add_argument('--only-ect', action='store_true', help='score the ECT file only')
-    e.add_argument('--ect-tau', type=float, nargs='*', default=[0.821], help='middle times of the two-step ECT samples')
+    e.add_argument('--ect-tau', type=float, nargs='*', default=[PAGE_TAU],
+                   help=f'middle times of the two-step ECT samples (default {PAGE_TAU}, the page\'s on digits; 0.821 is ECT\'s own)')
     e.add_argument('--record', action='store_true', help='write the ECT file\'s measured quality into its metadata ("quality")')
     add_ect_parser(sub, PRE, os.path.dirname(TEACHER_STATE))
     sub.add_parser('fixture')

@@ -1,7 +1,7 @@
 // What else must change when one setting changes, so the UI never offers a dead end: picking MNIST
-// switches the MLP to the shipped U-Net (the pretrained models are for it) with an image-sized batch and
-// learning rate, leaving it switches back, and image-only options fall away.
-import { crossFieldErrors, DEFAULTS, defaultLrSchedule, hasDefaultLrSchedule, MODE_DEFAULT_KEYS_2D, MODE_DEFAULTS_2D, modeDefault2D, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
+// switches the MLP to the shipped U-Net (the pretrained models are for it) with an image-sized batch, learning
+// rate and multistep taus, leaving it switches back, and image-only options fall away.
+import { crossFieldErrors, DEFAULTS, defaultLrSchedule, defaultTaus, hasDefaultLrSchedule, MODE_DEFAULT_KEYS_2D, MODE_DEFAULTS_2D, modeDefault2D, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
 import { pretrainedModeProblem, type PretrainedRole } from '../core/run/pretrained';
 
 const IMAGE = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set());
@@ -16,6 +16,11 @@ function swapModeDefaults2D(c: Config): void {
     const defaults = [DEFAULTS[k], ...Object.values(MODE_DEFAULTS_2D).map((d) => (d as Partial<Config>)[k])];
     if (defaults.some((v) => v !== undefined && v === record[k])) record[k] = modeDefault2D(c.mode, k);
   }
+}
+
+/** Untouched multistep taus (the `from` dataset's default) become `c.dataset`'s (digits have their own); chosen ones stay. */
+function swapDefaultTaus(c: Config, from: Config['dataset']): void {
+  if (c.taus.join(',') === defaultTaus(from).join(',')) c.taus = defaultTaus(c.dataset);
 }
 
 export function withCompanions(next: Config, changed: ConfigKey): Config {
@@ -43,12 +48,14 @@ export function withCompanions(next: Config, changed: ConfigKey): Config {
     for (const k of MODE_DEFAULT_KEYS_2D) {
       if (k !== 'batchSize' && record[k] === modeDefault2D(c.mode, k)) record[k] = DEFAULTS[k];
     }
+    swapDefaultTaus(c, 'moons');
   }
   if (!image && c.model !== 'mlp') {
     c.model = 'mlp';
     if (c.batchSize === IMAGE.batchSize) c.batchSize = DEFAULTS.batchSize;
     if (hasDefaultLrSchedule(c)) Object.assign(c, defaultLrSchedule(c));
     swapModeDefaults2D(c);
+    swapDefaultTaus(c, 'mnist');
   }
   if (!image && c.metric === 'lpips') c.metric = 'l2';
   if (!image && c.teacher === 'pretrained') c.teacher = 'exact';

@@ -4,7 +4,7 @@
 import type { Config } from '../core/config';
 
 /** The version encodeConfig writes. Bump it (and add the old meaning below) whenever a default a link leaves out changes. */
-export const LINK_VERSION = '2';
+export const LINK_VERSION = '3';
 
 /**
  * Version 1 (written until session 5; test/fixtures/links/v1-decoded.json is how that page decoded it): every
@@ -21,9 +21,18 @@ function v1LeftOut(dataset: Config['dataset'], mode: Config['mode']): Partial<Co
   return out;
 }
 
+/**
+ * Version 2 (written until session 14; test/fixtures/links/v2-decoded.json): digits sampled at the 2D data's
+ * multistep taus, 0.585.
+ */
+function v2LeftOut(dataset: Config['dataset']): Partial<Config> {
+  return dataset === 'mnist' ? { taus: [0.585] } : {};
+}
+
 /** The settings an old link of `version` left out, with the values they had then; null for an unknown version. */
 export function leftOutByVersion(version: string, dataset: Config['dataset'], mode: Config['mode']): Partial<Config> | null {
   if (version === LINK_VERSION) return {};
-  if (version === '1') return v1LeftOut(dataset, mode);
+  if (version === '2') return v2LeftOut(dataset);
+  if (version === '1') return { ...v2LeftOut(dataset), ...v1LeftOut(dataset, mode) };
   return null;
 }

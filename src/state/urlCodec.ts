@@ -18,8 +18,8 @@ function sameValue(a: Config[ConfigKey], b: Config[ConfigKey]): boolean {
   return formatValue(a) === formatValue(b);
 }
 
-/** Settings a link leaves out when the decoder derives them from the mode (MODE_DEFAULTS_2D, each mode's lr schedule). */
-const DERIVED_KEYS: readonly ConfigKey[] = [...MODE_DEFAULT_KEYS_2D, 'lr', 'warmupSteps', 'lrDecay'];
+/** Settings a link leaves out when the decoder derives them (MODE_DEFAULTS_2D, each mode's lr schedule, the digits' taus). */
+const DERIVED_KEYS: readonly ConfigKey[] = [...MODE_DEFAULT_KEYS_2D, 'lr', 'warmupSteps', 'lrDecay', 'taus'];
 
 /** The config a link holding exactly `keys` of `config` decodes to (as decodeConfig, before conflict repair). */
 function decodedFrom(config: Config, keys: ReadonlySet<ConfigKey>): Config {

@@ -61,7 +61,7 @@ describe('page layout', () => {
   });
 
   it('MNIST with CT (no teacher): the empty trajectory strip is one line that says why, with no caption about its frames', async () => {
-    const page = await openAt('v=2&d=mnist&m=ct');
+    const page = await openAt('v=3&d=mnist&m=ct');
     await waitForReady(page, 180_000);
     const strip = page.locator('figure', { has: page.locator('canvas[data-view="trajectory-strip"]') });
     expect(await strip.locator('figcaption').textContent()).toContain('none (CT has no teacher on MNIST)');

@@ -7,6 +7,7 @@ import {
   activeBackend, button, oneStepSamples, readStep, snapshotVersion, startHarness, stepCount, stepWithButton, TINY,
   waitForReady, waitForStep, type Harness,
 } from './harness';
+import { URL_VERSION } from '../../src/state/urlCodec';
 
 let h: Harness;
 
@@ -152,7 +153,7 @@ describe('playground in Chromium with software WebGPU', () => {
     await page.getByLabel('Metric', { exact: true }).selectOption('l1');
     await button(page, 'Copy link').click();
     const link = await page.evaluate(() => navigator.clipboard.readText());
-    expect(link).toContain('v=2');
+    expect(link).toContain(`v=${URL_VERSION}`);
     expect(new URL(link).searchParams.get('n')).toBe('12');
     await page.close();
 

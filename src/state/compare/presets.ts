@@ -1,7 +1,7 @@
 // Compare mode's runs: each is the page's settings plus a few changes written as link parameters
 // ("so=euler"), so a run is checked exactly like a shared link and fits in one. Presets are the papers'
 // ablations (Song et al. 2023, section 6 and Fig. 3; iCT section 3).
-import { disabledReason, FIELD_LIST, valueLabel, type Config, type ConfigKey } from '../../core/config';
+import { defaultTaus, disabledReason, FIELD_LIST, valueLabel, type Config, type ConfigKey } from '../../core/config';
 import { METHOD_INFO } from '../../core/methods/settings/index';
 import { decodeConfig, encodeConfig, URL_VERSION } from '../urlCodec';
 
@@ -49,7 +49,7 @@ export function resolveRun(base: Config, spec: RunSpec): { config: Config | null
   const params = new URLSearchParams(encodeConfig(base));
   const patch = new URLSearchParams(spec.patch);
   for (const [k, v] of patch) params.set(k, v);
-  if (spec.sampler === 'multi' && !patch.has('ta') && base.taus.length === 0) params.set('ta', '0.585');
+  if (spec.sampler === 'multi' && !patch.has('ta') && base.taus.length === 0) params.set('ta', defaultTaus(base.dataset).join(','));
   if (!params.has('v')) params.set('v', URL_VERSION);
   const decoded = decodeConfig(params.toString());
   if (decoded.notices.length) return { config: null, errors: decoded.notices };

@@ -4,7 +4,6 @@ import { drawLossChart, lossTitle } from '../../render/chartViews';
 import { noTrajectoriesReason, trajectoryStripTitle } from '../../render/trajectoryTitles';
 import { drawDenoiseRows, drawDigitQualityChart, drawTrajectoryStrip } from '../../render/digitViews';
 import { digitGridCanvas, imageShape } from '../../render/digitTiles';
-import { formatT } from '../../render/sampleViews';
 import { sampleStepCounts } from '../../render/samplerLabels';
 import { METHOD_INFO, type MethodId } from '../../core/methods/settings/index';
 import { useConfig } from '../../state/configStore';
@@ -27,7 +26,8 @@ function gridTitle(index: number, taus: number[], mode: MethodId): string {
   const consistency = METHOD_INFO[mode].consistency;
   if (index === 0) return consistency ? 'One step: f(x_T, T)' : 'One step from noise';
   const steps = sampleStepCounts({ mode, taus })[index];
-  return consistency ? `${steps} steps: τ = ${taus.slice(0, index).map(formatT).join(', ')}` : `${steps} uniform steps`;
+  // The taus exactly as set, not rounded to two digits (0.585 must not read 0.58).
+  return consistency ? `${steps} steps: τ = ${taus.slice(0, index).join(', ')}` : `${steps} uniform steps`;
 }
 
 function downloadGrid(index: number): void {

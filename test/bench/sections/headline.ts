@@ -117,7 +117,7 @@ export async function headlineSection(env: BenchBrowser, quick: boolean): Promis
       [`auto, moons, CT, seed ${seed}`, `v=2&m=ct&se=${seed}`, limit, true],
     ]),
   ];
-  if (!quick) runs.push(['webgpu, moons, CD', 'v=2&b=webgpu', 120, false], ['auto, MNIST', 'v=2&d=mnist', 60, false]);
+  if (!quick) runs.push(['webgpu, moons, CD', 'v=2&b=webgpu', 120, false], ['auto, MNIST', 'v=3&d=mnist', 60, false]);
   const out: HeadlineRun[] = [];
   for (const [label, query, limit, quality] of runs) {
     const r = await measure(env, label, query, limit, quality);

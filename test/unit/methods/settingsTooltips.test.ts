@@ -36,4 +36,9 @@ describe('tooltip default', () => {
     expect(defaultText(FIELDS.solver)).toBe('Heun');
     expect(defaultText(FIELDS.taus)).toBe('0.585');
   });
+
+  it('gives the page\'s own default on digits (their multistep tau)', () => {
+    expect(defaultText(FIELDS.taus, { dataset: 'mnist', mode: 'cd' })).toBe('1.7');
+    expect(defaultText(FIELDS.taus, { dataset: 'moons', mode: 'cd' })).toBe('0.585');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, type Config } from '../../../src/core/config';
+import { DEFAULTS, MNIST_TAUS, withDatasetDefaults, type Config } from '../../../src/core/config';
 import { decodeCompare, encodeCompare } from '../../../src/state/compare/compareUrl';
 import { describeDiff, PRESETS, presetById, resolveRun } from '../../../src/state/compare/presets';
 
@@ -58,6 +58,10 @@ describe('compare presets', () => {
   it('multistep runs always have a tau', () => {
     const noTaus = { ...base, taus: [] };
     expect(resolveRun(noTaus, { patch: '', sampler: 'multi' }).config!.taus).toEqual([0.585]);
+    // Digits get their own default tau.
+    const digits = resolveRun({ ...withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set()), taus: [] }, { patch: '', sampler: 'multi' });
+    expect(digits.errors).toEqual([]);
+    expect(digits.config!.taus).toEqual([...MNIST_TAUS]);
     expect(resolveRun(noTaus, { patch: '', sampler: 'one' }).config!.taus).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossFieldErrors, CT_N_SCHEDULE_2D, CT_SETTINGS_2D, defaultConfig, DEFAULTS, ICT_PRESET, ictPreset, validateConfig, withDatasetDefaults, type Config } from '../../../src/core/config';
+import { crossFieldErrors, CT_N_SCHEDULE_2D, CT_SETTINGS_2D, defaultConfig, DEFAULTS, ICT_PRESET, ictPreset, MNIST_TAUS, validateConfig, withDatasetDefaults, type Config } from '../../../src/core/config';
 import { METHOD_IDS } from '../../../src/core/methods/settings/index';
 import { newConflicts, pretrainedLoadProblem, pretrainedRoleFor, pretrainedUnavailableReason, withCompanions, withPreset } from '../../../src/state/configRules';
 
@@ -19,6 +19,19 @@ describe('companion settings', () => {
     const image = withCompanions({ ...DEFAULTS, dataset: 'mnist' }, 'dataset');
     const back = withCompanions({ ...image, dataset: 'moons' }, 'dataset');
     expect([back.model, back.batchSize, back.lr, back.teacher]).toEqual(['mlp', DEFAULTS.batchSize, DEFAULTS.lr, 'exact']);
+  });
+
+  it('untouched multistep taus follow the dataset (digits have their own); chosen ones stay', () => {
+    const image = withCompanions({ ...DEFAULTS, dataset: 'mnist' }, 'dataset');
+    expect(image.taus).toEqual([...MNIST_TAUS]);
+    expect(image.taus).not.toEqual(DEFAULTS.taus);
+    expect(withCompanions({ ...image, dataset: 'moons' }, 'dataset').taus).toEqual(DEFAULTS.taus);
+    expect(withCompanions({ ...DEFAULTS, taus: [2, 0.5], dataset: 'mnist' }, 'dataset').taus).toEqual([2, 0.5]);
+    expect(withCompanions({ ...image, taus: [0.585], dataset: 'moons' }, 'dataset').taus).toEqual([0.585]);
+    expect(withCompanions({ ...image, taus: [], dataset: 'moons' }, 'dataset').taus).toEqual([]);
+    // The digits' default on a page opened at ?d=mnist is the same one.
+    expect(withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set()).taus).toEqual([...MNIST_TAUS]);
+    expect(withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist', taus: [3] }, new Set(['taus'])).taus).toEqual([3]);
   });
 
   it('switching back to 2D data restores the MLP and drops LPIPS', () => {

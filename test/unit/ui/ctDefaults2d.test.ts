@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CD_WIDTH_2D, CT_N_SCHEDULE_2D, CT_SETTINGS_2D, defaultConfig, DEFAULTS, withDatasetDefaults, type Config } from '../../../src/core/config';
 import { withCompanions } from '../../../src/state/configRules';
-import { decodeConfig, encodeConfig } from '../../../src/state/urlCodec';
+import { decodeConfig, encodeConfig, URL_VERSION } from '../../../src/state/urlCodec';
 
 const switchTo = (c: Config, patch: Partial<Config>): Config => withCompanions({ ...c, ...patch } as Config, Object.keys(patch)[0] as keyof Config);
 const pick = (c: Config) => ({ metric: c.metric, mu0: c.mu0, width: c.width, depth: c.depth, batchSize: c.batchSize });
@@ -45,8 +45,8 @@ describe('CT 2D defaults', () => {
 
   it('links leave them out and derive them from the mode; a CT link at other values carries them', () => {
     const ct = switchTo(defaultConfig(), { mode: 'ct' });
-    expect(encodeConfig(ct)).toBe('v=2&m=ct');
-    expect(pick(decodeConfig('?v=2&m=ct').config)).toEqual(CT_2D);
+    expect(encodeConfig(ct)).toBe(`v=${URL_VERSION}&m=ct`);
+    expect(pick(decodeConfig(`?v=${URL_VERSION}&m=ct`).config)).toEqual(CT_2D);
     const wide = { ...ct, width: DEFAULTS.width, depth: DEFAULTS.depth, metric: 'l2' as const };
     expect(pick(decodeConfig(`?${encodeConfig(wide)}`).config)).toEqual(pick(wide));
   });

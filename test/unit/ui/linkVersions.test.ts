@@ -3,7 +3,7 @@
 // (test/fixtures/links/decodeAll.ts), and decoding today must give the same configs.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FIELD_LIST, type Config } from '../../../src/core/config';
+import { FIELD_LIST, MNIST_TAUS, type Config } from '../../../src/core/config';
 import { decodeConfig, encodeConfig, URL_VERSION } from '../../../src/state/urlCodec';
 
 interface Fixture { version: string; base: Record<string, unknown>; cases: Record<string, Record<string, unknown>> }
@@ -13,6 +13,17 @@ const fixture = (v: string) => JSON.parse(readFileSync(`test/fixtures/links/v${v
 const NOT_IN_V1: Partial<Config> = { lrDecay: 'constant', scmAdaptiveWeight: 'off' };
 
 describe('links of every settings version', () => {
+  it('a version-2 link decodes to the run the version-2 page decoded (every dataset and mode)', () => {
+    const v2 = fixture('2');
+    expect(Object.keys(v2.cases).length).toBeGreaterThanOrEqual(80);
+    for (const [name, diff] of Object.entries(v2.cases)) {
+      const [d, rest] = name.split('/');
+      const [m, extra = ''] = rest.split('&');
+      const got = decodeConfig(`v=2&d=${d}&m=${m}${extra ? `&${extra}` : ''}`).config;
+      expect(got, name).toEqual({ ...v2.base, ...diff });
+    }
+  });
+
   it('a version-1 link decodes to the run the version-1 page decoded (every dataset and mode)', () => {
     const v1 = fixture('1');
     expect(Object.keys(v1.cases).length).toBeGreaterThanOrEqual(80);
@@ -34,12 +45,20 @@ describe('links of every settings version', () => {
     expect(sct.restored).toBeNull();
     expect(sct.config.ectQ).toBe(2);
     expect(decodeConfig('v=2&m=ct').restored).toBeNull();
+    // Version 2 sampled digits at 0.585; today's digits default is MNIST_TAUS.
+    const digits = decodeConfig('v=2&d=mnist&m=cd');
+    expect(digits.config.taus).toEqual([0.585]);
+    expect(digits.restored).toMatch(/settings version 2\).*Multistep taus 0\.585/);
+    expect(decodeConfig('v=1&d=mnist&m=ect').config.taus).toEqual([0.585]);
+    expect(decodeConfig(`v=${URL_VERSION}&d=mnist&m=cd`).config.taus).toEqual([...MNIST_TAUS]);
+    expect(decodeConfig('v=2&d=mnist&ta=2,0.5').config.taus).toEqual([2, 0.5]);
+    expect(decodeConfig('v=2&d=moons').restored).toBeNull();
     // What the link set stays as it was.
     expect(decodeConfig('v=1&m=cd&mw=64&lr=0.02').config).toMatchObject({ width: 64, lr: 0.02, warmupSteps: 0 });
   });
 
   it('a migrated link, written again, is a current link for the same run', () => {
-    for (const q of ['v=1', 'v=1&m=ct', 'v=1&m=ect&d=eight-gaussians', 'v=1&d=mnist&m=ect']) {
+    for (const q of ['v=1', 'v=1&m=ct', 'v=1&m=ect&d=eight-gaussians', 'v=1&d=mnist&m=ect', 'v=2&d=mnist', 'v=2&d=mnist&m=ect&ta=1']) {
       const old = decodeConfig(q).config;
       const again = encodeConfig(old);
       expect(again.startsWith(`v=${URL_VERSION}`) || again === '', q).toBe(true);

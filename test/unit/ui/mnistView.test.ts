@@ -3,18 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { gridLayout, imageCount, imageShape, toByte } from '../../../src/render/digitTiles';
 import { isSoftwareRendering } from '../../../src/state/runStore';
-import { decodeConfig, encodeConfig } from '../../../src/state/urlCodec';
+import { decodeConfig, encodeConfig, URL_VERSION } from '../../../src/state/urlCodec';
 import { IMAGE_CONSISTENCY_TIMES, IMAGE_TRAJECTORIES, useView, viewRequest } from '../../../src/state/viewStore';
 
 describe('a link with d=mnist', () => {
   it('follows the dataset for every setting it leaves out', () => {
-    const d = decodeConfig('v=2&d=mnist');
+    const d = decodeConfig(`v=${URL_VERSION}&d=mnist`);
     expect(d.notices).toEqual([]);
     expect([d.config.dataset, d.config.model, d.config.teacher, d.config.batchSize]).toEqual(['mnist', 'unet', 'pretrained', 64]);
   });
 
   it('keeps the settings it names (the tiny U-Net, a batch of 2) and round-trips', () => {
-    const d = decodeConfig('v=2&d=mnist&md=unet-tiny&m=ct&bs=2');
+    const d = decodeConfig(`v=${URL_VERSION}&d=mnist&md=unet-tiny&m=ct&bs=2`);
     expect(d.notices).toEqual([]);
     expect([d.config.model, d.config.mode, d.config.batchSize]).toEqual(['unet-tiny', 'ct', 2]);
     expect(decodeConfig(encodeConfig(d.config)).config).toEqual(d.config);
