@@ -341,6 +341,14 @@ def heldout_loss(path, count, seed=5):
     return losses
 
 
+def scored(role, path):
+    """Whether eval scores `role`'s file; a missing one is named and skipped (`--ect /nonexistent` skips ECT)."""
+    if os.path.exists(path):
+        return True
+    log(f'{role}: no file {path}, skipped')
+    return False
+
+
 def evaluate(a):
     if a.heldout_loss:
         losses = heldout_loss(a.teacher, a.count)
@@ -359,7 +367,7 @@ def evaluate(a):
         teacher_path = a.teacher
         if a.only_ect:
             return evaluate_ect(a, C, fh, g)
-        if os.path.exists(teacher_path):  # the teacher's own samples: Heun on the N = 18 Karras grid (35 NFE)
+        if scored('teacher', teacher_path):  # the teacher's own samples: Heun on the N = 18 Karras grid (35 NFE)
             Tp, meta = read_safetensors(teacher_path)
             tspec = json.loads(meta['spec'])
             sig = torch.from_numpy(karras_sigmas(18))
@@ -370,7 +378,7 @@ def evaluate(a):
                                torch.full((a.count,), float(sig[i - 1]), dtype=torch.float64))
             report('teacher (Heun, 35 NFE)', torch.clamp(xs, -1, 1), C, fh, a)
         for role, path in () if a.only_teacher else (('cd', a.cd), ('ct', os.path.join(PRE, 'mnist-ct.safetensors'))):
-            if not os.path.exists(path):
+            if not scored(role, path):
                 continue
             P, meta = read_safetensors(path)
             spec = json.loads(meta['spec'])
@@ -396,7 +404,7 @@ def evaluate_cd_two_step(a, P, spec, one, C, fh):
 
 def evaluate_ect(a, C, fh, g):
     """ECT's one-step and two-step samples (f(T z, T), then f(x + tau z', tau) for each --ect-tau)."""
-    if not os.path.exists(a.ect):
+    if not scored('ect', a.ect):
         return
     P, meta = read_safetensors(a.ect)
     spec = json.loads(meta['spec'])

@@ -72,6 +72,9 @@ suite('train.py cd --resume --init/--out, and eval\'s two-step CD', () => {
     const two = fd('cd two-step tau=0.585');
     expect(one).toBeLessThan(130);
     expect(two).toBeLessThan(one - 5);
+    // The files it was told to skip are named, not passed over in silence.
+    expect(r.stdout).toContain('teacher: no file /nonexistent, skipped');
+    expect(r.stdout).toContain('ect: no file /nonexistent, skipped');
     // The digits' default tau (MNIST_TAUS) is there because it beats the paper's CIFAR-10 value on these models.
     expect(fd(`cd two-step tau=${MNIST_TAUS[0]}`)).toBeLessThan(two - 3);
   }, SLOW);
