@@ -1,7 +1,7 @@
 // Builds the sessions the bench measures and times their steps. A step is timed until its loss has been
 // read back (`await loss.data()`), so queued GPU or WASM work is included.
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULTS, type Config } from '../../../src/core/config';
+import { DEFAULTS, defaultTaus, type Config } from '../../../src/core/config';
 import { TrainingSession } from '../../../src/core/run/session';
 import { loadImageResources } from '../../../src/cli/imageResources';
 import { settle } from './nodeBackend';
@@ -10,9 +10,9 @@ import { summarise, timeRuns, type Timing } from './stats';
 /** The speed-comparison step: the defaults at the papers' batch of 512 (the issue's reference shape). */
 export const MLP_DEFAULT: Config = { ...DEFAULTS, batchSize: 512 };
 
-/** The MNIST defaults (withDatasetDefaults): U-Net, batch 64, lr 2e-4; CD distils the shipped teacher. */
+/** The MNIST defaults (withDatasetDefaults): U-Net, batch 64, lr 2e-4, the digits' taus; CD distils the shipped teacher. */
 export function mnistConfig(over: Partial<Config>): Config {
-  const c: Config = { ...DEFAULTS, dataset: 'mnist', model: 'unet', batchSize: 64, lr: 2e-4, teacher: 'pretrained', ...over };
+  const c: Config = { ...DEFAULTS, dataset: 'mnist', model: 'unet', batchSize: 64, lr: 2e-4, teacher: 'pretrained', taus: defaultTaus('mnist'), ...over };
   // The shipped teacher is a default "unet"; the tiny model gets a learned teacher with one teacher step.
   if (c.mode === 'cd' && c.model === 'unet-tiny') return { ...c, teacher: 'learned', teacherSteps: 1 };
   return c;
