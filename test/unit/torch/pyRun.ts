@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { readSafetensors } from '../../../src/core/io/safetensors';
 
 export const PYTHON = '/usr/bin/python3';
@@ -21,7 +21,16 @@ export const missing = torchMissingReason();
 if (missing) console.warn(`SKIPPED the continue.py tests (test/unit/torch): ${missing}. Install python3-torch libopenblas0-pthread (.ci/run does).`);
 export const suite = missing ? describe.skip : describe;
 
-export const tmp = () => mkdtempSync(join(tmpdir(), 'cm-continue-'));
+const scratch: string[] = [];
+/** A fresh scratch folder, removed when the test file ends (each file imports this module afresh). */
+export function tmp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cm-continue-'));
+  scratch.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** `python3 scripts/torch/<args>` on one thread, synchronously (train.py's subcommands). */
 export const trainPy = (args: string[]) =>
