@@ -98,6 +98,10 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('unet');
     expect(await page.getByLabel('Teacher', { exact: true }).inputValue()).toBe('pretrained');
     expect(await page.getByLabel('Batch size', { exact: true }).inputValue()).toBe('2');
+    // Digits' own multistep tau (the 2D default 0.585 was untouched), named in the two-step grid's title.
+    // (The control is in the settings panel and above the grids.)
+    expect(await page.getByLabel('Multistep taus', { exact: true }).evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['1.7', '1.7']);
+    expect(await page.locator('.view-title').allTextContents()).toContain('2 steps: τ = 1.7');
     await page.getByRole('note', { name: 'Image backend note' }).getByText('the U-Net brings its own', { exact: false }).waitFor();
 
     await expectShippedDigits(page, 'CD');

@@ -175,13 +175,13 @@ describe('playground in Chromium with software WebGPU', () => {
     expect(await page.getByLabel('N schedule', { exact: true }).inputValue()).toBe('fixed');
     expect(await page.getByLabel('Metric', { exact: true }).inputValue()).toBe('l2');
     expect(Number(await page.getByLabel('Learning rate', { exact: true }).inputValue())).toBe(0.005);
-    await expect.poll(() => new URL(page.url()).searchParams.get('v')).toBe('2');
+    await expect.poll(() => new URL(page.url()).searchParams.get('v')).toBe(URL_VERSION);
     expect(new URL(page.url()).searchParams.get('ns')).toBe('fixed');
     await page.close();
   });
 
   it('a bad link parameter falls back to its default and shows a notice naming it', async () => {
-    const page = await h.open('v=2&m=ct&n=abc&mw=16&dp=2');
+    const page = await h.open(`v=${URL_VERSION}&m=ct&n=abc&mw=16&dp=2`);
     const notice = page.locator('.notice', { hasText: 'Some settings in this link were not used' });
     await notice.waitFor({ timeout: 30_000 });
     expect(await notice.textContent()).toContain('"n" (N)');
