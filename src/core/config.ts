@@ -457,7 +457,7 @@ export function optionDisabledReason(key: ConfigKey, value: string, c: Config): 
 /**
  * The multistep taus on digits unless the user sets them. The paper's 0.585 (its CIFAR-10 N = 18 example, still
  * the 2D default) is not the best middle time for the shipped 28x28 models. Two-step FD (scripts/torch/train.py
- * eval, 1,000 samples) of the shipped CD, noise seed 0, at tau 0.585 / 1.0 / 1.3 / 1.7 / 2.2 / 3.0: 80 / 73 / 68 /
+ * eval, 1,000 samples) of the 37,402-step CD, noise seed 0, at tau 0.585 / 1.0 / 1.3 / 1.7 / 2.2 / 3.0: 80 / 73 / 68 /
  * 66 / 69 / 73; seed 1 at 1.0 / 1.4 / 1.7 / 2.0 / 2.5: 71 / 67 / 67 / 69 / 75. The shipped ECT, seed 0, at
  * 0.585 / 0.821 (ECT's own) / 1.2 / 1.7 / 2.2: 100 / 93 / 85 / 82 / 85 (NOTES.md, session 14).
  */
