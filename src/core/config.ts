@@ -481,7 +481,7 @@ export function withDatasetDefaults(c: Config, explicit: ReadonlySet<string>): C
   if (image) {
     set('model', 'unet');
     set('batchSize', 64);
-    set('taus', [...MNIST_TAUS]);
+    set('taus', defaultTaus('mnist'));
     // The shipped teacher is a full U-Net; the tiny test model distils from a teacher it trains itself.
     set('teacher', out.model === 'unet' ? 'pretrained' : 'learned');
   } else {

@@ -66,8 +66,8 @@ suite('train.py cd --resume --init/--out, and eval\'s two-step CD', () => {
       return Number(m![1]);
     };
     // Measured on these 200 samples: one-step 103, two-step at tau 0.585 82, at the page's 1.7 75 (the 43,525-step
-    // model; 99 / 80 / 66 on 1,000; the 37,402-step one 105 / 84 / 76). A second step without noise barely moves the samples, and one with noise at T
-    // is a fresh one-step sample: either would score about the one-step FD.
+    // model; 99 / 80 / 66 on 1,000; the 37,402-step one 105 / 84 / 76). A second step without noise barely moves
+    // the samples, and one with noise at T is a fresh one-step sample: either would score about the one-step FD.
     const one = fd('cd one-step');
     const two = fd('cd two-step tau=0.585');
     expect(one).toBeLessThan(130);

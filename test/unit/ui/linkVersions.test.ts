@@ -9,29 +9,22 @@ import { decodeConfig, encodeConfig, URL_VERSION } from '../../../src/state/urlC
 interface Fixture { version: string; base: Record<string, unknown>; cases: Record<string, Record<string, unknown>> }
 const fixture = (v: string) => JSON.parse(readFileSync(`test/fixtures/links/v${v}-decoded.json`, 'utf8')) as Fixture;
 
-/** Settings that did not exist when version 1 was written, and what their absence meant then. */
-const NOT_IN_V1: Partial<Config> = { lrDecay: 'constant', scmAdaptiveWeight: 'off' };
+/** Settings that did not exist when each old version was written, and what their absence meant then. */
+const NOT_IN: Record<string, Partial<Config>> = { '1': { lrDecay: 'constant', scmAdaptiveWeight: 'off' }, '2': {} };
+
+/** The link of a fixture case named "dataset/mode[&extra]" at settings version `version`. */
+function caseLink(version: string, name: string): string {
+  const [d, rest] = name.split('/');
+  const [m, extra = ''] = rest.split('&');
+  return `v=${version}&d=${d}&m=${m}${extra ? `&${extra}` : ''}`;
+}
 
 describe('links of every settings version', () => {
-  it('a version-2 link decodes to the run the version-2 page decoded (every dataset and mode)', () => {
-    const v2 = fixture('2');
-    expect(Object.keys(v2.cases).length).toBeGreaterThanOrEqual(80);
-    for (const [name, diff] of Object.entries(v2.cases)) {
-      const [d, rest] = name.split('/');
-      const [m, extra = ''] = rest.split('&');
-      const got = decodeConfig(`v=2&d=${d}&m=${m}${extra ? `&${extra}` : ''}`).config;
-      expect(got, name).toEqual({ ...v2.base, ...diff });
-    }
-  });
-
-  it('a version-1 link decodes to the run the version-1 page decoded (every dataset and mode)', () => {
-    const v1 = fixture('1');
-    expect(Object.keys(v1.cases).length).toBeGreaterThanOrEqual(80);
-    for (const [name, diff] of Object.entries(v1.cases)) {
-      const [d, rest] = name.split('/');
-      const [m, extra = ''] = rest.split('&');
-      const got = decodeConfig(`v=1&d=${d}&m=${m}${extra ? `&${extra}` : ''}`).config;
-      expect(got, name).toEqual({ ...v1.base, ...NOT_IN_V1, ...diff });
+  it.each(['2', '1'])('a version-%s link decodes to the run that version\'s page decoded (every dataset and mode)', (version) => {
+    const old = fixture(version);
+    expect(Object.keys(old.cases).length).toBeGreaterThanOrEqual(80);
+    for (const [name, diff] of Object.entries(old.cases)) {
+      expect(decodeConfig(caseLink(version, name)).config, name).toEqual({ ...old.base, ...NOT_IN[version], ...diff });
     }
   });
 
@@ -73,9 +66,7 @@ describe('links of every settings version', () => {
     const current = fixture(URL_VERSION);
     expect(current.version).toBe(URL_VERSION);
     for (const [name, diff] of Object.entries(current.cases)) {
-      const [d, rest] = name.split('/');
-      const [m, extra = ''] = rest.split('&');
-      const got = decodeConfig(`v=${URL_VERSION}&d=${d}&m=${m}${extra ? `&${extra}` : ''}`).config;
+      const got = decodeConfig(caseLink(URL_VERSION, name)).config;
       // On failure: bump LINK_VERSION in src/state/linkVersions.ts, put the old values back there, and write the
       // new fixture with test/fixtures/links/decodeAll.ts. A new setting needs its meaning for old links too.
       expect(got, `${name}: the defaults of link version ${URL_VERSION} changed`).toEqual({ ...current.base, ...diff });
