@@ -386,20 +386,50 @@ def evaluate(a):
             s = torch.clamp(consistency_fn(P, spec, T_MAX * z, torch.full((a.count,), T_MAX, dtype=torch.float64)), -1, 1)
             report(f'{role} one-step', s, C, fh, a)
             if role == 'cd':
-                evaluate_cd_two_step(a, P, spec, s, C, fh)
+                evaluate_cd_multistep(a, P, spec, s, C, fh)
         if not a.only_teacher:
             evaluate_ect(a, C, fh, g)
 
 
-def evaluate_cd_two_step(a, P, spec, one, C, fh):
-    """Algorithm 1 with one intermediate time, as the page samples: x = f(T z) clamped to [-1, 1], tau clamped to
-    [eps, T], then f(x + sqrt(tau^2 - eps^2) z', tau). Its own noise stream, so the CT and ECT samples that follow
-    get the same noise as before this was added (their recorded scores stay reproducible)."""
-    zn = torch.randn(one.shape, generator=torch.Generator().manual_seed(a.seed + 1))
-    for tau in (min(T_MAX, max(EPS, tau)) for tau in a.cd_tau):
-        t = torch.full((len(one),), tau, dtype=torch.float64)
-        two = consistency_fn(P, spec, one + math.sqrt(tau ** 2 - EPS ** 2) * zn, t)
-        report(f'cd two-step tau={tau}', torch.clamp(two, -1, 1), C, fh, a)
+def tau_sequence(text):
+    """argparse type for a multistep sample's taus, 'tau_1,tau_2,...': the page's rule (strictly decreasing,
+    each in [eps, T]), so a typo is refused with exit 2 instead of scoring something else."""
+    try:
+        taus = [float(v) for v in text.split(',')]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a comma-separated list of taus (e.g. 2.5,1.0)")
+    outside = [t for t in taus if not EPS <= t <= T_MAX]  # NaN fails this too
+    if outside:
+        raise argparse.ArgumentTypeError(f"'{text}': {outside[0]} is outside [eps, T] = [{EPS}, {T_MAX}]")
+    if any(b >= a for a, b in zip(taus, taus[1:])):
+        raise argparse.ArgumentTypeError(f"'{text}': taus must be strictly decreasing (tau_1 > tau_2 > ...)")
+    return taus
+
+
+def sequences_to_score(two_step_taus, multistep):
+    """--cd-tau / --ect-tau give two-step samples (one tau each), --cd-multistep / --ect-multistep longer ones."""
+    return [[tau] for tau in two_step_taus] + list(multistep)
+
+
+def sample_name(role, taus):
+    if len(taus) == 1:
+        return f'{role} two-step tau={taus[0]}'
+    return f'{role} {len(taus) + 1}-step taus={",".join(f"{t:g}" for t in taus)}'
+
+
+def evaluate_cd_multistep(a, P, spec, one, C, fh):
+    """Algorithm 1 as the page samples: x = f(T z) clamped to [-1, 1], then per tau (clamped to [eps, T])
+    x = f(x + sqrt(tau^2 - eps^2) z', tau), clamped. Its own noise stream, so the CT and ECT samples that follow
+    get the same noise as before this was added (their recorded scores stay reproducible); every sequence starts
+    that stream afresh, so its first re-noising is the two-step samples' own."""
+    for taus in sequences_to_score(a.cd_tau, a.cd_multistep):
+        g = torch.Generator().manual_seed(a.seed + 1)
+        x = one
+        for tau in (min(T_MAX, max(EPS, tau)) for tau in taus):
+            zn = torch.randn(one.shape, generator=g)
+            t = torch.full((len(one),), tau, dtype=torch.float64)
+            x = torch.clamp(consistency_fn(P, spec, x + math.sqrt(tau ** 2 - EPS ** 2) * zn, t), -1, 1)
+        report(sample_name('cd', taus), x, C, fh, a)
 
 
 def evaluate_ect(a, C, fh, g):
@@ -418,6 +448,12 @@ def evaluate_ect(a, C, fh, g):
         for tau in a.ect_tau:
             two = ect_sample(P, spec, z, [tau], [zn])[1]
             measured[f'twoStep tau={tau}'] = report(f'ect two-step tau={tau} ({steps} steps)', torch.clamp(two, -1, 1), C, fh, a)
+        more = torch.Generator().manual_seed(a.seed + 2)  # the later re-noisings' own stream: the two-step noise is zn
+        extra = [torch.randn(zn.shape, generator=more) for _ in range(max((len(t) for t in a.ect_multistep), default=1) - 1)]
+        for taus in a.ect_multistep:
+            last = ect_sample(P, spec, z, taus, [zn] + extra)[-1]
+            measured[f'{len(taus) + 1}-step taus={",".join(f"{t:g}" for t in taus)}'] = report(
+                f'{sample_name("ect", taus)} ({steps} steps)', torch.clamp(last, -1, 1), C, fh, a)
     if a.record:  # the file carries its own measured quality
         write_safetensors(a.ect, [(k, v.numpy()) for k, v in P.items()], dict(meta, quality=json.dumps(measured)))
         log(f'recorded the quality in {a.ect}')
@@ -528,10 +564,14 @@ def main():
     e.add_argument('--cd', default=os.path.join(PRE, 'mnist-cd.safetensors'), help='the CD file to score')
     e.add_argument('--cd-tau', type=float, nargs='*', default=[PAGE_TAU],
                    help=f'middle times of the two-step CD samples (default {PAGE_TAU}, the page\'s on digits; 0.585 is the paper\'s CIFAR-10 example)')
+    e.add_argument('--cd-multistep', type=tau_sequence, nargs='*', default=[], metavar='TAUS',
+                   help='also score CD samples with more steps, one per comma-separated tau list (e.g. 2.5,1.0 for 3 steps)')
     e.add_argument('--ect', default=os.path.join(PRE, 'mnist-ect.safetensors'), help='the ECT file to score (a checkpoint too)')
     e.add_argument('--only-ect', action='store_true', help='score the ECT file only')
     e.add_argument('--ect-tau', type=float, nargs='*', default=[PAGE_TAU],
                    help=f'middle times of the two-step ECT samples (default {PAGE_TAU}, the page\'s on digits; 0.821 is ECT\'s own)')
+    e.add_argument('--ect-multistep', type=tau_sequence, nargs='*', default=[], metavar='TAUS',
+                   help='also score ECT samples with more steps, one per comma-separated tau list')
     e.add_argument('--record', action='store_true', help='write the ECT file\'s measured quality into its metadata ("quality")')
     add_ect_parser(sub, PRE, os.path.dirname(TEACHER_STATE))
     sub.add_parser('fixture')
