@@ -249,7 +249,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   cNoiseConvention: { key: 'cNoiseConvention', kind: 'enum', options: [{ value: 'jax', label: '0.25 ln t (JAX code)' }, { value: 'pytorch', label: '250 ln t (PyTorch code)' }],
     label: 'c_noise', group: 'advanced', url: 'cn', help: 'Time input convention of the network.' },
   taus: { key: 'taus', kind: 'numberList', min: 0, max: 1000, maxLength: 16, label: 'Multistep taus', group: 'sampling', url: 'ta',
-    help: 'Intermediate times tau_1 > tau_2 > ... of multistep sampling, each in [eps, T]. NFE = 1 + count. Digits have their own default (the best measured for the shipped models).',
+    help: 'Intermediate times tau_1 > tau_2 > ... of multistep sampling, each in [eps, T]. NFE = 1 + count. On 2D data the default 0.585 is a time of the N = 18 grid: CD (and CT at a fixed N) learn f only at grid times, and taus between them sample worse there. Digits have their own default (the best measured for the shipped models).',
     formula: '\\hat x = x + \\sqrt{\\tau^2 - \\epsilon^2}\\, z,\\; x = f(\\hat x, \\tau)', paper: 'Algorithm 1' },
   seed: { key: 'seed', kind: 'int', min: 0, max: 2 ** 31 - 1, label: 'Seed', group: 'run', url: 'se', help: 'Seeds the data, init, training-noise and sampling-noise streams.' },
   steps: { key: 'steps', kind: 'int', min: 1, max: 10_000_000, label: 'Step budget', group: 'run', url: 'st', help: 'Training stops after this many steps.' },
@@ -459,7 +459,9 @@ export function optionDisabledReason(key: ConfigKey, value: string, c: Config): 
  * the 2D default) is not the best middle time for the shipped 28x28 models. Two-step FD (scripts/torch/train.py
  * eval, 1,000 samples) of the 37,402-step CD, noise seed 0, at tau 0.585 / 1.0 / 1.3 / 1.7 / 2.2 / 3.0: 80 / 73 / 68 /
  * 66 / 69 / 73; seed 1 at 1.0 / 1.4 / 1.7 / 2.0 / 2.5: 71 / 67 / 67 / 69 / 75. The shipped ECT, seed 0, at
- * 0.585 / 0.821 (ECT's own) / 1.2 / 1.7 / 2.2: 100 / 93 / 85 / 82 / 85 (NOTES.md, session 14).
+ * 0.585 / 0.821 (ECT's own) / 1.2 / 1.7 / 2.2: 100 / 93 / 85 / 82 / 85 (NOTES.md, session 14). At the N = 18 grid
+ * times 1.088 / 1.923 the CD scores 70.7 / 66.3 (1.7: 65.9): unlike the 2D MLPs, the U-Net is smooth between grid
+ * times (session 15; methods/settings/notes.ts).
  */
 export const MNIST_TAUS: readonly number[] = [1.7];
 
