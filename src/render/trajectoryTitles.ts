@@ -2,6 +2,7 @@
 // one, the exact ODE of the 2D data mixture for one that does not (CT, sCT and the flow methods have no
 // teacher; the curves are only a reference for where a consistent map should land).
 import type { Config } from '../core/config';
+import { fixedTrainingGrid } from '../core/cm/trainingGrid';
 import { METHOD_INFO } from '../core/methods/settings/index';
 import { trajectorySource } from '../core/run/trajectorySource';
 
@@ -26,6 +27,12 @@ export function trajectoryNote(c: Source): string | null {
     case 'exact': return `${METHOD_INFO[c.mode].label} has no teacher: the curves are the exact PF-ODE of the data mixture (closed-form denoiser), drawn as the reference.`;
     default: return null;
   }
+}
+
+/** Why the arrows of a run with a fixed training grid start at grid times (core/run/views.ts), else null. */
+export function arrowTimesNote(c: Parameters<typeof fixedTrainingGrid>[0], wanted: readonly number[]): string | null {
+  if (!fixedTrainingGrid(c)) return null;
+  return `${METHOD_INFO[c.mode].label} at a fixed N trains f only at its N = ${c.N} grid times, so the arrows start at the grid times nearest ${wanted.join(', ')}; between grid times a 2D model's f lands up to ~1.8x further from the ODE's end.`;
 }
 
 /** The 2D view: trajectories and the arrows to f(x_t, t). */

@@ -31,7 +31,8 @@ export const VIEW_DEFAULTS = {
   probeCount: 512,
   trajectoryCount: 12,
   consistencyTimes: [2, 1, 0.5, 0.2, 0.05],
-  cursorT: 0.5,
+  // The N = 18 grid time nearest 0.5 (and the default tau): a CD run is trained there (core/cm/trainingGrid.ts).
+  cursorT: 0.5853,
   imageProbeCount: 36,
 };
 

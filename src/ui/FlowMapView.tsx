@@ -2,6 +2,7 @@
 // exact PF-ODE map of the 2D mixture, drawn on a canvas by the render loop, with the start and end pickers,
 // the numbers as text (for screen readers and tests) and what is exact here and why.
 import { useState } from 'react';
+import { fixedTrainingGrid, gridNeighbours, gridTimeLabel } from '../core/cm/trainingGrid';
 import { METHOD_INFO } from '../core/methods/settings/index';
 import { drawFlowMapView, flowMapUnavailable, formatError, formatSigma } from '../render/flowMapView';
 import type { DepsFn, DrawFn } from '../render/loop';
@@ -75,8 +76,11 @@ function Explanation() {
   const config = useConfig((s) => s.config);
   const jumps = useRun((s) => s.latestQuality?.fmeView?.jumps);
   const count = useRun((s) => s.latestQuality?.fmeView?.count ?? 64);
+  const sigmas = useRun((s) => s.latestQuality?.fmeView?.sigmas);
   const info = METHOD_INFO[config.mode];
   const dataEnd = jumps ? jumps === 'data-end' : info.consistency;
+  const grid = fixedTrainingGrid(config);
+  const offGrid = grid && sigmas ? sigmas.filter((sigma) => gridNeighbours(grid, sigma)) : [];
   return (
     <div className="flowmap-explain">
       <p>
@@ -93,6 +97,12 @@ function Explanation() {
         The one-step map starts at σ = T for every method, on the same {count} fixed points, so the methods compare
         (the flow methods' own sampler starts from pure noise). Computed at each evaluation, every {config.evalEvery} steps.
       </p>
+      {offGrid.length > 0 && (
+        <p className="muted" aria-label="Grid note">
+          {info.label} at a fixed N is trained only at its N = {config.N} grid times, and σ = {offGrid.map(gridTimeLabel).join(', ')} lie
+          between them: there the chart shows the network's untrained in-between, in 2D up to ~1.8x the error at the nearest grid times.
+        </p>
+      )}
     </div>
   );
 }

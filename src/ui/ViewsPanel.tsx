@@ -2,7 +2,7 @@
 // scrubber, and the live charts.
 import { drawLossChart, drawQualityChart, drawScheduleChart, lossTitle, qualityNote, scheduleTitle } from '../render/chartViews';
 import { drawConsistencyView, drawSamplesView, drawScrubberView, type ViewInput } from '../render/sampleViews';
-import { trajectoryNote, trajectoryViewTitle } from '../render/trajectoryTitles';
+import { arrowTimesNote, trajectoryNote, trajectoryViewTitle } from '../render/trajectoryTitles';
 import { useConfig } from '../state/configStore';
 import { useRun } from '../state/runStore';
 import { useView, type LayerName } from '../state/viewStore';
@@ -83,10 +83,13 @@ export const SamplesView = () => (
 export const ConsistencyView = () => {
   const title = useConfig((s) => trajectoryViewTitle(s.config));
   const note = useConfig((s) => trajectoryNote(s.config));
+  const wanted = useView((s) => s.consistencyTimes);
+  const arrows = useConfig((s) => arrowTimesNote(s.config, wanted));
   return (
     <ViewCanvas id="consistency" title={title} draw={drawConsistencyView} deps={consistencyDeps}
       caption={<><Layer name="trajectories" label="trajectories (colour = t)" /><Layer name="arrows" label="arrows to f(x_t, t)" /><SpreadSummary />
-        {note && <span className="muted" aria-label="Trajectory source">{note}</span>}</>} />
+        {note && <span className="muted" aria-label="Trajectory source">{note}</span>}
+        {arrows && <span className="muted" aria-label="Arrow times">{arrows}</span>}</>} />
   );
 };
 export const ScrubberView = () => (

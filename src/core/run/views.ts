@@ -3,6 +3,7 @@
 // consistency view along trajectories, the time cursor). Plain arrays only, ready to transfer.
 import { Rng } from '../rng';
 import type { SamplingNoise } from '../cm/sampling';
+import { fixedTrainingGrid, isGridTime } from '../cm/trainingGrid';
 import { pfOdeTrajectories, type Trajectories } from '../teacher/trajectories';
 import { sampleSize } from '../tensorUtil';
 import type { TrainingSession } from './session';
@@ -33,11 +34,12 @@ export class ProbeSet {
   }
 }
 
+/** The teacher's PF-ODE trajectories; they pass through every time of a fixed training grid (for the arrows). */
 export async function teacherTrajectories(session: TrainingSession, probes: ProbeSet, points = 48): Promise<Trajectories | null> {
   const D = session.teacher();
   if (!D || probes.trajectoryCount === 0) return null;
   const xT = Float32Array.from(probes.trajectoryNoise, (v) => v * session.config.T);
-  return pfOdeTrajectories(D, xT, session.data.dataShape, session.config, points);
+  return pfOdeTrajectories(D, xT, session.data.dataShape, session.config, points, fixedTrainingGrid(session.config) ?? []);
 }
 
 export interface Snapshot {
@@ -55,10 +57,13 @@ export interface Snapshot {
   cursorMapped: Float32Array;
 }
 
-function nearestIndex(times: Float64Array, t: number): number {
-  let best = 0;
-  for (let i = 1; i < times.length; i++) if (Math.abs(Math.log(times[i] / t)) < Math.abs(Math.log(times[best] / t))) best = i;
-  return best;
+/** The trajectory time nearest t on the log scale, among those `allowed` admits. */
+function nearestIndex(times: Float64Array, t: number, allowed: (time: number) => boolean): number {
+  let best = -1;
+  for (let i = 0; i < times.length; i++) {
+    if (allowed(times[i]) && (best < 0 || Math.abs(Math.log(times[i] / t)) < Math.abs(Math.log(times[best] / t)))) best = i;
+  }
+  return Math.max(best, 0);
 }
 
 export async function computeSnapshot(session: TrainingSession, probes: ProbeSet, traj: Trajectories | null, view: ViewSettings): Promise<Snapshot> {
@@ -74,8 +79,11 @@ export async function computeSnapshot(session: TrainingSession, probes: ProbeSet
     const end = traj.states[traj.states.length - 1];
     const size = sampleSize(shape);
     const count = end.length / size;
-    for (const wanted of view.consistencyTimes) {
-      const i = nearestIndex(traj.times, Math.min(c.T, Math.max(c.eps, wanted)));
+    // A run that trains f on a fixed grid is shown at the grid times nearest the wanted ones (cm/trainingGrid.ts).
+    const grid = fixedTrainingGrid(c);
+    const allowed = grid ? (t: number) => isGridTime(grid, t) : () => true;
+    const indices = view.consistencyTimes.map((wanted) => nearestIndex(traj.times, Math.min(c.T, Math.max(c.eps, wanted)), allowed));
+    for (const i of indices.filter((i, k) => indices.indexOf(i) === k)) {
       const t = traj.times[i];
       const out = await session.mapToData(params, traj.states[i], new Float64Array(count).fill(t));
       let spread = 0;

@@ -33,15 +33,22 @@ async function integrate(
 
 /** Every state along the trajectories, read back (for plotting). */
 export async function pfOdeTrajectories(
-  D: Denoiser, xT: Float32Array, dataShape: number[], range: NoiseRange, points = 64,
+  D: Denoiser, xT: Float32Array, dataShape: number[], range: NoiseRange, points = 64, alsoAt: ArrayLike<number> = [],
 ): Promise<Trajectories> {
-  const times = karrasSigmasAscending(points, range).reverse();
+  const times = withTimes(karrasSigmasAscending(points, range), alsoAt).reverse();
   const states: Float32Array[] = [xT.slice()];
   const end = await integrate(D, xT, dataShape, times, async (x) => {
     states.push((await x.data()) as Float32Array);
   });
   end.dispose();
   return { times, states };
+}
+
+/** The ascending grid with extra times in [eps, T] merged in (a state is then kept at each of them too). */
+function withTimes(grid: Float64Array, extra: ArrayLike<number>): Float64Array {
+  const [eps, T] = [grid[0], grid[grid.length - 1]];
+  const all = [...grid, ...Array.from(extra).filter((t) => t >= eps && t <= T)].sort((a, b) => a - b);
+  return Float64Array.from(all.filter((t, i) => i === 0 || t > all[i - 1]));
 }
 
 /** Only the end points (x at eps): the teacher's ODE samples, without reading back every state. */

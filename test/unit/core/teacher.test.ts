@@ -88,4 +88,25 @@ describe('PF-ODE trajectories', () => {
       }
     }
   });
+
+  it('keep a state at each extra time asked for (a training grid), still on the exact solution', async () => {
+    const mu = [0.3, -0.2];
+    const s = 0.5;
+    const D = gaussian(2, mu, s);
+    const xT = Float32Array.from([80, -40]);
+    const extra = [0.585348, 1.92334, 0.002, 80, 100]; // the ends are there already; 100 is outside [eps, T]
+    const { times, states } = await pfOdeTrajectories(D, xT, [2], { eps: 0.002, T: 80, rho: 7 }, 80, extra);
+    expect(times).toHaveLength(82);
+    expect(states).toHaveLength(82);
+    expect(Array.from(times.slice(1)).every((t, i) => t < times[i])).toBe(true); // strictly descending
+    for (const t of [0.585348, 1.92334]) {
+      const i = times.indexOf(t);
+      expect(i).toBeGreaterThan(0);
+      const ratio = Math.sqrt(s * s + t * t) / Math.sqrt(s * s + 80 * 80);
+      for (let j = 0; j < 2; j++) {
+        const want = mu[j] + (xT[j] - mu[j]) * ratio;
+        expect(Math.abs(states[i][j] - want)).toBeLessThan(2e-3 * Math.max(1, Math.abs(want)));
+      }
+    }
+  });
 });

@@ -68,9 +68,10 @@ describe('controls that do not apply are disabled with a reason', () => {
 
   it('names a tau between the fixed grid\'s times for CD and fixed-N CT on 2D data, not elsewhere', () => {
     // The N = 18 grid (consistency-models.md golden): ... 0.296442, 0.585348, 1.088171 ...
-    const note = fieldNote('taus', { ...DEFAULTS, taus: [0.8] });
-    expect(note).toContain('τ = 0.8 lies between the grid times 0.585 and 1.09 (N = 18)');
-    expect(note).toContain('nearest: 0.585');
+    const note = fieldNote('taus', { ...DEFAULTS, taus: [0.7] });
+    expect(note).toContain('τ = 0.7 lies between the grid times 0.585 and 1.09 (N = 18)');
+    expect(note).toContain('nearest: 0.585'); // nearest on the log scale the grid is spaced on
+    expect(fieldNote('taus', { ...DEFAULTS, taus: [0.8] })).toContain('nearest: 1.09');
     expect(fieldNote('taus', { ...DEFAULTS, taus: [1.0882, 0.4] })).toContain('τ = 0.4 lies between the grid times 0.296 and 0.585');
     expect(fieldNote('taus', { ...DEFAULTS, taus: [1.088171, 0.296442] })).toBeNull(); // both on the grid
     expect(fieldNote('taus', { ...DEFAULTS, N: 40, taus: [1.382] })).toBeNull(); // the paper's ImageNet-64 tau is on N = 40's grid

@@ -58,3 +58,28 @@ describe('ECT starts from the learned teacher', () => {
     s.dispose();
   }, 60_000);
 });
+
+describe('the consistency arrows of a run with a fixed training grid', () => {
+  const wanted = [2, 1, 0.5, 0.2, 0.05];
+  const arrowTimes = async (c: Config) => {
+    const s = new TrainingSession(c, {}, 50);
+    const probes = new ProbeSet(s, 20, 3);
+    const traj = await teacherTrajectories(s, probes);
+    const snap = await computeSnapshot(s, probes, traj, { probeCount: 20, trajectoryCount: 3, consistencyTimes: wanted, cursorT: 1, weights: 'ema' });
+    s.dispose();
+    return snap.consistencyTimes;
+  };
+
+  it('CD starts them at the grid times nearest the wanted ones, where it is trained (cm/trainingGrid.ts)', async () => {
+    // consistency-models.md's N = 18 grid: ... 0.059947, 0.139516, 0.296442, 0.585348, 1.088171, 1.92334 ...
+    const times = await arrowTimes({ ...small, mode: 'cd', teacher: 'exact' });
+    [1.92334, 1.088171, 0.585348, 0.139516, 0.059947].forEach((t, i) => expect(times[i]).toBeCloseTo(t, 5));
+  }, 60_000);
+
+  it('a continuous-time method keeps the trajectory times nearest the wanted ones', async () => {
+    const times = await arrowTimes({ ...small, mode: 'ect', teacher: 'exact' });
+    expect(times).toHaveLength(5);
+    times.forEach((t, i) => expect(Math.abs(Math.log(t / wanted[i]))).toBeLessThan(0.15)); // a 48-point grid: ~0.2 apart in ln t
+    expect(times.some((t, i) => Math.abs(t - [1.92334, 1.088171, 0.585348, 0.139516, 0.059947][i]) > 0.01)).toBe(true);
+  }, 60_000);
+});

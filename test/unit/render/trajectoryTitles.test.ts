@@ -9,7 +9,7 @@ import { METHOD_IDS, METHOD_INFO } from '../../../src/core/methods/settings/inde
 import { TrainingSession } from '../../../src/core/run/session';
 import { trajectorySource } from '../../../src/core/run/trajectorySource';
 import { MixtureDenoiser } from '../../../src/core/teacher/mixtureDenoiser';
-import { emptyStripMessage, noTrajectoriesReason, trajectoryNote, trajectoryStripTitle, trajectoryViewTitle } from '../../../src/render/trajectoryTitles';
+import { arrowTimesNote, emptyStripMessage, noTrajectoriesReason, trajectoryNote, trajectoryStripTitle, trajectoryViewTitle } from '../../../src/render/trajectoryTitles';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -20,6 +20,15 @@ const digits = { dataShape: [28, 28, 1], sample: (n: number) => new Float32Array
 const hasTeacher = (mode: Config['mode']) => METHOD_INFO[mode].teacher !== 'none';
 
 describe('trajectory view titles', () => {
+  it('2D: a run with a fixed training grid says its arrows start at grid times; the others say nothing', () => {
+    const wanted = [2, 1, 0.5, 0.2, 0.05];
+    expect(arrowTimesNote(DEFAULTS, wanted)).toBe('CD at a fixed N trains f only at its N = 18 grid times, so the arrows start at the grid times nearest 2, 1, 0.5, 0.2, 0.05; between grid times a 2D model\'s f lands up to ~1.8x further from the ODE\'s end.');
+    expect(arrowTimesNote({ ...DEFAULTS, mode: 'ct', nSchedule: 'fixed', N: 40 }, wanted)).toContain('CT at a fixed N trains f only at its N = 40 grid times');
+    expect(arrowTimesNote({ ...DEFAULTS, mode: 'ct', nSchedule: 'ct-adaptive' }, wanted)).toBeNull();
+    expect(arrowTimesNote({ ...DEFAULTS, mode: 'ect' }, wanted)).toBeNull();
+    expect(arrowTimesNote({ ...DEFAULTS, dataset: 'mnist' }, wanted)).toBeNull();
+  });
+
   it('2D: the teacher\'s ODE for CD, ECT and sCD; the exact mixture ODE, named as such, for the rest', () => {
     expect(METHOD_IDS.filter(hasTeacher)).toEqual(['cd', 'ect', 'scd']);
     for (const mode of METHOD_IDS) {
