@@ -231,13 +231,13 @@ def write_safetensors(path, tensors, metadata):
 
 def save_training_state(path, pl, P, ema, opt, fmt, steps_done, a, started, **extra):
     """A resumable state (teacher, ECT): online and EMA weights, torch Adam's moments and step, the run's options."""
-    tensors = [(f'online/{k}', P[k].detach().numpy()) for k, _ in pl] + [(f'ema/{k}', ema[k].numpy()) for k, _ in pl]
+    tensors = [(f'online/{k}', P[k].detach().cpu().numpy()) for k, _ in pl] + [(f'ema/{k}', ema[k].cpu().numpy()) for k, _ in pl]
     adam_step = 0
     for k, _ in pl:
         st = opt.state.get(P[k], {})
         if st:
             adam_step = int(st['step'])
-            tensors += [(f'adam_m/{k}', st['exp_avg'].numpy()), (f'adam_v/{k}', st['exp_avg_sq'].numpy())]
+            tensors += [(f'adam_m/{k}', st['exp_avg'].cpu().numpy()), (f'adam_v/{k}', st['exp_avg_sq'].cpu().numpy())]
     write_safetensors(path, tensors, {'format': fmt, 'stepsDone': steps_done, 'adamStep': adam_step, **extra,
                                       'config': json.dumps(vars(a)), 'wallSecondsThisRun': round(time.time() - started, 1)})
 
@@ -265,7 +265,7 @@ def read_weights(path, role, label, who):
 
 
 def save_params(path, param_list, P, metadata):
-    write_safetensors(path, [(name, P[name].detach().numpy()) for name, _ in param_list], metadata)
+    write_safetensors(path, [(name, P[name].detach().cpu().numpy()) for name, _ in param_list], metadata)
 
 # ---------------------------------------------------------------- 2D MLP (src/core/models/mlp.ts)
 

@@ -48,10 +48,10 @@ def ect_loss(P, spec, x0, z, t, r, c):
 def ect_sample(P, spec, z0, taus, noises):
     """1 step: f(T z, T); then per tau: f(x + tau z', tau) (re-noised from the boundary at 0, sheet 3.3)."""
     B = len(z0)
-    x = ect_f(P, spec, T_MAX * z0, torch.full((B,), T_MAX, dtype=torch.float64))
+    x = ect_f(P, spec, T_MAX * z0, torch.full((B,), T_MAX, dtype=torch.float64, device=z0.device))
     out = [x]
     for tau, zn in zip(taus, noises):
-        x = ect_f(P, spec, x + tau * zn, torch.full((B,), float(tau), dtype=torch.float64))
+        x = ect_f(P, spec, x + tau * zn, torch.full((B,), float(tau), dtype=torch.float64, device=z0.device))
         out.append(x)
     return out
 
@@ -60,18 +60,18 @@ def save_state(path, pl, P, ema, opt, steps_done, plan, a, started):
     save_training_state(path, pl, P, ema, opt, 'cm-playground/ect-state@1', steps_done, a, started, plan=json.dumps(plan))
 
 
-def load_start(a, pl, teacher_path):
-    """The saved state (with --resume), else the shipped teacher's EMA weights with a fresh Adam."""
+def load_start(a, pl, teacher_path, ctx):
+    """The saved state (with --resume), else the shipped teacher's EMA weights with a fresh Adam; on the run's device."""
     if a.resume and os.path.exists(a.state):
         T, meta = read_safetensors(a.state)
-        P = {k: T[f'online/{k}'].clone().requires_grad_(True) for k, _ in pl}
-        ema = {k: T[f'ema/{k}'].clone() for k, _ in pl}
+        P = ctx['trainable']({k: T[f'online/{k}'] for k, _ in pl})
+        ema = {k: ctx['dev'](T[f'ema/{k}'].clone()) for k, _ in pl}
         moments = {k: (T[f'adam_m/{k}'], T[f'adam_v/{k}']) for k, _ in pl if f'adam_m/{k}' in T}
         return P, ema, moments, int(meta['stepsDone']), int(meta.get('adamStep', '0')), json.loads(meta['plan']), 'state file'
     if a.resume:
         raise SystemExit(f'--resume: no ECT state at {a.state} (start a run without --resume first)')
     W, meta = read_weights(a.init, 'ect', 'an ECT', '--init') if a.init else read_safetensors(teacher_path)
-    P = {k: W[k].clone().requires_grad_(True) for k, _ in pl}
+    P = ctx['trainable']({k: W[k] for k, _ in pl})
     start = 'shipped teacher'
     if a.init:  # name the run that made the file, so the shipped metadata tells the whole recipe
         start = {'file': a.init, 'trainedBy': meta.get('trainedBy'), 'stepsDone': json.loads(meta['config']).get('stepsDone'),
@@ -85,8 +85,9 @@ def train_ect(a, ctx):
     _, tmeta = read_safetensors(teacher_path)
     spec = json.loads(tmeta['spec'])
     pl = unet_param_list(spec)
-    x, _ = ctx['train_data']()
-    P, ema, moments, done, adam_step, plan, source = load_start(a, pl, teacher_path)
+    dev = ctx['dev']
+    x = dev(ctx['train_data']()[0])
+    P, ema, moments, done, adam_step, plan, source = load_start(a, pl, teacher_path, ctx)
     if plan is None:  # the sheet's q = 2 stages, scaled so the planned steps end in stage `last_stage`
         if a.last_stage < a.first_stage:
             raise SystemExit(f'--last-stage {a.last_stage} is before --first-stage {a.first_stage}: the plan needs at least one stage')
@@ -95,8 +96,7 @@ def train_ect(a, ctx):
                 'q': a.q, 'k': a.k, 'b': a.b, 'c': a.c, 'Pm': a.Pm, 'Ps': a.Ps}
     g = torch.Generator().manual_seed(a.seed + done)  # a resumed run draws new batches, reproducibly
     opt = torch.optim.Adam(P.values(), lr=a.lr, eps=1e-8)
-    for k, (m, v) in moments.items():
-        opt.state[P[k]] = {'step': torch.tensor(float(adam_step)), 'exp_avg': m.clone(), 'exp_avg_sq': v.clone()}
+    ctx['restore_adam'](opt, P, moments, adam_step)
     log = ctx['log']
     log(f'ect: starting at step {done} from {source}; plan {plan}')
     started = time.time()
@@ -121,9 +121,9 @@ def train_ect(a, ctx):
             group['lr'] = a.lr * warm
         stage = ect_stage(step, plan['firstStage'], plan['stageSteps'])
         x0 = x[torch.randint(0, len(x), (a.batch,), generator=g)]
-        t = torch.exp(plan['Pm'] + plan['Ps'] * torch.randn(a.batch, generator=g, dtype=torch.float64)).clamp(EPS, T_MAX)
+        t = dev(torch.exp(plan['Pm'] + plan['Ps'] * torch.randn(a.batch, generator=g, dtype=torch.float64)).clamp(EPS, T_MAX))
         r = ect_r(t, stage, plan['q'], plan['k'], plan['b'])
-        z = torch.randn(x0.shape, generator=g)
+        z = dev(torch.randn(x0.shape, generator=g))
         loss = ect_loss(P, spec, x0, z, t, r, plan['c'])
         opt.zero_grad()
         loss.backward()

@@ -7,6 +7,7 @@
   /usr/bin/python3 scripts/torch/train.py ect          # public/pretrained/mnist-ect.safetensors (ECT from the teacher)
   /usr/bin/python3 scripts/torch/train.py fixture      # test/fixtures/mnist/parity.safetensors
   /usr/bin/python3 scripts/torch/train.py eval         # quality (FD, label entropy) of the shipped teacher, CD, CT, ECT
+  /usr/bin/python3 scripts/torch/train.py --device cuda teacher ...   # the same on a CUDA GPU (teacher, cd, ct, ect, eval)
 
 Needs public/data/mnist.bin (node scripts/build-mnist-asset.mjs). Settings and wall times: README.md here.
 """
@@ -37,6 +38,23 @@ PRE = os.path.join(ROOT, 'public', 'pretrained')
 CLASSIFIER_PATH = os.path.join(ROOT, 'public', 'models', 'digit-classifier.safetensors')
 FIXTURE_PATH = os.path.join(ROOT, 'test', 'fixtures', 'mnist', 'parity.safetensors')
 PAGE_TAU = 1.7  # the page's multistep tau on digits (MNIST_TAUS in src/core/config.ts; a test keeps them equal)
+# Where teacher, cd, ct, ect and eval compute (--device). The random draws stay on the CPU generators and are moved,
+# so a run draws the same batches and noise on any device.
+DEVICE = torch.device('cpu')
+
+
+def dev(t):
+    return t.to(DEVICE)
+
+
+def trainable(W):
+    """Weights as leaves on the run's device that train."""
+    return {k: v.detach().to(DEVICE).requires_grad_(True) for k, v in W.items()}
+
+
+def restore_adam(opt, P, moments, adam_step):
+    for k, (m, v) in moments.items():
+        opt.state[P[k]] = {'step': torch.tensor(float(adam_step)), 'exp_avg': dev(m.clone()), 'exp_avg_sq': dev(v.clone())}
 
 
 def command_line():
@@ -129,30 +147,29 @@ def load_teacher_start(a, pl):
     """Where the teacher run starts: the saved state, else (with --resume) the shipped EMA weights, else init."""
     if a.resume and os.path.exists(a.state):
         T, meta = read_safetensors(a.state)
-        P = {k: T[f'online/{k}'].clone().requires_grad_(True) for k, _ in pl}
-        ema = {k: T[f'ema/{k}'].clone() for k, _ in pl}
+        P = trainable({k: T[f'online/{k}'] for k, _ in pl})
+        ema = {k: dev(T[f'ema/{k}'].clone()) for k, _ in pl}
         moments = {k: (T[f'adam_m/{k}'], T[f'adam_v/{k}']) for k, _ in pl if f'adam_m/{k}' in T}
         return P, ema, moments, int(meta['stepsDone']), int(meta.get('adamStep', '0')), 'state file'
     if a.resume:  # no state yet: continue from the shipped EMA weights with a fresh optimiser (and its warm-up)
         W, meta = read_safetensors(os.path.join(PRE, 'mnist-teacher.safetensors'))
         done = json.loads(meta['config']).get('stepsDone', json.loads(meta['config']).get('steps', 0))
-        P = {k: W[k].clone().requires_grad_(True) for k, _ in pl}
+        P = trainable({k: W[k] for k, _ in pl})
         return P, detached_copy(P), {}, int(done), 0, 'shipped teacher'
     g = torch.Generator().manual_seed(a.seed)
-    P = init_params(pl, g)
+    P = trainable(init_params(pl, g))
     return P, detached_copy(P), {}, 0, 0, 'initialisation'
 
 
 def train_teacher(a):
     spec = UNET_PRESETS[a.model]
-    x, _ = train_data()
+    x = dev(train_data()[0])
     pl = unet_param_list(spec)
     P, ema, moments, done, adam_step, source = load_teacher_start(a, pl)
     g = torch.Generator().manual_seed(a.seed + done)  # a resumed run draws new batches, reproducibly
     opt = torch.optim.Adam(P.values(), lr=a.lr, eps=1e-8)
-    for k, (m, v) in moments.items():
-        opt.state[P[k]] = {'step': torch.tensor(float(adam_step)), 'exp_avg': m.clone(), 'exp_avg_sq': v.clone()}
-    log(f'teacher: starting at step {done} from {source}')
+    restore_adam(opt, P, moments, adam_step)
+    log(f'teacher: starting at step {done} from {source} on {DEVICE}')
     started = time.time()
     first, last = done, done
 
@@ -171,8 +188,8 @@ def train_teacher(a):
         for group in opt.param_groups:
             group['lr'] = a.lr * warm
         x0 = x[torch.randint(0, len(x), (a.batch,), generator=g)]
-        t = torch.exp(-1.2 + 1.2 * torch.randn(a.batch, generator=g, dtype=torch.float64))
-        z = torch.randn(x0.shape, generator=g)
+        t = dev(torch.exp(-1.2 + 1.2 * torch.randn(a.batch, generator=g, dtype=torch.float64)))
+        z = dev(torch.randn(x0.shape, generator=g))
         xt = x0 + t.float()[:, None, None, None] * z
         w = edm_weight(t).float()
         loss = (w * (edm_denoiser(P, spec, xt, t) - x0).square().mean(dim=(1, 2, 3))).mean()
@@ -209,15 +226,16 @@ def pseudo_huber(diff):
 
 def train_cd(a):
     teacher, meta = read_safetensors(os.path.join(PRE, 'mnist-teacher.safetensors'))
+    teacher = {k: dev(v) for k, v in teacher.items()}
     spec = json.loads(meta['spec'])
     pl = unet_param_list(spec)
-    x, _ = train_data()
+    x = dev(train_data()[0])
     g = torch.Generator().manual_seed(a.seed)
     init, previous = teacher, None
     if a.resume:  # continue from CD weights (student, target and EMA all start there)
         init, prev_meta = read_weights(a.init, 'cd', 'a CD', 'cd --resume')
         previous = {'trainedBy': prev_meta['trainedBy'], 'config': json.loads(prev_meta['config'])}
-    P = {k: v.clone().requires_grad_(True) for k, v in init.items()}  # student starts as the teacher
+    P = trainable(init)  # the student starts as the teacher (or the CD file)
     target = detached_copy(P)
     ema = detached_copy(P)
     sig = torch.from_numpy(karras_sigmas(a.N))
@@ -230,8 +248,8 @@ def train_cd(a):
             break
         x0 = x[torch.randint(0, len(x), (a.batch,), generator=g)]
         n = torch.randint(0, a.N - 1, (a.batch,), generator=g)  # 0-based n: pair (t_n, t_{n+1})
-        t_n, t_n1 = sig[n], sig[n + 1]
-        z = torch.randn(x0.shape, generator=g)
+        t_n, t_n1 = dev(sig[n]), dev(sig[n + 1])
+        z = dev(torch.randn(x0.shape, generator=g))
         x_n1 = x0 + t_n1.float()[:, None, None, None] * z
         with torch.no_grad():
             x_hat = heun_step(D, x_n1, t_n1, t_n)
@@ -272,9 +290,9 @@ def lognormal_index_cdf(sig, Pm=-1.1, Ps=2.0):
 def train_ct(a):
     spec = UNET_PRESETS[a.model]
     pl = unet_param_list(spec)
-    x, _ = train_data()
+    x = dev(train_data()[0])
     g = torch.Generator().manual_seed(a.seed)
-    P = init_params(pl, g)
+    P = trainable(init_params(pl, g))
     ema = detached_copy(P)
     opt = torch.optim.Adam(P.values(), lr=a.lr, eps=1e-8)
     started = time.time()
@@ -287,9 +305,9 @@ def train_ct(a):
         N = ict_num_scales(step, a.steps, a.s0, a.s1)
         sig = torch.from_numpy(karras_sigmas(N))
         n = torch.multinomial(lognormal_index_cdf(sig), a.batch, replacement=True, generator=g)
-        t_n, t_n1 = sig[n], sig[n + 1]
+        t_n, t_n1 = dev(sig[n]), dev(sig[n + 1])
         x0 = x[torch.randint(0, len(x), (a.batch,), generator=g)]
-        z = torch.randn(x0.shape, generator=g)
+        z = dev(torch.randn(x0.shape, generator=g))
         with torch.no_grad():  # mu = 0: the target is the stop-gradient of the online net
             y = consistency_fn(P, spec, x0 + t_n.float()[:, None, None, None] * z, t_n)
         out = consistency_fn(P, spec, x0 + t_n1.float()[:, None, None, None] * z, t_n1)
@@ -329,16 +347,31 @@ def heldout_loss(path, count, seed=5):
     that takes seconds, where the FD takes minutes. Per sigma, then the mean."""
     # a CD / ECT file has the same U-Net but another parameterisation: refused
     P, meta = read_weights(path, 'teacher', 'a teacher', '--heldout-loss')
+    P = {k: dev(v) for k, v in P.items()}
     spec = json.loads(meta['spec'])
-    xh = heldout_data()[0][:count]
+    xh = dev(heldout_data()[0][:count])
     g = torch.Generator().manual_seed(seed)
     losses = []
     with torch.no_grad():
         for s in HELDOUT_LOSS_SIGMAS:
-            z = torch.randn(xh.shape, generator=g)
-            d = edm_denoiser(P, spec, xh + s * z, torch.full((len(xh),), s, dtype=torch.float64))
+            z = dev(torch.randn(xh.shape, generator=g))
+            d = edm_denoiser(P, spec, xh + s * z, times(len(xh), s))
             losses.append(edm_weight(s) * (d - xh).square().mean().item())
     return losses
+
+
+def times(count, t):
+    """A batch's float64 times, all t, on the run's device."""
+    return torch.full((count,), float(t), dtype=torch.float64, device=DEVICE)
+
+
+def read_on_device(path):
+    W, meta = read_safetensors(path)
+    return {k: dev(v) for k, v in W.items()}, meta
+
+
+def features(C, x):
+    return classifier_features(C, x).double().cpu().numpy()
 
 
 def scored(role, path):
@@ -355,35 +388,33 @@ def evaluate(a):
         log(f'held-out EDM loss of {os.path.relpath(a.teacher)} ({a.count} digits) at sigma ' +
             '  '.join(f'{s:g}: {v:.4f}' for s, v in zip(HELDOUT_LOSS_SIGMAS, losses)) + f'  mean {np.mean(losses):.4f}')
         return
-    C, _ = read_safetensors(CLASSIFIER_PATH)
-    xh, _ = heldout_data()
-    xt, _ = train_data()
+    C, _ = read_on_device(CLASSIFIER_PATH)
+    xh = dev(heldout_data()[0])
+    xt = dev(train_data()[0])
     g = torch.Generator().manual_seed(a.seed)
     with torch.no_grad():
-        fh = classifier_features(C, xh).double().numpy()
-        ft = classifier_features(C, xt[::9]).double().numpy()
-        noise = torch.clamp(torch.randn(1000, 1, 28, 28, generator=g), -1, 1)
-        log(f'floor FD(train, held-out) {frechet(ft, fh):.3f}   ceiling FD(noise) {frechet(classifier_features(C, noise).double().numpy(), fh):.3f}')
+        fh = features(C, xh)
+        ft = features(C, xt[::9])
+        noise = dev(torch.clamp(torch.randn(1000, 1, 28, 28, generator=g), -1, 1))
+        log(f'floor FD(train, held-out) {frechet(ft, fh):.3f}   ceiling FD(noise) {frechet(features(C, noise), fh):.3f}')
         teacher_path = a.teacher
         if a.only_ect:
             return evaluate_ect(a, C, fh, g)
         if scored('teacher', teacher_path):  # the teacher's own samples: Heun on the N = 18 Karras grid (35 NFE)
-            Tp, meta = read_safetensors(teacher_path)
+            Tp, meta = read_on_device(teacher_path)
             tspec = json.loads(meta['spec'])
-            sig = torch.from_numpy(karras_sigmas(18))
-            xs = T_MAX * torch.randn(a.count, 1, 28, 28, generator=g)
+            sig = karras_sigmas(18)
+            xs = dev(T_MAX * torch.randn(a.count, 1, 28, 28, generator=g))
             for i in range(17, 0, -1):
-                xs = heun_step(lambda xx, tt: edm_denoiser(Tp, tspec, xx, tt), xs,
-                               torch.full((a.count,), float(sig[i]), dtype=torch.float64),
-                               torch.full((a.count,), float(sig[i - 1]), dtype=torch.float64))
+                xs = heun_step(lambda xx, tt: edm_denoiser(Tp, tspec, xx, tt), xs, times(a.count, sig[i]), times(a.count, sig[i - 1]))
             report('teacher (Heun, 35 NFE)', torch.clamp(xs, -1, 1), C, fh, a)
         for role, path in () if a.only_teacher else (('cd', a.cd), ('ct', os.path.join(PRE, 'mnist-ct.safetensors'))):
             if not scored(role, path):
                 continue
-            P, meta = read_safetensors(path)
+            P, meta = read_on_device(path)
             spec = json.loads(meta['spec'])
-            z = torch.randn(a.count, 1, 28, 28, generator=g)
-            s = torch.clamp(consistency_fn(P, spec, T_MAX * z, torch.full((a.count,), T_MAX, dtype=torch.float64)), -1, 1)
+            z = dev(torch.randn(a.count, 1, 28, 28, generator=g))
+            s = torch.clamp(consistency_fn(P, spec, T_MAX * z, times(a.count, T_MAX)), -1, 1)
             report(f'{role} one-step', s, C, fh, a)
             if role == 'cd':
                 evaluate_cd_multistep(a, P, spec, s, C, fh)
@@ -426,9 +457,8 @@ def evaluate_cd_multistep(a, P, spec, one, C, fh):
         g = torch.Generator().manual_seed(a.seed + 1)
         x = one
         for tau in (min(T_MAX, max(EPS, tau)) for tau in taus):
-            zn = torch.randn(one.shape, generator=g)
-            t = torch.full((len(one),), tau, dtype=torch.float64)
-            x = torch.clamp(consistency_fn(P, spec, x + math.sqrt(tau ** 2 - EPS ** 2) * zn, t), -1, 1)
+            zn = dev(torch.randn(one.shape, generator=g))
+            x = torch.clamp(consistency_fn(P, spec, x + math.sqrt(tau ** 2 - EPS ** 2) * zn, times(len(one), tau)), -1, 1)
         report(sample_name('cd', taus), x, C, fh, a)
 
 
@@ -436,11 +466,11 @@ def evaluate_ect(a, C, fh, g):
     """ECT's one-step and two-step samples (f(T z, T), then f(x + tau z', tau) for each --ect-tau)."""
     if not scored('ect', a.ect):
         return
-    P, meta = read_safetensors(a.ect)
+    P, meta = read_on_device(a.ect)
     spec = json.loads(meta['spec'])
     steps = json.loads(meta['config']).get('stepsDone', '?')
-    z = torch.randn(a.count, 1, 28, 28, generator=g)
-    zn = torch.randn(a.count, 1, 28, 28, generator=g)
+    z = dev(torch.randn(a.count, 1, 28, 28, generator=g))
+    zn = dev(torch.randn(a.count, 1, 28, 28, generator=g))
     with torch.no_grad():
         one = ect_sample(P, spec, z, [], [])[0]
         measured = {'samples': a.count, 'seed': a.seed, 'by': 'train.py eval (classifier features vs the 1,000 held-out digits)',
@@ -449,26 +479,26 @@ def evaluate_ect(a, C, fh, g):
             two = ect_sample(P, spec, z, [tau], [zn])[1]
             measured[f'twoStep tau={tau}'] = report(f'ect two-step tau={tau} ({steps} steps)', torch.clamp(two, -1, 1), C, fh, a)
         more = torch.Generator().manual_seed(a.seed + 2)  # the later re-noisings' own stream: the two-step noise is zn
-        extra = [torch.randn(zn.shape, generator=more) for _ in range(max((len(t) for t in a.ect_multistep), default=1) - 1)]
+        extra = [dev(torch.randn(zn.shape, generator=more)) for _ in range(max((len(t) for t in a.ect_multistep), default=1) - 1)]
         for taus in a.ect_multistep:
             last = ect_sample(P, spec, z, taus, [zn] + extra)[-1]
             measured[f'{len(taus) + 1}-step taus={",".join(f"{t:g}" for t in taus)}'] = report(
                 f'{sample_name("ect", taus)} ({steps} steps)', torch.clamp(last, -1, 1), C, fh, a)
     if a.record:  # the file carries its own measured quality
-        write_safetensors(a.ect, [(k, v.numpy()) for k, v in P.items()], dict(meta, quality=json.dumps(measured)))
+        write_safetensors(a.ect, [(k, v.cpu().numpy()) for k, v in P.items()], dict(meta, quality=json.dumps(measured)))
         log(f'recorded the quality in {a.ect}')
 
 
 def report(name, s, C, fh, a):
     p = torch.softmax(classifier_logits(C, s), 1)
-    hist = torch.bincount(p.argmax(1), minlength=10).double() / len(s)
+    hist = torch.bincount(p.argmax(1), minlength=10).double().cpu() / len(s)
     ent = max(0.0, -(hist[hist > 0] * hist[hist > 0].log()).sum().item())
-    fd = frechet(classifier_features(C, s).double().numpy(), fh)
+    fd = frechet(features(C, s), fh)
     conf = p.max(1).values.mean().item()
     log(f'{name}: mean confidence {conf:.4f}  label entropy {ent:.3f} nats  FD {fd:.3f}  labels {hist.numpy().round(3)}')
     if a.grid and len(s) >= 64:  # a quick look at 64 samples (needs PIL)
         import PIL.Image
-        grid = ((s[:64, 0].numpy() + 1) * 127.5).round().astype(np.uint8).reshape(8, 8, 28, 28).transpose(0, 2, 1, 3).reshape(224, 224)
+        grid = ((s[:64, 0].cpu().numpy() + 1) * 127.5).round().astype(np.uint8).reshape(8, 8, 28, 28).transpose(0, 2, 1, 3).reshape(224, 224)
         PIL.Image.fromarray(grid).save('/tmp/' + ''.join(ch if ch.isalnum() else '-' for ch in name) + '-grid.png')
     return {'fd': round(fd, 2), 'labelEntropy': round(ent, 3), 'meanConfidence': round(conf, 4)}
 
@@ -505,11 +535,12 @@ def make_fixture(a):
 
 
 ECT_CONTEXT = {'PRE': PRE, 'train_data': train_data, 'metadata': metadata, 'log': log, 'out_of_time': out_of_time,
-               'ema_update': ema_update}
+               'ema_update': ema_update, 'dev': dev, 'trainable': trainable, 'restore_adam': restore_adam}
 
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument('--device', default='cpu', help='where teacher, cd, ct, ect and eval compute: cpu (default), cuda, cuda:N')
     sub = ap.add_subparsers(dest='cmd', required=True)
     c = sub.add_parser('classifier')
     c.add_argument('--steps', type=int, default=1500)
@@ -576,6 +607,17 @@ def main():
     add_ect_parser(sub, PRE, os.path.dirname(TEACHER_STATE))
     sub.add_parser('fixture')
     a = ap.parse_args()
+    global DEVICE
+    try:
+        DEVICE = torch.device(a.device)
+    except RuntimeError as e:
+        ap.error(f'--device {a.device}: {e}')
+    if DEVICE.type == 'cuda' and not torch.cuda.is_available():
+        ap.error(f'--device {a.device}: this torch sees no CUDA device')
+    if DEVICE.type not in ('cpu', 'cuda'):
+        ap.error(f'--device {a.device}: only cpu and cuda are supported')
+    if DEVICE.type != 'cpu' and a.cmd in ('classifier', 'fixture'):
+        ap.error(f'{a.cmd} runs on the CPU only (its outputs are test references or tiny)')
     torch.set_num_threads(int(os.environ.get('CM_TORCH_THREADS', '1')))
     torch.manual_seed(0)
     {'classifier': train_classifier, 'teacher': train_teacher, 'cd': train_cd, 'ct': train_ct,

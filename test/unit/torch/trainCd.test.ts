@@ -99,6 +99,20 @@ suite('train.py cd --resume --init/--out, and eval\'s multistep CD', () => {
     }
   }, SLOW);
 
+  it('refuses a device it cannot use, before any work, and names it', () => {
+    for (const [device, message] of [
+      ['vulkan', '--device vulkan: only cpu and cuda are supported'],
+      ['nonsense', '--device nonsense: '],
+    ]) {
+      const r = py(['train.py', '--device', device, 'eval', '--count', '10']);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+    const fixture = py(['train.py', '--device', 'cuda', 'fixture']);
+    expect(fixture.status).toBe(2); // no CUDA here, or the fixture's CPU-only rule: either way nothing is written
+    expect(fixture.stderr).toMatch(/--device cuda: this torch sees no CUDA device|fixture runs on the CPU only/);
+  }, SLOW);
+
   it('eval\'s two-step samples default to the page\'s tau on digits', () => {
     const m = /^PAGE_TAU = ([\d.]+)/m.exec(readFileSync('scripts/torch/train.py', 'utf8'));
     expect(m).not.toBeNull();
