@@ -66,8 +66,8 @@ suite('train.py cd --resume --init/--out, and eval\'s multistep CD', () => {
       expect(m, r.stdout).not.toBeNull();
       return Number(m![1]);
     };
-    // Measured on these 200 samples: one-step 103, two-step at tau 0.585 82, at the page's 1.7 75 (the 43,525-step
-    // model; 99 / 80 / 66 on 1,000; the 37,402-step one 105 / 84 / 76). A second step without noise barely moves
+    // Measured on these 200 samples: one-step 103, two-step at tau 0.585 83, at the page's 1.7 77 (the 50,172-step
+    // model; 98 / 79 / 66 on 1,000; the 43,525-step one 103 / 82 / 75). A second step without noise barely moves
     // the samples, and one with noise at T is a fresh one-step sample: either would score about the one-step FD.
     const one = fd('cd one-step');
     const two = fd('cd two-step tau=0.585');
@@ -79,8 +79,8 @@ suite('train.py cd --resume --init/--out, and eval\'s multistep CD', () => {
     // The digits' default tau (MNIST_TAUS) is there because it beats the paper's CIFAR-10 value on these models.
     const atPageTau = fd(`cd two-step tau=${MNIST_TAUS[0]}`);
     expect(atPageTau).toBeLessThan(two - 3);
-    // A one-tau --cd-multistep is the two-step sample itself (same noise, same line); three steps score about 71
-    // here (59 on 1,000 samples), better than one step.
+    // A one-tau --cd-multistep is the two-step sample itself (same noise, same line); three steps score about 74
+    // here (60 on 1,000 samples), better than one step.
     const lines = r.stdout.split('\n').filter((l) => l.startsWith(`cd two-step tau=${MNIST_TAUS[0]}:`));
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe(lines[0]);
