@@ -442,10 +442,12 @@ def sequences_to_score(two_step_taus, multistep):
     return [[tau] for tau in two_step_taus] + list(multistep)
 
 
+def multistep_label(taus):
+    return f'{len(taus) + 1}-step taus={",".join(f"{t:g}" for t in taus)}'
+
+
 def sample_name(role, taus):
-    if len(taus) == 1:
-        return f'{role} two-step tau={taus[0]}'
-    return f'{role} {len(taus) + 1}-step taus={",".join(f"{t:g}" for t in taus)}'
+    return f'{role} two-step tau={taus[0]}' if len(taus) == 1 else f'{role} {multistep_label(taus)}'
 
 
 def evaluate_cd_multistep(a, P, spec, one, C, fh):
@@ -482,7 +484,7 @@ def evaluate_ect(a, C, fh, g):
         extra = [dev(torch.randn(zn.shape, generator=more)) for _ in range(max((len(t) for t in a.ect_multistep), default=1) - 1)]
         for taus in a.ect_multistep:
             last = ect_sample(P, spec, z, taus, [zn] + extra)[-1]
-            measured[f'{len(taus) + 1}-step taus={",".join(f"{t:g}" for t in taus)}'] = report(
+            measured[multistep_label(taus)] = report(
                 f'{sample_name("ect", taus)} ({steps} steps)', torch.clamp(last, -1, 1), C, fh, a)
     if a.record:  # the file carries its own measured quality
         write_safetensors(a.ect, [(k, v.cpu().numpy()) for k, v in P.items()], dict(meta, quality=json.dumps(measured)))

@@ -83,7 +83,7 @@ export async function computeSnapshot(session: TrainingSession, probes: ProbeSet
     const grid = fixedTrainingGrid(c);
     const allowed = grid ? (t: number) => isGridTime(grid, t) : () => true;
     const indices = view.consistencyTimes.map((wanted) => nearestIndex(traj.times, Math.min(c.T, Math.max(c.eps, wanted)), allowed));
-    for (const i of indices.filter((i, k) => indices.indexOf(i) === k)) {
+    for (const i of new Set(indices)) {
       const t = traj.times[i];
       const out = await session.mapToData(params, traj.states[i], new Float64Array(count).fill(t));
       let spread = 0;
