@@ -53,6 +53,9 @@ UNET_PRESETS = {
              'timeEmbedDim': 16, 'groups': 2, 'maxFrequency': 16},
     'default': {'kind': 'unet', 'dataShape': [28, 28, 1], 'channels': [32, 64], 'timeFeatures': 32,
                 'timeEmbedDim': 128, 'groups': 8, 'maxFrequency': 16},
+    # Three resolutions (28, 14, 7): a wider field of view and ~4x the parameters for ~1.5x the compute.
+    'large': {'kind': 'unet', 'dataShape': [28, 28, 1], 'channels': [32, 64, 128], 'timeFeatures': 32,
+              'timeEmbedDim': 128, 'groups': 8, 'maxFrequency': 16},
 }
 
 
@@ -67,8 +70,11 @@ def _res_params(prefix, cin, cout, emb):
 
 
 def unet_blocks(spec):
-    c0, c1 = spec['channels']
-    return [('enc0', c0, c0), ('enc1', c0, c1), ('mid', c1, c1), ('dec0', c1 + c0, c0)]
+    """enc0..enc{L-1} (one per resolution), mid, dec{L-2}..dec0; two levels give enc0, enc1, mid, dec0."""
+    c = spec['channels']
+    enc = [(f'enc{i}', c[max(i - 1, 0)], c[i]) for i in range(len(c))]
+    dec = [(f'dec{i}', c[i + 1] + c[i], c[i]) for i in reversed(range(len(c) - 1))]
+    return enc + [('mid', c[-1], c[-1])] + dec
 
 
 def unet_param_list(spec):
@@ -135,14 +141,18 @@ def unet_forward(P, spec, x, c_noise):
     feat = torch.cat([torch.cat([torch.sin(c[:, None] * freqs), torch.cos(c[:, None] * freqs)], dim=1) for c in cols], dim=1)
     temb = F.silu(feat @ P['time.fc0.w'] + P['time.fc0.b'])
     temb = F.silu(temb @ P['time.fc1.w'] + P['time.fc1.b'])
-    h0 = conv(x, P['stem.w'], P['stem.b'])
-    h1 = res_block(P, 'enc0', h0, temb, g)
-    h = F.avg_pool2d(h1, 2)
-    h = res_block(P, 'enc1', h, temb, g)
+    h = conv(x, P['stem.w'], P['stem.b'])
+    levels = len(spec['channels'])
+    skips = []
+    for i in range(levels):  # encoder: a block per resolution, 2x average pooling between
+        if i > 0:
+            h = F.avg_pool2d(h, 2)
+        h = res_block(P, f'enc{i}', h, temb, g)
+        skips.append(h)
     h = res_block(P, 'mid', h, temb, g)
-    h = F.interpolate(h, scale_factor=2, mode='nearest')
-    h = torch.cat([h, h1], dim=1)
-    h = res_block(P, 'dec0', h, temb, g)
+    for i in reversed(range(levels - 1)):  # decoder: nearest 2x upsampling, concat the encoder's output
+        h = torch.cat([F.interpolate(h, scale_factor=2, mode='nearest'), skips[i]], dim=1)
+        h = res_block(P, f'dec{i}', h, temb, g)
     h = group_norm(h, g) * P['out.norm.gamma'].view(1, -1, 1, 1) + P['out.norm.beta'].view(1, -1, 1, 1)
     return conv(F.silu(h), P['out.conv.w'], P['out.conv.b'])
 

@@ -177,6 +177,9 @@ def train_teacher(a):
         cfg = dict(vars(a), stepsDone=steps_done, objective='EDM', lnT='N(-1.2, 1.2^2)', sigmaData=SIGMA_DATA,
                    optimizer='adam', shipped='ema', startedFrom=source)
         save_params(a.out, pl, ema, metadata('teacher', spec, cfg, started))
+        if a.ckpt_dir:  # one EMA file per save, to score the run's curve afterwards
+            os.makedirs(a.ckpt_dir, exist_ok=True)
+            save_params(os.path.join(a.ckpt_dir, f'teacher-{steps_done:06d}.safetensors'), pl, ema, metadata('teacher', spec, cfg, started))
         save_teacher_state(a.state, pl, P, ema, opt, steps_done, a, started)
         log(f'teacher: saved at step {steps_done}')
 
@@ -505,6 +508,9 @@ def report(name, s, C, fh, a):
     return {'fd': round(fd, 2), 'labelEntropy': round(ent, 3), 'meanConfidence': round(conf, 4)}
 
 
+TINY3_SPEC = dict(UNET_PRESETS['tiny'], channels=[4, 8, 16])
+
+
 def make_fixture(a):
     """Fixed inputs and PyTorch outputs for the TF.js parity tests (tiny random U-Net, shipped teacher, classifier)."""
     g = torch.Generator().manual_seed(1234)
@@ -522,6 +528,13 @@ def make_fixture(a):
     with torch.no_grad():
         tensors.append(('tiny.out', unet_forward(Pt, tiny, x, c_noise).permute(0, 2, 3, 1).numpy()))
         tensors += [(f'tiny.param.{k}', Pt[k].detach().numpy()) for k, _ in unet_param_list(tiny)]
+        # The three-level layout (the large preset's) at tiny widths, from its own generator so the rest stays as it was.
+        g3 = torch.Generator().manual_seed(4321)
+        P3 = init_params(unet_param_list(TINY3_SPEC), g3)
+        for k in P3:
+            P3[k] = P3[k].detach() + 0.1 * torch.randn(P3[k].shape, generator=g3)
+        tensors.append(('tiny3.out', unet_forward(P3, TINY3_SPEC, x, c_noise).permute(0, 2, 3, 1).numpy()))
+        tensors += [(f'tiny3.param.{k}', P3[k].numpy()) for k, _ in unet_param_list(TINY3_SPEC)]
         teacher_path = os.path.join(PRE, 'mnist-teacher.safetensors')
         if os.path.exists(teacher_path):
             T, meta = read_safetensors(teacher_path)
@@ -531,9 +544,9 @@ def make_fixture(a):
             tensors.append(('classifier.features', classifier_features(C, digits).numpy()))
             tensors.append(('classifier.logits', classifier_logits(C, digits).numpy()))
     from cmlib import write_safetensors
-    write_safetensors(FIXTURE_PATH, tensors, {'format': 'cm-playground/fixture@1', 'tinySpec': json.dumps(tiny),
+    write_safetensors(FIXTURE_PATH, tensors, {'format': 'cm-playground/fixture@1', 'tinySpec': json.dumps(tiny), 'tiny3Spec': json.dumps(TINY3_SPEC),
                                               'trainedBy': command_line()})
-    log(f'wrote {FIXTURE_PATH}: {[n for n, _ in tensors if not n.startswith("tiny.param")]}')
+    log(f'wrote {FIXTURE_PATH}: {[n for n, _ in tensors if ".param." not in n]}')
 
 
 ECT_CONTEXT = {'PRE': PRE, 'train_data': train_data, 'metadata': metadata, 'log': log, 'out_of_time': out_of_time,
@@ -562,6 +575,7 @@ def main():
     t.add_argument('--out', default=os.path.join(PRE, 'mnist-teacher.safetensors'), help='the shipped (EMA) weights file')
     t.add_argument('--state', default=TEACHER_STATE, help='the full training state (read by --resume, written with --out)')
     t.add_argument('--save-every', type=int, default=500, help='write the state and the shipped file every this many steps')
+    t.add_argument('--ckpt-dir', default='', help='also keep an EMA weights file per save here (teacher-<steps>.safetensors)')
     d = sub.add_parser('cd')
     d.add_argument('--steps', type=int, default=300)
     d.add_argument('--batch', type=int, default=64)

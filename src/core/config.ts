@@ -39,7 +39,7 @@ export interface Config extends MethodSettings {
   gradClip: number;
   batchSize: number;
   evalEma: number;
-  model: 'mlp' | 'unet' | 'unet-tiny';
+  model: 'mlp' | 'unet' | 'unet-tiny' | 'unet-large';
   width: number;
   depth: number;
   activation: 'silu' | 'relu' | 'gelu' | 'tanh';
@@ -231,7 +231,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   batchSize: { key: 'batchSize', kind: 'int', min: 1, max: 8192, label: 'Batch size', group: 'optimiser', url: 'bs', help: 'Data points per step. Default 256 for 2D, 512 for CT on 2D data: measured on moons, CD learns the same per step at 128, 256 and 512, so 256 halves the time per step of the papers\' 512; CT (measured on a 3x128 MLP) learns better per step at 512 (its target is a one-sample estimate) and 1,024 is better still (0.041 against 0.045 at step 1,500, moons, seed 1, pseudo-Huber at mu0 = 0.5) at a higher cost per step.' },
   evalEma: { key: 'evalEma', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.001, label: 'Evaluation EMA', group: 'optimiser', url: 'ee',
     help: 'Decay of the separate EMA used for sampling (not the target theta^-). Papers use 0.9999+ for 600k steps; 0.995-0.999 suits browser runs.', paper: 'reference section 8' },
-  model: { key: 'model', kind: 'enum', options: opts('mlp', 'unet', 'unet-tiny'), label: 'Model', group: 'model', url: 'md', help: 'MLP with time features (2D) or a small U-Net (images).' },
+  model: { key: 'model', kind: 'enum', options: opts('mlp', 'unet', 'unet-tiny', 'unet-large'), label: 'Model', group: 'model', url: 'md', help: 'MLP with time features (2D) or a small U-Net (images): unet has two resolutions (28, 14; channels 32, 64; 261k parameters; the shipped models), unet-tiny is for tests, unet-large adds a third (7x7, 128 channels; 939k parameters, ~1.6x the time per step) for a wider field of view. The shipped models and the pretrained teacher are unet.' },
   width: { key: 'width', kind: 'int', min: 4, max: 2048, label: 'Width', group: 'model', url: 'mw', help: 'Hidden units per MLP layer. Default 128 for CD and CT on 2D data (CT: 4x128 at batch 512), 256 otherwise: a CD step at 128 costs about a third of one at 256 (Node WASM) and, at the page defaults (2,000-sample SWD, seeds 1-3, 1,500 steps), learns as fast per step (moons: 2 of 3 seeds reach 1.5x the teacher ODE\'s SWD at 700 and 1,350 steps against 800 and 1,400 at 256; eight Gaussians: 2 of 3 at 1,050 and 1,250 against 1,200 and 1,500; final SWD within 3% or lower). Batch 128 with width 128 is cheaper still but learns slower per step.' },
   depth: { key: 'depth', kind: 'int', min: 1, max: 12, label: 'Depth', group: 'model', url: 'dp', help: 'Hidden layers of the MLP. Default 4. For CT on 2D data (width 128, batch 512) 4 layers beat 3 on all six runs at the page defaults (one-step SWD at step 1,500 of 2,000, 2,000 samples, seeds 1-3: moons 0.032 / 0.041 / 0.037 against 0.037 / 0.045 / 0.041, eight Gaussians 0.051 / 0.052 / 0.055 against 0.059 / 0.055 / 0.056), and in the page (moons, seed 1) CT reached 1.5x the teacher ODE\'s SWD in 32.8 s where 3 layers had not within 60 s: the 2,000-step budget ends before the time does. 3 layers were worse for CD too.' },
   activation: { key: 'activation', kind: 'enum', options: opts('silu', 'relu', 'gelu', 'tanh'), label: 'Activation', group: 'model', url: 'ac', help: 'Hidden-layer nonlinearity (relu is fused into the matmul and fastest).' },
@@ -316,7 +316,7 @@ export function crossFieldErrors(c: Config): string[] {
   if (c.timeFeatures % 2 !== 0) errors.push(`Time features (${c.timeFeatures}) must be even`);
   const image = c.dataset === 'mnist';
   if (c.metric === 'lpips' && !image) errors.push('Metric: LPIPS is for images only (choose the mnist dataset)');
-  if (image && c.model === 'mlp') errors.push('Model: mnist needs a U-Net (unet or unet-tiny)');
+  if (image && c.model === 'mlp') errors.push('Model: mnist needs a U-Net (unet, unet-large or unet-tiny)');
   if (!image && c.model !== 'mlp') errors.push('Model: 2D data use the MLP');
   if (c.teacher === 'pretrained' && !image) errors.push('Teacher: a pretrained teacher exists only for mnist');
   const info = METHOD_INFO[c.mode];

@@ -14,6 +14,6 @@ export function createNetwork(c: Config, dataShape: number[], timeInputs: 1 | 2 
     return createMlp(spec, c.cNoiseConvention);
   }
   if (c.cNoiseConvention !== 'jax') throw new Error('the U-Net is built for the JAX c_noise convention (0.25 ln t)');
-  const preset = c.model === 'unet-tiny' ? unetPresets.tiny : unetPresets.default;
+  const preset = c.model === 'unet-tiny' ? unetPresets.tiny : c.model === 'unet-large' ? unetPresets.large : unetPresets.default;
   return createUnet(timeInputs === 2 ? { ...preset, timeInputs: 2 } : preset);
 }

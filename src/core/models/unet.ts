@@ -1,7 +1,9 @@
 // Small time-conditioned U-Net for 28x28x1 images (NHWC), mirrored exactly by scripts/torch/cmlib.py so
-// weights trained in PyTorch load here. Two resolutions (28 and 14):
+// weights trained in PyTorch load here. One resolution per entry of `channels` (two: 28 and 14):
 //   stem conv -> res(enc0) ----------------------------------------------> concat -> res(dec0) -> out
 //                   \-> avgpool 2 -> res(enc1) -> res(mid) -> upsample 2 -/
+// With three (28, 14, 7) enc1's output goes down once more through res(enc2), mid runs at 7x7, and res(dec1)
+// joins the upsampled mid to enc1's output at 14x14 before dec0.
 // Each residual block: GroupNorm(affine) -> SiLU -> conv3x3 -> GroupNorm * (1 + scale) + shift (from the
 // time embedding) -> SiLU -> conv3x3, plus a 1x1 skip conv when the width changes.
 // Time: c_noise -> [sin, cos] at geometric frequencies 1..maxFrequency -> dense -> SiLU -> dense -> SiLU.
@@ -19,8 +21,8 @@ import { avgPool2, concatChannels, upsample2Host } from './rowCopies';
 
 /** The U-Net's settings; `UnetSpec` from types.ts with the fields this module reads. */
 export interface UnetConfig extends UnetSpec {
-  /** Widths at 28x28 and at 14x14. */
-  channels: [number, number];
+  /** Widths per resolution: [28x28, 14x14] or [28x28, 14x14, 7x7]. */
+  channels: number[];
   /** Sinusoidal features of c_noise (half sin, half cos). */
   timeFeatures: number;
   /** Width of the time MLP and of the embedding every block reads. */
@@ -40,12 +42,17 @@ export const unetPresets = {
   tiny: { kind: 'unet', dataShape: [28, 28, 1], channels: [4, 8], timeFeatures: 8, timeEmbedDim: 16, groups: 2, maxFrequency: 16 },
   /** About 261k parameters: the shipped pretrained models. */
   default: { kind: 'unet', dataShape: [28, 28, 1], channels: [32, 64], timeFeatures: 32, timeEmbedDim: 128, groups: 8, maxFrequency: 16 },
+  /** About 939k parameters, three resolutions: a wider field of view for ~1.6x the compute per step. */
+  large: { kind: 'unet', dataShape: [28, 28, 1], channels: [32, 64, 128], timeFeatures: 32, timeEmbedDim: 128, groups: 8, maxFrequency: 16 },
 } satisfies Record<string, UnetConfig>;
 
-/** The residual blocks in order: name, input width, output width. */
+/** The residual blocks in order (name, input width, output width): enc0 .. enc{L-1}, mid, dec{L-2} .. dec0. */
 function blocks(spec: UnetConfig): Array<[string, number, number]> {
-  const [c0, c1] = spec.channels;
-  return [['enc0', c0, c0], ['enc1', c0, c1], ['mid', c1, c1], ['dec0', c1 + c0, c0]];
+  const c = spec.channels;
+  const L = c.length;
+  const enc = c.map((w, i): [string, number, number] => [`enc${i}`, c[Math.max(i - 1, 0)], w]);
+  const dec = c.slice(0, L - 1).map((w, i): [string, number, number] => [`dec${i}`, c[i + 1] + w, w]).reverse();
+  return [...enc, ['mid', c[L - 1], c[L - 1]], ...dec];
 }
 
 /** Parameter names and shapes in the fixed order shared with the PyTorch mirror (kernels [kh, kw, in, out]). */
@@ -77,14 +84,17 @@ export function unetParams(spec: UnetConfig): ParamInfo[] {
 export function validateUnetSpec(spec: UnetSpec): UnetConfig {
   const s = spec as Partial<UnetConfig>;
   const [h, w] = spec.dataShape;
-  if (h % 2 !== 0 || w % 2 !== 0) throw new Error(`U-Net needs even image sides, got ${h}x${w}`);
-  if (!Array.isArray(s.channels) || s.channels.length !== 2) throw new Error('U-Net spec needs channels: [c0, c1]');
+  if (!Array.isArray(s.channels) || s.channels.length < 2 || s.channels.length > 3 || !s.channels.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new Error('U-Net spec needs channels: [c0, c1] or [c0, c1, c2] (positive integers)');
+  }
+  const halvings = 2 ** (s.channels.length - 1);
+  if (h % halvings !== 0 || w % halvings !== 0) throw new Error(`a ${s.channels.length}-level U-Net needs image sides divisible by ${halvings}, got ${h}x${w}`);
   for (const key of ['timeFeatures', 'timeEmbedDim', 'groups', 'maxFrequency'] as const) {
     if (typeof s[key] !== 'number' || !(s[key] > 0)) throw new Error(`U-Net spec needs a positive ${key}`);
   }
   const c = s as UnetConfig;
   if (c.timeFeatures % 2 !== 0 || c.timeFeatures < 4) throw new Error(`timeFeatures must be even and >= 4, got ${c.timeFeatures}`);
-  for (const width of [c.channels[0], c.channels[1], c.channels[0] + c.channels[1]]) {
+  for (const width of new Set(blocks(c).flatMap(([, cin, cout]) => [cin, cout]))) { // each level's and each decoder concat's
     if (width % c.groups !== 0) throw new Error(`GroupNorm groups ${c.groups} do not divide width ${width}`);
   }
   return c;
@@ -169,13 +179,15 @@ export function createUnet(spec: UnetSpec): NetworkDef<UnetSpec> {
           return tf.add(skip, h) as tf.Tensor4D;
         };
 
-        const h0 = conv(xIn as tf.Tensor4D, P('stem.w'), P('stem.b'));
-        const h1 = resBlock(h0, 'enc0');
-        let h = avgPool2(h1);
-        h = resBlock(h, 'enc1');
+        let h = conv(xIn as tf.Tensor4D, P('stem.w'), P('stem.b'));
+        const levels = cfg.channels.length;
+        const skips: tf.Tensor4D[] = [];
+        for (let i = 0; i < levels; i++) { // encoder: a block per resolution, 2x average pooling between
+          h = resBlock(i > 0 ? avgPool2(h) : h, `enc${i}`);
+          skips.push(h);
+        }
         h = resBlock(h, 'mid');
-        h = concatChannels(upsample2(h), h1);
-        h = resBlock(h, 'dec0');
+        for (let i = levels - 2; i >= 0; i--) h = resBlock(concatChannels(upsample2(h), skips[i]), `dec${i}`);
         h = affineSilu(h, 'out.norm');
         return conv(h, P('out.conv.w'), P('out.conv.b'));
       });

@@ -36,6 +36,21 @@ describe('PyTorch export parity', () => {
     tf.dispose([...params, x, c, y]);
   });
 
+  it('three-level tiny U-Net (the large preset\'s layout) with random parameters gives the PyTorch output to 1e-4', () => {
+    const net = createUnet({ ...unetPresets.tiny, channels: [4, 8, 16] });
+    const params = net.params.map((p) => {
+      const t = fixture.get(`tiny3.param.${p.name}`)!;
+      expect(t?.shape, p.name).toEqual(p.shape);
+      return tf.tensor(toFloat32(t), t.shape);
+    });
+    expect(fixture.has('tiny3.param.enc2.conv1.w') && fixture.has('tiny3.param.dec1.skip.w')).toBe(true);
+    const x = input('input.x');
+    const c = input('input.cNoise') as tf.Tensor1D;
+    const y = net.forward(params, x, c);
+    expect(relativeError(y.dataSync(), toFloat32(fixture.get('tiny3.out')!))).toBeLessThan(1e-4);
+    tf.dispose([...params, x, c, y]);
+  });
+
   it('shipped teacher weights give the PyTorch output to 1e-4', () => {
     const w = readNetworkWeights(repoFile('public/pretrained/mnist-teacher.safetensors'));
     expect(w.spec).toEqual(unetPresets.default);

@@ -10,14 +10,26 @@ beforeAll(async () => {
 const numel = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 describe('U-Net', () => {
-  it('has a few thousand parameters (tiny) and about 261k (default)', () => {
+  it('has a few thousand parameters (tiny), about 261k (default) and 939k (large)', () => {
     const count = (net: ReturnType<typeof createUnet>) => net.params.reduce((s, p) => s + numel(p.shape), 0);
     expect(count(createUnet(unetPresets.tiny))).toBe(4393);
     expect(count(createUnet(unetPresets.default))).toBe(261313);
+    expect(count(createUnet(unetPresets.large))).toBe(939009); // scripts/torch/cmlib.py's count for its 'large'
+  });
+
+  it('names two-level blocks as before and adds enc2 / dec1 for three levels, in the PyTorch order', () => {
+    const blockNames = (spec: typeof unetPresets.default | typeof unetPresets.large) =>
+      [...new Set(createUnet(spec).params.map((p) => p.name.split('.')[0]))];
+    expect(blockNames(unetPresets.default)).toEqual(['time', 'stem', 'enc0', 'enc1', 'mid', 'dec0', 'out']);
+    expect(blockNames(unetPresets.large)).toEqual(['time', 'stem', 'enc0', 'enc1', 'enc2', 'mid', 'dec1', 'dec0', 'out']);
+    const shape = (name: string) => createUnet(unetPresets.large).params.find((p) => p.name === name)!.shape;
+    expect(shape('mid.conv1.w')).toEqual([3, 3, 128, 128]); // mid runs at 7x7, 128 wide
+    expect(shape('dec1.conv1.w')).toEqual([3, 3, 128 + 64, 64]); // upsampled mid ++ enc1's output
+    expect(shape('dec0.conv1.w')).toEqual([3, 3, 64 + 32, 32]);
   });
 
   it('maps [B, 28, 28, 1] to [B, 28, 28, 1] for tiny and default, finite, without leaking tensors', () => {
-    for (const spec of [unetPresets.tiny, unetPresets.default]) {
+    for (const spec of [unetPresets.tiny, unetPresets.default, unetPresets.large]) {
       const net = createUnet(spec);
       const params = net.init(new Rng(1, 'init')).map((v, i) => tf.tensor(v, net.params[i].shape));
       const before = tf.memory().numTensors;
@@ -31,8 +43,8 @@ describe('U-Net', () => {
     }
   });
 
-  it('sends a non-zero finite gradient to every parameter of the tiny model', () => {
-    const net = createUnet(unetPresets.tiny);
+  it.each([['tiny', [4, 8]], ['three-level tiny', [4, 8, 16]]])('sends a non-zero finite gradient to every parameter of the %s model', (_, channels) => {
+    const net = createUnet({ ...unetPresets.tiny, channels });
     const vars = net.init(new Rng(2, 'init')).map((v, i) => tf.variable(tf.tensor(v, net.params[i].shape)));
     const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 3);
     const target = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 4);
@@ -51,5 +63,9 @@ describe('U-Net', () => {
   it('refuses specs whose group count does not divide the widths', () => {
     expect(() => validateUnetSpec({ ...unetPresets.tiny, groups: 3 })).toThrow(/groups 3 do not divide/);
     expect(() => validateUnetSpec({ kind: 'unet', dataShape: [28, 28, 1] })).toThrow(/channels/);
+    expect(() => validateUnetSpec({ ...unetPresets.tiny, channels: [4, 8, 16, 32] })).toThrow(/channels: \[c0, c1\] or \[c0, c1, c2\]/);
+    expect(() => validateUnetSpec({ ...unetPresets.tiny, groups: 4, channels: [4, 8, 10] })).toThrow(/groups 4 do not divide width 10/); // the 7x7 level
+    expect(() => validateUnetSpec({ ...unetPresets.tiny, dataShape: [30, 30, 1], channels: [4, 8, 16] })).toThrow(/divisible by 4, got 30x30/);
+    expect(() => validateUnetSpec({ ...unetPresets.tiny, dataShape: [30, 30, 1] })).not.toThrow(); // two levels: 15x15 is fine
   });
 });

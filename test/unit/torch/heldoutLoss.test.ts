@@ -1,7 +1,9 @@
 // train.py eval --heldout-loss: the teacher's weighted denoising loss on held-out digits, the quick fit measure
 // the teacher's training is judged by between FD runs. The shipped teacher must fit far better than a network
 // that has taken one step, and the bound would catch a regressed teacher file or a broken loss.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readNetworkWeights } from '../../../src/core/models/weights';
 import { expect, it } from 'vitest';
 import { SLOW, suite, tmp, trainPy as py } from './pyRun';
 
@@ -21,13 +23,17 @@ suite('train.py eval --heldout-loss', () => {
   it('scores the shipped teacher far below a one-step network', () => {
     const dir = tmp();
     const fresh = join(dir, 'teacher.safetensors');
-    const made = py(['train.py', 'teacher', '--steps', '1', '--batch', '4', '--out', fresh, '--state', join(dir, 'state.safetensors')]);
+    // The three-level preset, with a checkpoint per step: eval reads the architecture from each file's spec.
+    const made = py(['train.py', 'teacher', '--model', 'large', '--steps', '2', '--batch', '4', '--save-every', '1',
+      '--ckpt-dir', join(dir, 'ckpts'), '--out', fresh, '--state', join(dir, 'state.safetensors')]);
     expect(made.status, made.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'ckpts')).sort()).toEqual(['teacher-000001.safetensors', 'teacher-000002.safetensors']);
+    expect(readNetworkWeights(readFileSync(fresh)).spec.channels).toEqual([32, 64, 128]);
 
     const shipped = heldoutLoss('../../public/pretrained/mnist-teacher.safetensors');
     const untrained = heldoutLoss(fresh);
     // Measured on these 200 digits (mean over sigmas): the shipped 36,745-step teacher 0.333, the 9,906-step one
-    // 0.343; a one-step network 2.77, near the F = 0 loss (1.04 at sigma 0.02 rising to 3.97 at sigma 20, towards
+    // 0.343; a two-step large network 2.74 (a one-step default one 2.77), near the F = 0 loss (1.04 at sigma 0.02 rising to 3.97 at sigma 20, towards
     // E[x^2] / sigma_data^2 for these mostly -1 pixels).
     expect(shipped[8]).toBeLessThan(0.34);
     expect(untrained[8]).toBeGreaterThan(2);
