@@ -1,6 +1,7 @@
 // ONE typed schema for every setting of a run: default, range, URL key, help text and validation.
 // The UI builds its controls from it, the URL codec and the CLI parse with it, the worker trusts it.
 // Each training method's own settings come from its fragment in methods/settings/ (joined there).
+import { PRETRAINED_MODEL } from './run/pretrained';
 import { METHOD_DEFAULTS, METHOD_FIELDS, METHOD_IDS, METHOD_INFO, ownerOf, type MethodId, type MethodSettings } from './methods/settings/index';
 
 export const DATASETS_2D = ['moons', 'eight-gaussians', 'grid-25', 'swiss-roll', 'checkerboard', 'circles', 'spiral', 'custom'] as const;
@@ -323,8 +324,8 @@ export function crossFieldErrors(c: Config): string[] {
   if (!info.available) errors.push(`Training mode: ${info.label} is not available yet (its trainer is being built); choose another mode`);
   const usesTeacher = info.teacher !== 'none';
   if (c.teacher === 'exact' && image && usesTeacher) errors.push('Teacher: no exact teacher exists for mnist (choose learned or pretrained)');
-  if (c.teacher === 'pretrained' && image && usesTeacher && c.model !== 'unet') {
-    errors.push('Teacher: the pretrained teacher is a "unet"; choose that model or a learned teacher');
+  if (c.teacher === 'pretrained' && image && usesTeacher && c.model !== PRETRAINED_MODEL) {
+    errors.push(`Teacher: the pretrained teacher is a "${PRETRAINED_MODEL}"; choose that model or a learned teacher`);
   }
   if ((c.mode === 'sct' || c.mode === 'scd') && c.sigmaData !== 0.5) {
     errors.push(`sigma_data: sCT/sCD convert TrigFlow time to EDM sigma with sigma_d = 0.5 (got ${c.sigmaData})`);
@@ -481,11 +482,11 @@ export function withDatasetDefaults(c: Config, explicit: ReadonlySet<string>): C
     if (!explicit.has(k)) out[k] = v;
   };
   if (image) {
-    set('model', 'unet');
+    set('model', PRETRAINED_MODEL);
     set('batchSize', 64);
     set('taus', defaultTaus('mnist'));
     // The shipped teacher is a full U-Net; the tiny test model distils from a teacher it trains itself.
-    set('teacher', out.model === 'unet' ? 'pretrained' : 'learned');
+    set('teacher', out.model === PRETRAINED_MODEL ? 'pretrained' : 'learned');
   } else {
     set('model', 'mlp');
     if (c.teacher === 'pretrained') set('teacher', 'exact');

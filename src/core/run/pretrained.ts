@@ -1,7 +1,13 @@
 // The shipped pretrained MNIST consistency models and the run modes they belong in (no tfjs: the page's
 // main thread reads this too).
 
-/** The shipped pretrained consistency models (U-Net, `unet` preset), by the method that trained them. */
+/**
+ * The Model setting every shipped MNIST file (teacher, CD, CT, ECT) was trained as: the digits' default model, and
+ * the only one the pretrained teacher and the Load buttons work with. Shipping `unet-large` files means changing this.
+ */
+export const PRETRAINED_MODEL = 'unet';
+
+/** The shipped pretrained consistency models, by the method that trained them. */
 export type PretrainedRole = 'cd' | 'ct' | 'ect';
 export const PRETRAINED_ROLES: readonly PretrainedRole[] = ['cd', 'ct', 'ect'];
 

@@ -2,6 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUnet, unetPresets, validateUnetSpec } from '../../../src/core/models/unet';
 import { Rng } from '../../../src/core/rng';
+import { DEFAULTS, withDatasetDefaults } from '../../../src/core/config';
+import { createNetwork } from '../../../src/core/models/index';
+import { readNetworkWeights } from '../../../src/core/models/weights';
+import { MNIST_FILES } from '../../../src/core/run/imageData';
+import { PRETRAINED_MODEL } from '../../../src/core/run/pretrained';
+import { repoFile } from './helpers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -67,5 +73,14 @@ describe('U-Net', () => {
     expect(() => validateUnetSpec({ ...unetPresets.tiny, groups: 4, channels: [4, 8, 10] })).toThrow(/groups 4 do not divide width 10/); // the 7x7 level
     expect(() => validateUnetSpec({ ...unetPresets.tiny, dataShape: [30, 30, 1], channels: [4, 8, 16] })).toThrow(/divisible by 4, got 30x30/);
     expect(() => validateUnetSpec({ ...unetPresets.tiny, dataShape: [30, 30, 1] })).not.toThrow(); // two levels: 15x15 is fine
+  });
+
+  it('builds every shipped MNIST file\'s architecture from PRETRAINED_MODEL, the digits\' default model', () => {
+    const digits = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set(['dataset']));
+    expect(digits.model).toBe(PRETRAINED_MODEL);
+    const spec = createNetwork(digits, [28, 28, 1]).spec;
+    for (const role of ['teacher', 'cd', 'ct', 'ect'] as const) {
+      expect(readNetworkWeights(repoFile(`public/${MNIST_FILES[role]}`)).spec, role).toEqual(spec);
+    }
   });
 });
