@@ -143,16 +143,27 @@ def save_teacher_state(path, pl, P, ema, opt, steps_done, a, started):
     save_training_state(path, pl, P, ema, opt, 'cm-playground/teacher-state@1', steps_done, a, started)
 
 
+def refuse(message):
+    """A bad combination of options: say why and exit 2 (as argparse does) before any work."""
+    print(f'train.py: error: {message}', file=sys.stderr)
+    sys.exit(2)
+
+
 def load_teacher_start(a, pl):
     """Where the teacher run starts: the saved state, else (with --resume) the shipped EMA weights, else init."""
     if a.resume and os.path.exists(a.state):
         T, meta = read_safetensors(a.state)
+        saved = json.loads(meta.get('config', '{}')).get('model', 'default')
+        if saved != a.model:
+            refuse(f'teacher --resume: {a.state} holds a "{saved}" teacher; pass --model {saved}, or a new --state for --model {a.model}')
         P = trainable({k: T[f'online/{k}'] for k, _ in pl})
         ema = {k: dev(T[f'ema/{k}'].clone()) for k, _ in pl}
         moments = {k: (T[f'adam_m/{k}'], T[f'adam_v/{k}']) for k, _ in pl if f'adam_m/{k}' in T}
         return P, ema, moments, int(meta['stepsDone']), int(meta.get('adamStep', '0')), 'state file'
     if a.resume:  # no state yet: continue from the shipped EMA weights with a fresh optimiser (and its warm-up)
         W, meta = read_safetensors(os.path.join(PRE, 'mnist-teacher.safetensors'))
+        if json.loads(meta['spec']) != UNET_PRESETS[a.model]:
+            refuse(f'teacher --resume: the shipped teacher is not a "{a.model}" model; start one from scratch (no --resume)')
         done = json.loads(meta['config']).get('stepsDone', json.loads(meta['config']).get('steps', 0))
         P = trainable({k: W[k] for k, _ in pl})
         return P, detached_copy(P), {}, int(done), 0, 'shipped teacher'

@@ -29,6 +29,14 @@ suite('train.py eval --heldout-loss', () => {
     expect(made.status, made.stderr).toBe(0);
     expect(readdirSync(join(dir, 'ckpts')).sort()).toEqual(['teacher-000001.safetensors', 'teacher-000002.safetensors']);
     expect(readNetworkWeights(readFileSync(fresh)).spec.channels).toEqual([32, 64, 128]);
+    // Resuming it as another preset is refused before any work, and nothing is written.
+    const state = readFileSync(join(dir, 'state.safetensors'));
+    const wrong = py(['train.py', 'teacher', '--resume', '--model', 'default', '--steps', '1', '--batch', '4', '--out', join(dir, 'wrong.safetensors'),
+      '--state', join(dir, 'state.safetensors')]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('holds a "large" teacher; pass --model large');
+    expect(readFileSync(join(dir, 'state.safetensors')).equals(state)).toBe(true);
+    expect(readdirSync(dir)).not.toContain('wrong.safetensors');
 
     const shipped = heldoutLoss('../../public/pretrained/mnist-teacher.safetensors');
     const untrained = heldoutLoss(fresh);
