@@ -22,7 +22,7 @@ export function BackendNote() {
       {software && (
         <p>
           <strong>No GPU here:</strong> every U-Net call runs in software, so a training step of the {model} model at batch {batchSize}{' '}
-          {msPerStep > 0 ? `takes ${(msPerStep / 1000).toFixed(1)} s here` : backend === 'wasm' ? 'takes a second or more (the unet model about 1 s at batch 64 on a 2-core CPU with both threads, 1.7 s on one; unet-large about 1.5x that)' : 'can take a minute or more'},
+          {msPerStep > 0 ? `takes ${(msPerStep / 1000).toFixed(1)} s here` : backend === 'wasm' ? 'takes a second or more (a unet step at batch 64 about 1 s on a 2-core CPU with both threads, 1.7 s on one; unet-large about 1.5x that)' : 'can take a minute or more'},
           each digit drawn costs up to a second, and every quality evaluation takes minutes.
           The pretrained models show what training on a GPU gives; to train here, use a small batch (or the unet-tiny model)
           {backend === 'wasm' ? '.' : ', or pick the WASM backend, which ran a default U-Net step at batch 64 in about 1 s on a 2-core CPU (both threads).'}{' '}
