@@ -239,15 +239,17 @@ def pseudo_huber(diff):
 
 
 def train_cd(a):
-    teacher, meta = read_safetensors(os.path.join(PRE, 'mnist-teacher.safetensors'))
+    teacher, meta = read_weights(a.teacher, 'teacher', 'a teacher', 'cd --teacher')
     teacher = {k: dev(v) for k, v in teacher.items()}
-    spec = json.loads(meta['spec'])
+    spec = json.loads(meta['spec'])  # the student is the teacher's architecture (it starts as a copy)
     pl = unet_param_list(spec)
     x = dev(train_data()[0])
     g = torch.Generator().manual_seed(a.seed)
     init, previous = teacher, None
     if a.resume:  # continue from CD weights (student, target and EMA all start there)
         init, prev_meta = read_weights(a.init, 'cd', 'a CD', 'cd --resume')
+        if json.loads(prev_meta['spec']) != spec:
+            refuse(f'cd --resume: {a.init} is another architecture than the teacher {a.teacher}')
         previous = {'trainedBy': prev_meta['trainedBy'], 'config': json.loads(prev_meta['config'])}
     P = trainable(init)  # the student starts as the teacher (or the CD file)
     target = detached_copy(P)
@@ -598,6 +600,7 @@ def main():
     d.add_argument('--seed', type=int, default=1)
     d.add_argument('--max-minutes', type=float, default=0, help='stop early after this wall time (0 = never)')
     d.add_argument('--resume', action='store_true', help='start from the CD weights in --init')
+    d.add_argument('--teacher', default=os.path.join(PRE, 'mnist-teacher.safetensors'), help='the EDM teacher (its architecture is the student\'s)')
     d.add_argument('--init', default=os.path.join(PRE, 'mnist-cd.safetensors'), help='the CD file --resume starts from')
     d.add_argument('--out', default=os.path.join(PRE, 'mnist-cd.safetensors'), help='where the EMA weights go')
     s = sub.add_parser('ct')

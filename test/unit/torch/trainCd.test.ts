@@ -45,6 +45,25 @@ suite('train.py cd --resume --init/--out, and eval\'s multistep CD', () => {
     expect(existsSync(join(dir, 'other.safetensors'))).toBe(false);
   }, SLOW);
 
+  it('distils from --teacher FILE in its architecture, and refuses to resume a CD file of another one', () => {
+    const dir = tmp();
+    const teacher = join(dir, 'teacher-large.safetensors');
+    const made = py(['train.py', 'teacher', '--model', 'large', '--steps', '1', '--batch', '4', '--save-every', '0', '--out', teacher,
+      '--state', join(dir, 'state.safetensors')]);
+    expect(made.status, made.stderr).toBe(0);
+    const out = join(dir, 'cd.safetensors');
+    const r = py(['train.py', 'cd', '--teacher', teacher, '--steps', '2', '--batch', '4', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const file = readSafetensors(readFileSync(out));
+    expect(JSON.parse(file.metadata.spec).channels).toEqual([32, 64, 128]); // the student starts as the teacher
+    expect(JSON.parse(file.metadata.config).teacher).toBe(teacher);
+    const other = join(dir, 'other.safetensors');
+    const mixed = py(['train.py', 'cd', '--teacher', teacher, '--resume', '--init', SHIPPED_CD, '--steps', '1', '--out', other]);
+    expect(mixed.status).toBe(2);
+    expect(mixed.stderr).toContain('is another architecture than the teacher');
+    expect(existsSync(other)).toBe(false);
+  }, SLOW);
+
   it('refuses to resume from a file that is not CD, or from no file, and writes nothing', () => {
     const dir = tmp();
     const out = join(dir, 'cd.safetensors');
