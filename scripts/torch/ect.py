@@ -60,10 +60,12 @@ def save_state(path, pl, P, ema, opt, steps_done, plan, a, started):
     save_training_state(path, pl, P, ema, opt, 'cm-playground/ect-state@1', steps_done, a, started, plan=json.dumps(plan))
 
 
-def load_start(a, pl, teacher_path, ctx):
-    """The saved state (with --resume), else the shipped teacher's EMA weights with a fresh Adam; on the run's device."""
+def load_start(a, pl, spec, teacher_path, ctx):
+    """The saved state (with --resume), else the teacher's EMA weights with a fresh Adam; on the run's device."""
     if a.resume and os.path.exists(a.state):
         T, meta = read_safetensors(a.state)
+        if any(f'online/{k}' not in T or list(T[f'online/{k}'].shape) != shape for k, shape in pl):
+            raise SystemExit(f'--resume: the ECT state {a.state} is another architecture than the teacher {teacher_path}')
         P = ctx['trainable']({k: T[f'online/{k}'] for k, _ in pl})
         ema = {k: ctx['dev'](T[f'ema/{k}'].clone()) for k, _ in pl}
         moments = {k: (T[f'adam_m/{k}'], T[f'adam_v/{k}']) for k, _ in pl if f'adam_m/{k}' in T}
@@ -71,6 +73,8 @@ def load_start(a, pl, teacher_path, ctx):
     if a.resume:
         raise SystemExit(f'--resume: no ECT state at {a.state} (start a run without --resume first)')
     W, meta = read_weights(a.init, 'ect', 'an ECT', '--init') if a.init else read_safetensors(teacher_path)
+    if json.loads(meta['spec']) != spec:
+        raise SystemExit(f'--init: {a.init} is another architecture than the teacher {teacher_path}')
     P = ctx['trainable']({k: W[k] for k, _ in pl})
     start = 'shipped teacher'
     if a.init:  # name the run that made the file, so the shipped metadata tells the whole recipe
@@ -81,13 +85,13 @@ def load_start(a, pl, teacher_path, ctx):
 
 def train_ect(a, ctx):
     """ctx: the helpers train.py owns (paths, data, metadata, logging), so this file holds ECT only."""
-    teacher_path = os.path.join(ctx['PRE'], 'mnist-teacher.safetensors')
-    _, tmeta = read_safetensors(teacher_path)
+    teacher_path = a.teacher  # ECT starts as this teacher (or --init); its architecture is the run's
+    _, tmeta = read_weights(teacher_path, 'teacher', 'a teacher', 'ect --teacher')
     spec = json.loads(tmeta['spec'])
     pl = unet_param_list(spec)
     dev = ctx['dev']
     x = dev(ctx['train_data']()[0])
-    P, ema, moments, done, adam_step, plan, source = load_start(a, pl, teacher_path, ctx)
+    P, ema, moments, done, adam_step, plan, source = load_start(a, pl, spec, teacher_path, ctx)
     if plan is None:  # the sheet's q = 2 stages, scaled so the planned steps end in stage `last_stage`
         if a.last_stage < a.first_stage:
             raise SystemExit(f'--last-stage {a.last_stage} is before --first-stage {a.first_stage}: the plan needs at least one stage')
@@ -106,7 +110,7 @@ def train_ect(a, ctx):
     def save(steps_done):
         cfg = dict(vars(a), stepsDone=steps_done, plan=plan, algorithm='ECT', parameterisation='unshifted EDM (f(x, 0) = x)',
                    tMid=0.821, eps=EPS, T=T_MAX, optimizer='adam', shipped='ema', startedFrom=source,
-                   init='previous ECT run (startedFrom)' if a.init else 'public/pretrained/mnist-teacher.safetensors (EMA)')
+                   init='previous ECT run (startedFrom)' if a.init else f'{os.path.relpath(teacher_path, ctx["ROOT"])} (EMA)')
         meta = ctx['metadata']('ect', spec, cfg, started)
         save_params(a.out, pl, ema, meta)
         save_params(os.path.join(a.ckpt_dir, f'ect-{steps_done:05d}.safetensors'), pl, ema, meta)
@@ -159,6 +163,7 @@ def add_ect_parser(sub, PRE, STATE_DIR):
     e.add_argument('--stage-steps', type=int, default=0, help='steps per stage (0: spread over --steps)')
     e.add_argument('--seed', type=int, default=3)
     e.add_argument('--init', default='', help='start from this ECT weights file (a checkpoint) instead of the teacher; fresh Adam')
+    e.add_argument('--teacher', default=os.path.join(PRE, 'mnist-teacher.safetensors'), help='the EDM teacher ECT starts as (its architecture is the run\'s)')
     e.add_argument('--resume', action='store_true', help='continue from --state (online, EMA, Adam, step, stage plan)')
     e.add_argument('--max-minutes', type=float, default=0, help='stop early after this wall time (0 = never)')
     e.add_argument('--out', default=os.path.join(PRE, 'mnist-ect.safetensors'), help='the shipped (EMA) weights file')

@@ -562,7 +562,7 @@ def make_fixture(a):
     log(f'wrote {FIXTURE_PATH}: {[n for n, _ in tensors if ".param." not in n]}')
 
 
-ECT_CONTEXT = {'PRE': PRE, 'train_data': train_data, 'metadata': metadata, 'log': log, 'out_of_time': out_of_time,
+ECT_CONTEXT = {'PRE': PRE, 'ROOT': ROOT, 'train_data': train_data, 'metadata': metadata, 'log': log, 'out_of_time': out_of_time,
                'ema_update': ema_update, 'dev': dev, 'trainable': trainable, 'restore_adam': restore_adam}
 
 

@@ -56,6 +56,29 @@ print(json.dumps([(t - ect_r(t, s, q, 8.0, 1.0)).tolist() for q, s in ${JSON.str
     expect(teacherInit.stderr).toContain('not an ECT weights file');
   }, SLOW);
 
+  it('starts as --teacher FILE in its architecture, and refuses an --init or a state of another one', () => {
+    const dir = tmp();
+    const teacher = join(dir, 'teacher-large.safetensors');
+    const made = py(['train.py', 'teacher', '--model', 'large', '--steps', '1', '--batch', '4', '--save-every', '0', '--out', teacher,
+      '--state', join(dir, 'teacher.state.safetensors')]);
+    expect(made.status, made.stderr).toBe(0);
+    const out = join(dir, 'ect.safetensors');
+    const state = join(dir, 'ect.state.safetensors');
+    const common = ['--steps', '1', '--batch', '4', '--save-every', '0', '--ckpt-dir', join(dir, 'ckpts')];
+    const r = py(['train.py', 'ect', '--teacher', teacher, ...common, '--out', out, '--state', state]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readNetworkWeights(readFileSync(out)).spec.channels).toEqual([32, 64, 128]);
+    const other = join(dir, 'other.safetensors');
+    const init = py(['train.py', 'ect', '--teacher', teacher, '--init', '../../public/pretrained/mnist-ect.safetensors', ...common,
+      '--out', other, '--state', join(dir, 'other.state.safetensors')]);
+    expect(init.status).not.toBe(0);
+    expect(init.stderr).toContain('is another architecture than the teacher');
+    const resumed = py(['train.py', 'ect', '--resume', '--state', state, ...common, '--out', other]); // the shipped (default) teacher
+    expect(resumed.status).not.toBe(0);
+    expect(resumed.stderr).toContain(`the ECT state ${state} is another architecture`);
+    expect(existsSync(other)).toBe(false);
+  }, SLOW);
+
   it('trains without a warm-up at --warmup 0 and refuses a stage plan that ends before it starts', () => {
     const dir = tmp();
     const files = ['--out', join(dir, 'ect.safetensors'), '--state', join(dir, 'state.safetensors'), '--ckpt-dir', join(dir, 'ckpt')];
