@@ -34,7 +34,7 @@ describe('U-Net', () => {
     expect(shape('dec0.conv1.w')).toEqual([3, 3, 64 + 32, 32]);
   });
 
-  it('maps [B, 28, 28, 1] to [B, 28, 28, 1] for tiny and default, finite, without leaking tensors', () => {
+  it('maps [B, 28, 28, 1] to [B, 28, 28, 1] for tiny, default and large, finite, without leaking tensors', () => {
     for (const spec of [unetPresets.tiny, unetPresets.default, unetPresets.large]) {
       const net = createUnet(spec);
       const params = net.init(new Rng(1, 'init')).map((v, i) => tf.tensor(v, net.params[i].shape));
