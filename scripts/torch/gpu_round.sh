@@ -1,6 +1,6 @@
 #!/bin/bash
 # One device call for issue 13 part 5. Side by side on one CUDA GPU for a few minutes each: the large (three-level)
-# teacher continues from its committed state, a large CD student distils from that teacher's committed weights
+# teacher continues from its committed weights, a large CD student distils from that teacher's committed weights
 # (starting as a copy of it), a large ECT run starts from the same teacher (stage 1, a stage per ECT_STAGE_STEPS),
 # and the shipped CD model continues. Then everything is scored (1,000 samples
 # each, the same eval as on the CPU) and the new files, the teacher's state and one log are left in $OUT. Nothing in
@@ -23,9 +23,8 @@ export PYTHONUNBUFFERED=1
 [ -f ../../public/data/mnist.bin ] || { echo "no public/data/mnist.bin: build it (node scripts/build-mnist-asset.mjs) and carry it" >&2; exit 2; }
 "${PYTHON:-python3}" -c 'import torch, sys; print("torch", torch.__version__, "cuda", torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else "")'
 LARGE=state/mnist-teacher-large.safetensors
-cp state/mnist-teacher-large.state.safetensors "$WORK/teacher-large.state.safetensors"  # resume from the committed state, write elsewhere
 PY="${PYTHON:-python3} train.py --device $DEVICE"
-# Four jobs at once: the models are small, so one job alone leaves most of the GPU idle.
+# Four jobs at once (the large teacher resumes from its committed EMA weights with a fresh Adam: no state in $WORK yet): the models are small, so one job alone leaves most of the GPU idle.
 $PY teacher --model large --resume --state "$WORK/teacher-large.state.safetensors" --out "$OUT/mnist-teacher-large.safetensors" \
   --steps 10000000 --batch "$BATCH" --lr 5e-4 --ema 0.999 --seed "$SEED" --save-every 2000 --max-minutes "$MINUTES" \
   > "$WORK/teacher-large.log" 2>&1 &

@@ -136,6 +136,10 @@ def edm_weight(t):
 
 
 TEACHER_STATE = os.path.join(ROOT, 'scripts', 'torch', 'state', 'mnist-teacher.state.safetensors')
+# The EMA weights `teacher --resume` starts from when there is no state file, per preset (the large one is kept
+# without its optimiser state: Adam's moments would triple its size in the repository).
+TEACHER_WEIGHTS = {'default': os.path.join(PRE, 'mnist-teacher.safetensors'),
+                   'large': os.path.join(ROOT, 'scripts', 'torch', 'state', 'mnist-teacher-large.safetensors')}
 
 
 def save_teacher_state(path, pl, P, ema, opt, steps_done, a, started):
@@ -160,13 +164,14 @@ def load_teacher_start(a, pl):
         ema = {k: dev(T[f'ema/{k}'].clone()) for k, _ in pl}
         moments = {k: (T[f'adam_m/{k}'], T[f'adam_v/{k}']) for k, _ in pl if f'adam_m/{k}' in T}
         return P, ema, moments, int(meta['stepsDone']), int(meta.get('adamStep', '0')), 'state file'
-    if a.resume:  # no state yet: continue from the shipped EMA weights with a fresh optimiser (and its warm-up)
-        W, meta = read_safetensors(os.path.join(PRE, 'mnist-teacher.safetensors'))
-        if json.loads(meta['spec']) != UNET_PRESETS[a.model]:
-            refuse(f'teacher --resume: the shipped teacher is not a "{a.model}" model; start one from scratch (no --resume)')
+    if a.resume:  # no state yet: continue from the committed EMA weights with a fresh optimiser (and its warm-up)
+        path = TEACHER_WEIGHTS.get(a.model)
+        if path is None or not os.path.exists(path):
+            refuse(f'teacher --resume: no state at {a.state} and no committed "{a.model}" teacher; start one from scratch (no --resume)')
+        W, meta = read_safetensors(path)
         done = json.loads(meta['config']).get('stepsDone', json.loads(meta['config']).get('steps', 0))
         P = trainable({k: W[k] for k, _ in pl})
-        return P, detached_copy(P), {}, int(done), 0, 'shipped teacher'
+        return P, detached_copy(P), {}, int(done), 0, os.path.relpath(path, ROOT)
     g = torch.Generator().manual_seed(a.seed)
     P = trainable(init_params(pl, g))
     return P, detached_copy(P), {}, 0, 0, 'initialisation'

@@ -58,6 +58,17 @@ suite('train.py eval --heldout-loss', () => {
     expect(large[5]).toBeLessThan(shipped[5] * 0.97);
     expect(large[6]).toBeLessThan(shipped[6] * 0.98);
     expect(large[8]).toBeLessThan(0.334);
+    // Committed without its optimiser state: --resume with no state file continues it from these weights (fresh Adam);
+    // a preset with no committed teacher is refused.
+    const dir = tmp();
+    const resumed = py(['train.py', 'teacher', '--model', 'large', '--resume', '--steps', '1', '--batch', '4', '--save-every', '0',
+      '--state', join(dir, 'state.safetensors'), '--out', join(dir, 'large.safetensors')]);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stdout + resumed.stderr).toContain('starting at step 8139 from scripts/torch/state/mnist-teacher-large.safetensors');
+    const tiny = py(['train.py', 'teacher', '--model', 'tiny', '--resume', '--steps', '1', '--state', join(dir, 'tiny.state.safetensors'),
+      '--out', join(dir, 'tiny.safetensors')]);
+    expect(tiny.status).toBe(2);
+    expect(tiny.stderr).toContain('no committed "tiny" teacher');
   }, SLOW);
 
   it('refuses a file that is not a teacher, and a missing one, with a message', () => {

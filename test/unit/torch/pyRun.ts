@@ -36,6 +36,15 @@ afterAll(() => {
 export const trainPy = (args: string[]) =>
   spawnSync(PYTHON, args, { cwd: 'scripts/torch', encoding: 'utf8', timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
 
+/** A one-step `large` (three-level) teacher in `dir`, for runs that must take a teacher's architecture; its path. */
+export function oneStepLargeTeacher(dir: string): string {
+  const teacher = join(dir, 'teacher-large.safetensors');
+  const made = trainPy(['train.py', 'teacher', '--model', 'large', '--steps', '1', '--batch', '4', '--save-every', '0', '--out', teacher,
+    '--state', join(dir, 'teacher-large.state.safetensors')]);
+  expect(made.status, made.stderr).toBe(0);
+  return teacher;
+}
+
 export interface PyResult { code: number | null; stderr: string; events: Array<Record<string, unknown>> }
 
 /**

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { MNIST_TAUS } from '../../../src/core/config';
 import { readSafetensors } from '../../../src/core/io/safetensors';
-import { SLOW, suite, tmp, trainPy as py } from './pyRun';
+import { oneStepLargeTeacher, SLOW, suite, tmp, trainPy as py } from './pyRun';
 
 const SHIPPED_CD = '../../public/pretrained/mnist-cd.safetensors';
 const digest = (p: string) => createHash('sha256').update(readFileSync(join('scripts/torch', p))).digest('hex');
@@ -47,10 +47,7 @@ suite('train.py cd --resume --init/--out, and eval\'s multistep CD', () => {
 
   it('distils from --teacher FILE in its architecture, and refuses to resume a CD file of another one', () => {
     const dir = tmp();
-    const teacher = join(dir, 'teacher-large.safetensors');
-    const made = py(['train.py', 'teacher', '--model', 'large', '--steps', '1', '--batch', '4', '--save-every', '0', '--out', teacher,
-      '--state', join(dir, 'state.safetensors')]);
-    expect(made.status, made.stderr).toBe(0);
+    const teacher = oneStepLargeTeacher(dir);
     const out = join(dir, 'cd.safetensors');
     const r = py(['train.py', 'cd', '--teacher', teacher, '--steps', '2', '--batch', '4', '--out', out]);
     expect(r.status, r.stderr).toBe(0);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ectR } from '../../../src/core/methods/ect';
 import { readNetworkWeights } from '../../../src/core/models/weights';
-import { SLOW, suite, tmp, trainPy as py } from './pyRun';
+import { oneStepLargeTeacher, SLOW, suite, tmp, trainPy as py } from './pyRun';
 
 const TS = [0.01, 0.1, 0.5, 1, 2, 5, 10, 80];
 // Delta t = t - r (k = 8, b = 1), sheet 3.6
@@ -58,10 +58,7 @@ print(json.dumps([(t - ect_r(t, s, q, 8.0, 1.0)).tolist() for q, s in ${JSON.str
 
   it('starts as --teacher FILE in its architecture, and refuses an --init or a state of another one', () => {
     const dir = tmp();
-    const teacher = join(dir, 'teacher-large.safetensors');
-    const made = py(['train.py', 'teacher', '--model', 'large', '--steps', '1', '--batch', '4', '--save-every', '0', '--out', teacher,
-      '--state', join(dir, 'teacher.state.safetensors')]);
-    expect(made.status, made.stderr).toBe(0);
+    const teacher = oneStepLargeTeacher(dir);
     const out = join(dir, 'ect.safetensors');
     const state = join(dir, 'ect.state.safetensors');
     const common = ['--steps', '1', '--batch', '4', '--save-every', '0', '--ckpt-dir', join(dir, 'ckpts')];
