@@ -76,7 +76,8 @@ def load_start(a, pl, spec, teacher_path, ctx):
     if json.loads(meta['spec']) != spec:
         raise SystemExit(f'--init: {a.init} is another architecture than the teacher {teacher_path}')
     P = ctx['trainable']({k: W[k] for k, _ in pl})
-    start = 'shipped teacher'
+    shipped = os.path.abspath(teacher_path) == os.path.join(ctx['PRE'], 'mnist-teacher.safetensors')
+    start = 'shipped teacher' if shipped else f'teacher {teacher_path}'  # --teacher FILE: name it
     if a.init:  # name the run that made the file, so the shipped metadata tells the whole recipe
         start = {'file': a.init, 'trainedBy': meta.get('trainedBy'), 'stepsDone': json.loads(meta['config']).get('stepsDone'),
                  'plan': json.loads(meta['config']).get('plan')}

@@ -65,6 +65,7 @@ print(json.dumps([(t - ect_r(t, s, q, 8.0, 1.0)).tolist() for q, s in ${JSON.str
     const r = py(['train.py', 'ect', '--teacher', teacher, ...common, '--out', out, '--state', state]);
     expect(r.status, r.stderr).toBe(0);
     expect(readNetworkWeights(readFileSync(out)).spec.channels).toEqual([32, 64, 128]);
+    expect(r.stdout).toContain(`from teacher ${teacher}`);
     const other = join(dir, 'other.safetensors');
     const init = py(['train.py', 'ect', '--teacher', teacher, '--init', '../../public/pretrained/mnist-ect.safetensors', ...common,
       '--out', other, '--state', join(dir, 'other.state.safetensors')]);
