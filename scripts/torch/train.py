@@ -263,10 +263,24 @@ def train_cd(a):
     opt = torch.optim.Adam(P.values(), lr=a.lr, eps=1e-8)
     D = lambda xx, tt: edm_denoiser(teacher, spec, xx, tt)  # noqa: E731
     started = time.time()
-    step = -1
+
+    def save(steps_done):
+        cfg = dict(vars(a), stepsDone=steps_done, algorithm='CD (Algorithm 2)', solver='heun', weighting='uniform',
+                   **({'huberC': HUBER_C} if a.metric == 'pseudo-huber' else {}),
+                   eps=EPS, T=T_MAX, sigmaData=SIGMA_DATA, optimizer='adam',
+                   init=f'previous {os.path.basename(a.init)}' if previous else 'teacher ema', previousRun=previous, shipped='ema')
+        meta = metadata('cd', spec, cfg, started)
+        save_params(a.out, pl, ema, meta)
+        if a.ckpt_dir:  # one EMA file per save, to score the run's curve afterwards
+            os.makedirs(a.ckpt_dir, exist_ok=True)
+            save_params(os.path.join(a.ckpt_dir, f'cd-{steps_done:06d}.safetensors'), pl, ema, meta)
+
+    done = 0  # steps finished (the loop may stop early on time)
     for step in range(a.steps):
         if out_of_time(a, started):
             break
+        if a.save_every > 0 and done > 0 and done % a.save_every == 0:  # a long run loses at most this many steps
+            save(done)
         x0 = x[torch.randint(0, len(x), (a.batch,), generator=g)]
         n = torch.randint(0, a.N - 1, (a.batch,), generator=g)  # 0-based n: pair (t_n, t_{n+1})
         t_n, t_n1 = dev(sig[n]), dev(sig[n + 1])
@@ -285,13 +299,10 @@ def train_cd(a):
         opt.step()
         ema_update(target, P, a.mu)
         ema_update(ema, P, a.ema)
+        done = step + 1
         if step % 50 == 0 or step == a.steps - 1:
             log(f'cd step {step} loss {loss.item():.6f} ({time.time() - started:.0f} s)')
-    cfg = dict(vars(a), stepsDone=step + 1, algorithm='CD (Algorithm 2)', solver='heun', weighting='uniform',
-               **({'huberC': HUBER_C} if a.metric == 'pseudo-huber' else {}),
-               eps=EPS, T=T_MAX, sigmaData=SIGMA_DATA, optimizer='adam',
-               init=f'previous {os.path.basename(a.init)}' if previous else 'teacher ema', previousRun=previous, shipped='ema')
-    save_params(a.out, pl, ema, metadata('cd', spec, cfg, started))
+    save(done)
 
 # ---------------------------------------------------------------- CT (Algorithm 3 with the iCT options)
 
@@ -608,6 +619,8 @@ def main():
     d.add_argument('--teacher', default=os.path.join(PRE, 'mnist-teacher.safetensors'), help='the EDM teacher (its architecture is the student\'s)')
     d.add_argument('--init', default=os.path.join(PRE, 'mnist-cd.safetensors'), help='the CD file --resume starts from')
     d.add_argument('--out', default=os.path.join(PRE, 'mnist-cd.safetensors'), help='where the EMA weights go')
+    d.add_argument('--save-every', type=int, default=0, help='also write --out every this many steps (0 = at the end only)')
+    d.add_argument('--ckpt-dir', default='', help='also keep an EMA weights file per save here (cd-<steps>.safetensors)')
     s = sub.add_parser('ct')
     s.add_argument('--model', default='default', choices=list(UNET_PRESETS))
     s.add_argument('--steps', type=int, default=700)

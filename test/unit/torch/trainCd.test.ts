@@ -14,14 +14,19 @@ const digest = (p: string) => createHash('sha256').update(readFileSync(join('scr
 suite('train.py cd --resume --init/--out, and eval\'s multistep CD', () => {
   it('continues a CD file into --out, recording where it started, and leaves the shipped file alone', () => {
     const before = digest(SHIPPED_CD);
-    const out = join(tmp(), 'cd.safetensors');
-    const r = py(['train.py', 'cd', '--resume', '--init', SHIPPED_CD, '--steps', '2', '--batch', '4', '--out', out]);
+    const dir = tmp();
+    const out = join(dir, 'cd.safetensors');
+    const r = py(['train.py', 'cd', '--resume', '--init', SHIPPED_CD, '--steps', '2', '--batch', '4', '--out', out,
+      '--save-every', '1', '--ckpt-dir', join(dir, 'ckpts')]);
     expect(r.status, r.stderr).toBe(0);
     expect(digest(SHIPPED_CD)).toBe(before);
     const file = readSafetensors(readFileSync(out));
     expect(file.metadata.role).toBe('cd');
     const config = JSON.parse(file.metadata.config) as Record<string, unknown>;
     expect(config.stepsDone).toBe(2);
+    // --save-every 1 keeps a checkpoint after each step, each saying how many steps it holds.
+    const steps = (name: string) => (JSON.parse(readSafetensors(readFileSync(join(dir, 'ckpts', name))).metadata.config) as { stepsDone: number }).stepsDone;
+    expect([steps('cd-000001.safetensors'), steps('cd-000002.safetensors')]).toEqual([1, 2]);
     expect(config.init).toBe('previous mnist-cd.safetensors');
     // The shipped file's own history rides along, so the new file says how many steps it has had in all.
     const previous = config.previousRun as { config: { stepsDone: number } };
