@@ -22,7 +22,7 @@ mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1
 [ -f ../../public/data/mnist.bin ] || { echo "no public/data/mnist.bin: build it (node scripts/build-mnist-asset.mjs) and carry it" >&2; exit 2; }
 "${PYTHON:-python3}" -c 'import torch, sys; print("torch", torch.__version__, "cuda", torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else "")'
-LARGE=state/mnist-teacher-large.safetensors
+LARGE=../../public/pretrained/mnist-teacher-large.safetensors
 PY="${PYTHON:-python3} train.py --device $DEVICE"
 # Four jobs at once (the large teacher resumes from its committed EMA weights with a fresh Adam: no state in $WORK yet): the models are small, so one job alone leaves most of the GPU idle.
 $PY teacher --model large --resume --state "$WORK/teacher-large.state.safetensors" --out "$OUT/mnist-teacher-large.safetensors" \

@@ -139,7 +139,7 @@ TEACHER_STATE = os.path.join(ROOT, 'scripts', 'torch', 'state', 'mnist-teacher.s
 # The EMA weights `teacher --resume` starts from when there is no state file, per preset (the large one is kept
 # without its optimiser state: Adam's moments would triple its size in the repository).
 TEACHER_WEIGHTS = {'default': os.path.join(PRE, 'mnist-teacher.safetensors'),
-                   'large': os.path.join(ROOT, 'scripts', 'torch', 'state', 'mnist-teacher-large.safetensors')}
+                   'large': os.path.join(PRE, 'mnist-teacher-large.safetensors')}
 
 
 def save_teacher_state(path, pl, P, ema, opt, steps_done, a, started):

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Config } from '../core/config';
 import { createNetwork } from '../core/models/index';
 import { DigitEvaluator, MNIST_FILES, parseMnist, pretrainedParams } from '../core/run/imageData';
-import { PRETRAINED_MODEL } from '../core/run/pretrained';
+import { PRETRAINED_TEACHER_MODELS, pretrainedTeacherPath } from '../core/run/pretrained';
 import type { SessionResources } from '../core/run/session';
 import { UsageError } from './args';
 import { METHOD_INFO } from '../core/methods/settings/index';
@@ -26,10 +26,10 @@ export function loadImageResources(c: Config, assetPath?: string, evalCount = 50
   if (METHOD_INFO[c.mode].teacher !== 'none' && c.teacher === 'pretrained') { // CD, sCD, ECT
     const net = createNetwork(c, data.dataShape);
     try {
-      resources.pretrainedTeacher = pretrainedParams(read(join(PUBLIC, MNIST_FILES.teacher), 'the pretrained teacher', 'it is committed'), net, 'teacher');
+      resources.pretrainedTeacher = pretrainedParams(read(join(PUBLIC, pretrainedTeacherPath(c.model)), 'the pretrained teacher', 'it is committed'), net, 'teacher');
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      throw new UsageError(`--teacher pretrained: ${(e as Error).message} (the shipped teacher is a "${PRETRAINED_MODEL}"; use --model ${PRETRAINED_MODEL})`);
+      throw new UsageError(`--teacher pretrained: ${(e as Error).message} (the shipped teachers are ${PRETRAINED_TEACHER_MODELS})`);
     }
   }
   return resources;

@@ -1,7 +1,7 @@
 // ONE typed schema for every setting of a run: default, range, URL key, help text and validation.
 // The UI builds its controls from it, the URL codec and the CLI parse with it, the worker trusts it.
 // Each training method's own settings come from its fragment in methods/settings/ (joined there).
-import { PRETRAINED_MODEL } from './run/pretrained';
+import { PRETRAINED_MODEL, PRETRAINED_TEACHER_MODELS, pretrainedTeacherFile } from './run/pretrained';
 import { METHOD_DEFAULTS, METHOD_FIELDS, METHOD_IDS, METHOD_INFO, ownerOf, type MethodId, type MethodSettings } from './methods/settings/index';
 
 export const DATASETS_2D = ['moons', 'eight-gaussians', 'grid-25', 'swiss-roll', 'checkerboard', 'circles', 'spiral', 'custom'] as const;
@@ -171,7 +171,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
     help: 'The few-step method: consistency distillation (CD) and training (CT), easy consistency tuning (ECT), continuous-time consistency models (sCD, sCT), MeanFlow, shortcut models, or plain flow matching. All learn a map along the probability-flow ODE and share the data, network, optimiser and views.',
     paper: 'Song et al. 2023; few-step-methods.md' },
   teacher: { key: 'teacher', kind: 'enum', options: opts('exact', 'learned', 'pretrained'), label: 'Teacher', group: 'teacher', url: 'te',
-    help: 'CD teacher: the exact denoiser of the data mixture (2D), an EDM denoiser trained first on the data (learned), or the shipped pretrained teacher (MNIST).',
+    help: 'CD teacher: the exact denoiser of the data mixture (2D), an EDM denoiser trained first on the data (learned), or a shipped pretrained teacher (MNIST; one for the unet model and one for unet-large).',
     paper: 'section 4, reference section 10' },
   solver: { key: 'solver', kind: 'enum', options: [{ value: 'euler', label: 'Euler' }, { value: 'heun', label: 'Heun' }], label: 'ODE solver', group: 'training', url: 'so',
     help: "One teacher step from t_{n+1} to t_n. Heun (2nd order) evaluates the teacher twice; Euler once.",
@@ -232,7 +232,7 @@ export const FIELDS: { [K in ConfigKey]: Field<K> } = {
   batchSize: { key: 'batchSize', kind: 'int', min: 1, max: 8192, label: 'Batch size', group: 'optimiser', url: 'bs', help: 'Data points per step. Default 256 for 2D, 512 for CT on 2D data: measured on moons, CD learns the same per step at 128, 256 and 512, so 256 halves the time per step of the papers\' 512; CT (measured on a 3x128 MLP) learns better per step at 512 (its target is a one-sample estimate) and 1,024 is better still (0.041 against 0.045 at step 1,500, moons, seed 1, pseudo-Huber at mu0 = 0.5) at a higher cost per step.' },
   evalEma: { key: 'evalEma', kind: 'number', min: 0, max: 1, maxExclusive: true, step: 0.001, label: 'Evaluation EMA', group: 'optimiser', url: 'ee',
     help: 'Decay of the separate EMA used for sampling (not the target theta^-). Papers use 0.9999+ for 600k steps; 0.995-0.999 suits browser runs.', paper: 'reference section 8' },
-  model: { key: 'model', kind: 'enum', options: opts('mlp', 'unet', 'unet-tiny', 'unet-large'), label: 'Model', group: 'model', url: 'md', help: 'MLP with time features (2D) or a small U-Net (images): unet has two resolutions (28, 14; channels 32, 64; 261k parameters; the shipped models), unet-tiny is for tests, unet-large adds a third (7x7, 128 channels; 939k parameters, ~1.5x the time per step on WASM) for a wider field of view. The shipped models and the pretrained teacher are unet.' },
+  model: { key: 'model', kind: 'enum', options: opts('mlp', 'unet', 'unet-tiny', 'unet-large'), label: 'Model', group: 'model', url: 'md', help: 'MLP with time features (2D) or a small U-Net (images): unet has two resolutions (28, 14; channels 32, 64; 261k parameters; the shipped models), unet-tiny is for tests, unet-large adds a third (7x7, 128 channels; 939k parameters, ~1.5x the time per step on WASM) for a wider field of view. The shipped CD, CT and ECT models are unet; a pretrained teacher exists for unet and for unet-large (35-step FD 26.9 against 41.2).' },
   width: { key: 'width', kind: 'int', min: 4, max: 2048, label: 'Width', group: 'model', url: 'mw', help: 'Hidden units per MLP layer. Default 128 for CD and CT on 2D data (CT: 4x128 at batch 512), 256 otherwise: a CD step at 128 costs about a third of one at 256 (Node WASM) and, at the page defaults (2,000-sample SWD, seeds 1-3, 1,500 steps), learns as fast per step (moons: 2 of 3 seeds reach 1.5x the teacher ODE\'s SWD at 700 and 1,350 steps against 800 and 1,400 at 256; eight Gaussians: 2 of 3 at 1,050 and 1,250 against 1,200 and 1,500; final SWD within 3% or lower). Batch 128 with width 128 is cheaper still but learns slower per step.' },
   depth: { key: 'depth', kind: 'int', min: 1, max: 12, label: 'Depth', group: 'model', url: 'dp', help: 'Hidden layers of the MLP. Default 4. For CT on 2D data (width 128, batch 512) 4 layers beat 3 on all six runs at the page defaults (one-step SWD at step 1,500 of 2,000, 2,000 samples, seeds 1-3: moons 0.032 / 0.041 / 0.037 against 0.037 / 0.045 / 0.041, eight Gaussians 0.051 / 0.052 / 0.055 against 0.059 / 0.055 / 0.056), and in the page (moons, seed 1) CT reached 1.5x the teacher ODE\'s SWD in 32.8 s where 3 layers had not within 60 s: the 2,000-step budget ends before the time does. 3 layers were worse for CD too.' },
   activation: { key: 'activation', kind: 'enum', options: opts('silu', 'relu', 'gelu', 'tanh'), label: 'Activation', group: 'model', url: 'ac', help: 'Hidden-layer nonlinearity (relu is fused into the matmul and fastest).' },
@@ -324,8 +324,8 @@ export function crossFieldErrors(c: Config): string[] {
   if (!info.available) errors.push(`Training mode: ${info.label} is not available yet (its trainer is being built); choose another mode`);
   const usesTeacher = info.teacher !== 'none';
   if (c.teacher === 'exact' && image && usesTeacher) errors.push('Teacher: no exact teacher exists for mnist (choose learned or pretrained)');
-  if (c.teacher === 'pretrained' && image && usesTeacher && c.model !== PRETRAINED_MODEL) {
-    errors.push(`Teacher: the pretrained teacher is a "${PRETRAINED_MODEL}"; choose that model or a learned teacher`);
+  if (c.teacher === 'pretrained' && image && usesTeacher && !pretrainedTeacherFile(c.model)) {
+    errors.push(`Teacher: the pretrained teachers are ${PRETRAINED_TEACHER_MODELS}; choose one of those models or a learned teacher`);
   }
   if ((c.mode === 'sct' || c.mode === 'scd') && c.sigmaData !== 0.5) {
     errors.push(`sigma_data: sCT/sCD convert TrigFlow time to EDM sigma with sigma_d = 0.5 (got ${c.sigmaData})`);
@@ -485,8 +485,8 @@ export function withDatasetDefaults(c: Config, explicit: ReadonlySet<string>): C
     set('model', PRETRAINED_MODEL);
     set('batchSize', 64);
     set('taus', defaultTaus('mnist'));
-    // The shipped teacher is a full U-Net; the tiny test model distils from a teacher it trains itself.
-    set('teacher', out.model === PRETRAINED_MODEL ? 'pretrained' : 'learned');
+    // The shipped teachers are full U-Nets; the tiny test model distils from a teacher it trains itself.
+    set('teacher', pretrainedTeacherFile(out.model) ? 'pretrained' : 'learned');
   } else {
     set('model', 'mlp');
     if (c.teacher === 'pretrained') set('teacher', 'exact');

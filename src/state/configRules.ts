@@ -2,7 +2,7 @@
 // switches the MLP to the shipped U-Net (the pretrained models are for it) with an image-sized batch, learning
 // rate and multistep taus, leaving it switches back, and image-only options fall away.
 import { crossFieldErrors, DEFAULTS, defaultLrSchedule, defaultTaus, hasDefaultLrSchedule, MODE_DEFAULT_KEYS_2D, MODE_DEFAULTS_2D, modeDefault2D, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
-import { PRETRAINED_MODEL, pretrainedModeProblem, type PretrainedRole } from '../core/run/pretrained';
+import { PRETRAINED_MODEL, pretrainedModeProblem, pretrainedTeacherFile, type PretrainedRole } from '../core/run/pretrained';
 
 const IMAGE = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set());
 
@@ -25,7 +25,7 @@ function swapDefaultTaus(c: Config, from: Config['dataset']): void {
 
 export function withCompanions(next: Config, changed: ConfigKey): Config {
   const image = next.dataset === 'mnist';
-  if (changed === 'model' && image && next.model !== PRETRAINED_MODEL && next.teacher === 'pretrained') return { ...next, teacher: 'learned' };
+  if (changed === 'model' && image && !pretrainedTeacherFile(next.model) && next.teacher === 'pretrained') return { ...next, teacher: 'learned' };
   if (changed === 'mode' && !image) {
     const c = { ...next };
     // Each mode's own lr schedule (ECT diverges at CD's rate; the other methods keep a constant 5e-3):
@@ -59,7 +59,7 @@ export function withCompanions(next: Config, changed: ConfigKey): Config {
   }
   if (!image && c.metric === 'lpips') c.metric = 'l2';
   if (!image && c.teacher === 'pretrained') c.teacher = 'exact';
-  if (image && c.teacher === 'exact') c.teacher = c.model === PRETRAINED_MODEL ? 'pretrained' : 'learned';
+  if (image && c.teacher === 'exact') c.teacher = pretrainedTeacherFile(c.model) ? 'pretrained' : 'learned';
   return c;
 }
 

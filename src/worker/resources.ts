@@ -3,7 +3,7 @@
 import type { Config } from '../core/config';
 import { createNetwork } from '../core/models/index';
 import { DigitEvaluator, MNIST_FILES, parseMnist, pretrainedParams, type MnistSource } from '../core/run/imageData';
-import type { PretrainedRole } from '../core/run/pretrained';
+import { pretrainedTeacherPath, type PretrainedRole } from '../core/run/pretrained';
 import { SessionError, type SessionResources } from '../core/run/session';
 import { METHOD_INFO } from '../core/methods/settings/index';
 
@@ -35,7 +35,7 @@ export async function loadSessionResources(c: Config, points?: Float64Array): Pr
   if (METHOD_INFO[c.mode].teacher !== 'none' && c.teacher === 'pretrained') { // CD, sCD, ECT
     const net = createNetwork(c, mnist.dataShape);
     try {
-      resources.pretrainedTeacher = pretrainedParams(await fetchBytes(MNIST_FILES.teacher, 'the pretrained teacher'), net, 'teacher');
+      resources.pretrainedTeacher = pretrainedParams(await fetchBytes(pretrainedTeacherPath(c.model), 'the pretrained teacher'), net, 'teacher');
     } catch (e) {
       throw new SessionError('invalid-config', `Teacher: ${(e as Error).message}`);
     }

@@ -1,5 +1,5 @@
 // MNIST for a session: the training split as a data source, the held-out split as the quality reference,
-// the shipped pretrained teacher, and the classifier-based quality (Frechet distance with its floor and
+// the shipped pretrained teachers' bytes, and the classifier-based quality (Frechet distance with its floor and
 // ceiling, confidence, label entropy). Platform-neutral: callers pass the bytes (fetched or read).
 import * as tf from '@tensorflow/tfjs';
 import type { DataSource } from '../data/source';
@@ -14,7 +14,6 @@ import { Rng } from '../rng';
 export const MNIST_FILES = {
   asset: 'data/mnist.bin',
   classifier: 'models/digit-classifier.safetensors',
-  teacher: 'pretrained/mnist-teacher.safetensors',
   cd: 'pretrained/mnist-cd.safetensors',
   ct: 'pretrained/mnist-ct.safetensors',
   ect: 'pretrained/mnist-ect.safetensors',

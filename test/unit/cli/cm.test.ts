@@ -93,6 +93,7 @@ describe('cm flags', () => {
     const config = resolveConfig(parsed.config);
     expect(config).toMatchObject({ model: 'unet-tiny', batchSize: 64, teacher: 'learned' });
     expect(resolveConfig(parseArgs(['train', '--dataset', 'mnist']).config)).toMatchObject({ model: 'unet', teacher: 'pretrained' });
-    expect(() => resolveConfig(parseArgs(['train', '--dataset', 'mnist', '--model', 'tiny', '--teacher', 'pretrained']).config)).toThrow(/pretrained teacher is a "unet"/);
+    expect(() => resolveConfig(parseArgs(['train', '--dataset', 'mnist', '--model', 'tiny', '--teacher', 'pretrained']).config)).toThrow(/pretrained teachers are "unet" or "unet-large"/);
+    expect(resolveConfig(parseArgs(['train', '--dataset', 'mnist', '--model', 'unet-large']).config)).toMatchObject({ model: 'unet-large', teacher: 'pretrained' });
   });
 });

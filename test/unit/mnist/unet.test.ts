@@ -6,7 +6,7 @@ import { DEFAULTS, withDatasetDefaults } from '../../../src/core/config';
 import { createNetwork } from '../../../src/core/models/index';
 import { readNetworkWeights } from '../../../src/core/models/weights';
 import { MNIST_FILES } from '../../../src/core/run/imageData';
-import { PRETRAINED_MODEL } from '../../../src/core/run/pretrained';
+import { PRETRAINED_MODEL, PRETRAINED_TEACHERS } from '../../../src/core/run/pretrained';
 import { repoFile } from './helpers';
 
 beforeAll(async () => {
@@ -75,12 +75,17 @@ describe('U-Net', () => {
     expect(() => validateUnetSpec({ ...unetPresets.tiny, dataShape: [30, 30, 1] })).not.toThrow(); // two levels: 15x15 is fine
   });
 
-  it('builds every shipped MNIST file\'s architecture from PRETRAINED_MODEL, the digits\' default model', () => {
+  it('builds every shipped MNIST file\'s architecture from its model: the students and one teacher PRETRAINED_MODEL, the digits\' default', () => {
     const digits = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set(['dataset']));
     expect(digits.model).toBe(PRETRAINED_MODEL);
-    const spec = createNetwork(digits, [28, 28, 1]).spec;
-    for (const role of ['teacher', 'cd', 'ct', 'ect'] as const) {
-      expect(readNetworkWeights(repoFile(`public/${MNIST_FILES[role]}`)).spec, role).toEqual(spec);
+    const specOf = (model: string) => createNetwork({ ...digits, model: model as typeof digits.model }, [28, 28, 1]).spec;
+    for (const role of ['cd', 'ct', 'ect'] as const) {
+      expect(readNetworkWeights(repoFile(`public/${MNIST_FILES[role]}`)).spec, role).toEqual(specOf(PRETRAINED_MODEL));
+    }
+    expect(Object.keys(PRETRAINED_TEACHERS)).toEqual(['unet', 'unet-large']);
+    for (const [model, file] of Object.entries(PRETRAINED_TEACHERS)) {
+      const w = readNetworkWeights(repoFile(`public/${file}`));
+      expect([w.role, w.spec], model).toEqual(['teacher', specOf(model)]);
     }
   });
 });

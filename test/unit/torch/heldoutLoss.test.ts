@@ -50,7 +50,7 @@ suite('train.py eval --heldout-loss', () => {
   }, SLOW);
 
   it('scores the committed large teacher below the shipped unet one where the field of view matters, at sigma 2 and 5', () => {
-    const large = heldoutLoss('state/mnist-teacher-large.safetensors');
+    const large = heldoutLoss('../../public/pretrained/mnist-teacher-large.safetensors');
     const shipped = heldoutLoss('../../public/pretrained/mnist-teacher.safetensors');
     // Measured on these 200 digits: sigma 2 0.276 against 0.291, sigma 5 0.745 against 0.778, mean 0.3315 against
     // 0.3333 (8,139 large steps against 36,745; 35-step FD 26.9 against 41.2 on 1,000 samples). At small sigma the
@@ -64,7 +64,7 @@ suite('train.py eval --heldout-loss', () => {
     const resumed = py(['train.py', 'teacher', '--model', 'large', '--resume', '--steps', '1', '--batch', '4', '--save-every', '0',
       '--state', join(dir, 'state.safetensors'), '--out', join(dir, 'large.safetensors')]);
     expect(resumed.status, resumed.stderr).toBe(0);
-    expect(resumed.stdout + resumed.stderr).toContain('starting at step 8139 from scripts/torch/state/mnist-teacher-large.safetensors');
+    expect(resumed.stdout + resumed.stderr).toContain('starting at step 8139 from public/pretrained/mnist-teacher-large.safetensors');
     const tiny = py(['train.py', 'teacher', '--model', 'tiny', '--resume', '--steps', '1', '--state', join(dir, 'tiny.state.safetensors'),
       '--out', join(dir, 'tiny.safetensors')]);
     expect(tiny.status).toBe(2);

@@ -133,6 +133,14 @@ describe('the tiny U-Net and the pretrained teacher', () => {
     const tiny = withCompanions({ ...mnist, model: 'unet-tiny' }, 'model');
     expect(tiny.teacher).toBe('learned');
     expect(crossFieldErrors(tiny)).toEqual([]);
-    expect(crossFieldErrors({ ...tiny, teacher: 'pretrained' })).toEqual([expect.stringMatching(/pretrained teacher is a "unet"/)]);
+    expect(crossFieldErrors({ ...tiny, teacher: 'pretrained' })).toEqual([expect.stringMatching(/pretrained teachers are "unet" or "unet-large"/)]);
+  });
+
+  it('picking unet-large keeps the pretrained teacher (it has its own); the Load buttons stay with the unet students', () => {
+    const mnist = withCompanions({ ...DEFAULTS, dataset: 'mnist' }, 'dataset');
+    const large = withCompanions({ ...mnist, model: 'unet-large' }, 'model');
+    expect(large.teacher).toBe('pretrained');
+    expect(crossFieldErrors(large)).toEqual([]);
+    expect(pretrainedLoadProblem(large, 'cd')).toMatch(/shipped models are for the "unet" model/);
   });
 });

@@ -91,9 +91,13 @@ describe('URL codec', () => {
     expect(d.config.dataset).toBe('mnist');
     expect(d.config.model).toBe('unet-tiny');
     expect(d.config.teacher).toBe('learned');
-    // the shipped teacher is a full U-Net: with the tiny model the link's teacher is refused with a notice
+    // the shipped teachers are full U-Nets: with the tiny model the link's teacher is refused with a notice
     const bad = decodeConfig(`v=${URL_VERSION}&d=mnist&md=unet-tiny&te=pretrained`);
-    expect(bad.notices.join(' ')).toMatch(/pretrained teacher is a "unet"|te/);
+    expect(bad.notices.join(' ')).toMatch(/pretrained teachers are "unet" or "unet-large"/);
+    // the large U-Net has a pretrained teacher of its own
+    const large = decodeConfig(`v=${URL_VERSION}&d=mnist&md=unet-large&te=pretrained`);
+    expect(large.notices).toEqual([]);
+    expect([large.config.model, large.config.teacher]).toEqual(['unet-large', 'pretrained']);
   });
 
   it('leaves the digits\' own taus out of a link and writes the 2D ones on digits in', () => {
