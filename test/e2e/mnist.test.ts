@@ -4,7 +4,7 @@
 // button whose model cannot go into the run (another mode, the tiny U-Net) is disabled with its reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { button, oneStepSamples, readStep, snapshotVersion, startHarness, waitForReady, waitForStep, type Harness } from './harness';
+import { button, oneStepSamples, readStep, snapshotVersion, startHarness, stepWithButton, waitForReady, waitForStep, type Harness } from './harness';
 
 const LIGHT = 'bs=2&_ip=4&_tr=0';
 const SLOW = 240_000;
@@ -139,6 +139,21 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     await expectShippedDigits(page, 'CD');
     // Shown now: the note about the learned teacher is gone.
     expect(await bar.getByText('with a learned teacher').count()).toBe(0);
+    await page.close();
+  });
+
+  it('Model unet-large keeps the pretrained teacher (its own, loaded by the worker) and trains from it; the Load buttons name the unet', async () => {
+    const page = await h.open(`d=mnist&md=unet-large&${LIGHT}`);
+    await waitForReady(page); // a teacher file of the wrong architecture would fail the build here, with a notice
+    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('unet-large');
+    expect(await page.getByLabel('Teacher', { exact: true }).inputValue()).toBe('pretrained');
+    expect(await pretrainedStatus(page).textContent()).toContain('no pretrained model loaded');
+    const b = await loadButtons(page);
+    expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([false, false, false]);
+    expect(b.cd.reason).toBe('CD, ECT, CT: the shipped models are for the "unet" model');
+    await stepWithButton(page, 1, SLOW);
+    expect(await readStep(page)).toBe(1);
+    expect(await page.locator('.notice').count()).toBe(0);
     await page.close();
   });
 
