@@ -3,7 +3,7 @@
 import type { Config } from '../core/config';
 import { createNetwork } from '../core/models/index';
 import { DigitEvaluator, MNIST_FILES, parseMnist, pretrainedParams, type MnistSource } from '../core/run/imageData';
-import { pretrainedTeacherPath, type PretrainedRole } from '../core/run/pretrained';
+import { PRETRAINED_STUDENTS, pretrainedTeacherPath, type PretrainedRole } from '../core/run/pretrained';
 import { SessionError, type SessionResources } from '../core/run/session';
 import { METHOD_INFO } from '../core/methods/settings/index';
 
@@ -45,5 +45,5 @@ export async function loadSessionResources(c: Config, points?: Float64Array): Pr
 
 /** A shipped pretrained consistency model ("cd", "ct" or "ect") for instant one-step digits. */
 export async function pretrainedModelBytes(role: PretrainedRole): Promise<Uint8Array> {
-  return fetchBytes(MNIST_FILES[role], `the pretrained ${role.toUpperCase()} model`);
+  return fetchBytes(PRETRAINED_STUDENTS[role].file, `the pretrained ${role.toUpperCase()} model`);
 }

@@ -14,9 +14,6 @@ import { Rng } from '../rng';
 export const MNIST_FILES = {
   asset: 'data/mnist.bin',
   classifier: 'models/digit-classifier.safetensors',
-  cd: 'pretrained/mnist-cd.safetensors',
-  ct: 'pretrained/mnist-ct.safetensors',
-  ect: 'pretrained/mnist-ect.safetensors',
 } as const;
 
 export type MnistSource = DataSource & { digits: MnistDigits; train: Int32Array; heldOut: Int32Array };

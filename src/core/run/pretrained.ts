@@ -1,11 +1,25 @@
 // The shipped pretrained MNIST consistency models and the run modes they belong in (no tfjs: the page's
 // main thread reads this too).
+import type { Config } from '../config';
+
+type ImageModel = Exclude<Config['model'], 'mlp'>;
+
+/** The shipped pretrained consistency models, by the method that trained them. */
+export type PretrainedRole = 'cd' | 'ct' | 'ect';
+export const PRETRAINED_ROLES: readonly PretrainedRole[] = ['cd', 'ct', 'ect'];
 
 /**
- * The Model setting the shipped MNIST consistency models (CD, CT, ECT) were trained as: the digits' default model,
- * and the only one the Load buttons work with. Shipping `unet-large` students means changing this.
+ * Each shipped consistency model's file (under public/) and the Model setting it was trained as: its Load button
+ * works in runs of that model only.
  */
-export const PRETRAINED_MODEL = 'unet';
+export const PRETRAINED_STUDENTS: Readonly<Record<PretrainedRole, { file: string; model: ImageModel }>> = {
+  cd: { file: 'pretrained/mnist-cd.safetensors', model: 'unet' },
+  ct: { file: 'pretrained/mnist-ct.safetensors', model: 'unet' },
+  ect: { file: 'pretrained/mnist-ect.safetensors', model: 'unet' },
+};
+
+/** The digits' default model: the shipped CD model's, so a new MNIST page shows its digits at once. */
+export const PRETRAINED_MODEL = PRETRAINED_STUDENTS.cd.model;
 
 /**
  * The shipped EDM teachers, by the Model setting they were trained as (under public/). The `unet` one taught the
@@ -30,10 +44,6 @@ export function pretrainedTeacherPath(model: string): string {
 
 /** The models a pretrained teacher exists for, as a message lists them: '"unet" or "unet-large"'. */
 export const PRETRAINED_TEACHER_MODELS = Object.keys(PRETRAINED_TEACHERS).map((m) => `"${m}"`).join(' or ');
-
-/** The shipped pretrained consistency models, by the method that trained them. */
-export type PretrainedRole = 'cd' | 'ct' | 'ect';
-export const PRETRAINED_ROLES: readonly PretrainedRole[] = ['cd', 'ct', 'ect'];
 
 /**
  * Why a shipped model does not belong in a run of this mode, or null. CD and CT share f's shifted

@@ -3,9 +3,8 @@
 // the ceiling (noise), on the Node wasm backend (forward convolutions only, which WASM supports).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MNIST_FILES } from '../../../src/core/run/imageData';
 import type { ImageQuality } from '../../../src/core/run/imageData';
-import { PRETRAINED_ROLES, type PretrainedRole } from '../../../src/core/run/pretrained';
+import { PRETRAINED_ROLES, PRETRAINED_STUDENTS, type PretrainedRole } from '../../../src/core/run/pretrained';
 import { log } from '../lib/log';
 import { useBackend } from '../lib/nodeBackend';
 import { mnistConfig, openSession } from '../lib/sessions';
@@ -25,10 +24,10 @@ export async function mnistSection(quick: boolean): Promise<MnistQuality[]> {
   const count = quick ? 200 : 500;
   const out: MnistQuality[] = [];
   for (const model of PRETRAINED_ROLES) {
-    const file = join('public', MNIST_FILES[model]);
+    const file = join('public', PRETRAINED_STUDENTS[model].file);
     const t0 = performance.now();
     try {
-      const s = openSession(mnistConfig({ mode: model, solver: 'heun' }), count);
+      const s = openSession(mnistConfig({ mode: model, solver: 'heun', model: PRETRAINED_STUDENTS[model].model }), count);
       await s.importRunFile(new Uint8Array(readFileSync(file)));
       const q = await s.evaluate('ema');
       s.dispose();
