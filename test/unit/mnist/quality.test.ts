@@ -12,8 +12,11 @@ import { classifyDigits, digitFeatureStats, digitQuality, type DigitQuality } fr
 import { frechetFromStats, type FeatureStats } from '../../../src/core/metrics/frechet';
 import { ectMethod } from '../../../src/core/methods/ect';
 import type { MethodContext } from '../../../src/core/methods/types';
+import { createNetwork } from '../../../src/core/models/index';
+import type { NetworkDef } from '../../../src/core/models/types';
 import { createUnet, unetPresets } from '../../../src/core/models/unet';
 import { paramsFromTensors, readNetworkWeights } from '../../../src/core/models/weights';
+import { PRETRAINED_STUDENTS, type PretrainedRole } from '../../../src/core/run/pretrained';
 import { Rng } from '../../../src/core/rng';
 import { mnistDigits, repoFile } from './helpers';
 
@@ -54,9 +57,16 @@ beforeAll(async () => {
 
 afterAll(() => classifier?.dispose());
 
-/** One-step samples f(T z, T) of a default U-Net with these weights, clipped to the image range. */
-async function oneStepQuality(weights: Float32Array[]): Promise<DigitQuality> {
-  const net = createUnet(unetPresets.default);
+/** A shipped model's network (the Model it was trained as) and its weights. */
+function shipped(role: PretrainedRole): { net: NetworkDef; weights: Float32Array[] } {
+  const w = readNetworkWeights(repoFile(`public/${PRETRAINED_STUDENTS[role].file}`));
+  expect(w.role).toBe(role);
+  const net = createNetwork({ ...DEFAULTS, dataset: 'mnist', model: PRETRAINED_STUDENTS[role].model }, [28, 28, 1]);
+  return { net, weights: paramsFromTensors(net.params, w.tensors) };
+}
+
+/** One-step samples f(T z, T) of a U-Net (default: the two-level one) with these weights, clipped to the image range. */
+async function oneStepQuality(weights: Float32Array[], net: NetworkDef = createUnet(unetPresets.default)): Promise<DigitQuality> {
   const params = weights.map((v, i) => tf.tensor(v, net.params[i].shape));
   const samples = tf.tidy(() => {
     const xT = tf.tensor4d(new Rng(11, 'sample').normals(SAMPLES * 784, T), [SAMPLES, 28, 28, 1]);
@@ -68,13 +78,13 @@ async function oneStepQuality(weights: Float32Array[]): Promise<DigitQuality> {
 }
 
 /**
- * ECT's one-step f(T z, T) and two-step f(x + tau z', tau) samples of a default U-Net with these weights, drawn by
- * the page's own ECT sampler (its f is unshifted: f(x, 0) = x), clipped to the image range.
+ * ECT's one-step f(T z, T) and two-step f(x + tau z', tau) samples of the shipped ECT model, drawn by the page's own
+ * ECT sampler (its f is unshifted: f(x, 0) = x), clipped to the image range.
  */
-async function ectQuality(weights: Float32Array[], tau: number): Promise<DigitQuality[]> {
-  const net = createUnet(unetPresets.default);
+async function ectQuality(tau: number): Promise<DigitQuality[]> {
+  const { net, weights } = shipped('ect');
   const params = weights.map((v, i) => tf.tensor(v, net.params[i].shape));
-  const config: Config = { ...DEFAULTS, dataset: 'mnist', model: 'unet', mode: 'ect', teacher: 'pretrained', taus: [tau] };
+  const config: Config = { ...DEFAULTS, dataset: 'mnist', model: PRETRAINED_STUDENTS.ect.model, mode: 'ect', teacher: 'pretrained', taus: [tau] };
   // sample() reads only the config, the network and the data shape
   const ctx = { config, net, dataShape: [28, 28, 1], data: null, teacher: null, exact: null } as unknown as MethodContext;
   const rng = new Rng(11, 'sample');
@@ -170,9 +180,8 @@ describe('shipped pretrained consistency models', () => {
   for (const role of ['cd', 'ct'] as const) {
     it(titles[role], async () => {
       const L = await referenceLevels();
-      const w = readNetworkWeights(repoFile(`public/pretrained/mnist-${role}.safetensors`));
-      expect(w.role).toBe(role);
-      const q = await oneStepQuality(paramsFromTensors(createUnet(unetPresets.default).params, w.tensors));
+      const { net, weights } = shipped(role);
+      const q = await oneStepQuality(weights, net);
       const fdPosition = (q.fd - L.floorFd) / (L.blobs.fd - L.floorFd);
       expect(q.fd).toBeGreaterThan(L.floorFd);
       expect(fdPosition).toBeLessThan(BOUNDS[role].maxFdPosition);
@@ -183,9 +192,7 @@ describe('shipped pretrained consistency models', () => {
 
   it('ECT one- and two-step samples (the page\'s ECT sampler at the digits\' tau): FD near the floor, labels covering most classes', async () => {
     const L = await referenceLevels();
-    const w = readNetworkWeights(repoFile('public/pretrained/mnist-ect.safetensors'));
-    expect(w.role).toBe('ect');
-    const qs = await ectQuality(paramsFromTensors(createUnet(unetPresets.default).params, w.tensors), MNIST_TAUS[0]);
+    const qs = await ectQuality(MNIST_TAUS[0]);
     const positions = qs.map((q) => (q.fd - L.floorFd) / (L.blobs.fd - L.floorFd));
     qs.forEach((q, i) => {
       expect(q.fd).toBeGreaterThan(L.floorFd);
