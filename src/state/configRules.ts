@@ -2,7 +2,7 @@
 // switches the MLP to the shipped U-Net (the pretrained models are for it) with an image-sized batch, learning
 // rate and multistep taus, leaving it switches back, and image-only options fall away.
 import { crossFieldErrors, DEFAULTS, defaultLrSchedule, defaultTaus, hasDefaultLrSchedule, MODE_DEFAULT_KEYS_2D, MODE_DEFAULTS_2D, modeDefault2D, withDatasetDefaults, type Config, type ConfigKey } from '../core/config';
-import { PRETRAINED_STUDENTS, pretrainedModeProblem, pretrainedTeacherFile, type PretrainedRole } from '../core/run/pretrained';
+import { pretrainedModeProblem, pretrainedStudent, pretrainedStudentModels, pretrainedTeacherFile, type PretrainedRole } from '../core/run/pretrained';
 
 const IMAGE = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set());
 
@@ -83,8 +83,7 @@ export function pretrainedRoleFor(mode: Config['mode']): PretrainedRole | null {
  */
 export function pretrainedLoadProblem(c: Config, role: PretrainedRole): string | null {
   if (c.dataset !== 'mnist') return 'the shipped models are MNIST models';
-  const { model } = PRETRAINED_STUDENTS[role];
-  if (c.model !== model) return `the shipped models are for the "${model}" model`;
+  if (!pretrainedStudent(role, c.model)) return `the shipped models are for the ${pretrainedStudentModels(role)} model`;
   return pretrainedModeProblem(c.mode, role);
 }
 

@@ -102,7 +102,7 @@ export async function handle(cmd: Command): Promise<ArrayBuffer | EditReply | An
       const wrongMode = pretrainedModeProblem(s.config.mode, cmd.role);
       if (wrongMode) throw new SessionError('invalid-config', wrongMode);
       await stopLoop();
-      await s.importRunFile(await pretrainedModelBytes(cmd.role));
+      await s.importRunFile(await pretrainedModelBytes(cmd.role, s.config.model));
       w.lastCheckpointBytes = await s.exportRunFile();
       await sendSnapshot();
       status('idle', `pretrained ${cmd.role.toUpperCase()} model loaded`);

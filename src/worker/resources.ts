@@ -3,7 +3,7 @@
 import type { Config } from '../core/config';
 import { createNetwork } from '../core/models/index';
 import { DigitEvaluator, MNIST_FILES, parseMnist, pretrainedParams, type MnistSource } from '../core/run/imageData';
-import { PRETRAINED_STUDENTS, pretrainedTeacherPath, type PretrainedRole } from '../core/run/pretrained';
+import { pretrainedStudent, pretrainedStudentModels, pretrainedTeacherPath, type PretrainedRole } from '../core/run/pretrained';
 import { SessionError, type SessionResources } from '../core/run/session';
 import { METHOD_INFO } from '../core/methods/settings/index';
 
@@ -43,7 +43,11 @@ export async function loadSessionResources(c: Config, points?: Float64Array): Pr
   return resources;
 }
 
-/** A shipped pretrained consistency model ("cd", "ct" or "ect") for instant one-step digits. */
-export async function pretrainedModelBytes(role: PretrainedRole): Promise<Uint8Array> {
-  return fetchBytes(PRETRAINED_STUDENTS[role].file, `the pretrained ${role.toUpperCase()} model`);
+/** The shipped pretrained consistency model ("cd", "ct" or "ect") trained as `model`, for instant one-step digits. */
+export async function pretrainedModelBytes(role: PretrainedRole, model: string): Promise<Uint8Array> {
+  const student = pretrainedStudent(role, model);
+  if (!student) {
+    throw new SessionError('invalid-config', `the shipped ${role.toUpperCase()} models are for a different model: ${pretrainedStudentModels(role)} (this run: "${model}")`);
+  }
+  return fetchBytes(student.file, `the pretrained ${role.toUpperCase()} model`);
 }

@@ -8,18 +8,29 @@ type ImageModel = Exclude<Config['model'], 'mlp'>;
 export type PretrainedRole = 'cd' | 'ct' | 'ect';
 export const PRETRAINED_ROLES: readonly PretrainedRole[] = ['cd', 'ct', 'ect'];
 
+/** A shipped consistency model: its file (under public/) and the Model setting it was trained as. */
+export interface PretrainedStudent { file: string; model: ImageModel }
+
 /**
- * Each shipped consistency model's file (under public/) and the Model setting it was trained as: its Load button
- * works in runs of that model only.
+ * Each method's shipped models, the best first: a Load button loads the one trained as the run's Model, and
+ * is disabled in runs of a model none was trained as.
  */
-export const PRETRAINED_STUDENTS: Readonly<Record<PretrainedRole, { file: string; model: ImageModel }>> = {
-  cd: { file: 'pretrained/mnist-cd.safetensors', model: 'unet' },
-  ct: { file: 'pretrained/mnist-ct.safetensors', model: 'unet' },
-  ect: { file: 'pretrained/mnist-ect.safetensors', model: 'unet' },
+export const PRETRAINED_STUDENTS: Readonly<Record<PretrainedRole, readonly PretrainedStudent[]>> = {
+  cd: [{ file: 'pretrained/mnist-cd.safetensors', model: 'unet' }],
+  ct: [{ file: 'pretrained/mnist-ct.safetensors', model: 'unet' }],
+  ect: [{ file: 'pretrained/mnist-ect.safetensors', model: 'unet' }],
 };
 
-/** The digits' default model: the shipped CD model's, so a new MNIST page shows its digits at once. */
-export const PRETRAINED_MODEL = PRETRAINED_STUDENTS.cd.model;
+/** The shipped `role` model trained as `model`, or null. */
+export function pretrainedStudent(role: PretrainedRole, model: string): PretrainedStudent | null {
+  return PRETRAINED_STUDENTS[role].find((s) => s.model === model) ?? null;
+}
+
+/** The models `role` was shipped for, as a message lists them: '"unet-large" or "unet"'. */
+export const pretrainedStudentModels = (role: PretrainedRole) => PRETRAINED_STUDENTS[role].map((s) => `"${s.model}"`).join(' or ');
+
+/** The digits' default model: the best shipped CD model's, so a new MNIST page shows its digits at once. */
+export const PRETRAINED_MODEL = PRETRAINED_STUDENTS.cd[0].model;
 
 /**
  * The shipped EDM teachers, by the Model setting they were trained as (under public/). The `unet` one taught the

@@ -9,12 +9,21 @@ import { useRun } from '../../state/runStore';
 import { session } from '../../state/session';
 import type { PretrainedRole } from '../../core/run/pretrained';
 
-/** What each shipped model is; the numbers are scripts/torch/README.md's (one-step FD on 1,000 samples). */
-const MODELS: readonly { role: PretrainedRole; label: string; about: string }[] = [
-  { role: 'cd', label: 'Load pretrained CD', about: 'Consistency distillation from the EDM teacher as it trained (50,172 steps: 2,556 from its 15,106-step state, 6,380 against its 19,106-step state, 4,219 against its 29,255-step state, 37,017 against the shipped 36,745-step teacher; FD 98 in one step, 66 in two at the default tau for digits, 1.7; 79 at the paper\'s 0.585)' },
-  { role: 'ect', label: 'Load pretrained ECT', about: 'Easy consistency tuning started from the 29,255-step state of the EDM teacher (14,154 ECT steps), for ECT runs (one-step FD 141, two-step 82 at the default tau for digits, 1.7; 93 at ECT\'s own 0.821)' },
-  { role: 'ct', label: 'Load pretrained CT (undertrained: scribbles)', about: 'Consistency training from scratch, no teacher; only 417 CPU steps, so it draws scribbles, not digits (FD ~930)' },
+const MODELS: readonly { role: PretrainedRole; label: string }[] = [
+  { role: 'cd', label: 'Load pretrained CD' },
+  { role: 'ect', label: 'Load pretrained ECT' },
+  { role: 'ct', label: 'Load pretrained CT (undertrained: scribbles)' },
 ];
+
+/**
+ * What each shipped model is, by method and the Model it was trained as (PRETRAINED_STUDENTS); the numbers are
+ * scripts/torch/README.md's (one-step FD on 1,000 samples).
+ */
+export const PRETRAINED_ABOUT: Readonly<Record<string, string>> = {
+  'cd unet': 'Consistency distillation from the EDM teacher as it trained (50,172 steps: 2,556 from its 15,106-step state, 6,380 against its 19,106-step state, 4,219 against its 29,255-step state, 37,017 against the shipped 36,745-step teacher; FD 98 in one step, 66 in two at the default tau for digits, 1.7; 79 at the paper\'s 0.585)',
+  'ect unet': 'Easy consistency tuning started from the 29,255-step state of the EDM teacher (14,154 ECT steps), for ECT runs (one-step FD 141, two-step 82 at the default tau for digits, 1.7; 93 at ECT\'s own 0.821)',
+  'ct unet': 'Consistency training from scratch, no teacher; only 417 CPU steps, so it draws scribbles, not digits (FD ~930)',
+};
 
 export function PretrainedBar() {
   const role = useRun((s) => s.pretrainedRole);
@@ -40,7 +49,7 @@ export function PretrainedBar() {
   return (
     <div className="mnist-pretrained" aria-label="Pretrained models">
       {models.map((m) => (
-        <button key={m.role} type="button" disabled={!ready || loading || !!m.problem} title={m.problem ?? m.about}
+        <button key={m.role} type="button" disabled={!ready || loading || !!m.problem} title={m.problem ?? PRETRAINED_ABOUT[`${m.role} ${config.model}`]}
           aria-describedby={m.problem ? reasonId(m.problem) : undefined}
           onClick={() => void session().loadPretrained(m.role)}>
           {m.label}

@@ -16,7 +16,7 @@ import { createNetwork } from '../../../src/core/models/index';
 import type { NetworkDef } from '../../../src/core/models/types';
 import { createUnet, unetPresets } from '../../../src/core/models/unet';
 import { paramsFromTensors, readNetworkWeights } from '../../../src/core/models/weights';
-import { PRETRAINED_STUDENTS, type PretrainedRole } from '../../../src/core/run/pretrained';
+import { PRETRAINED_STUDENTS, type PretrainedRole, type PretrainedStudent } from '../../../src/core/run/pretrained';
 import { Rng } from '../../../src/core/rng';
 import { mnistDigits, repoFile } from './helpers';
 
@@ -58,10 +58,10 @@ beforeAll(async () => {
 afterAll(() => classifier?.dispose());
 
 /** A shipped model's network (the Model it was trained as) and its weights. */
-function shipped(role: PretrainedRole): { net: NetworkDef; weights: Float32Array[] } {
-  const w = readNetworkWeights(repoFile(`public/${PRETRAINED_STUDENTS[role].file}`));
+function shipped(role: PretrainedRole, { file, model }: PretrainedStudent): { net: NetworkDef; weights: Float32Array[] } {
+  const w = readNetworkWeights(repoFile(`public/${file}`));
   expect(w.role).toBe(role);
-  const net = createNetwork({ ...DEFAULTS, dataset: 'mnist', model: PRETRAINED_STUDENTS[role].model }, [28, 28, 1]);
+  const net = createNetwork({ ...DEFAULTS, dataset: 'mnist', model }, [28, 28, 1]);
   return { net, weights: paramsFromTensors(net.params, w.tensors) };
 }
 
@@ -81,10 +81,10 @@ async function oneStepQuality(weights: Float32Array[], net: NetworkDef = createU
  * ECT's one-step f(T z, T) and two-step f(x + tau z', tau) samples of the shipped ECT model, drawn by the page's own
  * ECT sampler (its f is unshifted: f(x, 0) = x), clipped to the image range.
  */
-async function ectQuality(tau: number): Promise<DigitQuality[]> {
-  const { net, weights } = shipped('ect');
+async function ectQuality(student: PretrainedStudent, tau: number): Promise<DigitQuality[]> {
+  const { net, weights } = shipped('ect', student);
   const params = weights.map((v, i) => tf.tensor(v, net.params[i].shape));
-  const config: Config = { ...DEFAULTS, dataset: 'mnist', model: PRETRAINED_STUDENTS.ect.model, mode: 'ect', teacher: 'pretrained', taus: [tau] };
+  const config: Config = { ...DEFAULTS, dataset: 'mnist', model: student.model, mode: 'ect', teacher: 'pretrained', taus: [tau] };
   // sample() reads only the config, the network and the data shape
   const ctx = { config, net, dataShape: [28, 28, 1], data: null, teacher: null, exact: null } as unknown as MethodContext;
   const rng = new Rng(11, 'sample');
@@ -177,10 +177,10 @@ describe('shipped pretrained consistency models', () => {
     // the shipped CT had only 417 CPU steps from scratch: its samples are scribbles, far from blobs but not digits
     ct: 'CT one-step samples f(T z, T): FD well below the untrained model\'s, labels spread over several classes',
   };
-  for (const role of ['cd', 'ct'] as const) {
-    it(titles[role], async () => {
+  for (const role of ['cd', 'ct'] as const) for (const student of PRETRAINED_STUDENTS[role]) {
+    it(`${titles[role]} (${student.model})`, async () => {
       const L = await referenceLevels();
-      const { net, weights } = shipped(role);
+      const { net, weights } = shipped(role, student);
       const q = await oneStepQuality(weights, net);
       const fdPosition = (q.fd - L.floorFd) / (L.blobs.fd - L.floorFd);
       expect(q.fd).toBeGreaterThan(L.floorFd);
@@ -190,9 +190,9 @@ describe('shipped pretrained consistency models', () => {
     });
   }
 
-  it('ECT one- and two-step samples (the page\'s ECT sampler at the digits\' tau): FD near the floor, labels covering most classes', async () => {
+  for (const student of PRETRAINED_STUDENTS.ect) it(`ECT one- and two-step samples (the page's ECT sampler at the digits' tau): FD near the floor, labels covering most classes (${student.model})`, async () => {
     const L = await referenceLevels();
-    const qs = await ectQuality(MNIST_TAUS[0]);
+    const qs = await ectQuality(student, MNIST_TAUS[0]);
     const positions = qs.map((q) => (q.fd - L.floorFd) / (L.blobs.fd - L.floorFd));
     qs.forEach((q, i) => {
       expect(q.fd).toBeGreaterThan(L.floorFd);

@@ -77,11 +77,14 @@ describe('U-Net', () => {
   it('builds every shipped MNIST file\'s architecture from the model it is listed for; the CD model\'s is the digits\' default', () => {
     const digits = withDatasetDefaults({ ...DEFAULTS, dataset: 'mnist' }, new Set(['dataset']));
     expect(digits.model).toBe(PRETRAINED_MODEL);
-    expect(PRETRAINED_MODEL).toBe(PRETRAINED_STUDENTS.cd.model);
+    expect(PRETRAINED_MODEL).toBe(PRETRAINED_STUDENTS.cd[0].model);
     const specOf = (model: string) => createNetwork({ ...digits, model: model as typeof digits.model }, [28, 28, 1]).spec;
-    for (const [role, { file, model }] of Object.entries(PRETRAINED_STUDENTS)) {
-      const w = readNetworkWeights(repoFile(`public/${file}`));
-      expect([w.role, w.spec], role).toEqual([role, specOf(model)]);
+    for (const [role, students] of Object.entries(PRETRAINED_STUDENTS)) {
+      expect(new Set(students.map((s) => s.model)).size, role).toBe(students.length); // one file per model
+      for (const { file, model } of students) {
+        const w = readNetworkWeights(repoFile(`public/${file}`));
+        expect([w.role, w.spec], file).toEqual([role, specOf(model)]);
+      }
     }
     expect(Object.keys(PRETRAINED_TEACHERS)).toEqual(['unet', 'unet-large']);
     for (const [model, file] of Object.entries(PRETRAINED_TEACHERS)) {

@@ -144,3 +144,12 @@ describe('the tiny U-Net and the pretrained teacher', () => {
     expect(pretrainedLoadProblem(large, 'cd')).toMatch(/shipped models are for the "unet" model/);
   });
 });
+
+describe('the Load buttons\' texts', () => {
+  it('describe every shipped model, and only those', async () => {
+    const { PRETRAINED_ABOUT } = await import('../../../src/ui/mnist/PretrainedBar');
+    const { PRETRAINED_STUDENTS } = await import('../../../src/core/run/pretrained');
+    const shipped = Object.entries(PRETRAINED_STUDENTS).flatMap(([role, students]) => students.map((s) => `${role} ${s.model}`));
+    expect(Object.keys(PRETRAINED_ABOUT).sort()).toEqual(shipped.sort());
+  });
+});
