@@ -4,7 +4,7 @@
 import type { Config } from '../core/config';
 
 /** The version encodeConfig writes. Bump it (and add the old meaning below) whenever a default a link leaves out changes. */
-export const LINK_VERSION = '3';
+export const LINK_VERSION = '4';
 
 /**
  * Version 1 (written until session 5; test/fixtures/links/v1-decoded.json is how that page decoded it): every
@@ -29,10 +29,19 @@ function v2LeftOut(dataset: Config['dataset']): Partial<Config> {
   return dataset === 'mnist' ? { taus: [0.585] } : {};
 }
 
+/**
+ * Version 3 (written until session 17; test/fixtures/links/v3-decoded.json): digits ran the two-level `unet` (the
+ * digits' default model follows the best shipped CD model, `unet-large` since).
+ */
+function v3LeftOut(dataset: Config['dataset']): Partial<Config> {
+  return dataset === 'mnist' ? { model: 'unet' } : {};
+}
+
 /** The settings an old link of `version` left out, with the values they had then; null for an unknown version. */
 export function leftOutByVersion(version: string, dataset: Config['dataset'], mode: Config['mode']): Partial<Config> | null {
   if (version === LINK_VERSION) return {};
-  if (version === '2') return v2LeftOut(dataset);
-  if (version === '1') return { ...v2LeftOut(dataset), ...v1LeftOut(dataset, mode) };
+  if (version === '3') return v3LeftOut(dataset);
+  if (version === '2') return { ...v3LeftOut(dataset), ...v2LeftOut(dataset) };
+  if (version === '1') return { ...v3LeftOut(dataset), ...v2LeftOut(dataset), ...v1LeftOut(dataset, mode) };
   return null;
 }

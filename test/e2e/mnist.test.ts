@@ -95,7 +95,7 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     const page = await h.open(LIGHT);
     await waitForReady(page);
     await page.getByLabel('Dataset', { exact: true }).selectOption('mnist');
-    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('unet');
+    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('unet-large'); // the best shipped CD model's
     expect(await page.getByLabel('Teacher', { exact: true }).inputValue()).toBe('pretrained');
     expect(await page.getByLabel('Batch size', { exact: true }).inputValue()).toBe('2');
     // Digits' own multistep tau (the 2D default 0.585 was untouched), named in the two-step grid's title.
@@ -105,10 +105,12 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     await page.getByRole('note', { name: 'Image backend note' }).getByText('the U-Net brings its own', { exact: false }).waitFor();
 
     await expectShippedDigits(page, 'CD');
-    // In CD mode the CD and CT models load; ECT's (unshifted f) is disabled with its reason on show.
+    // In CD mode the CD model loads; ECT's (unshifted f) is disabled with its reason on show, and CT's, shipped
+    // as a unet only, with its own.
     const b = await loadButtons(page);
-    expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([true, true, false]);
+    expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([true, false, false]);
     expect(b.ect.reason).toContain('ECT: the shipped ECT model runs in the ECT mode');
+    expect(b.ct.reason).toBe('CT: the shipped models are for the "unet" model');
     expect(b.cd.reason).toBe('');
     expect(await page.locator('.view-title').allTextContents()).toContain('Pretrained teacher\'s PF-ODE trajectory x_t, with f(x_t, t) under each frame');
     expect(await trajectoryCount(page).isDisabled()).toBe(false);
@@ -122,8 +124,8 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     await expectShippedDigits(page, 'ECT');
     const b = await loadButtons(page);
     expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([false, false, true]);
-    expect(b.cd.reason).toBe('CD, CT: the shipped CD and CT models run in the CD and CT modes (their f is shifted: f(x, eps) = x)');
-    expect(b.ct.reason).toBe(b.cd.reason);
+    expect(b.cd.reason).toBe('CD: the shipped CD and CT models run in the CD and CT modes (their f is shifted: f(x, eps) = x)');
+    expect(b.ct.reason).toBe('CT: the shipped models are for the "unet" model'); // the model is checked first
     await page.close();
   });
 
@@ -134,7 +136,7 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     const bar = page.getByLabel('Pretrained models', { exact: true });
     await bar.getByText('with a learned teacher the teacher trains first').waitFor();
     const b = await loadButtons(page);
-    expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([true, true, false]);
+    expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([true, false, false]);
     await button(page, LOAD_BUTTONS.cd).click();
     await expectShippedDigits(page, 'CD');
     // Shown now: the note about the learned teacher is gone.
@@ -142,15 +144,14 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     await page.close();
   });
 
-  it('Model unet-large keeps the pretrained teacher (its own, loaded by the worker) and trains from it; the Load buttons name the unet', async () => {
-    const page = await h.open(`d=mnist&md=unet-large&${LIGHT}`);
+  it('Model unet gets its own pretrained teacher and shipped CD model (the worker picks both by the run\'s model) and trains from them', async () => {
+    const page = await h.open(`d=mnist&md=unet&${LIGHT}`);
     await waitForReady(page); // a teacher file of the wrong architecture would fail the build here, with a notice
-    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('unet-large');
+    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('unet');
     expect(await page.getByLabel('Teacher', { exact: true }).inputValue()).toBe('pretrained');
-    expect(await pretrainedStatus(page).textContent()).toContain('no pretrained model loaded');
+    await expectShippedDigits(page, 'CD'); // the unet-large file would be refused as another architecture
     const b = await loadButtons(page);
-    expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([false, false, false]);
-    expect(b.cd.reason).toBe('CD, ECT, CT: the shipped models are for the "unet" model');
+    expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([true, true, false]);
     await stepWithButton(page, 1, SLOW);
     expect(await readStep(page)).toBe(1);
     expect(await page.locator('.notice').count()).toBe(0);
@@ -166,7 +167,8 @@ describe('MNIST mode in Chromium with software WebGPU', () => {
     // The run is ready (Train works), yet no Load button does: the shipped weights are for the full U-Net.
     const b = await loadButtons(page);
     expect([b.cd.enabled, b.ct.enabled, b.ect.enabled]).toEqual([false, false, false]);
-    for (const role of ['cd', 'ct', 'ect'] as const) expect(b[role].reason).toBe('CD, ECT, CT: the shipped models are for the "unet" model');
+    for (const role of ['cd', 'ect'] as const) expect(b[role].reason).toBe('CD, ECT: the shipped models are for the "unet-large" or "unet" model');
+    expect(b.ct.reason).toBe('CT: the shipped models are for the "unet" model');
     // CT has no teacher and digits no exact ODE: the strip says so, and its Trajectories count is disabled.
     expect(await page.locator('.view-title').allTextContents()).toContain('PF-ODE trajectory x_t: none (CT has no teacher on MNIST)');
     const count = trajectoryCount(page);

@@ -16,9 +16,9 @@ export interface PretrainedStudent { file: string; model: ImageModel }
  * is disabled in runs of a model none was trained as.
  */
 export const PRETRAINED_STUDENTS: Readonly<Record<PretrainedRole, readonly PretrainedStudent[]>> = {
-  cd: [{ file: 'pretrained/mnist-cd.safetensors', model: 'unet' }],
+  cd: [{ file: 'pretrained/mnist-cd-large.safetensors', model: 'unet-large' }, { file: 'pretrained/mnist-cd.safetensors', model: 'unet' }],
   ct: [{ file: 'pretrained/mnist-ct.safetensors', model: 'unet' }],
-  ect: [{ file: 'pretrained/mnist-ect.safetensors', model: 'unet' }],
+  ect: [{ file: 'pretrained/mnist-ect-large.safetensors', model: 'unet-large' }, { file: 'pretrained/mnist-ect.safetensors', model: 'unet' }],
 };
 
 /** The shipped `role` model trained as `model`, or null. */
@@ -33,8 +33,8 @@ export const pretrainedStudentModels = (role: PretrainedRole) => PRETRAINED_STUD
 export const PRETRAINED_MODEL = PRETRAINED_STUDENTS.cd[0].model;
 
 /**
- * The shipped EDM teachers, by the Model setting they were trained as (under public/). The `unet` one taught the
- * shipped students; the `unet-large` one samples better (35-step FD 26.9 against 41.2) at ~1.5x the time per step.
+ * The shipped EDM teachers, by the Model setting they were trained as (under public/); each taught the shipped
+ * students of its model. The `unet-large` one samples better (35-step FD 26.9 against 41.2) at ~1.5x the time per step.
  */
 export const PRETRAINED_TEACHERS: Readonly<Record<string, string>> = {
   unet: 'pretrained/mnist-teacher.safetensors',

@@ -92,8 +92,8 @@ describe('cm flags', () => {
     const parsed = parseArgs(['train', '--dataset', 'mnist', '--model', 'tiny', '--mode', 'cd']);
     const config = resolveConfig(parsed.config);
     expect(config).toMatchObject({ model: 'unet-tiny', batchSize: 64, teacher: 'learned' });
-    expect(resolveConfig(parseArgs(['train', '--dataset', 'mnist']).config)).toMatchObject({ model: 'unet', teacher: 'pretrained' });
+    expect(resolveConfig(parseArgs(['train', '--dataset', 'mnist']).config)).toMatchObject({ model: 'unet-large', teacher: 'pretrained' });
     expect(() => resolveConfig(parseArgs(['train', '--dataset', 'mnist', '--model', 'tiny', '--teacher', 'pretrained']).config)).toThrow(/pretrained teachers are "unet" or "unet-large"/);
-    expect(resolveConfig(parseArgs(['train', '--dataset', 'mnist', '--model', 'unet-large']).config)).toMatchObject({ model: 'unet-large', teacher: 'pretrained' });
+    expect(resolveConfig(parseArgs(['train', '--dataset', 'mnist', '--model', 'unet']).config)).toMatchObject({ model: 'unet', teacher: 'pretrained' });
   });
 });

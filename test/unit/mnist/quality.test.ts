@@ -32,7 +32,8 @@ const LN10 = Math.log(10);
 // it cannot fail usefully (noise scores 0.9995, the blobs 0.72, the shipped CD model 0.75).
 // Measured with 100 samples, seed 11 (scripts/torch/README.md), for the models shipped before session 3: CD FD 293,
 // entropy 2.04; CT FD 970, entropy 1.27. (Session 15's CD model, 50,172 steps against the 15,106-, 19,106-,
-// 29,255- and 36,745-step teachers, scores FD 98 with 1,000 samples in PyTorch, better than the bound needs.) Session 6's ECT model (page sampler, tau = 0.821):
+// 29,255- and 36,745-step teachers, scores FD 98 with 1,000 samples in PyTorch, better than the bound needs; session 17's
+// unet-large CD file 64, its ECT file 75 one-step and 40 two-step: each file is checked against the same bounds.) Session 6's ECT model (page sampler, tau = 0.821):
 // FD 243 one-step, 176 two-step (tau 0.821; the test now samples at the digits' tau, MNIST_TAUS).
 // Bounds: where the FD sits between floor and blob ceiling (0 = real digits, 1 = blobs), and the label entropy
 // as a fraction of the real digits' (0 = one class only).

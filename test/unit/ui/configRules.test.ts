@@ -6,7 +6,7 @@ import { newConflicts, pretrainedLoadProblem, pretrainedRoleFor, pretrainedUnava
 describe('companion settings', () => {
   it('switching to mnist picks the shipped U-Net, an image batch and learning rate, and the pretrained teacher', () => {
     const next = withCompanions({ ...DEFAULTS, dataset: 'mnist' }, 'dataset');
-    expect([next.model, next.teacher, next.batchSize, next.lr]).toEqual(['unet', 'pretrained', 64, 2e-4]);
+    expect([next.model, next.teacher, next.batchSize, next.lr]).toEqual(['unet-large', 'pretrained', 64, 2e-4]); // the best shipped CD model's
     expect(crossFieldErrors(next)).toEqual([]);
   });
 
@@ -136,12 +136,16 @@ describe('the tiny U-Net and the pretrained teacher', () => {
     expect(crossFieldErrors({ ...tiny, teacher: 'pretrained' })).toEqual([expect.stringMatching(/pretrained teachers are "unet" or "unet-large"/)]);
   });
 
-  it('picking unet-large keeps the pretrained teacher (it has its own); the Load buttons stay with the unet students', () => {
+  it('picking unet keeps the pretrained teacher (each has its own); the Load buttons follow the model: CT has a unet file only', () => {
     const mnist = withCompanions({ ...DEFAULTS, dataset: 'mnist' }, 'dataset');
-    const large = withCompanions({ ...mnist, model: 'unet-large' }, 'model');
-    expect(large.teacher).toBe('pretrained');
-    expect(crossFieldErrors(large)).toEqual([]);
-    expect(pretrainedLoadProblem(large, 'cd')).toMatch(/shipped models are for the "unet" model/);
+    expect(mnist.model).toBe('unet-large');
+    const unet = withCompanions({ ...mnist, model: 'unet' }, 'model');
+    expect(unet.teacher).toBe('pretrained');
+    expect(crossFieldErrors(unet)).toEqual([]);
+    expect(pretrainedLoadProblem(unet, 'cd')).toBeNull();
+    expect(pretrainedLoadProblem({ ...unet, mode: 'ct' }, 'ct')).toBeNull();
+    expect(pretrainedLoadProblem({ ...mnist, mode: 'ct' }, 'ct')).toBe('the shipped models are for the "unet" model');
+    expect(pretrainedLoadProblem({ ...mnist, model: 'unet-tiny' }, 'ect')).toBe('the shipped models are for the "unet-large" or "unet" model');
   });
 });
 

@@ -10,7 +10,7 @@ interface Fixture { version: string; base: Record<string, unknown>; cases: Recor
 const fixture = (v: string) => JSON.parse(readFileSync(`test/fixtures/links/v${v}-decoded.json`, 'utf8')) as Fixture;
 
 /** Settings that did not exist when each old version was written, and what their absence meant then. */
-const NOT_IN: Record<string, Partial<Config>> = { '1': { lrDecay: 'constant', scmAdaptiveWeight: 'off' }, '2': {} };
+const NOT_IN: Record<string, Partial<Config>> = { '1': { lrDecay: 'constant', scmAdaptiveWeight: 'off' }, '2': {}, '3': {} };
 
 /** The link of a fixture case named "dataset/mode[&extra]" at settings version `version`. */
 function caseLink(version: string, name: string): string {
@@ -20,7 +20,7 @@ function caseLink(version: string, name: string): string {
 }
 
 describe('links of every settings version', () => {
-  it.each(['2', '1'])('a version-%s link decodes to the run that version\'s page decoded (every dataset and mode)', (version) => {
+  it.each(['3', '2', '1'])('a version-%s link decodes to the run that version\'s page decoded (every dataset and mode)', (version) => {
     const old = fixture(version);
     expect(Object.keys(old.cases).length).toBeGreaterThanOrEqual(80);
     for (const [name, diff] of Object.entries(old.cases)) {
@@ -46,12 +46,18 @@ describe('links of every settings version', () => {
     expect(decodeConfig(`v=${URL_VERSION}&d=mnist&m=cd`).config.taus).toEqual([...MNIST_TAUS]);
     expect(decodeConfig('v=2&d=mnist&ta=2,0.5').config.taus).toEqual([2, 0.5]);
     expect(decodeConfig('v=2&d=moons').restored).toBeNull();
+    // Version 3 ran digits on the two-level unet (and its shipped files); today's digits default is unet-large.
+    const v3 = decodeConfig('v=3&d=mnist&m=ect');
+    expect([v3.config.model, v3.config.teacher]).toEqual(['unet', 'pretrained']);
+    expect(v3.restored).toMatch(/settings version 3\).*Model unet/);
+    expect(decodeConfig('v=3&d=mnist&md=unet-large').config.model).toBe('unet-large');
+    expect(decodeConfig('v=3&d=moons').restored).toBeNull();
     // What the link set stays as it was.
     expect(decodeConfig('v=1&m=cd&mw=64&lr=0.02').config).toMatchObject({ width: 64, lr: 0.02, warmupSteps: 0 });
   });
 
   it('a migrated link, written again, is a current link for the same run', () => {
-    for (const q of ['v=1', 'v=1&m=ct', 'v=1&m=ect&d=eight-gaussians', 'v=1&d=mnist&m=ect', 'v=2&d=mnist', 'v=2&d=mnist&m=ect&ta=1']) {
+    for (const q of ['v=1', 'v=1&m=ct', 'v=1&m=ect&d=eight-gaussians', 'v=1&d=mnist&m=ect', 'v=2&d=mnist', 'v=2&d=mnist&m=ect&ta=1', 'v=3&d=mnist&m=ct']) {
       const old = decodeConfig(q).config;
       const again = encodeConfig(old);
       expect(again.startsWith(`v=${URL_VERSION}`) || again === '', q).toBe(true);

@@ -10,7 +10,7 @@ describe('a link with d=mnist', () => {
   it('follows the dataset for every setting it leaves out', () => {
     const d = decodeConfig(`v=${URL_VERSION}&d=mnist`);
     expect(d.notices).toEqual([]);
-    expect([d.config.dataset, d.config.model, d.config.teacher, d.config.batchSize]).toEqual(['mnist', 'unet', 'pretrained', 64]);
+    expect([d.config.dataset, d.config.model, d.config.teacher, d.config.batchSize]).toEqual(['mnist', 'unet-large', 'pretrained', 64]);
   });
 
   it('keeps the settings it names (the tiny U-Net, a batch of 2) and round-trips', () => {
