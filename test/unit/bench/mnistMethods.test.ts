@@ -21,7 +21,7 @@ describe('mnist-methods bench helpers', () => {
   it('uses the page\'s digit preset (U-Net, pretrained teacher, digit lr) at the smaller batch', () => {
     for (const m of MNIST_METHODS) {
       const c = mnistMethodConfig(m);
-      expect([c.mode, c.dataset, c.model, c.teacher, c.batchSize]).toEqual([m, 'mnist', 'unet', 'pretrained', 16]);
+      expect([c.mode, c.dataset, c.model, c.teacher, c.batchSize]).toEqual([m, 'mnist', 'unet-large', 'pretrained', 16]); // the digits' default model since session 17
       expect(c.lr).toBe(defaultLrSchedule({ dataset: 'mnist', mode: m }).lr);
       expect(crossFieldErrors(c)).toEqual([]);
     }
