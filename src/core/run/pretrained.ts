@@ -8,6 +8,9 @@ type ImageModel = Exclude<Config['model'], 'mlp'>;
 export type PretrainedRole = 'cd' | 'ct' | 'ect';
 export const PRETRAINED_ROLES: readonly PretrainedRole[] = ['cd', 'ct', 'ect'];
 
+/** Models as a message lists them: '"unet-large" or "unet"'. */
+const listModels = (models: readonly string[]) => models.map((m) => `"${m}"`).join(' or ');
+
 /** A shipped consistency model: its file (under public/) and the Model setting it was trained as. */
 export interface PretrainedStudent { file: string; model: ImageModel }
 
@@ -27,7 +30,7 @@ export function pretrainedStudent(role: PretrainedRole, model: string): Pretrain
 }
 
 /** The models `role` was shipped for, as a message lists them: '"unet-large" or "unet"'. */
-export const pretrainedStudentModels = (role: PretrainedRole) => PRETRAINED_STUDENTS[role].map((s) => `"${s.model}"`).join(' or ');
+export const pretrainedStudentModels = (role: PretrainedRole) => listModels(PRETRAINED_STUDENTS[role].map((s) => s.model));
 
 /** The digits' default model: the best shipped CD model's, so a new MNIST page shows its digits at once. */
 export const PRETRAINED_MODEL = PRETRAINED_STUDENTS.cd[0].model;
@@ -54,7 +57,7 @@ export function pretrainedTeacherPath(model: string): string {
 }
 
 /** The models a pretrained teacher exists for, as a message lists them: '"unet" or "unet-large"'. */
-export const PRETRAINED_TEACHER_MODELS = Object.keys(PRETRAINED_TEACHERS).map((m) => `"${m}"`).join(' or ');
+export const PRETRAINED_TEACHER_MODELS = listModels(Object.keys(PRETRAINED_TEACHERS));
 
 /**
  * Why a shipped model does not belong in a run of this mode, or null. CD and CT share f's shifted
