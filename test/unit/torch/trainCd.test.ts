@@ -2,7 +2,7 @@
 // alone), its refusals, and eval's multistep CD samples (Algorithm 1, as the page samples).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { MNIST_TAUS } from '../../../src/core/config';
 import { readSafetensors } from '../../../src/core/io/safetensors';
@@ -16,7 +16,8 @@ suite('train.py cd --resume --init/--out, and eval\'s multistep CD', () => {
     const before = digest(SHIPPED_CD);
     const dir = tmp();
     const out = join(dir, 'cd.safetensors');
-    const r = py(['train.py', 'cd', '--resume', '--init', SHIPPED_CD, '--steps', '2', '--batch', '4', '--out', out,
+    // Given as an absolute path, as a script in another directory would.
+    const r = py(['train.py', 'cd', '--resume', '--init', resolve('public/pretrained/mnist-cd.safetensors'), '--steps', '2', '--batch', '4', '--out', out,
       '--save-every', '1', '--ckpt-dir', join(dir, 'ckpts')]);
     expect(r.status, r.stderr).toBe(0);
     expect(digest(SHIPPED_CD)).toBe(before);
@@ -28,6 +29,8 @@ suite('train.py cd --resume --init/--out, and eval\'s multistep CD', () => {
     const steps = (name: string) => (JSON.parse(readSafetensors(readFileSync(join(dir, 'ckpts', name))).metadata.config) as { stepsDone: number }).stepsDone;
     expect([steps('cd-000001.safetensors'), steps('cd-000002.safetensors')]).toEqual([1, 2]);
     expect(config.init).toBe('previous mnist-cd.safetensors');
+    // The command is recorded as run from the repository root, with paths inside it repo-relative.
+    expect(file.metadata.trainedBy).toContain('cd --resume --init public/pretrained/mnist-cd.safetensors --steps 2');
     // The shipped file's own history rides along, so the new file says how many steps it has had in all.
     const previous = config.previousRun as { config: { stepsDone: number } };
     expect(previous.config.stepsDone).toBeGreaterThan(1000);
