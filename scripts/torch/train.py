@@ -255,6 +255,14 @@ def pseudo_huber(diff):
     return torch.sqrt(diff.square().sum(dim=(1, 2, 3)) + HUBER_C ** 2) - HUBER_C
 
 
+def save_ema(a, role, pl, ema, meta, steps_done):
+    """Write a run's EMA weights to --out, and with --ckpt-dir one file per save too, to score the run's curve afterwards."""
+    save_params(a.out, pl, ema, meta)
+    if a.ckpt_dir:
+        os.makedirs(a.ckpt_dir, exist_ok=True)
+        save_params(os.path.join(a.ckpt_dir, f'{role}-{steps_done:06d}.safetensors'), pl, ema, meta)
+
+
 def train_cd(a):
     teacher, meta = read_weights(a.teacher, 'teacher', 'a teacher', 'cd --teacher')
     teacher = {k: dev(v) for k, v in teacher.items()}
@@ -282,10 +290,7 @@ def train_cd(a):
                    eps=EPS, T=T_MAX, sigmaData=SIGMA_DATA, optimizer='adam',
                    init=f'previous {os.path.basename(a.init)}' if previous else 'teacher ema', previousRun=previous, shipped='ema')
         meta = metadata('cd', spec, cfg, started)
-        save_params(a.out, pl, ema, meta)
-        if a.ckpt_dir:  # one EMA file per save, to score the run's curve afterwards
-            os.makedirs(a.ckpt_dir, exist_ok=True)
-            save_params(os.path.join(a.ckpt_dir, f'cd-{steps_done:06d}.safetensors'), pl, ema, meta)
+        save_ema(a, 'cd', pl, ema, meta, steps_done)
 
     done = 0  # steps finished (the loop may stop early on time)
     for step in range(a.steps):
@@ -340,10 +345,21 @@ def train_ct(a):
     ema = detached_copy(P)
     opt = torch.optim.Adam(P.values(), lr=a.lr, eps=1e-8)
     started = time.time()
-    step = -1
+
+    def save(steps_done):
+        cfg = dict(vars(a), stepsDone=steps_done, algorithm='CT (Algorithm 3) with iCT options', mu=0, metric='pseudo-huber',
+                   huberC=HUBER_C, weighting='1/(t_{n+1}-t_n)', indexSampling='lognormal(-1.1, 2.0)',
+                   curriculum='doubling N(k) = min(s0 2^floor(k/K\'), s1) + 1', eps=EPS, T=T_MAX,
+                   sigmaData=SIGMA_DATA, optimizer='adam', shipped='ema')
+        meta = metadata('ct', spec, cfg, started)
+        save_ema(a, 'ct', pl, ema, meta, steps_done)
+
+    done = 0  # steps finished (the loop may stop early on time)
     for step in range(a.steps):
         if out_of_time(a, started):
             break
+        if a.save_every > 0 and done > 0 and done % a.save_every == 0:  # a long run loses at most this many steps
+            save(done)
         for group in opt.param_groups:
             group['lr'] = a.lr * min(1.0, (step + 1) / a.warmup)
         N = ict_num_scales(step, a.steps, a.s0, a.s1)
@@ -362,13 +378,10 @@ def train_ct(a):
         loss.backward()
         opt.step()
         ema_update(ema, P, a.ema)
+        done = step + 1
         if step % 50 == 0 or step == a.steps - 1:
             log(f'ct step {step} N {N} loss {loss.item():.5f} ({time.time() - started:.0f} s)')
-    cfg = dict(vars(a), stepsDone=step + 1, algorithm='CT (Algorithm 3) with iCT options', mu=0, metric='pseudo-huber',
-               huberC=HUBER_C, weighting='1/(t_{n+1}-t_n)', indexSampling='lognormal(-1.1, 2.0)',
-               curriculum='doubling N(k) = min(s0 2^floor(k/K\'), s1) + 1', eps=EPS, T=T_MAX,
-               sigmaData=SIGMA_DATA, optimizer='adam', shipped='ema')
-    save_params(os.path.join(PRE, 'mnist-ct.safetensors'), pl, ema, metadata('ct', spec, cfg, started))
+    save(done)
 
 # ---------------------------------------------------------------- evaluation and test fixture
 
@@ -452,7 +465,7 @@ def evaluate(a):
             for i in range(17, 0, -1):
                 xs = heun_step(lambda xx, tt: edm_denoiser(Tp, tspec, xx, tt), xs, times(a.count, sig[i]), times(a.count, sig[i - 1]))
             report('teacher (Heun, 35 NFE)', torch.clamp(xs, -1, 1), C, fh, a)
-        for role, path in () if a.only_teacher else (('cd', a.cd), ('ct', os.path.join(PRE, 'mnist-ct.safetensors'))):
+        for role, path in () if a.only_teacher else (('cd', a.cd), ('ct', a.ct)):
             if not scored(role, path):
                 continue
             P, meta = read_on_device(path)
@@ -644,6 +657,9 @@ def main():
     s.add_argument('--ema', type=float, default=0.995)
     s.add_argument('--seed', type=int, default=2)
     s.add_argument('--max-minutes', type=float, default=0, help='stop early after this wall time (0 = never)')
+    s.add_argument('--out', default=os.path.join(PRE, 'mnist-ct.safetensors'), help='where the EMA weights go')
+    s.add_argument('--save-every', type=int, default=0, help='also write --out every this many steps (0 = at the end only)')
+    s.add_argument('--ckpt-dir', default='', help='also keep an EMA weights file per save here (ct-<steps>.safetensors)')
     e = sub.add_parser('eval')
     e.add_argument('--count', type=int, default=1000)
     e.add_argument('--seed', type=int, default=0)
@@ -657,6 +673,7 @@ def main():
                    help=f'middle times of the two-step CD samples (default {PAGE_TAU}, the page\'s on digits; 0.585 is the paper\'s CIFAR-10 example)')
     e.add_argument('--cd-multistep', type=tau_sequence, nargs='*', default=[], metavar='TAUS',
                    help='also score CD samples with more steps, one per comma-separated tau list (e.g. 2.5,1.0 for 3 steps)')
+    e.add_argument('--ct', default=os.path.join(PRE, 'mnist-ct.safetensors'), help='the CT file to score')
     e.add_argument('--ect', default=os.path.join(PRE, 'mnist-ect.safetensors'), help='the ECT file to score (a checkpoint too)')
     e.add_argument('--only-ect', action='store_true', help='score the ECT file only')
     e.add_argument('--ect-tau', type=float, nargs='*', default=[PAGE_TAU],
