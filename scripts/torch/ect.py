@@ -79,8 +79,11 @@ def load_start(a, pl, spec, teacher_path, ctx):
     shipped = os.path.abspath(teacher_path) == os.path.join(ctx['PRE'], 'mnist-teacher.safetensors')
     start = 'shipped teacher' if shipped else f'teacher {teacher_path}'  # --teacher FILE: name it
     if a.init:  # name the run that made the file, so the shipped metadata tells the whole recipe
-        start = {'file': a.init, 'trainedBy': meta.get('trainedBy'), 'stepsDone': json.loads(meta['config']).get('stepsDone'),
-                 'plan': json.loads(meta['config']).get('plan')}
+        config = json.loads(meta['config'])
+        start = {'file': a.init, 'trainedBy': meta.get('trainedBy'), 'stepsDone': config.get('stepsDone'),
+                 'plan': config.get('plan'), 'startedFrom': config.get('startedFrom')}  # and where that run started: the whole chain
+        if 'averageOf' in meta:  # a `train.py average` of checkpoints
+            start['averageOf'] = json.loads(meta['averageOf'])
     return P, {k: v.detach().clone() for k, v in P.items()}, {}, 0, 0, None, start
 
 

@@ -562,6 +562,29 @@ def report(name, s, C, fh, a):
     return {'fd': round(fd, 2), 'labelEntropy': round(ent, 3), 'meanConfidence': round(conf, 4)}
 
 
+def average_weights(a):
+    """The mean of weights files of one role and architecture (checkpoints of one run): a longer average than the run's
+    EMA, which at 0.995 still wanders by several FD between checkpoints. Written with the last file's metadata, and
+    the files averaged (name and steps done) under `averageOf`."""
+    if os.path.exists(a.out) and not a.force:
+        refuse(f'average: {a.out} exists (--force to replace it)')
+    if os.path.abspath(a.out) in map(os.path.abspath, a.files):
+        refuse('average: --out is one of the files averaged')
+    for path in a.files:
+        if not os.path.exists(path):
+            refuse(f'average: no file {path}')
+    files = [(path, *read_safetensors(path)) for path in a.files]
+    _, first, meta = files[0]
+    for path, W, m in files[1:]:
+        if m.get('role') != meta.get('role') or m.get('spec') != meta.get('spec') or W.keys() != first.keys():
+            refuse(f'average: {path} is not the role and architecture of {a.files[0]} (role {m.get("role")!r} against {meta.get("role")!r})')
+    mean = [(k, (sum(W[k] for _, W, _ in files) / len(files)).numpy()) for k in first]
+    steps = lambda m: json.loads(m['config']).get('stepsDone') if 'config' in m else None  # noqa: E731
+    out_meta = dict(files[-1][2], averageOf=json.dumps([{'file': os.path.basename(p), 'stepsDone': steps(m)} for p, _, m in files]))
+    write_safetensors(a.out, mean, out_meta)
+    log(f'average of {len(files)} {meta.get("role")} files -> {a.out}')
+
+
 TINY3_SPEC = dict(UNET_PRESETS['tiny'], channels=[4, 8, 16])
 
 
@@ -683,6 +706,10 @@ def main():
     e.add_argument('--record', action='store_true', help='write the ECT file\'s measured quality into its metadata ("quality")')
     add_ect_parser(sub, PRE, os.path.dirname(TEACHER_STATE))
     sub.add_parser('fixture')
+    v = sub.add_parser('average', help='the mean of checkpoints of one run (same role and architecture) into --out')
+    v.add_argument('files', nargs='+')
+    v.add_argument('--out', required=True)
+    v.add_argument('--force', action='store_true', help='replace --out if it exists')
     a = ap.parse_args()
     global DEVICE
     try:
@@ -698,7 +725,8 @@ def main():
     torch.set_num_threads(int(os.environ.get('CM_TORCH_THREADS', '1')))
     torch.manual_seed(0)
     {'classifier': train_classifier, 'teacher': train_teacher, 'cd': train_cd, 'ct': train_ct,
-     'ect': lambda a: train_ect(a, ECT_CONTEXT), 'eval': evaluate, 'fixture': make_fixture}[a.cmd](a)
+     'ect': lambda a: train_ect(a, ECT_CONTEXT), 'eval': evaluate, 'fixture': make_fixture,
+     'average': average_weights}[a.cmd](a)
 
 
 if __name__ == '__main__':
