@@ -7,8 +7,9 @@
 # the checkout changes: ship a file by copying it (see scripts/torch/README.md, "A GPU round").
 #   bash scripts/torch/gpu_round.sh            # on the device machine (needs public/data/mnist.bin: carry it)
 # Settings (environment): ROUND_DEVICE (cuda), ROUND_MINUTES (6: each job's wall time; the evals take ~2 more), ROUND_BATCH (256),
-# ROUND_COUNT (1000 samples to score), ROUND_SEED (100: new batches for the resumed runs), ECT_STAGE (3: where
-# the shipped large ECT run stopped), ECT_STAGE_STEPS (2000), CT_STEPS (20000), PYTHON
+# ROUND_COUNT (1000 samples to score), ROUND_SEED (100: new batches for the resumed runs), ECT_STAGE (4: where
+# the shipped large ECT run stopped), ECT_STAGE_STEPS (2000), ECT_LR (5e-5: the rate the shipped run ended at),
+# CT_STEPS (20000), PYTHON
 # (python3: the one that holds torch; /usr/bin/python3 on Debian, where python3 may be another).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -33,7 +34,7 @@ $PY teacher --model large --resume --state "$WORK/teacher-large.state.safetensor
   > "$WORK/teacher-large.log" 2>&1 &
 $PY cd --teacher "$LARGE" --resume --init "$CD_LARGE" --out "$OUT/mnist-cd-large.safetensors" --steps 10000000 --batch "$BATCH" \
   --lr 2e-4 --ema 0.999 --seed "$SEED" --save-every 2000 --max-minutes "$MINUTES" > "$WORK/cd-large.log" 2>&1 &
-$PY ect --teacher "$LARGE" --init "$ECT_LARGE" --first-stage "${ECT_STAGE:-3}" --stage-steps "${ECT_STAGE_STEPS:-2000}" --lr 2e-4 \
+$PY ect --teacher "$LARGE" --init "$ECT_LARGE" --first-stage "${ECT_STAGE:-4}" --stage-steps "${ECT_STAGE_STEPS:-2000}" --lr "${ECT_LR:-5e-5}" --ema 0.999 \
   --steps 10000000 --batch "$BATCH" --seed "$SEED" --save-every 0 --max-minutes "$MINUTES" --out "$OUT/mnist-ect-large.safetensors" \
   --state "$WORK/ect.state.safetensors" --ckpt-dir "$WORK/ect-ckpts" > "$WORK/ect-large.log" 2>&1 &
 $PY ct --model large --steps "${CT_STEPS:-20000}" --batch "$BATCH" --seed "$SEED" --save-every 2000 --max-minutes "$MINUTES" \

@@ -21,9 +21,9 @@ const MODELS: readonly { role: PretrainedRole; label: string }[] = [
  */
 export const PRETRAINED_ABOUT: Readonly<Record<string, string>> = {
   'cd unet': 'Consistency distillation from the EDM teacher as it trained (50,172 steps: 2,556 from its 15,106-step state, 6,380 against its 19,106-step state, 4,219 against its 29,255-step state, 37,017 against the shipped 36,745-step teacher; FD 98 in one step, 66 in two at the default tau for digits, 1.7; 79 at the paper\'s 0.585)',
-  'cd unet-large': 'Consistency distillation from the unet-large EDM teacher (35-step FD 26.9): 4,600 steps (1,100 against its 6,000-step state, 3,500 against the shipped 8,139-step teacher); FD 64 in one step, 44 in two at the default tau for digits, 1.7, 39 in three',
+  'cd unet-large': 'Consistency distillation from the unet-large EDM teacher (35-step FD 26.9): 8,988 steps (1,100 against its 6,000-step state, 7,888 against the shipped 8,139-step teacher); FD 56 in one step, 40 in two at the default tau for digits, 1.7, 39 in three',
   'ect unet': 'Easy consistency tuning started from the 29,255-step state of the EDM teacher (14,154 ECT steps), for ECT runs (one-step FD 141, two-step 82 at the default tau for digits, 1.7; 93 at ECT\'s own 0.821)',
-  'ect unet-large': 'Easy consistency tuning started from the shipped unet-large EDM teacher (5,500 ECT steps, stages 1-3), for ECT runs (one-step FD 75, two-step 40 at the default tau for digits, 1.7; 34 in three)',
+  'ect unet-large': 'Easy consistency tuning started from the shipped unet-large EDM teacher (11,621 ECT steps, stages 1-4), for ECT runs (one-step FD 52, two-step 31 at the default tau for digits, 1.7; 28 in three)',
   'ct unet': 'Consistency training from scratch, no teacher; only 417 CPU steps, so it draws scribbles, not digits (FD ~930)',
 };
 
