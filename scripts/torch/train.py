@@ -7,6 +7,7 @@
   /usr/bin/python3 scripts/torch/train.py ect          # public/pretrained/mnist-ect.safetensors (ECT from the teacher)
   /usr/bin/python3 scripts/torch/train.py fixture      # test/fixtures/mnist/parity.safetensors
   /usr/bin/python3 scripts/torch/train.py eval         # quality (FD, label entropy) of the shipped teacher, CD, CT, ECT
+  /usr/bin/python3 scripts/torch/train.py average A B ... --out M   # the mean of one run's checkpoints
   /usr/bin/python3 scripts/torch/train.py --device cuda teacher ...   # the same on a CUDA GPU (teacher, cd, ct, ect, eval)
 
 Needs public/data/mnist.bin (node scripts/build-mnist-asset.mjs). Settings and wall times: README.md here.
