@@ -58,19 +58,18 @@ def restore_adam(opt, P, moments, adam_step):
         opt.state[P[k]] = {'step': torch.tensor(float(adam_step)), 'exp_avg': dev(m.clone()), 'exp_avg_sq': dev(v.clone())}
 
 
-def repo_relative(text):
-    """An absolute path inside the checkout as the repository names it, so metadata reads the same on any machine."""
-    return text.replace(ROOT + os.sep, '') if isinstance(text, str) else text
+def repo_path(text):
+    """A path inside the checkout (absolute, or relative to here as ./ or ../) as the repository names it, so metadata
+    reads the same on any machine and from any directory; anything else as it is."""
+    if not isinstance(text, str) or not (os.path.isabs(text) or text.startswith('.')):
+        return text
+    path = os.path.abspath(text)
+    return os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else text
 
 
 def command_line():
-    """The command as run from the repository root: arguments that are paths inside it become repo-relative."""
-    def arg(x):
-        if not (os.path.isabs(x) or x.startswith('.')):
-            return x
-        path = os.path.abspath(x)
-        return os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else x
-    return 'python3 scripts/torch/' + ' '.join([os.path.basename(sys.argv[0])] + [arg(x) for x in sys.argv[1:]])
+    """The command as run from the repository root."""
+    return 'python3 scripts/torch/' + ' '.join([os.path.basename(sys.argv[0])] + [repo_path(x) for x in sys.argv[1:]])
 
 
 def train_data():
@@ -107,7 +106,7 @@ def log(msg):
 
 
 def metadata(role, spec, config, started):
-    config = {k: repo_relative(v) for k, v in config.items()}
+    config = {k: repo_path(v) for k, v in config.items()}
     config = dict(config, wallSeconds=round(time.time() - started, 1), torch=torch.__version__)
     return {'format': 'cm-playground/weights@1', 'spec': json.dumps(spec), 'role': role,
             'config': json.dumps(config), 'trainedBy': command_line()}
